@@ -1,0 +1,145 @@
+// Every setting the product reads, in one list, read once at start and validated with a message
+// that names the setting. The README's settings table, local.settings.json and the Bicep app
+// settings are checked against SETTINGS by tests, so this list is the single source.
+import { ConfigError } from './errors';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type HostStoreKind = 'azurite' | 'memory';
+
+export interface Config {
+  /** Storage for the durable backend and dead letters (connection string, or identity-based). */
+  storage: { connectionString?: string; accountName?: string };
+  eventHub: { connectionString?: string; fullyQualifiedNamespace?: string; name: string };
+  elasticsearch: { url?: string; apiKey?: string };
+  contractsModule: string;
+  dataDir: string;
+  coldApiBaseUrl?: string;
+  logLevel: LogLevel;
+  /** Local host only. */
+  host: { store: HostStoreKind; port: number };
+}
+
+export interface SettingSpec {
+  name: string;
+  description: string;
+  /** Which deployed apps read it; 'host' means the local host only (never deployed). */
+  apps: ReadonlyArray<'hot' | 'cold' | 'host'>;
+  default?: string;
+  secret?: boolean;
+}
+
+export const SETTINGS: readonly SettingSpec[] = [
+  { name: 'AzureWebJobsStorage', apps: ['hot', 'cold'], description: 'Storage connection string for the durable backend and dead letters (Azurite locally: UseDevelopmentStorage=true).', secret: true },
+  { name: 'AzureWebJobsStorage__accountName', apps: ['hot', 'cold'], description: 'Identity-based alternative to AzureWebJobsStorage: the storage account name.' },
+  { name: 'EventHubConnection', apps: ['hot'], description: 'Event Hubs connection string; empty locally (the host feeds the trigger from its own durable stream).', secret: true },
+  { name: 'EventHubConnection__fullyQualifiedNamespace', apps: ['hot'], description: 'Identity-based alternative to EventHubConnection: <namespace>.servicebus.windows.net.' },
+  { name: 'EVENT_HUB_NAME', apps: ['hot'], default: 'meshgraph-events', description: 'Name of the event hub that sources publish to.' },
+  { name: 'ELASTICSEARCH_URL', apps: ['hot', 'cold'], description: 'Elasticsearch endpoint; empty selects the embedded SQLite store under MESH_DATA_DIR.' },
+  { name: 'ELASTICSEARCH_API_KEY', apps: ['hot', 'cold'], description: 'Elasticsearch API key (a Key Vault reference in Azure).', secret: true },
+  { name: 'MESH_CONTRACTS', apps: ['hot', 'cold'], default: 'contracts/telecom', description: 'Module that exports the data product (node types, edges, source mappings).' },
+  { name: 'MESH_DATA_DIR', apps: ['hot', 'cold', 'host'], default: '.data', description: 'Folder for local data: the SQLite index, Azurite files.' },
+  { name: 'COLD_API_BASE_URL', apps: ['hot'], description: 'Base URL of the cold function app, linked from the hot app for rarely used queries.' },
+  { name: 'MESH_LOG_LEVEL', apps: ['hot', 'cold', 'host'], default: 'info', description: 'Lowest level logged: debug, info, warn or error.' },
+  { name: 'MESH_STORE', apps: ['host'], default: 'azurite', description: 'Where the local host keeps entity state and queues: azurite (durable) or memory (tests).' },
+  { name: 'PORT', apps: ['host'], default: '7071', description: 'Port of the local host.' },
+];
+
+type Env = Record<string, string | undefined>;
+
+function value(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined) return undefined;
+  const trimmed = raw.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+function withDefault(env: Env, name: string): string {
+  const v = value(env, name);
+  if (v !== undefined) return v;
+  const spec = SETTINGS.find((s) => s.name === name);
+  if (spec?.default === undefined) throw new Error(`setting ${name} has no default`);
+  return spec.default;
+}
+
+function httpUrl(env: Env, name: string, problems: ConfigError[]): string | undefined {
+  const v = value(env, name);
+  if (v === undefined) return undefined;
+  try {
+    const u = new URL(v);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('not http');
+    return v.replace(/\/+$/, '');
+  } catch {
+    problems.push(new ConfigError(name, `"${v}" is not an http(s) URL`));
+    return undefined;
+  }
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], problems: ConfigError[]): T {
+  const v = withDefault(env, name);
+  if ((allowed as readonly string[]).includes(v)) return v as T;
+  problems.push(new ConfigError(name, `"${v}" is not one of ${allowed.join(', ')}`));
+  return allowed[0] as T;
+}
+
+/** Reads and validates every setting; throws one ConfigError listing every problem found. */
+export function loadConfig(env: Env = process.env): Config {
+  const problems: ConfigError[] = [];
+
+  const connectionString = value(env, 'AzureWebJobsStorage');
+  const accountName = value(env, 'AzureWebJobsStorage__accountName');
+  if (!connectionString && !accountName) {
+    problems.push(new ConfigError('AzureWebJobsStorage', 'is required (or AzureWebJobsStorage__accountName for an identity-based connection); locally use UseDevelopmentStorage=true'));
+  } else if (connectionString && connectionString !== 'UseDevelopmentStorage=true' && !/AccountName=|BlobEndpoint=|TableEndpoint=/i.test(connectionString)) {
+    problems.push(new ConfigError('AzureWebJobsStorage', 'is not a storage connection string (expected UseDevelopmentStorage=true or one with AccountName=...)'));
+  }
+
+  const ehConnection = value(env, 'EventHubConnection');
+  if (ehConnection && !/Endpoint=sb:\/\//i.test(ehConnection)) {
+    problems.push(new ConfigError('EventHubConnection', 'is not an Event Hubs connection string (expected Endpoint=sb://...)'));
+  }
+  const ehNamespace = value(env, 'EventHubConnection__fullyQualifiedNamespace');
+  if (ehNamespace && !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(ehNamespace)) {
+    problems.push(new ConfigError('EventHubConnection__fullyQualifiedNamespace', `"${ehNamespace}" is not a host name like <namespace>.servicebus.windows.net`));
+  }
+  const ehName = withDefault(env, 'EVENT_HUB_NAME');
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,255}$/.test(ehName)) {
+    problems.push(new ConfigError('EVENT_HUB_NAME', `"${ehName}" is not a valid event hub name`));
+  }
+
+  const esUrl = httpUrl(env, 'ELASTICSEARCH_URL', problems);
+  const coldUrl = httpUrl(env, 'COLD_API_BASE_URL', problems);
+
+  const portText = withDefault(env, 'PORT');
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    problems.push(new ConfigError('PORT', `"${portText}" is not a port number (0-65535)`));
+  }
+
+  const config: Config = {
+    storage: { ...(connectionString ? { connectionString } : {}), ...(accountName ? { accountName } : {}) },
+    eventHub: {
+      ...(ehConnection ? { connectionString: ehConnection } : {}),
+      ...(ehNamespace ? { fullyQualifiedNamespace: ehNamespace } : {}),
+      name: ehName,
+    },
+    elasticsearch: { ...(esUrl ? { url: esUrl } : {}), ...(value(env, 'ELASTICSEARCH_API_KEY') ? { apiKey: value(env, 'ELASTICSEARCH_API_KEY') } : {}) },
+    contractsModule: withDefault(env, 'MESH_CONTRACTS'),
+    dataDir: withDefault(env, 'MESH_DATA_DIR'),
+    ...(coldUrl ? { coldApiBaseUrl: coldUrl } : {}),
+    logLevel: oneOf(env, 'MESH_LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, problems),
+    host: { store: oneOf(env, 'MESH_STORE', ['azurite', 'memory'] as const, problems), port },
+  };
+
+  if (problems.length === 1) throw problems[0];
+  if (problems.length > 1) {
+    throw new ConfigError(problems.map((p) => p.setting).join(', '), '\n  ' + problems.map((p) => p.message).join('\n  '));
+  }
+  return Object.freeze(config);
+}
+
+let cached: Config | undefined;
+/** The app's settings, validated on first use (at module load of each function app). */
+export function config(): Config {
+  cached ??= loadConfig();
+  return cached;
+}
