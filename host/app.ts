@@ -1,0 +1,110 @@
+// Loads a function app (a built bundle or a source entry) the way the Functions host does and
+// invokes its functions through the app's own programming model, with RPC-shaped input.
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { RegistrationSink, withSink, type RpcBinding, type RpcTypedData, type Registration } from './functions-core';
+
+export type TriggerKind = 'http' | 'entity' | 'eventHub' | 'other';
+
+export interface HostedFunction {
+  app: string;
+  name: string;
+  kind: TriggerKind;
+  trigger: RpcBinding & { name: string };
+  registration: Registration;
+}
+
+export interface FunctionApp {
+  name: string;
+  entry: string;
+  functions: HostedFunction[];
+  hooks: RegistrationSink['hooks'];
+}
+
+export type LogSink = (entry: { level: string; category: string; fn: string; invocationId: string; message: string }) => void;
+
+const SUPPORTED_INPUTS = new Set(['durableClient', 'orchestrationClient']);
+
+function kindOf(type: string): TriggerKind {
+  switch (type.toLowerCase()) {
+    case 'httptrigger':
+      return 'http';
+    case 'entitytrigger':
+      return 'entity';
+    case 'eventhubtrigger':
+      return 'eventHub';
+    default:
+      return 'other';
+  }
+}
+
+/** Loads one app; every registration it makes while loading is captured. */
+export function loadApp(name: string, entry: string): FunctionApp {
+  const sink = new RegistrationSink();
+  const resolved = path.resolve(entry);
+  withSink(sink, () => require(resolved));
+  const functions = sink.registrations.map((registration): HostedFunction => {
+    const bindings = Object.entries(registration.metadata.bindings);
+    const triggerEntry = bindings.find(([, b]) => /trigger$/i.test(b.type));
+    if (!triggerEntry) throw new Error(`function ${registration.metadata.name} in app ${name} has no trigger binding`);
+    for (const [bindingName, binding] of bindings) {
+      if (binding.direction === 'in' && binding !== triggerEntry[1] && !SUPPORTED_INPUTS.has(binding.type)) {
+        throw new Error(`function ${registration.metadata.name}: input binding ${bindingName} of type ${binding.type} is not supported by the local host`);
+      }
+    }
+    return {
+      app: name,
+      name: registration.metadata.name,
+      kind: kindOf(triggerEntry[1].type),
+      trigger: { ...triggerEntry[1], name: triggerEntry[0] },
+      registration,
+    };
+  });
+  return { name, entry: resolved, functions, hooks: sink.hooks };
+}
+
+export interface InvokeInput {
+  trigger: RpcTypedData;
+  triggerMetadata?: Record<string, RpcTypedData>;
+  /** Values of the extra input bindings, by binding type (e.g. durableClient). */
+  extraByType?: Record<string, unknown>;
+  invocationId?: string;
+}
+
+export interface InvokeOutput {
+  returnValue: RpcTypedData | null | undefined;
+  invocationId: string;
+}
+
+/** One invocation through the app's programming model, as the worker would run it. */
+export async function invoke(fn: HostedFunction, input: InvokeInput, log: LogSink): Promise<InvokeOutput> {
+  const invocationId = input.invocationId ?? randomUUID();
+  const { metadata, handler, programmingModel } = fn.registration;
+  const inputData: Array<{ name: string; data: RpcTypedData }> = [{ name: fn.trigger.name, data: input.trigger }];
+  for (const [bindingName, binding] of Object.entries(metadata.bindings)) {
+    if (binding.direction !== 'in' || bindingName === fn.trigger.name) continue;
+    const value = input.extraByType?.[binding.type];
+    if (value !== undefined) inputData.push({ name: bindingName, data: { string: JSON.stringify(value) } });
+  }
+  const model = programmingModel.getInvocationModel({
+    invocationId,
+    request: { invocationId, inputData, ...(input.triggerMetadata ? { triggerMetadata: input.triggerMetadata } : {}) },
+    metadata: { ...metadata, name: fn.name },
+    state: 'invocation',
+    log: (level, category, message) => log({ level, category, fn: fn.name, invocationId, message }),
+  });
+  const { context, inputs } = await model.getArguments();
+  const result = await model.invokeFunction(context, inputs, handler);
+  const response = await model.getResponse(context, result);
+  return { returnValue: response.returnValue, invocationId };
+}
+
+/** Decodes an RPC typed value the way the worker's converters encode it. */
+export function fromTypedData(data: RpcTypedData | null | undefined): unknown {
+  if (!data) return undefined;
+  if (data.json !== undefined) return JSON.parse(data.json);
+  if (data.string !== undefined) return data.string;
+  if (data.bytes !== undefined) return Buffer.from(data.bytes);
+  if (typeof data.int === 'number' || typeof data.double === 'number') return data.int ?? data.double;
+  return undefined;
+}

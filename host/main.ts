@@ -1,0 +1,108 @@
+// The local Functions host: loads the apps, serves their HTTP triggers and the durable client
+// API, runs their entities on Azurite (or in memory), and stops cleanly.
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { loadApp, type FunctionApp, type LogSink } from './app';
+import { ensureAzurite, localPorts, type RunningAzurite } from './azurite';
+import { EntityRuntime } from './entities/runtime';
+import { MemoryEntityStore } from './entities/memory-store';
+import { TableEntityStore } from './entities/table-store';
+import type { EntityStore } from './entities/store';
+import { consoleLogSink } from './log';
+import { createServer } from './server';
+import { applyLocalSettings, readHostJson } from './settings';
+import { setSystemLog } from './functions-core';
+import { loadConfig } from '../core/config';
+
+export interface AppEntry {
+  name: string;
+  /** A built bundle (dist/<app>/main.js) or a source entry (functions/index.ts, under tsx). */
+  entry: string;
+}
+
+export interface HostOptions {
+  apps: AppEntry[];
+  /** 0 picks a free port. Default: the PORT setting. */
+  port?: number;
+  store?: 'memory' | 'azurite';
+  log?: LogSink;
+  /** Where host.json is read from. Default: the current directory. */
+  root?: string;
+  concurrency?: number;
+}
+
+export interface RunningHost {
+  url: string;
+  port: number;
+  apps: FunctionApp[];
+  runtime: EntityRuntime;
+  store: EntityStore;
+  startedInMs: number;
+  stop(): Promise<void>;
+}
+
+export async function startHost(options: HostOptions): Promise<RunningHost> {
+  const started = performance.now();
+  const root = options.root ?? process.cwd();
+  applyLocalSettings(path.join(root, 'local.settings.json'));
+  const cfg = loadConfig(process.env);
+  const log = options.log ?? consoleLogSink(cfg.logLevel === 'warn' ? 'warning' : cfg.logLevel);
+  const say = (message: string) => log({ level: 'information', category: 'host', fn: 'host', invocationId: '', message });
+  setSystemLog((level, category, message) => log({ level, category, fn: 'worker', invocationId: '', message }));
+
+  const storeKind = options.store ?? cfg.host.store;
+  let azurite: RunningAzurite | undefined;
+  let store: EntityStore;
+  if (storeKind === 'memory') store = new MemoryEntityStore();
+  else {
+    const connection = cfg.storage.connectionString;
+    if (!connection) throw new Error('setting AzureWebJobsStorage: the local host needs a connection string (UseDevelopmentStorage=true for Azurite)');
+    const ports = localPorts(connection);
+    if (ports) azurite = await ensureAzurite(cfg.dataDir, ports, say);
+    store = new TableEntityStore(connection);
+  }
+
+  const durableTask = readHostJson(root).extensions?.durableTask ?? {};
+  const runtime = new EntityRuntime({ store, log, maxBatch: durableTask.maxEntityOperationBatchSize, concurrency: options.concurrency });
+  try {
+    const apps = options.apps.map((a) => loadApp(a.name, a.entry));
+    const functions = apps.flatMap((a) => a.functions);
+    functions.filter((f) => f.kind === 'entity').forEach((f) => runtime.register(f));
+    for (const a of apps) for (const h of a.hooks.filter((h) => h.name === 'appStart')) await h.callback({ hookData: {}, appHookData: {}, functionAppDirectory: path.dirname(a.entry) });
+    const recovered = await runtime.start();
+    if (recovered > 0) say(`resuming ${recovered} operations left by the previous run`);
+
+    const server = createServer({
+      functions,
+      runtime,
+      log,
+      taskHub: 'meshgraph',
+      healthExtras: () => ({ store: store.kind, ...runtime.depth(), ...runtime.counters, uptimeMs: Math.round(performance.now() - started) }),
+    });
+    const port = options.port ?? cfg.host.port;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' ? new Error(`port ${port} is in use: set PORT to another port`) : err));
+      server.listen(port, '127.0.0.1', resolve);
+    });
+    const actualPort = (server.address() as AddressInfo).port;
+    const url = `http://localhost:${actualPort}`;
+    const startedInMs = Math.round(performance.now() - started);
+    say(`ready in ${startedInMs} ms on ${url} (store: ${store.kind}); functions: ${functions.map((f) => `${f.app}/${f.name}`).join(', ')}`);
+
+    let stopping: Promise<void> | undefined;
+    const stop = () =>
+      (stopping ??= (async () => {
+        await new Promise<void>((r) => {
+          server.close(() => r());
+          server.closeIdleConnections();
+        });
+        await runtime.stop();
+        await azurite?.stop();
+      })());
+    return { url, port: actualPort, apps, runtime, store, startedInMs, stop };
+  } catch (err) {
+    await runtime.stop().catch(() => {});
+    await azurite?.stop();
+    throw err;
+  }
+}

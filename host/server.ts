@@ -1,0 +1,153 @@
+// The local host's HTTP front: HTTP triggers under /api/, and the durable client HTTP API under
+// /runtime/webhooks/durabletask/ that df.getClient() talks to (signal, read, list entities).
+import http from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { invoke, type HostedFunction, type LogSink } from './app';
+import { compileRoute, checkCollisions, matchRoute, type Route } from './routes';
+import { UnknownEntityError, type EntityRuntime } from './entities/runtime';
+import { toProblem, UserError, PROBLEM_CONTENT_TYPE } from '../core/errors';
+
+export const DURABLE_PREFIX = '/runtime/webhooks/durabletask/';
+/** The Functions host's default request body limit (100 MB). */
+const MAX_BODY = 100 * 1024 * 1024;
+
+export interface ServerOptions {
+  functions: HostedFunction[];
+  runtime: EntityRuntime;
+  log: LogSink;
+  /** Extra fields for /api/health (queue depths, lag). */
+  healthExtras: () => Record<string, unknown>;
+  taskHub: string;
+}
+
+function sendProblem(res: http.ServerResponse, err: unknown, correlationId: string): void {
+  const problem = toProblem(err, correlationId);
+  res.writeHead(problem.status, { 'content-type': PROBLEM_CONTENT_TYPE, 'x-correlation-id': correlationId });
+  res.end(JSON.stringify(problem));
+}
+
+function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(new UserError(413, 'body-too-large', `request body exceeds the host limit of ${MAX_BODY} bytes`));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+export function createServer(options: ServerOptions): http.Server {
+  const routes: Route[] = options.functions.filter((f) => f.kind === 'http').map(compileRoute);
+  checkCollisions(routes);
+
+  return http.createServer((req, res) => {
+    const correlationId = String(req.headers['x-correlation-id'] ?? randomUUID());
+    handle(req, res, correlationId).catch((err) => {
+      if (!(err instanceof UserError)) options.log({ level: 'error', category: 'host', fn: 'host', invocationId: correlationId, message: `${req.method} ${req.url}: ${err instanceof Error ? err.stack : String(err)}` });
+      if (!res.headersSent) sendProblem(res, err, correlationId);
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse, correlationId: string): Promise<void> {
+    const origin = `http://${req.headers.host ?? 'localhost'}`;
+    const url = new URL(req.url ?? '/', origin);
+    if (url.pathname.startsWith(DURABLE_PREFIX)) return durableApi(req, res, url);
+    if (!url.pathname.startsWith('/api/') && url.pathname !== '/api') throw new UserError(404, 'not-found', `no route ${url.pathname}; functions are served under /api/`);
+    const parts = url.pathname.slice(5).split('/').filter((p) => p !== '').map(decodeURIComponent);
+    const candidates = routes.map((r) => ({ r, params: matchRoute(r, parts) })).filter((c) => c.params);
+    if (candidates.length === 0) throw new UserError(404, 'not-found', `no function answers ${url.pathname}`);
+    const method = (req.method ?? 'GET').toUpperCase();
+    const chosen = candidates.find((c) => c.r.methods.has(method));
+    if (!chosen) {
+      res.setHeader('allow', [...new Set(candidates.flatMap((c) => [...c.r.methods]))].join(', '));
+      throw new UserError(405, 'method-not-allowed', `${method} is not allowed on ${url.pathname}`);
+    }
+    const body = await readBody(req);
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+    const query: Record<string, string> = {};
+    url.searchParams.forEach((v, k) => (query[k] = k in query ? `${query[k]},${v}` : v));
+    const fn = chosen.r.fn;
+    let output;
+    try {
+      output = await invoke(
+        fn,
+        {
+          invocationId: correlationId,
+          trigger: { http: { method, url: url.href, headers, query, params: chosen.params!, body: { bytes: body } } },
+          extraByType: { durableClient: durableClientData(origin) },
+        },
+        options.log,
+      );
+    } catch (err) {
+      // What the Functions host does with a throwing handler: the caller gets a 500, the host lives.
+      options.log({ level: 'error', category: 'host', fn: fn.name, invocationId: correlationId, message: `function threw: ${err instanceof Error ? err.stack : String(err)}` });
+      return sendProblem(res, err, correlationId);
+    }
+    const httpOut = (output.returnValue?.http ?? {}) as { statusCode?: string; headers?: Record<string, string>; cookies?: Array<{ name: string; value: string; path?: { value?: string } }>; body?: { bytes?: Uint8Array; string?: string } };
+    let payload: Buffer = httpOut.body?.bytes ? Buffer.from(httpOut.body.bytes) : Buffer.from(httpOut.body?.string ?? '');
+    const outHeaders: Record<string, string | string[]> = { ...(httpOut.headers ?? {}) };
+    if (httpOut.cookies?.length) outHeaders['set-cookie'] = httpOut.cookies.map((c) => `${c.name}=${c.value}${c.path?.value ? `; Path=${c.path.value}` : ''}`);
+    const status = Number(httpOut.statusCode ?? 200);
+    if (fn.name === 'health' && status === 200) payload = Buffer.from(JSON.stringify({ ...JSON.parse(payload.toString() || '{}'), host: options.healthExtras() }));
+    outHeaders['x-correlation-id'] ??= correlationId;
+    res.writeHead(status, outHeaders);
+    res.end(method === 'HEAD' ? undefined : payload);
+  }
+
+  function durableClientData(origin: string) {
+    const base = `${origin}${DURABLE_PREFIX}`;
+    return { taskHubName: options.taskHub, creationUrls: {}, managementUrls: {}, baseUrl: base.slice(0, -1), requiredQueryStringParameters: '', rpcBaseUrl: base };
+  }
+
+  async function durableApi(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
+    const rest = url.pathname.slice(DURABLE_PREFIX.length).split('/').map(decodeURIComponent);
+    if (rest[0] !== 'entities' || !rest[1]) throw new UserError(404, 'not-found', `the local host implements only the entities part of the durable HTTP API, not ${url.pathname}`);
+    const name = rest[1];
+    const key = rest.slice(2).join('/');
+    const method = req.method ?? 'GET';
+    if (key === '' && method === 'GET') {
+      const top = Math.min(Math.max(Number(url.searchParams.get('top') ?? 100) || 100, 1), 1000);
+      const token = req.headers['x-ms-continuation-token'];
+      const page = await options.runtime.list(name, top, typeof token === 'string' && token ? token : undefined);
+      const fetchState = url.searchParams.get('fetchState') === 'true';
+      const body = page.entities.map((e) => ({
+        entityId: { name, key: e.id.slice(name.length + 2) },
+        lastOperationTime: new Date(e.lastOperationTime).toISOString(),
+        ...(fetchState ? { state: e.state === undefined ? null : JSON.parse(e.state) } : {}),
+      }));
+      res.writeHead(200, { 'content-type': 'application/json', ...(page.continuation ? { 'x-ms-continuation-token': page.continuation } : {}) });
+      return void res.end(JSON.stringify(body));
+    }
+    if (key === '') throw new UserError(400, 'entity-key-required', 'an entity key is required: /entities/{name}/{key}');
+    if (method === 'POST') {
+      const op = url.searchParams.get('op');
+      if (!op) throw new UserError(400, 'operation-required', 'query parameter op names the operation to signal');
+      const input = (await readBody(req)).toString('utf8');
+      try {
+        await options.runtime.signal(name, key, op, input);
+      } catch (err) {
+        if (err instanceof UnknownEntityError) throw new UserError(404, 'unknown-entity', err.message);
+        throw err;
+      }
+      res.writeHead(202);
+      return void res.end();
+    }
+    if (method === 'GET') {
+      const entity = await options.runtime.read(name, key);
+      if (!entity) throw new UserError(404, 'entity-not-found', `entity @${name}@${key} does not exist`);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return void res.end(entity.state ?? 'null');
+    }
+    throw new UserError(405, 'method-not-allowed', `${method} is not allowed on ${url.pathname}`);
+  }
+}
