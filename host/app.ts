@@ -2,7 +2,7 @@
 // invokes its functions through the app's own programming model, with RPC-shaped input.
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { RegistrationSink, withSink, type RpcBinding, type RpcTypedData, type Registration } from './functions-core';
+import { installFunctionsCore, RegistrationSink, withSink, type RpcBinding, type RpcTypedData, type Registration } from './functions-core';
 
 export type TriggerKind = 'http' | 'entity' | 'eventHub' | 'other';
 
@@ -19,6 +19,8 @@ export interface FunctionApp {
   entry: string;
   functions: HostedFunction[];
   hooks: RegistrationSink['hooks'];
+  /** Forgets the modules this load brought in, so a later load in this process runs them again. */
+  unload(): void;
 }
 
 export type LogSink = (entry: { level: string; category: string; fn: string; invocationId: string; message: string }) => void;
@@ -42,7 +44,10 @@ function kindOf(type: string): TriggerKind {
 export function loadApp(name: string, entry: string): FunctionApp {
   const sink = new RegistrationSink();
   const resolved = path.resolve(entry);
+  installFunctionsCore(); // before the snapshot: the stand-in must outlive an unload
+  const before = new Set(Object.keys(require.cache));
   withSink(sink, () => require(resolved));
+  const added = Object.keys(require.cache).filter((k) => !before.has(k));
   const functions = sink.registrations.map((registration): HostedFunction => {
     const bindings = Object.entries(registration.metadata.bindings);
     const triggerEntry = bindings.find(([, b]) => /trigger$/i.test(b.type));
@@ -60,7 +65,7 @@ export function loadApp(name: string, entry: string): FunctionApp {
       registration,
     };
   });
-  return { name, entry: resolved, functions, hooks: sink.hooks };
+  return { name, entry: resolved, functions, hooks: sink.hooks, unload: () => added.forEach((k) => delete require.cache[k]) };
 }
 
 export interface InvokeInput {

@@ -38,6 +38,8 @@ export interface RunningHost {
   runtime: EntityRuntime;
   store: EntityStore;
   startedInMs: number;
+  /** Operations a previous run left unconsumed, resumed at this start. */
+  recovered: number;
   stop(): Promise<void>;
 }
 
@@ -98,8 +100,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         });
         await runtime.stop();
         await azurite?.stop();
+        apps.forEach((a) => a.unload());
       })());
-    return { url, port: actualPort, apps, runtime, store, startedInMs, stop };
+    return { url, port: actualPort, apps, runtime, store, startedInMs, recovered, stop };
   } catch (err) {
     await runtime.stop().catch(() => {});
     await azurite?.stop();

@@ -1,0 +1,72 @@
+// Bundles the two function apps with esbuild: dist/hot (ingest, GraphQL, health, entities) and
+// dist/cold (rarely used queries). Each folder deploys as its own function app: it has its own
+// host.json and package.json. `@azure/functions-core` is provided by the Functions worker.
+import { build, type Metafile } from 'esbuild';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export interface BuiltApp {
+  name: string;
+  dir: string;
+  main: string;
+  bytes: number;
+}
+
+/** Native or worker-provided modules that cannot be bundled. */
+const EXTERNAL = ['@azure/functions-core', 'better-sqlite3'];
+
+export const APPS = [
+  { name: 'hot', entry: 'functions/index.ts' },
+  { name: 'cold', entry: 'functions/cold/index.ts' },
+] as const;
+
+function externalsUsed(meta: Metafile): string[] {
+  const used = new Set<string>();
+  for (const out of Object.values(meta.outputs)) for (const imp of out.imports) if (imp.external && EXTERNAL.includes(imp.path) && imp.path !== '@azure/functions-core') used.add(imp.path);
+  return [...used];
+}
+
+export async function buildApps(root = process.cwd(), outRoot = path.join(root, 'dist')): Promise<BuiltApp[]> {
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  const built: BuiltApp[] = [];
+  for (const app of APPS) {
+    const dir = path.join(outRoot, app.name);
+    fs.rmSync(dir, { recursive: true, force: true });
+    const result = await build({
+      absWorkingDir: root,
+      entryPoints: [app.entry],
+      outfile: path.join(dir, 'main.js'),
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      minify: true,
+      sourcemap: 'linked',
+      legalComments: 'linked',
+      external: EXTERNAL,
+      define: { __MESH_VERSION__: JSON.stringify(pkg.version) },
+      metafile: true,
+      logLevel: 'warning',
+    });
+    const deps = Object.fromEntries(externalsUsed(result.metafile).map((d) => [d, pkg.dependencies[d]]));
+    fs.copyFileSync(path.join(root, 'host.json'), path.join(dir, 'host.json'));
+    fs.writeFileSync(
+      path.join(dir, 'package.json'),
+      JSON.stringify({ name: `meshgraph-${app.name}`, version: pkg.version, private: true, main: 'main.js', engines: pkg.engines, dependencies: deps }, null, 2) + '\n',
+    );
+    const main = path.join(dir, 'main.js');
+    built.push({ name: app.name, dir, main, bytes: fs.statSync(main).size });
+  }
+  return built;
+}
+
+if (require.main === module) {
+  buildApps()
+    .then((apps) => {
+      for (const a of apps) process.stdout.write(`dist/${a.name}/main.js  ${(a.bytes / 1024).toFixed(1)} KB\n`);
+    })
+    .catch((err) => {
+      process.stderr.write(`build failed: ${err.message}\n`);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,41 @@
+// The meshgraph command line.
+import { startCommand } from './start';
+import { buildApps } from './build';
+
+const USAGE = `usage: meshgraph <command> [options]
+
+commands:
+  start [--app hot|cold|all] [--port N] [--store azurite|memory] [--no-build]
+                     build both apps and run them in the local host
+  build              bundle dist/hot and dist/cold
+`;
+
+const commands: Record<string, (args: string[]) => Promise<number>> = {
+  start: startCommand,
+  build: async () => {
+    for (const a of await buildApps()) process.stdout.write(`dist/${a.name}/main.js  ${(a.bytes / 1024).toFixed(1)} KB\n`);
+    return 0;
+  },
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    process.stdout.write(USAGE);
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`meshgraph: unknown command "${name}"\n\n${USAGE}`);
+    return 2;
+  }
+  return command(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err) => {
+    process.stderr.write(`meshgraph: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  },
+);

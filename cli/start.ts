@@ -1,0 +1,47 @@
+// `meshgraph start`: builds both apps and runs them in the local host (Azurite by default).
+import path from 'node:path';
+import { APPS, buildApps } from './build';
+import { startHost } from '../host/main';
+import { ConfigError } from '../core/errors';
+
+export async function startCommand(args: string[]): Promise<number> {
+  const opt = (name: string) => {
+    const i = args.indexOf(`--${name}`);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const which = opt('app') ?? 'all';
+  if (!['hot', 'cold', 'all'].includes(which)) {
+    process.stderr.write(`--app must be hot, cold or all (got ${which})\n`);
+    return 2;
+  }
+  const store = opt('store');
+  if (store && store !== 'azurite' && store !== 'memory') {
+    process.stderr.write(`--store must be azurite or memory (got ${store})\n`);
+    return 2;
+  }
+  // --no-build runs what dist/ holds (e.g. right after `npm run build`).
+  const mains = args.includes('--no-build') ? APPS.map((a) => ({ name: a.name, main: path.join('dist', a.name, 'main.js') })) : await buildApps();
+  const apps = mains.filter((a) => which === 'all' || a.name === which).map((a) => ({ name: a.name, entry: path.relative(process.cwd(), a.main) }));
+  let host;
+  try {
+    host = await startHost({ apps, ...(opt('port') ? { port: Number(opt('port')) } : {}), ...(store ? { store } : {}) });
+  } catch (err) {
+    process.stderr.write(`meshgraph: ${err instanceof ConfigError ? err.message : err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+  process.stdout.write(`\nmeshgraph is running: ${host.url}/api/health\nPress Ctrl-C to stop.\n`);
+  await new Promise<void>((resolve) => {
+    let signals = 0;
+    const onSignal = () => {
+      if (++signals > 1) process.exit(130); // a second Ctrl-C: stop waiting
+      process.stdout.write('\nstopping: finishing batches in flight…\n');
+      host.stop().then(resolve, (err) => {
+        process.stderr.write(`stop failed: ${err}\n`);
+        resolve();
+      });
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+  return 0;
+}
