@@ -1,0 +1,86 @@
+// Rules a resolved model must follow so that every compiler can turn it into valid output:
+// names GraphQL accepts and does not reserve, known owners, no name used twice, no personal data
+// in facets (a facet count reveals values to everyone).
+import type { ContractModel, ContractProblem, ContractProblemCode, FieldModel, NodeModel } from './model';
+import { FIELD_NAME, GRAPHQL_NAME, RESERVED_FIELD_NAMES, RESERVED_TYPE_NAMES, ROOT_TYPE_NAMES, TYPE_NAME, nodeTypeNames, queryFieldNames } from './naming';
+
+type Report = (code: ContractProblemCode, at: string, message: string) => void;
+
+function checkTypeName(name: string, report: Report): void {
+  if (name.startsWith('__')) return report('reserved-name', name, `type name ${name}: names starting with "__" are reserved by GraphQL introspection`);
+  if ((ROOT_TYPE_NAMES as readonly string[]).includes(name)) {
+    return report('reserved-name', name, `type name ${name} is a GraphQL root operation type name (${ROOT_TYPE_NAMES.join(', ')}); a node type named so would become a root of the schema (under Apollo composition too). Rename it, e.g. after what the business calls it`);
+  }
+  if (RESERVED_TYPE_NAMES.includes(name)) return report('reserved-name', name, `type name ${name} is reserved (built-in or shared GraphQL type: ${RESERVED_TYPE_NAMES.join(', ')})`);
+  if (!TYPE_NAME.test(name)) report('invalid-name', name, `type name ${name} must be PascalCase letters and digits (${TYPE_NAME})`);
+}
+
+function checkFieldName(at: string, name: string, report: Report): void {
+  if (name.startsWith('__')) return report('reserved-name', at, `${at}: names starting with "__" are reserved by GraphQL introspection`);
+  if (RESERVED_FIELD_NAMES.includes(name)) return report('reserved-name', at, `${at}: "${name}" is reserved (${RESERVED_FIELD_NAMES.join(', ')})`);
+  if (!FIELD_NAME.test(name)) report('invalid-name', at, `${at}: field, edge and path names must be camelCase letters and digits (${FIELD_NAME})`);
+}
+
+function checkField(at: string, f: FieldModel, sources: ContractModel['sources'], report: Report): void {
+  if (!sources[f.owner]) report('unknown-source', at, `${at} is owned by "${f.owner}", which is not a declared source (${Object.keys(sources).join(', ')})`);
+  if (f.pii !== undefined && f.facet) report('pii-facet', at, `${at} is pii (role ${f.pii}) and a facet: facet counts would show its values to every caller`);
+  if (f.pii !== undefined && f.pii.trim() === '') report('invalid-flag', at, `${at}: pii needs the role that may see it`);
+  if (f.facet && f.kind === 'text') report('invalid-flag', at, `${at}: a text field cannot be a facet (use keyword or enum)`);
+  if (f.kind !== 'enum') return;
+  const values = f.values ?? [];
+  if (values.length === 0) report('invalid-enum', at, `${at}: an enum needs at least one value`);
+  for (const v of values) {
+    if (!GRAPHQL_NAME.test(v) || ['true', 'false', 'null'].includes(v)) report('invalid-enum', at, `${at}: enum value "${v}" is not a valid GraphQL enum value`);
+  }
+  if (new Set(values).size !== values.length) report('invalid-enum', at, `${at}: enum values repeat`);
+}
+
+function checkNode(node: NodeModel, model: ContractModel, report: Report): void {
+  checkTypeName(node.name, report);
+  if (!model.sources[node.owner]) report('unknown-source', node.name, `${node.name} is owned by "${node.owner}", which is not a declared source (${Object.keys(model.sources).join(', ')})`);
+  const seen = new Map<string, string>([[node.key, 'key']]);
+  const claim = (name: string, what: string) => {
+    const at = `${node.name}.${name}`;
+    checkFieldName(at, name, report);
+    const before = seen.get(name);
+    if (before) report('duplicate-name', at, `${at} is declared as ${what} but the name is already used by a ${before}`);
+    else seen.set(name, what);
+  };
+  checkFieldName(`${node.name}.${node.key}`, node.key, report);
+  for (const f of Object.values(node.fields)) {
+    claim(f.name, 'field');
+    checkField(`${node.name}.${f.name}`, f, model.sources, report);
+  }
+  for (const e of Object.values(node.edges)) {
+    claim(e.name, e.declaredOn === node.name ? 'edge' : `edge (the inverse of ${e.to}.${e.inverse})`);
+    if (!model.sources[e.owner]) report('unknown-source', `${node.name}.${e.name}`, `edge ${node.name}.${e.name} is owned by "${e.owner}", which is not a declared source`);
+  }
+  for (const d of Object.values(node.denormalized)) claim(d.name, 'denormalized path');
+}
+
+/** Generated GraphQL names (types and query fields) must not collide across node types. */
+function checkGeneratedNames(model: ContractModel, report: Report): void {
+  const owners = new Map<string, string>();
+  const claim = (generated: string, by: string) => {
+    const before = owners.get(generated);
+    if (before && before !== by) report('duplicate-name', by, `the GraphQL name ${generated} generated for ${by} is also used by ${before}`);
+    else owners.set(generated, by);
+  };
+  for (const node of Object.values(model.types)) claim(node.name, node.name);
+  for (const node of Object.values(model.types)) {
+    const names = nodeTypeNames(node.name);
+    for (const n of [names.filter, names.sort, names.sortField, names.connection, names.edge]) claim(n, node.name);
+    for (const f of Object.values(node.fields)) if (f.kind === 'enum') claim(names.enumOf(f.name), `${node.name}.${f.name}`);
+    for (const d of Object.values(node.denormalized)) claim(names.carriedOf(d.name), `${node.name}.${d.name}`);
+    for (const q of Object.values(queryFieldNames(node.name, node.plural))) claim(`Query.${q}`, node.name);
+  }
+  claim('Query.node', 'the Node interface');
+}
+
+export function checkModel(model: ContractModel): ContractProblem[] {
+  const problems: ContractProblem[] = [];
+  const report: Report = (code, at, message) => void problems.push({ code, at, message });
+  for (const node of Object.values(model.types)) checkNode(node, model, report);
+  checkGeneratedNames(model, report);
+  return problems;
+}
