@@ -14,11 +14,12 @@ export async function startCommand(args: string[]): Promise<number> {
     process.stderr.write(`--app must be hot, cold or all (got ${which})\n`);
     return 2;
   }
-  const store = opt('store');
-  if (store && store !== 'azurite' && store !== 'memory') {
-    process.stderr.write(`--store must be azurite or memory (got ${store})\n`);
+  const storeArg = opt('store');
+  if (storeArg !== undefined && storeArg !== 'azurite' && storeArg !== 'memory') {
+    process.stderr.write(`--store must be azurite or memory (got ${storeArg})\n`);
     return 2;
   }
+  const store: 'azurite' | 'memory' | undefined = storeArg;
   // --no-build runs what dist/ holds (e.g. right after `npm run build`).
   const mains = args.includes('--no-build') ? APPS.map((a) => ({ name: a.name, main: path.join('dist', a.name, 'main.js') })) : await buildApps();
   const apps = mains.filter((a) => which === 'all' || a.name === which).map((a) => ({ name: a.name, entry: path.relative(process.cwd(), a.main) }));
