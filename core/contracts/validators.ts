@@ -27,6 +27,7 @@ function describeError(e: ErrorObject): string {
   const params = e.params as Record<string, unknown>;
   if (e.keyword === 'additionalProperties') return `${at}: unknown field "${String(params['additionalProperty'])}"`;
   if (e.keyword === 'enum') return `${at}: must be one of ${(params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+  if (e.keyword === 'type') return `${at}: must be ${String(params['type']).split(',').join(' or ')}`;
   if (e.keyword === 'required') return `${at}: missing "${String(params['missingProperty'])}"`;
   return `${at}: ${e.message ?? e.keyword}`;
 }
