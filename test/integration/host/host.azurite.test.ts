@@ -75,6 +75,11 @@ describe('local host (Azurite store)', () => {
       }
     });
     await Promise.all(senders);
+    // A last burst at one entity: its operations run one after another (2 ms each), so the kill
+    // right after their acknowledgements always finds work queued.
+    const burst = await Promise.all(Array.from({ length: 300 }, () => post(`${url}/api/counter/burst/add`, 1)));
+    assert.ok(burst.every((r) => r.status === 202));
+    expected.set('burst', 300);
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
     assert.equal(acknowledged, keys.length * 15);
@@ -83,7 +88,7 @@ describe('local host (Azurite store)', () => {
     try {
       assert.ok(restarted.recovered > 0, 'the kill left queued work for the restart to resume');
       await waitIdle(restarted.url);
-      for (const key of keys) {
+      for (const key of [...keys, 'burst']) {
         const state = await json(await fetch(`${restarted.url}/api/counter/${key}`));
         assert.equal(state?.value ?? 0, expected.get(key) ?? 0, `counter ${key}`);
       }
