@@ -13,3 +13,4 @@ export * from './graphql';
 export * from './elasticsearch';
 export * from './compile';
 export * from './load';
+export * from './breaking';
