@@ -97,4 +97,21 @@ describe('local host (Azurite store)', () => {
       await new Promise((r) => restarted.child.once('exit', r));
     }
   });
+
+  it('stops cleanly on SIGTERM with work in flight: exit 0, and the rest runs after a restart', async () => {
+    const { child, url } = await spawnHost(azurite.connectionString);
+    const acks = await Promise.all(Array.from({ length: 200 }, () => post(`${url}/api/counter/graceful/add`, 1)));
+    assert.ok(acks.every((r) => r.status === 202));
+    child.kill('SIGTERM');
+    const code = await new Promise((r) => child.once('exit', r));
+    assert.equal(code, 0);
+    const restarted = await spawnHost(azurite.connectionString);
+    try {
+      await waitIdle(restarted.url);
+      assert.equal((await json(await fetch(`${restarted.url}/api/counter/graceful`))).value, 200);
+    } finally {
+      restarted.child.kill('SIGTERM');
+      await new Promise((r) => restarted.child.once('exit', r));
+    }
+  });
 });

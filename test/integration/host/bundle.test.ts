@@ -1,0 +1,54 @@
+// The built bundles, as deployed: each loads in the local host on its own and answers.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildApps, type BuiltApp } from '../../../cli/build';
+import { startHost } from '../../../host/main';
+
+describe('built bundles in the local host', () => {
+  let out: string;
+  let built: BuiltApp[];
+  before(async () => {
+    out = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-dist-'));
+    built = await buildApps(process.cwd(), out);
+    process.env.AzureWebJobsStorage ??= 'UseDevelopmentStorage=true';
+  });
+  after(() => fs.rmSync(out, { recursive: true, force: true }));
+
+  it('writes a deployable folder per app: main.js, host.json, package.json pointing at main.js', () => {
+    for (const app of built) {
+      const pkg = JSON.parse(fs.readFileSync(path.join(app.dir, 'package.json'), 'utf8'));
+      assert.equal(pkg.main, 'main.js');
+      assert.ok(fs.existsSync(path.join(app.dir, 'host.json')));
+      assert.doesNotMatch(fs.readFileSync(app.main, 'utf8'), /require\("\.\.?\//, 'no relative requires escape the bundle');
+    }
+  });
+
+  for (const [name, route, expected] of [['hot', 'health', 'hot'], ['cold', 'cold/health', 'cold']] as const) {
+    it(`serves dist/${name} on its own`, async () => {
+      const app = built.find((a) => a.name === name)!;
+      const host = await startHost({ apps: [{ name, entry: app.main }], port: 0, store: 'memory', log: () => {} });
+      try {
+        assert.deepEqual(host.apps[0]!.functions.map((f) => f.kind), ['http']);
+        const res = await fetch(`${host.url}/api/${route}`);
+        assert.equal(res.status, 200);
+        assert.equal((await res.json()).app, expected);
+      } finally {
+        await host.stop();
+      }
+    });
+  }
+
+  it('refuses to start with a malformed setting, naming it', async () => {
+    const saved = process.env.ELASTICSEARCH_URL;
+    process.env.ELASTICSEARCH_URL = 'ftp://nope';
+    try {
+      await assert.rejects(startHost({ apps: [], port: 0, store: 'memory', log: () => {} }), /setting ELASTICSEARCH_URL: "ftp:\/\/nope" is not an http\(s\) URL/);
+    } finally {
+      if (saved === undefined) delete process.env.ELASTICSEARCH_URL;
+      else process.env.ELASTICSEARCH_URL = saved;
+    }
+  });
+});
