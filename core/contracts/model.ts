@@ -92,3 +92,12 @@ export interface ContractProblem {
 }
 
 export const MAX_PATH_HOPS = 3;
+
+/** The source-native record type named `type`, whichever source declares it. */
+export function recordModelOf(model: ContractModel, type: string): RecordModel | undefined {
+  for (const src of Object.values(model.sources)) {
+    const rec = src.records[type];
+    if (rec) return rec;
+  }
+  return undefined;
+}

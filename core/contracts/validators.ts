@@ -5,6 +5,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { CANONICAL_EVENT_TYPES, eventToChange, parseSubject } from './changes';
 import type { CanonicalChange, CloudEvent } from './changes';
+import { recordModelOf } from './model';
 import type { ContractModel, RecordModel } from './model';
 import { schemaNames } from './jsonschema';
 import type { JsonSchema } from './jsonschema';
@@ -54,14 +55,6 @@ function canonicalSchemaName(event: CloudEvent, model: ContractModel): string | 
   return schemaNames.edge(subject.type);
 }
 
-function findRecord(model: ContractModel, type: string): RecordModel | undefined {
-  for (const src of Object.values(model.sources)) {
-    const rec = src.records[type];
-    if (rec) return rec;
-  }
-  return undefined;
-}
-
 export function compileValidators(model: ContractModel, schemas: Record<string, JsonSchema>): EventValidators {
   const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
   const bySchema: Record<string, ValidateFunction> = {};
@@ -81,7 +74,7 @@ export function compileValidators(model: ContractModel, schemas: Record<string, 
       const denied = ownershipProblems(model, event.source, change);
       return denied.length ? { ok: false, reasons: denied } : { ok: true, kind: 'canonical', event, change };
     }
-    const record = findRecord(model, event.type);
+    const record = recordModelOf(model, event.type);
     if (!record) return { ok: false, reasons: [`type: unknown event type ${event.type} (canonical: ${canonicalTypes.join(', ')}; or a source record type of the contracts)`] };
     if (event.source !== record.source) return { ok: false, reasons: [`source: record type ${record.type} belongs to source ${record.source}, not ${event.source}`] };
     const reasons = check(bySchema[schemaNames.record(record.type)], event);
