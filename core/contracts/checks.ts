@@ -70,8 +70,12 @@ function checkGeneratedNames(model: ContractModel, report: Report): void {
   for (const node of Object.values(model.types)) {
     const names = nodeTypeNames(node.name);
     for (const n of [names.filter, names.sort, names.sortField, names.connection, names.edge]) claim(n, node.name);
-    for (const f of Object.values(node.fields)) if (f.kind === 'enum') claim(names.enumOf(f.name), `${node.name}.${f.name}`);
-    for (const d of Object.values(node.denormalized)) claim(names.carriedOf(d.name), `${node.name}.${d.name}`);
+    for (const f of Object.values(node.fields)) {
+      if (f.kind === 'enum') for (const n of [names.enumOf(f.name), names.enumFilterOf(f.name)]) claim(n, `${node.name}.${f.name}`);
+    }
+    for (const d of Object.values(node.denormalized)) {
+      for (const n of [names.carriedOf(d.name), names.carriedFilterOf(d.name)]) claim(n, `${node.name}.${d.name}`);
+    }
     for (const q of Object.values(queryFieldNames(node.name, node.plural))) claim(`Query.${q}`, node.name);
   }
   claim('Query.node', 'the Node interface');
