@@ -18,11 +18,11 @@ export interface EdgeDecl<To extends string = string> {
   description?: string;
 }
 
-export interface CarryDecl {
+export interface CarryDecl<V extends readonly string[] = readonly string[], F extends readonly string[] = readonly string[]> {
   /** Edge names walked from this node, at most 3 hops. */
-  via: readonly string[];
+  via: V;
   /** Fields of the node at the end of the path; defaults to that type's summary fields. */
-  fields?: readonly string[];
+  fields?: F;
   description?: string;
 }
 
@@ -30,6 +30,8 @@ export interface NodeDef<
   Name extends string = string,
   FS extends FieldMap = FieldMap,
   Key extends string = string,
+  ES extends Record<string, EdgeDecl> = Record<string, EdgeDecl>,
+  DS extends Record<string, CarryDecl> = Record<string, CarryDecl>,
 > {
   name: Name;
   /** Source that owns the node's fields unless a field names another. */
@@ -40,9 +42,9 @@ export interface NodeDef<
   plural?: string;
   description?: string;
   fields: FS;
-  edges?: Record<string, EdgeDecl>;
+  edges?: ES;
   /** Fields of nodes up to 3 hops away that this node's projection carries. */
-  denormalized?: Record<string, CarryDecl>;
+  denormalized?: DS;
 }
 
 export interface RecordDef<FS extends FieldMap = FieldMap> {
@@ -70,18 +72,27 @@ export interface DataProductDef {
   demo?: unknown;
 }
 
-export function node<const Name extends string, FS extends FieldMap, const Key extends string = 'id'>(
-  def: NodeDef<Name, FS, Key>,
-): NodeDef<Name, FS, Key> {
+export function node<
+  const Name extends string,
+  FS extends FieldMap,
+  const Key extends string = 'id',
+  const ES extends Record<string, EdgeDecl> = {},
+  const DS extends Record<string, CarryDecl> = {},
+>(def: NodeDef<Name, FS, Key, ES, DS>): NodeDef<Name, FS, Key, ES, DS> {
   return def;
 }
 
-export function edge<const To extends string>(decl: EdgeDecl<To>): EdgeDecl<To> {
+/** An edge and its inverse; literal types are kept so projections can be typed from them. */
+export function edge<const D extends EdgeDecl>(decl: D): D {
   return decl;
 }
 
 /** A denormalized path: `carry(['accounts', 'lines', 'plan'], ['name'])`. */
-export function carry(via: readonly string[], fields?: readonly string[], description?: string): CarryDecl {
+export function carry<const V extends readonly string[], const F extends readonly string[] = readonly string[]>(
+  via: V,
+  fields?: F,
+  description?: string,
+): CarryDecl<V, F> {
   return { via, ...(fields ? { fields } : {}), ...(description ? { description } : {}) };
 }
 
@@ -98,7 +109,7 @@ export function dataProduct<const P extends DataProductDef>(def: P): P {
   return def;
 }
 
-type KeyOf<N> = N extends NodeDef<string, FieldMap, infer K> ? K : 'id';
+type KeyOf<N> = N extends NodeDef<string, FieldMap, infer K, Record<string, EdgeDecl>, Record<string, CarryDecl>> ? K : 'id';
 
 /** A node's own field values as actor state and projections hold them, with its key. */
 export type InferNode<N extends NodeDef> = { [K in KeyOf<N>]: string } & InferFieldValues<N['fields']>;

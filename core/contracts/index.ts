@@ -14,3 +14,4 @@ export * from './elasticsearch';
 export * from './compile';
 export * from './load';
 export * from './breaking';
+export * from './infer';
