@@ -1,0 +1,129 @@
+// The node actor as a pure transition: (state, message) -> (state, effects). The entity adapter
+// reads state once, calls apply, sets state once, and performs the effects.
+import type { ContractModel, NodeModel } from '../../core/contracts/model';
+import { ownershipProblems } from '../../core/contracts/ownership';
+import { hash53 } from '../../core/hash';
+import { deleteNode, holders, setEdge, setNeighbour, trimHistory, upsertFields, type Origin } from '../../core/graph/merge';
+import { isEmptyShape, type Needs } from '../../core/graph/needs';
+import { buildBody, buildSummary } from '../../core/graph/summary';
+import { NodeOp, type NodeEffect, type NodeEvent, type NodeMessage } from './messages';
+import { emptyNodeState, globalId, parseGlobalId, type NodeState } from './state';
+import { isVisible } from '../../core/graph/node-state';
+
+export interface NodeContext {
+  model: ContractModel;
+  needs: Needs;
+  /** The entity key, `Type:id`. */
+  key: string;
+  /** ISO time of this operation (history timestamps and age limit). */
+  now: string;
+  historyLimit: number;
+  historyMaxAgeMs: number;
+}
+
+interface Scratch {
+  dirty: boolean;
+  /** Neighbours linked during this operation, by relation: they need this node's summary now. */
+  linked: Map<string, Set<string>>;
+  effects: NodeEffect[];
+}
+
+function applyEvent(state: NodeState, node: NodeModel, ev: NodeEvent, ctx: NodeContext, s: Scratch): void {
+  const { change } = ev;
+  if (change.type !== state.t || change.id !== state.id) {
+    s.effects.push({ kind: 'deadLetter', event: ev, reason: `event for ${change.type}/${change.id} reached node ${ctx.key}` });
+    return;
+  }
+  const problems = ownershipProblems(ctx.model, ev.source, change);
+  if (problems.length > 0) {
+    s.effects.push({ kind: 'deadLetter', event: ev, reason: problems.join('; ') });
+    return;
+  }
+  const origin: Origin = { ev: ev.id, src: ev.source, k: ev.k, ...(ev.time ? { at: ev.time } : {}) };
+  switch (change.op) {
+    case 'upsert':
+      if (upsertFields(state, change.fields, origin, ctx.now).length > 0) s.dirty = true;
+      return;
+    case 'delete':
+      if (deleteNode(state, origin, ctx.now)) s.dirty = true;
+      return;
+    default: {
+      const on = change.op === 'link';
+      const to = globalId(change.toType, change.toId);
+      if (!setEdge(state, change.rel, to, on, origin, ctx.now)) return;
+      s.dirty = true;
+      if (on) addLinked(s, change.rel, to);
+      const inverse = node.edges[change.rel]!.inverse;
+      s.effects.push({ kind: 'signal', to, message: { op: NodeOp.edge, rel: inverse, to: ctx.key, on, k: ev.k, src: ev.source, ev: ev.id } });
+    }
+  }
+}
+
+function addLinked(s: Scratch, rel: string, to: string): void {
+  const set = s.linked.get(rel) ?? new Set<string>();
+  set.add(to);
+  s.linked.set(rel, set);
+}
+
+/** Tells neighbours what they carry of this node, only when it changed (or they just linked). */
+function react(state: NodeState, node: NodeModel, ctx: NodeContext, s: Scratch): void {
+  for (const edge of Object.values(node.edges)) {
+    const shape = ctx.needs[edge.to]?.[edge.inverse];
+    if (isEmptyShape(shape)) continue;
+    const summary = buildSummary(state, node, shape!);
+    const h = hash53(JSON.stringify(summary));
+    // Every neighbour whose edge cell is on hears it, even past a 'one' relation's newest link:
+    // that neighbour shows the edge too until the source unlinks it, and must not show stale news.
+    const targets = holders(state, edge.name, false);
+    const changed = state.sent[edge.name] !== h;
+    state.sent[edge.name] = h;
+    const fresh = s.linked.get(edge.name);
+    for (const to of targets) {
+      if (!changed && !fresh?.has(to)) continue;
+      s.effects.push({ kind: 'signal', to, message: { op: NodeOp.neighbour, rel: edge.inverse, from: ctx.key, ver: state.ver, summary } });
+    }
+  }
+}
+
+function project(state: NodeState, node: NodeModel, s: Scratch): void {
+  const visible = isVisible(state, node.owner);
+  const body = visible ? buildBody(state, node) : null;
+  const h = hash53(JSON.stringify(body));
+  const first = state.ph === undefined;
+  if (state.ph === h) return;
+  state.ph = h;
+  if (first && !visible) return; // a placeholder that was never visible has nothing to retract
+  s.effects.push({ kind: 'project', doc: { id: globalId(state.t, state.id), type: state.t, version: state.ver, ...(visible ? {} : { deleted: true }), body: body ?? {} } });
+}
+
+export function apply(previous: NodeState | undefined, message: NodeMessage, ctx: NodeContext): { state: NodeState; effects: NodeEffect[] } {
+  const ref = parseGlobalId(ctx.key);
+  const state = previous ?? emptyNodeState(ref?.type ?? '', ref?.id ?? '');
+  const s: Scratch = { dirty: false, linked: new Map(), effects: [] };
+  const node = ctx.model.types[state.t];
+  if (!node) {
+    if (message.op === NodeOp.apply) for (const event of message.events) s.effects.push({ kind: 'deadLetter', event, reason: `unknown node type ${state.t}` });
+    return { state, effects: s.effects };
+  }
+  switch (message.op) {
+    case NodeOp.apply:
+      for (const ev of message.events) applyEvent(state, node, ev, ctx, s);
+      break;
+    case NodeOp.edge:
+      if (!node.edges[message.rel]) break;
+      if (setEdge(state, message.rel, message.to, message.on, { ev: message.ev, src: message.src, k: message.k }, ctx.now)) {
+        s.dirty = true;
+        if (message.on) addLinked(s, message.rel, message.to);
+      }
+      break;
+    case NodeOp.neighbour:
+      if (setNeighbour(state, message.rel, message.from, message.ver, message.summary)) s.dirty = true;
+      break;
+  }
+  if (!s.dirty) return { state, effects: s.effects };
+  state.ver++;
+  trimHistory(state, ctx.historyLimit, ctx.historyMaxAgeMs, ctx.now);
+  react(state, node, ctx, s);
+  project(state, node, s);
+  return { state, effects: s.effects };
+}

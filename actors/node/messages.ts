@@ -1,0 +1,35 @@
+// Operations of the node entity (one entity per graph node, key `Type:id`).
+import type { CanonicalChange } from '../../core/contracts/changes';
+import type { OrderKey } from '../../core/graph/order';
+import type { Summary } from '../../core/graph/node-state';
+import type { ProjectionDoc } from '../../core/projection/port';
+
+export const NODE_ENTITY = 'node';
+
+export const NodeOp = {
+  /** Events for this node from one ingest batch, in arrival order. */
+  apply: 'apply',
+  /** The other end of an edge changed (link/unlink mirrored). */
+  edge: 'edge',
+  /** A neighbour's news about itself (a reaction). */
+  neighbour: 'neighbour',
+} as const;
+
+/** One validated, mapped change with the origin that orders it. */
+export interface NodeEvent {
+  id: string;
+  source: string;
+  k: OrderKey;
+  time?: string;
+  change: CanonicalChange;
+}
+
+export type NodeMessage =
+  | { op: typeof NodeOp.apply; events: NodeEvent[] }
+  | { op: typeof NodeOp.edge; rel: string; to: string; on: boolean; k: OrderKey; src: string; ev: string }
+  | { op: typeof NodeOp.neighbour; rel: string; from: string; ver: number; summary: Summary | null };
+
+export type NodeEffect =
+  | { kind: 'signal'; to: string; message: NodeMessage }
+  | { kind: 'deadLetter'; event: NodeEvent; reason: string }
+  | { kind: 'project'; doc: ProjectionDoc };

@@ -1,0 +1,83 @@
+// The merge rules of a node, as pure functions on its state. Each returns what it changed, so the
+// actor knows whom to tell. Every rule is a last-writer-wins register keyed by OrderKey, which
+// makes the result independent of arrival order, duplication and batching.
+import type { FieldValue } from '../contracts/fields';
+import type { OrderKey } from './order';
+import type { EdgeCell, HistoryEntry, NodeState } from './node-state';
+
+export interface Origin {
+  ev: string;
+  src: string;
+  k: OrderKey;
+  at?: string;
+}
+
+function record(state: NodeState, origin: Origin, entry: Omit<HistoryEntry, 'at' | 'ev' | 'src' | 'k'>, now: string): void {
+  state.h.push({ at: origin.at ?? now, ev: origin.ev, src: origin.src, k: origin.k, ...entry });
+}
+
+/** Sets fields newer than what the node holds; an upsert older than the owner's delete is ignored. Returns the fields changed. */
+export function upsertFields(state: NodeState, fields: Record<string, FieldValue | null>, origin: Origin, now: string): string[] {
+  if (state.tomb && state.tomb.src === origin.src && origin.k <= state.tomb.k) return [];
+  const changed: string[] = [];
+  for (const [name, value] of Object.entries(fields)) {
+    const cell = state.f[name];
+    if (cell && cell.k >= origin.k) continue;
+    state.f[name] = { v: value ?? null, k: origin.k, src: origin.src, ev: origin.ev, ...(origin.at ? { at: origin.at } : {}) };
+    changed.push(name);
+    record(state, origin, { op: 'set', field: name, v: value ?? null }, now);
+  }
+  return changed;
+}
+
+/** Leaves a tombstone: the source's fields set before it are dropped, later ones survive. */
+export function deleteNode(state: NodeState, origin: Origin, now: string): boolean {
+  if (state.tomb && state.tomb.k >= origin.k) return false;
+  state.tomb = { k: origin.k, src: origin.src, ev: origin.ev, ...(origin.at ? { at: origin.at } : {}) };
+  for (const [name, cell] of Object.entries(state.f)) if (cell.src === origin.src && cell.k <= origin.k) delete state.f[name];
+  record(state, origin, { op: 'delete' }, now);
+  return true;
+}
+
+/**
+ * Links or unlinks `to` through `rel`: a last-writer-wins cell per neighbour. Returns whether the
+ * cell changed (then the other end is told the same on/off and key, so both ends agree).
+ * A 'one' relation shows its newest link (see holders()); sources unlink the previous neighbour
+ * for that neighbour's side to drop the edge.
+ */
+export function setEdge(state: NodeState, rel: string, to: string, on: boolean, origin: Origin, now: string): boolean {
+  const cells = (state.e[rel] ??= {});
+  const cell = cells[to];
+  if (cell && cell.k >= origin.k) return false;
+  cells[to] = { on, k: origin.k, src: origin.src, ev: origin.ev };
+  record(state, origin, { op: on ? 'link' : 'unlink', field: rel, to }, now);
+  return true;
+}
+
+/** Neighbours an edge currently holds: every linked one, or for a 'one' relation the newest link. */
+export function holders(state: NodeState, rel: string, one: boolean): string[] {
+  const linked = Object.entries(state.e[rel] ?? {}).filter(([, c]) => c.on);
+  if (!one) return linked.map(([gid]) => gid).sort();
+  let best: [string, EdgeCell] | undefined;
+  for (const entry of linked) if (!best || entry[1].k > best[1].k) best = entry;
+  return best ? [best[0]] : [];
+}
+
+/** Keeps a neighbour's news when it is newer than what the node holds. */
+export function setNeighbour(state: NodeState, rel: string, from: string, ver: number, summary: NodeState['n'][string][string]['s']): boolean {
+  const cells = (state.n[rel] ??= {});
+  const cell = cells[from];
+  if (cell && cell.ver >= ver) return false;
+  cells[from] = { ver, s: summary };
+  return true;
+}
+
+/** Keeps the newest `limit` history entries, none older than `maxAgeMs`. */
+export function trimHistory(state: NodeState, limit: number, maxAgeMs: number, now: string): void {
+  const cutoff = Date.parse(now) - maxAgeMs;
+  state.h.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+  if (state.h.length > limit) state.h.splice(0, state.h.length - limit);
+  const firstKept = state.h.findIndex((e) => Date.parse(e.at) >= cutoff);
+  if (firstKept > 0) state.h.splice(0, firstKept);
+  else if (firstKept < 0) state.h.length = 0;
+}

@@ -1,0 +1,82 @@
+// The state one node actor keeps. Short property names: this is parsed and serialized on every
+// entity operation, so its size is its cost.
+import type { FieldValue } from '../contracts/fields';
+import type { OrderKey } from './order';
+
+/** A field's value and the change that set it (null clears the field but keeps its version). */
+export interface FieldCell {
+  v: FieldValue | null;
+  k: OrderKey;
+  src: string;
+  ev: string;
+  at?: string;
+}
+
+/** Whether an edge holds, and the link/unlink that decided it (last writer wins by key). */
+export interface EdgeCell {
+  on: boolean;
+  k: OrderKey;
+  src: string;
+  ev: string;
+}
+
+/** What a neighbour told this node about itself; `ver` only grows, so late news never wins. */
+export interface NeighbourCell {
+  ver: number;
+  s: Summary | null;
+}
+
+/** What a node tells a neighbour: its id, the fields the neighbour carries, and nested hops. */
+export interface Summary {
+  id: string;
+  f: Record<string, FieldValue | null>;
+  r?: Record<string, Summary[]>;
+}
+
+export interface HistoryEntry {
+  /** When the source says it happened (event time), else when it was applied. */
+  at: string;
+  ev: string;
+  src: string;
+  k: OrderKey;
+  op: 'set' | 'delete' | 'link' | 'unlink';
+  field?: string;
+  v?: FieldValue | null;
+  to?: string;
+}
+
+export interface NodeState {
+  /** Node type and id. */
+  t: string;
+  id: string;
+  f: Record<string, FieldCell>;
+  tomb?: { k: OrderKey; src: string; ev: string; at?: string };
+  /** Edges by relation, then by neighbour global id (`Type:id`). */
+  e: Record<string, Record<string, EdgeCell>>;
+  /** Neighbour summaries by relation, then neighbour global id. */
+  n: Record<string, Record<string, NeighbourCell>>;
+  /** Hash of the summary last sent through each relation. */
+  sent: Record<string, string>;
+  /** Hash of the projection body last handed to the index, and whether it was visible. */
+  ph?: string;
+  /** Grows with every change; the projection's external version and the reactions' version. */
+  ver: number;
+  h: HistoryEntry[];
+}
+
+export function emptyNodeState(type: string, id: string): NodeState {
+  return { t: type, id, f: {}, e: {}, n: {}, sent: {}, ver: 0, h: [] };
+}
+
+export const globalId = (type: string, id: string): string => `${type}:${id}`;
+
+export function parseGlobalId(gid: string): { type: string; id: string } | undefined {
+  const colon = gid.indexOf(':');
+  if (colon <= 0 || colon === gid.length - 1) return undefined;
+  return { type: gid.slice(0, colon), id: gid.slice(colon + 1) };
+}
+
+/** A node is visible once its owner has set a field after its last delete; until then it is a placeholder. */
+export function isVisible(state: NodeState, owner: string): boolean {
+  return Object.values(state.f).some((c) => c.src === owner && (!state.tomb || c.k > state.tomb.k));
+}

@@ -1,0 +1,66 @@
+// Summaries (what a node tells its neighbours) and the projection body (what it tells the index),
+// both built from the node's state and what its neighbours told it.
+import type { NodeModel } from '../contracts/model';
+import type { Shape } from './needs';
+import { holders } from './merge';
+import { isVisible, parseGlobalId, type NodeState, type Summary } from './node-state';
+
+/** Summaries of the neighbours `rel` holds (unlinked or deleted neighbours are left out). */
+export function linkedSummaries(state: NodeState, node: NodeModel, rel: string): Summary[] {
+  const one = node.edges[rel]?.cardinality === 'one';
+  const out: Summary[] = [];
+  for (const gid of holders(state, rel, one)) {
+    const s = state.n[rel]?.[gid]?.s;
+    if (s) out.push(s);
+  }
+  return out;
+}
+
+function trim(s: Summary, shape: Shape): Summary {
+  const f: Summary['f'] = {};
+  for (const name of shape.fields) if (name in s.f) f[name] = s.f[name]!;
+  const out: Summary = { id: s.id, f };
+  for (const [rel, inner] of Object.entries(shape.nested)) (out.r ??= {})[rel] = (s.r?.[rel] ?? []).map((x) => trim(x, inner));
+  return out;
+}
+
+/** What this node tells a neighbour that needs `shape` from it; null when the node is not visible. */
+export function buildSummary(state: NodeState, node: NodeModel, shape: Shape): Summary | null {
+  if (!isVisible(state, node.owner)) return null;
+  const f: Summary['f'] = {};
+  for (const name of shape.fields) f[name] = state.f[name]?.v ?? null;
+  const out: Summary = { id: state.id, f };
+  for (const [rel, inner] of Object.entries(shape.nested)) (out.r ??= {})[rel] = linkedSummaries(state, node, rel).map((s) => trim(s, inner));
+  return out;
+}
+
+/** Follows a denormalized path through the summaries: the nodes at its far end. */
+function walk(state: NodeState, node: NodeModel, via: string[]): Summary[] {
+  const [first, ...rest] = via;
+  let level = first ? linkedSummaries(state, node, first) : [];
+  for (const rel of rest) level = level.flatMap((s) => s.r?.[rel] ?? []);
+  const seen = new Set<string>();
+  return level.filter((s) => !seen.has(s.id) && seen.add(s.id));
+}
+
+/**
+ * The projection document body, shaped like the contract's index mapping: the key, the fields,
+ * the neighbour ids per edge, and each denormalized path's far-end nodes (`{id, ...fields}`).
+ */
+export function buildBody(state: NodeState, node: NodeModel): Record<string, unknown> {
+  const body: Record<string, unknown> = { [node.key]: state.id };
+  for (const name of Object.keys(node.fields)) {
+    const cell = state.f[name];
+    if (cell && cell.v !== null && (!state.tomb || cell.src !== state.tomb.src || cell.k > state.tomb.k)) body[name] = cell.v;
+  }
+  for (const edge of Object.values(node.edges)) {
+    const ids = holders(state, edge.name, edge.cardinality === 'one').map((gid) => parseGlobalId(gid)?.id ?? gid);
+    if (ids.length > 0) body[edge.name] = edge.cardinality === 'many' ? ids : ids[0];
+  }
+  for (const d of Object.values(node.denormalized)) {
+    const rows = walk(state, node, d.via).map((s) => ({ id: s.id, ...Object.fromEntries(Object.keys(d.fields).filter((k) => s.f[k] !== undefined && s.f[k] !== null).map((k) => [k, s.f[k]])) }));
+    // Absent rather than empty, like an edge without neighbours: `exists` filters read the same.
+    if (rows.length > 0) body[d.name] = d.many ? rows : rows[0];
+  }
+  return body;
+}

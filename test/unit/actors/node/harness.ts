@@ -1,0 +1,70 @@
+// Runs node actors in memory with the pure logic: signals are delivered through a queue in a
+// chosen order, so tests can shuffle, duplicate and re-batch and compare final graphs.
+import { apply, type NodeContext } from '../../../../actors/node/logic';
+import type { NodeEffect, NodeEvent, NodeMessage } from '../../../../actors/node/messages';
+import type { NodeState } from '../../../../actors/node/state';
+import { computeNeeds } from '../../../../core/graph/needs';
+import { orderKey } from '../../../../core/graph/order';
+import type { CanonicalChange } from '../../../../core/contracts/changes';
+import type { ContractModel } from '../../../../core/contracts/model';
+import type { ProjectionDoc } from '../../../../core/projection/port';
+
+export class Mesh {
+  readonly states = new Map<string, NodeState>();
+  readonly docs = new Map<string, ProjectionDoc>();
+  readonly deadLetters: Array<{ event: NodeEvent; reason: string }> = [];
+  readonly queue: Array<{ to: string; message: NodeMessage }> = [];
+  operations = 0;
+  reactions = 0;
+  private readonly needs;
+
+  constructor(private readonly model: ContractModel, private readonly random: () => number = () => 0) {
+    this.needs = computeNeeds(model);
+  }
+
+  ctx(key: string): NodeContext {
+    return { model: this.model, needs: this.needs, key, now: '2026-11-23T00:00:00.000Z', historyLimit: 100, historyMaxAgeMs: 365 * 86_400_000 };
+  }
+
+  send(to: string, message: NodeMessage): void {
+    this.queue.push({ to, message });
+  }
+
+  /** Delivers queued messages until none is left, picking the next one with `random` (0 = FIFO). */
+  run(): void {
+    while (this.queue.length > 0) {
+      const i = Math.floor(this.random() * this.queue.length);
+      const [{ to, message }] = this.queue.splice(i, 1) as [{ to: string; message: NodeMessage }];
+      this.operations++;
+      if (message.op === 'neighbour') this.reactions++;
+      const { state, effects } = apply(this.states.get(to), message, this.ctx(to));
+      this.states.set(to, JSON.parse(JSON.stringify(state)));
+      this.perform(effects);
+    }
+  }
+
+  private perform(effects: NodeEffect[]): void {
+    for (const e of effects) {
+      if (e.kind === 'signal') this.queue.push({ to: e.to, message: e.message });
+      else if (e.kind === 'deadLetter') this.deadLetters.push({ event: e.event, reason: e.reason });
+      else {
+        const current = this.docs.get(e.doc.id);
+        if (!current || current.version < e.doc.version) this.docs.set(e.doc.id, e.doc);
+      }
+    }
+  }
+
+  /** Visible projections' bodies by id (tombstones left out). */
+  bodies(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [id, doc] of [...this.docs].sort()) if (!doc.deleted) out[id] = doc.body;
+    return out;
+  }
+}
+
+let counter = 0;
+export function ev(source: string, sequence: number, change: CanonicalChange, id = `e${++counter}`): NodeEvent {
+  return { id, source, k: orderKey(sequence, undefined, id)!, change };
+}
+
+export const keyOf = (change: CanonicalChange) => `${change.type}:${change.id}`;

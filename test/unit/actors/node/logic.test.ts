@@ -1,0 +1,167 @@
+// The node actor's merge rules, on plain data.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { apply } from '../../../../actors/node/logic';
+import { graphProduct } from '../../../fixtures/graph-product';
+import { ev, keyOf, Mesh } from './harness';
+import type { CanonicalChange } from '../../../../core/contracts/changes';
+
+const model = graphProduct.model;
+const up = (type: string, id: string, fields: Record<string, unknown>): CanonicalChange => ({ op: 'upsert', type, id, fields: fields as never });
+const link = (type: string, id: string, rel: string, toType: string, toId: string, op: 'link' | 'unlink' = 'link'): CanonicalChange => ({ op, type, id, rel, toType, toId });
+
+function single(events: ReturnType<typeof ev>[]) {
+  const mesh = new Mesh(model);
+  for (const e of events) mesh.send(keyOf(e.change), { op: 'apply', events: [e] });
+  mesh.run();
+  return mesh;
+}
+
+describe('node actor: fields', () => {
+  it('sets fields and projects the node with a growing version', () => {
+    const mesh = single([ev('hr', 1, up('Person', 'p1', { name: 'Ada', level: 3 })), ev('hr', 2, up('Person', 'p1', { level: 4 }))]);
+    const doc = mesh.docs.get('Person:p1')!;
+    assert.deepEqual(doc.body, { id: 'p1', name: 'Ada', level: 4 });
+    assert.equal(doc.version, 2);
+  });
+
+  it('keeps the newer value when an older event arrives late', () => {
+    const mesh = single([ev('hr', 5, up('Person', 'p1', { name: 'New' })), ev('hr', 3, up('Person', 'p1', { name: 'Old', level: 1 }))]);
+    assert.deepEqual(mesh.docs.get('Person:p1')!.body, { id: 'p1', name: 'New', level: 1 });
+  });
+
+  it('treats a repeated event as a no-op (no new version, no projection)', () => {
+    const e = ev('hr', 1, up('Person', 'p1', { name: 'Ada' }));
+    const first = apply(undefined, { op: 'apply', events: [e] }, new Mesh(model).ctx('Person:p1'));
+    const again = apply(structuredClone(first.state), { op: 'apply', events: [e] }, new Mesh(model).ctx('Person:p1'));
+    assert.equal(again.state.ver, first.state.ver);
+    assert.deepEqual(again.effects, []);
+  });
+
+  it('dead-letters a field written by a source that does not own it, with the reason', () => {
+    const mesh = single([ev('crm', 1, up('Person', 'p1', { name: 'Eve' }))]);
+    assert.equal(mesh.docs.size, 0);
+    assert.equal(mesh.deadLetters.length, 1);
+    assert.match(mesh.deadLetters[0]!.reason, /Person\.name is owned by hr; crm may not write it/);
+  });
+
+  it('null clears a field but keeps its version, so an older value cannot come back', () => {
+    const mesh = single([ev('hr', 1, up('Person', 'p1', { name: 'Ada', level: 2 })), ev('hr', 3, up('Person', 'p1', { level: null })), ev('hr', 2, up('Person', 'p1', { level: 9 }))]);
+    assert.deepEqual(mesh.docs.get('Person:p1')!.body, { id: 'p1', name: 'Ada' });
+  });
+
+  it('orders by decimal-string sequences numerically, beyond 2^53', () => {
+    const a = { ...ev('hr', 0, up('Person', 'p1', { name: 'small' })), k: 's' + '9007199254740993'.padStart(40, '0') + '|a' };
+    const b = { ...ev('hr', 0, up('Person', 'p1', { name: 'big' })), k: 's' + '10000000000000000000'.padStart(40, '0') + '|b' };
+    const mesh = single([b, a]);
+    assert.equal((mesh.docs.get('Person:p1')!.body as { name: string }).name, 'big');
+  });
+});
+
+describe('node actor: delete', () => {
+  it('a delete leaves a tombstone: the node is retracted and an older upsert does not resurrect it', () => {
+    const mesh = single([ev('hr', 1, up('Person', 'p1', { name: 'Ada', level: 1 })), ev('hr', 5, { op: 'delete', type: 'Person', id: 'p1' }), ev('hr', 3, up('Person', 'p1', { name: 'Zombie' }))]);
+    assert.equal(mesh.docs.get('Person:p1')!.deleted, true);
+  });
+
+  it('a newer upsert re-creates the node with only the fields set after the delete', () => {
+    const mesh = single([ev('hr', 1, up('Person', 'p1', { name: 'Ada', level: 1 })), ev('hr', 5, { op: 'delete', type: 'Person', id: 'p1' }), ev('hr', 7, up('Person', 'p1', { name: 'Back' }))]);
+    const doc = mesh.docs.get('Person:p1')!;
+    assert.equal(doc.deleted, undefined);
+    assert.deepEqual(doc.body, { id: 'p1', name: 'Back' });
+  });
+
+  it('only the owner may delete', () => {
+    const mesh = single([ev('hr', 1, up('Person', 'p1', { name: 'Ada' })), ev('org', 9, { op: 'delete', type: 'Person', id: 'p1' })]);
+    assert.equal(mesh.docs.get('Person:p1')!.deleted, undefined);
+    assert.match(mesh.deadLetters[0]!.reason, /owned by hr; org may not delete/);
+  });
+});
+
+describe('node actor: edges and reactions', () => {
+  it('keeps an edge on both ends and carries the neighbour summary', () => {
+    const mesh = single([ev('hr', 1, up('Person', 'p1', { name: 'Ada' })), ev('org', 1, up('Team', 't1', { name: 'Core' })), ev('org', 2, link('Person', 'p1', 'teams', 'Team', 't1'))]);
+    assert.deepEqual(mesh.docs.get('Person:p1')!.body, { id: 'p1', name: 'Ada', teams: ['t1'], teamInfo: [{ id: 't1', name: 'Core' }] });
+    assert.deepEqual((mesh.docs.get('Team:t1')!.body as { members: string[] }).members, ['p1']);
+  });
+
+  it('a link to a node never seen creates a placeholder that fills in when its events arrive', () => {
+    const mesh = single([ev('hr', 1, up('Person', 'p1', { name: 'Ada' })), ev('org', 2, link('Person', 'p1', 'teams', 'Team', 'ghost'))]);
+    assert.equal(mesh.docs.has('Team:ghost'), false, 'a placeholder is not projected');
+    assert.equal((mesh.docs.get('Person:p1')!.body as { teamInfo?: unknown[] }).teamInfo, undefined);
+    mesh.send('Team:ghost', { op: 'apply', events: [ev('org', 3, up('Team', 'ghost', { name: 'Late' }))] });
+    mesh.run();
+    assert.deepEqual((mesh.docs.get('Person:p1')!.body as { teamInfo: unknown[] }).teamInfo, [{ id: 'ghost', name: 'Late' }]);
+  });
+
+  it('unlink removes the edge on both ends; relink restores it', () => {
+    const mesh = single([
+      ev('hr', 1, up('Person', 'p1', { name: 'Ada' })),
+      ev('org', 1, up('Team', 't1', { name: 'Core' })),
+      ev('org', 2, link('Person', 'p1', 'teams', 'Team', 't1')),
+      ev('org', 3, link('Team', 't1', 'members', 'Person', 'p1', 'unlink')),
+    ]);
+    assert.equal((mesh.docs.get('Person:p1')!.body as { teams?: string[] }).teams, undefined);
+    assert.equal((mesh.docs.get('Team:t1')!.body as { members?: string[] }).members, undefined);
+    mesh.send('Person:p1', { op: 'apply', events: [ev('org', 4, link('Person', 'p1', 'teams', 'Team', 't1'))] });
+    mesh.run();
+    assert.deepEqual((mesh.docs.get('Team:t1')!.body as { members: string[] }).members, ['p1']);
+  });
+
+  it('propagates a change three hops away (Client name -> Project -> Team -> Person)', () => {
+    const mesh = single([
+      ev('hr', 1, up('Person', 'p1', { name: 'Ada' })),
+      ev('org', 1, up('Team', 't1', { name: 'Core' })),
+      ev('pm', 1, up('Project', 'x1', { name: 'Apollo' })),
+      ev('sales', 1, up('Client', 'c1', { name: 'Acme' })),
+      ev('org', 2, link('Person', 'p1', 'teams', 'Team', 't1')),
+      ev('pm', 2, link('Team', 't1', 'projects', 'Project', 'x1')),
+      ev('pm', 3, link('Project', 'x1', 'client', 'Client', 'c1')),
+    ]);
+    assert.deepEqual((mesh.docs.get('Person:p1')!.body as { clients: unknown }).clients, [{ id: 'c1', name: 'Acme' }]);
+    mesh.send('Client:c1', { op: 'apply', events: [ev('sales', 2, up('Client', 'c1', { name: 'Acme Corp' }))] });
+    mesh.run();
+    assert.deepEqual((mesh.docs.get('Person:p1')!.body as { clients: unknown }).clients, [{ id: 'c1', name: 'Acme Corp' }]);
+  });
+
+  it('reacts only where a carried field really changed', () => {
+    const mesh = single([ev('hr', 1, up('Person', 'p1', { name: 'Ada' })), ev('org', 1, up('Team', 't1', { name: 'Core', size: 1 })), ev('org', 2, link('Person', 'p1', 'teams', 'Team', 't1'))]);
+    const before = mesh.reactions;
+    mesh.send('Team:t1', { op: 'apply', events: [ev('org', 5, up('Team', 't1', { size: 2 }))] });
+    mesh.run();
+    assert.equal(mesh.reactions, before, 'size is carried by nobody: no reaction');
+    mesh.send('Team:t1', { op: 'apply', events: [ev('org', 6, up('Team', 't1', { name: 'Kernel' }))] });
+    mesh.run();
+    assert.equal(mesh.reactions, before + 1, 'name is carried by the member: one reaction');
+  });
+
+  it('ignores late or repeated neighbour news (versions only grow)', () => {
+    const ctx = new Mesh(model).ctx('Person:p1');
+    let { state } = apply(undefined, { op: 'apply', events: [ev('hr', 1, up('Person', 'p1', { name: 'Ada' }))] }, ctx);
+    state = apply(state, { op: 'edge', rel: 'teams', to: 'Team:t1', on: true, k: 's1|x', src: 'org', ev: 'x' }, ctx).state;
+    state = apply(state, { op: 'neighbour', rel: 'teams', from: 'Team:t1', ver: 5, summary: { id: 't1', f: { name: 'New' } } }, ctx).state;
+    const late = apply(state, { op: 'neighbour', rel: 'teams', from: 'Team:t1', ver: 4, summary: { id: 't1', f: { name: 'Old' } } }, ctx);
+    assert.deepEqual(late.effects, []);
+    assert.equal(late.state.n.teams!['Team:t1']!.s!.f.name, 'New');
+  });
+
+  it('a deleted neighbour drops out of the carried fields', () => {
+    const mesh = single([ev('hr', 1, up('Person', 'p1', { name: 'Ada' })), ev('org', 1, up('Team', 't1', { name: 'Core' })), ev('org', 2, link('Person', 'p1', 'teams', 'Team', 't1')), ev('org', 3, { op: 'delete', type: 'Team', id: 't1' })]);
+    assert.equal((mesh.docs.get('Person:p1')!.body as { teamInfo?: unknown[] }).teamInfo, undefined);
+  });
+
+  it('a one-relation shows its newest link', () => {
+    const mesh = single([ev('pm', 1, up('Project', 'x1', { name: 'Apollo' })), ev('sales', 1, up('Client', 'c1', { name: 'A' })), ev('sales', 1, up('Client', 'c2', { name: 'B' })), ev('pm', 5, link('Project', 'x1', 'client', 'Client', 'c2')), ev('pm', 3, link('Project', 'x1', 'client', 'Client', 'c1'))]);
+    assert.equal((mesh.docs.get('Project:x1')!.body as { client: string }).client, 'c2');
+  });
+});
+
+describe('node actor: history', () => {
+  it('keeps a bounded log of changes with event id, source and sequence', () => {
+    const mesh = new Mesh(model);
+    const ctx = { ...mesh.ctx('Person:p1'), historyLimit: 3 };
+    let state;
+    for (let i = 1; i <= 5; i++) state = apply(state, { op: 'apply', events: [ev('hr', i, up('Person', 'p1', { level: i }), `h${i}`)] }, ctx).state;
+    assert.deepEqual(state!.h.map((h) => [h.ev, h.src, h.v]), [['h3', 'hr', 3], ['h4', 'hr', 4], ['h5', 'hr', 5]]);
+  });
+});
