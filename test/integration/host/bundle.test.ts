@@ -34,7 +34,7 @@ describe('built bundles in the local host', () => {
         assert.deepEqual(host.apps[0]!.functions.map((f) => f.kind), ['http']);
         const res = await fetch(`${host.url}/api/${route}`);
         assert.equal(res.status, 200);
-        assert.equal((await res.json()).app, expected);
+        assert.equal(((await res.json()) as { app: string }).app, expected);
       } finally {
         await host.stop();
       }
