@@ -9,6 +9,8 @@ import type { CompiledDataProduct } from '../core/contracts';
 import { createDemoGenerator } from '../core/demo/generate';
 import type { DemoStats } from '../core/demo/generate';
 import { isDemoScenario } from '../core/demo/scenario';
+import { createProgress } from '../core/demo/progress';
+import type { Progress } from '../core/demo/progress';
 import { ConfigError, UserError, errorMessage } from '../core/errors';
 
 export const DEMO_USAGE = `usage: meshgraph demo generate [--customers N] [--seed S] [--out FILE|-] [--canonical] [--contracts MODULE]
@@ -30,33 +32,7 @@ const OPTIONS = {
 /** Writes ~1 MB chunks and waits for the stream to drain, so memory stays flat at any size. */
 const CHUNK_CHARS = 1 << 20;
 
-/** A bar redrawn in place on a terminal; elsewhere (CI, logs) one line per 10%. */
-export function createProgress(total: number, label: string, stream: NodeJS.WriteStream = process.stderr) {
-  const started = Date.now();
-  let lastDraw = 0;
-  let lastDecile = -1;
-  return (done: number, stats: DemoStats, final = false) => {
-    const now = Date.now();
-    const ratio = total === 0 ? 1 : done / total;
-    const rate = Math.round(stats.events / Math.max((now - started) / 1000, 0.001));
-    const text = `${done}/${total} ${label}, ${stats.events} events, ${stats.nodes} nodes, ${rate} events/s`;
-    if (stream.isTTY) {
-      if (!final && now - lastDraw < 100) return;
-      lastDraw = now;
-      const width = 30;
-      const filled = Math.round(ratio * width);
-      stream.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.floor(ratio * 100)).padStart(3)}% ${text}${final ? '\n' : ''}`);
-      return;
-    }
-    const decile = Math.floor(ratio * 10);
-    if (decile > lastDecile || final) {
-      lastDecile = decile;
-      stream.write(`demo: ${Math.floor(ratio * 100)}% ${text}\n`);
-    }
-  };
-}
-
-export async function writeDemo(compiled: CompiledDataProduct, out: Writable, options: { roots: number; seed: number; canonical: boolean }, progress?: ReturnType<typeof createProgress>): Promise<DemoStats> {
+export async function writeDemo(compiled: CompiledDataProduct, out: Writable, options: { roots: number; seed: number; canonical: boolean }, progress?: Progress): Promise<DemoStats> {
   const scenario = compiled.product.demo;
   if (!isDemoScenario(scenario)) throw new UserError(400, 'no-demo', `the data product ${compiled.model.name} has no demo scenario (export one as demo)`);
   const generator = createDemoGenerator(compiled, scenario, options);
@@ -92,7 +68,7 @@ export async function demoCommand(args: string[]): Promise<number> {
     const label = (compiled.product.demo as { rootLabel?: string } | undefined)?.rootLabel ?? 'roots';
     const out = values.out === '-' ? process.stdout : createWriteStream(values.out);
     const started = performance.now();
-    const stats = await writeDemo(compiled, out, options, createProgress(options.roots, label));
+    const stats = await writeDemo(compiled, out, options, createProgress(options.roots, label, process.stderr));
     if (out !== process.stdout) await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
     const seconds = (performance.now() - started) / 1000;
     process.stderr.write(`demo: ${stats.events} events (${stats.nodes} nodes, ${stats.updates} updates, ${stats.outOfOrder} out of order, ${stats.duplicates} duplicates, ${stats.deletes} deletes) for ${stats.roots} ${label} in ${seconds.toFixed(1)} s\n`);
