@@ -29,7 +29,7 @@ describe('progress', () => {
     const progress = createProgress(100, 'customers', stream, () => 0);
     for (let done = 1; done <= 100; done++) progress(done, { events: done, nodes: done });
     progress(100, { events: 100, nodes: 100 }, true);
-    assert.deepEqual(writes.map((w) => w.split(' ')[1]), ['0%', '10%', '20%', '30%', '40%', '50%', '60%', '70%', '80%', '90%', '100%', '100%']);
+    assert.deepEqual(writes.map((w) => w.split(' ')[1]), ['1%', '10%', '20%', '30%', '40%', '50%', '60%', '70%', '80%', '90%', '100%', '100%']);
     assert.ok(writes.every((w) => w.startsWith('demo: ') && w.endsWith('\n')));
     assert.match(writes[1] ?? '', /^demo: 10% 10\/100 customers, 10 events, 10 nodes/);
   });
