@@ -31,7 +31,10 @@ const ENVELOPE_PROPERTIES: JsonSchema = {
   time: { type: 'string', pattern: DATE_TIME_PATTERN },
   sequence: {
     description: "The source's version of the record: an integer or a decimal string, compared numerically.",
-    oneOf: [{ type: 'integer', minimum: 0 }, { type: 'string', pattern: DECIMAL_STRING_PATTERN }],
+    // `minimum` applies to numbers only and `pattern` to strings only: one reason per failure.
+    type: ['integer', 'string'],
+    minimum: 0,
+    pattern: DECIMAL_STRING_PATTERN,
   },
   datacontenttype: { type: 'string' },
 };

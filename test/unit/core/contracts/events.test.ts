@@ -40,7 +40,8 @@ describe('JSON Schemas', () => {
 
   it('checks the envelope: specversion, id, sequence, subject', () => {
     assert.match(reasonsOf(validate({ specversion: '0.3', id: '', source: 'shop', type: 't' })).join('; '), /specversion.*; id: must NOT have fewer than 1 characters/);
-    assert.deepEqual(reasonsOf(upsert({}, { sequence: '12.5' })), ['sequence: must be integer', 'sequence: must match pattern "^(0|[1-9][0-9]*)$"']);
+    assert.deepEqual(reasonsOf(upsert({}, { sequence: '12.5' })), ['sequence: must match pattern "^(0|[1-9][0-9]*)$"']);
+    assert.deepEqual(reasonsOf(upsert({}, { sequence: -1 })), ['sequence: must be >= 0']);
     assert.ok(upsert({}, { sequence: '18446744073709551615' }).ok, 'a decimal string sequence beyond 2^53 is fine');
     assert.match(reasonsOf(upsert({}, { subject: 'Magazine/m1' })).join(), /unknown node type Magazine/);
     assert.match(reasonsOf(upsert({}, { subject: 'Book' })).join(), /subject: must be "<Type>\/<id>"/);
