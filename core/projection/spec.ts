@@ -1,0 +1,49 @@
+// The IndexSpec of a node type, derived from its contract model, so the search adapters index
+// exactly what the contract declares: the key, the node's own fields, the neighbour ids of each
+// edge, and each denormalized path's carried fields as `path.field`.
+import type { FieldModel, NodeModel } from '../contracts/model';
+import type { IndexFieldKind, IndexFieldSpec, IndexSpec } from './port';
+
+function kindOf(field: FieldModel): IndexFieldKind {
+  // An enum is an exact value for the index: filtered, faceted, never analysed.
+  return field.kind === 'enum' ? 'keyword' : field.kind;
+}
+
+function keywordField(path: string, list: boolean, sortable = false): IndexFieldSpec {
+  return { path, kind: 'keyword', list, searchable: false, facet: false, sortable };
+}
+
+function fieldSpec(path: string, field: FieldModel, inList: boolean): IndexFieldSpec {
+  const list = inList || field.list;
+  return {
+    path,
+    kind: kindOf(field),
+    list,
+    searchable: field.searchable,
+    facet: field.facet,
+    // A list has no single value to order by (Elasticsearch would pick min or max silently).
+    sortable: field.sortable && !list,
+  };
+}
+
+/** The fields an adapter indexes for `node`; `version` names the index `<type>_v<version>`. */
+export function indexSpecOf(node: NodeModel, version = 1): IndexSpec {
+  const fields: IndexFieldSpec[] = [keywordField(node.key, false, true)];
+  for (const f of Object.values(node.fields)) fields.push(fieldSpec(f.name, f, false));
+  for (const e of Object.values(node.edges)) fields.push(keywordField(e.name, e.cardinality === 'many'));
+  for (const d of Object.values(node.denormalized)) {
+    fields.push(keywordField(`${d.name}.id`, d.many));
+    for (const f of Object.values(d.fields)) fields.push(fieldSpec(`${d.name}.${f.name}`, f, d.many));
+  }
+  return { type: node.name, version, fields };
+}
+
+/** Whether two specs index the same way (a difference means the type needs a reindex). */
+export function sameMapping(a: IndexSpec, b: IndexSpec): boolean {
+  const canonical = (s: IndexSpec) => JSON.stringify([...s.fields].sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0)));
+  return a.type === b.type && canonical(a) === canonical(b);
+}
+
+export function fieldOf(spec: IndexSpec, path: string): IndexFieldSpec | undefined {
+  return spec.fields.find((f) => f.path === path);
+}
