@@ -1,6 +1,8 @@
 // The meshgraph command line.
 import { startCommand } from './start';
 import { buildApps } from './build';
+import { contractsCommand } from './contracts';
+import { demoCommand } from './demo';
 
 const USAGE = `usage: meshgraph <command> [options]
 
@@ -8,10 +10,17 @@ commands:
   start [--app hot|cold|all] [--port N] [--store azurite|memory] [--no-build]
                      build both apps and run them in the local host
   build              bundle dist/hot and dist/cold
+  contracts build --out DIR | check --base DIR [--out DIR]
+                     compile the data product (GraphQL SDL, search mappings, JSON Schemas);
+                     check exits 1 listing breaking changes against an earlier build
+  demo generate [--customers N] [--seed S] [--out FILE|-] [--canonical]
+                     deterministic demo events (NDJSON) for the data product
 `;
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   start: startCommand,
+  contracts: (args) => contractsCommand(args),
+  demo: demoCommand,
   build: async () => {
     for (const a of await buildApps()) process.stdout.write(`dist/${a.name}/main.js  ${(a.bytes / 1024).toFixed(1)} KB\n`);
     return 0;

@@ -1,5 +1,5 @@
 // Operations of the node entity (one entity per graph node, key `Type:id`).
-import type { CanonicalChange } from '../../core/contracts/changes';
+import type { NodeEvent } from '../../core/graph/node-event';
 import type { OrderKey } from '../../core/graph/order';
 import type { Summary } from '../../core/graph/node-state';
 import type { ProjectionDoc } from '../../core/projection/port';
@@ -15,14 +15,7 @@ export const NodeOp = {
   neighbour: 'neighbour',
 } as const;
 
-/** One validated, mapped change with the origin that orders it. */
-export interface NodeEvent {
-  id: string;
-  source: string;
-  k: OrderKey;
-  time?: string;
-  change: CanonicalChange;
-}
+export type { NodeEvent };
 
 export type NodeMessage =
   | { op: typeof NodeOp.apply; events: NodeEvent[] }

@@ -15,7 +15,7 @@
 import { TableClient, type TransactionAction } from '@azure/data-tables';
 import type { EntityCommit, EntityInstanceId, EntityStore, ListPage, QueuedOperation, Recovered, StoreStats, StoredEntity } from './store';
 import { GroupCommitter } from './group-commit';
-import { getChunks, putChunks, shardOf, SHARDS, StateTooLargeError } from './table-rows';
+import { getChunks, putChunks, shardOf, SHARDS, StateTooLargeError } from '../../core/table-chunks';
 
 export { StateTooLargeError };
 

@@ -1,5 +1,7 @@
-// Row helpers for the table store: shard choice and strings split across properties.
+// Row helpers for Azure Table storage: shard choice and long strings split across properties
+// (32K characters each; 1 MiB per row).
 import type { TableEntity } from '@azure/data-tables';
+import { fnv1a32 } from './hash';
 
 export const SHARDS = 8;
 /** Azurite refuses string properties over 32,768 characters; Azure allows 32K UTF-16 chars. */
@@ -12,9 +14,7 @@ export type Row = TableEntity<Record<string, unknown>>;
 export class StateTooLargeError extends Error {}
 
 export function shardOf(id: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
-  return `s${(h >>> 0) % SHARDS}`;
+  return `s${fnv1a32(id) % SHARDS}`;
 }
 
 /** Stores `text` in properties `<prefix>0..` with its chunk count in `<prefix>n` (-1: absent). */

@@ -1,0 +1,65 @@
+// Dead letters in Azure Table storage (Azurite locally): one row per rejected event, keyed by day
+// and time so listing is oldest first. Payloads are split across properties like entity state.
+import { randomUUID } from 'node:crypto';
+import { TableClient, type TransactionAction } from '@azure/data-tables';
+import type { DeadLetter, DeadLetterPage, DeadLetterStore } from '../../core/ports/dead-letters';
+import { getChunks, putChunks } from '../../core/table-chunks';
+
+export function newDeadLetterId(at: string): string {
+  return `${at.slice(0, 10)}|${at}|${randomUUID()}`;
+}
+
+const partitionOf = (id: string) => id.slice(0, 10);
+
+export class TableDeadLetterStore implements DeadLetterStore {
+  private readonly client: TableClient;
+  private ready: Promise<unknown> | undefined;
+
+  constructor(connectionString: string, tableName = 'meshgraphdeadletters') {
+    this.client = TableClient.fromConnectionString(connectionString, tableName, { allowInsecureConnection: true });
+  }
+
+  private init(): Promise<unknown> {
+    return (this.ready ??= this.client.createTable());
+  }
+
+  async put(letters: DeadLetter[]): Promise<void> {
+    if (letters.length === 0) return;
+    await this.init();
+    const byPartition = new Map<string, TransactionAction[]>();
+    for (const l of letters) {
+      const row = putChunks(
+        { partitionKey: partitionOf(l.id), rowKey: l.id.slice(11), at: l.at, stage: l.stage, reason: l.reason.slice(0, 30_000), ...(l.eventId ? { eventId: l.eventId } : {}), ...(l.source ? { source: l.source } : {}) },
+        JSON.stringify(l.payload ?? null),
+        `payload of dead letter ${l.id}`,
+      );
+      const list = byPartition.get(row.partitionKey) ?? [];
+      list.push(['upsert', row, 'Replace']);
+      byPartition.set(row.partitionKey, list);
+    }
+    for (const actions of byPartition.values()) for (let i = 0; i < actions.length; i += 100) await this.client.submitTransaction(actions.slice(i, i + 100));
+  }
+
+  async list({ top = 100, continuation }: { top?: number; continuation?: string } = {}): Promise<DeadLetterPage> {
+    await this.init();
+    const pages = this.client.listEntities().byPage({ maxPageSize: top, ...(continuation ? { continuationToken: continuation } : {}) });
+    const { value: page } = await pages.next();
+    const items: DeadLetter[] = (page ?? []).map((row: Record<string, unknown>) => ({
+      id: `${row.partitionKey}|${row.rowKey}`,
+      at: String(row.at),
+      stage: String(row.stage) as DeadLetter['stage'],
+      reason: String(row.reason),
+      ...(row.eventId ? { eventId: String(row.eventId) } : {}),
+      ...(row.source ? { source: String(row.source) } : {}),
+      payload: JSON.parse(getChunks(row) ?? 'null'),
+    }));
+    return { items, ...(page?.continuationToken ? { continuation: page.continuationToken } : {}) };
+  }
+
+  async remove(ids: string[]): Promise<void> {
+    await this.init();
+    for (const id of ids) await this.client.deleteEntity(partitionOf(id), id.slice(11)).catch((err) => {
+      if ((err as { statusCode?: number }).statusCode !== 404) throw err;
+    });
+  }
+}
