@@ -15,6 +15,8 @@ export interface Config {
   dataDir: string;
   coldApiBaseUrl?: string;
   logLevel: LogLevel;
+  ingest: { maxBytes: number; maxEvents: number; waitTimeoutMs: number; routers: number };
+  history: { limit: number; maxAgeMs: number };
   /** Local host only. */
   host: { store: HostStoreKind; port: number };
 }
@@ -40,6 +42,12 @@ export const SETTINGS: readonly SettingSpec[] = [
   { name: 'MESH_DATA_DIR', apps: ['hot', 'cold', 'host'], default: '.data', description: 'Folder for local data: the SQLite index, Azurite files.' },
   { name: 'COLD_API_BASE_URL', apps: ['hot'], description: 'Base URL of the cold function app, linked from the hot app for rarely used queries.' },
   { name: 'MESH_LOG_LEVEL', apps: ['hot', 'cold', 'host'], default: 'info', description: 'Lowest level logged: debug, info, warn or error.' },
+  { name: 'MESH_MAX_INGEST_BYTES', apps: ['hot'], default: '4194304', description: 'Largest body POST /api/events accepts, in bytes (413 beyond).' },
+  { name: 'MESH_MAX_INGEST_EVENTS', apps: ['hot'], default: '10000', description: 'Most events one POST /api/events may carry (413 beyond).' },
+  { name: 'MESH_INGEST_WAIT_MS', apps: ['hot'], default: '30000', description: 'How long POST /api/events?wait=true waits for the events to be applied and projected.' },
+  { name: 'MESH_ROUTERS', apps: ['hot'], default: '16', description: 'Router entities that fan an ingest batch out to node entities (durable client calls per batch at most).' },
+  { name: 'MESH_HISTORY_LIMIT', apps: ['hot'], default: '100', description: 'Field changes each node keeps for history, lineage and time travel.' },
+  { name: 'MESH_HISTORY_MAX_AGE_DAYS', apps: ['hot'], default: '90', description: 'Oldest field change a node keeps, in days.' },
   { name: 'MESH_STORE', apps: ['host'], default: 'azurite', description: 'Where the local host keeps entity state and queues: azurite (durable) or memory (tests).' },
   { name: 'PORT', apps: ['host'], default: '7071', description: 'Port of the local host.' },
 ];
@@ -72,6 +80,14 @@ function httpUrl(env: Env, name: string, problems: ConfigError[]): string | unde
     problems.push(new ConfigError(name, `"${v}" is not an http(s) URL`));
     return undefined;
   }
+}
+
+function positiveInt(env: Env, name: string, problems: ConfigError[]): number {
+  const text = withDefault(env, name);
+  const n = Number(text);
+  if (Number.isInteger(n) && n > 0) return n;
+  problems.push(new ConfigError(name, `"${text}" is not a positive integer`));
+  return Number(SETTINGS.find((s) => s.name === name)?.default ?? 1);
 }
 
 function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], problems: ConfigError[]): T {
@@ -127,6 +143,13 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: withDefault(env, 'MESH_DATA_DIR'),
     ...(coldUrl ? { coldApiBaseUrl: coldUrl } : {}),
     logLevel: oneOf(env, 'MESH_LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, problems),
+    ingest: {
+      maxBytes: positiveInt(env, 'MESH_MAX_INGEST_BYTES', problems),
+      maxEvents: positiveInt(env, 'MESH_MAX_INGEST_EVENTS', problems),
+      waitTimeoutMs: positiveInt(env, 'MESH_INGEST_WAIT_MS', problems),
+      routers: positiveInt(env, 'MESH_ROUTERS', problems),
+    },
+    history: { limit: positiveInt(env, 'MESH_HISTORY_LIMIT', problems), maxAgeMs: positiveInt(env, 'MESH_HISTORY_MAX_AGE_DAYS', problems) * 86_400_000 },
     host: { store: oneOf(env, 'MESH_STORE', ['azurite', 'memory'] as const, problems), port },
   };
 

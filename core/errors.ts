@@ -17,9 +17,22 @@ export class UserError extends Error {
 }
 
 export class SystemError extends Error {
-  override readonly name = 'SystemError';
+  override readonly name: string = 'SystemError';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
+  }
+}
+
+/**
+ * A dependency (storage, event hub, search index) is down or refusing: the request may succeed
+ * later. Answered 503 naming the dependency, never its internals.
+ */
+export class UnavailableError extends SystemError {
+  constructor(
+    readonly dependency: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${dependency} is unavailable`, options);
   }
 }
 
@@ -86,6 +99,16 @@ export function toProblem(thrown: unknown, correlationId?: string): Problem {
       status: err.status,
       detail: err.message,
       code: err.code,
+      ...(correlationId ? { correlationId } : {}),
+    };
+  }
+  if (err instanceof UnavailableError) {
+    return {
+      type: 'https://meshgraph.dev/problems/unavailable',
+      title: titleFor(503),
+      status: 503,
+      detail: `${err.dependency} is unavailable; nothing was accepted from this request, retry it later.`,
+      code: 'unavailable',
       ...(correlationId ? { correlationId } : {}),
     };
   }

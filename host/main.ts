@@ -9,7 +9,9 @@ import { MemoryEntityStore } from './entities/memory-store';
 import { TableEntityStore } from './entities/table-store';
 import type { EntityStore } from './entities/store';
 import { consoleLogSink } from './log';
-import { createServer } from './server';
+import { createServer, durableClientData, STREAM_PREFIX } from './server';
+import { LocalEventStream } from './event-stream';
+import { LOCAL_STREAM_URL_VARIABLE } from '../adapters/eventhub/local-stream';
 import { applyLocalSettings, readHostJson } from './settings';
 import { setSystemLog } from './functions-core';
 import { loadConfig } from '../core/config';
@@ -64,21 +66,25 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     store = new TableEntityStore(connection);
   }
 
-  const durableTask = readHostJson(root).extensions?.durableTask ?? {};
-  const runtime = new EntityRuntime({ store, log, maxBatch: durableTask.maxEntityOperationBatchSize, concurrency: options.concurrency });
+  const hostJson = readHostJson(root);
+  const runtime = new EntityRuntime({ store, log, maxBatch: hostJson.extensions?.durableTask?.maxEntityOperationBatchSize, concurrency: options.concurrency });
   try {
     const apps = options.apps.map((a) => loadApp(a.name, a.entry));
     const functions = apps.flatMap((a) => a.functions);
     functions.filter((f) => f.kind === 'entity').forEach((f) => runtime.register(f));
+    let origin = '';
+    const taskHub = hostJson.extensions?.durableTask?.hubName ?? 'meshgraph';
+    const stream = new LocalEventStream(runtime, functions.filter((f) => f.kind === 'eventHub'), hostJson.extensions?.eventHubs?.maxEventBatchSize ?? 100, () => durableClientData(origin, taskHub), log);
     for (const a of apps) for (const h of a.hooks.filter((h) => h.name === 'appStart')) await h.callback({ hookData: {}, appHookData: {}, functionAppDirectory: path.dirname(a.entry) });
-    const recovered = await runtime.start();
-    if (recovered > 0) say(`resuming ${recovered} operations left by the previous run`);
 
+    let ready = false;
     const server = createServer({
       functions,
       runtime,
       log,
-      taskHub: 'meshgraph',
+      taskHub,
+      stream,
+      isReady: () => ready,
       healthExtras: () => ({ store: store.kind, ...runtime.depth(), ...runtime.counters, uptimeMs: Math.round(performance.now() - started) }),
     });
     const port = options.port ?? cfg.host.port;
@@ -88,6 +94,12 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     });
     const actualPort = (server.address() as AddressInfo).port;
     const url = `http://localhost:${actualPort}`;
+    origin = `http://127.0.0.1:${actualPort}`;
+    // Without an Event Hub, the apps publish to this host's stream (adapters/eventhub/local-stream.ts).
+    if (!cfg.eventHub.connectionString && stream.hubs.length > 0) process.env[LOCAL_STREAM_URL_VARIABLE] = `${origin}${STREAM_PREFIX}${stream.hubs[0]}`;
+    const recovered = await runtime.start();
+    if (recovered > 0) say(`resuming ${recovered} operations left by the previous run`);
+    ready = true;
     const startedInMs = Math.round(performance.now() - started);
     say(`ready in ${startedInMs} ms on ${url} (store: ${store.kind}); functions: ${functions.map((f) => `${f.app}/${f.name}`).join(', ')}`);
 

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { invoke, type HostedFunction, type LogSink } from './app';
 import { compileRoute, checkCollisions, matchRoute, type Route } from './routes';
 import { UnknownEntityError, type EntityRuntime } from './entities/runtime';
+import { UnknownHubError, type LocalEventStream } from './event-stream';
 import { toProblem, UserError, PROBLEM_CONTENT_TYPE } from '../core/errors';
 
 export const DURABLE_PREFIX = '/runtime/webhooks/durabletask/';
@@ -18,6 +19,17 @@ export interface ServerOptions {
   /** Extra fields for /api/health (queue depths, lag). */
   healthExtras: () => Record<string, unknown>;
   taskHub: string;
+  stream: LocalEventStream;
+  /** False until recovery is done: requests get a 503 until then. */
+  isReady: () => boolean;
+}
+
+export const STREAM_PREFIX = '/runtime/webhooks/eventhubs/';
+
+/** The binding data the durable client input carries, pointing at this host. */
+export function durableClientData(origin: string, taskHub: string) {
+  const base = `${origin}${DURABLE_PREFIX}`;
+  return { taskHubName: taskHub, creationUrls: {}, managementUrls: {}, baseUrl: base.slice(0, -1), requiredQueryStringParameters: '', rpcBaseUrl: base };
 }
 
 function sendProblem(res: http.ServerResponse, err: unknown, correlationId: string): void {
@@ -60,7 +72,9 @@ export function createServer(options: ServerOptions): http.Server {
   async function handle(req: http.IncomingMessage, res: http.ServerResponse, correlationId: string): Promise<void> {
     const origin = `http://${req.headers.host ?? 'localhost'}`;
     const url = new URL(req.url ?? '/', origin);
+    if (!options.isReady()) throw new UserError(503, 'starting', 'the host is starting (resuming queued work); retry in a moment');
     if (url.pathname.startsWith(DURABLE_PREFIX)) return durableApi(req, res, url);
+    if (url.pathname.startsWith(STREAM_PREFIX) && req.method === 'POST') return streamApi(req, res, decodeURIComponent(url.pathname.slice(STREAM_PREFIX.length)));
     if (!url.pathname.startsWith('/api/') && url.pathname !== '/api') throw new UserError(404, 'not-found', `no route ${url.pathname}; functions are served under /api/`);
     const parts = url.pathname.slice(5).split('/').filter((p) => p !== '').map(decodeURIComponent);
     const candidates = routes.map((r) => ({ r, params: matchRoute(r, parts) })).filter((c) => c.params);
@@ -84,7 +98,7 @@ export function createServer(options: ServerOptions): http.Server {
         {
           invocationId: correlationId,
           trigger: { http: { method, url: url.href, headers, query, params: chosen.params!, body: { bytes: body } } },
-          extraByType: { durableClient: durableClientData(origin) },
+          extraByType: { durableClient: durableClientData(origin, options.taskHub) },
         },
         options.log,
       );
@@ -104,9 +118,22 @@ export function createServer(options: ServerOptions): http.Server {
     res.end(method === 'HEAD' ? undefined : payload);
   }
 
-  function durableClientData(origin: string) {
-    const base = `${origin}${DURABLE_PREFIX}`;
-    return { taskHubName: options.taskHub, creationUrls: {}, managementUrls: {}, baseUrl: base.slice(0, -1), requiredQueryStringParameters: '', rpcBaseUrl: base };
+  async function streamApi(req: http.IncomingMessage, res: http.ServerResponse, hub: string): Promise<void> {
+    let events: unknown;
+    try {
+      events = JSON.parse((await readBody(req)).toString('utf8'));
+    } catch {
+      throw new UserError(400, 'invalid-json', 'the local event stream takes a JSON array of events');
+    }
+    if (!Array.isArray(events)) throw new UserError(400, 'not-a-batch', 'the local event stream takes a JSON array of events');
+    try {
+      await options.stream.publish(hub, events);
+    } catch (err) {
+      if (err instanceof UnknownHubError) throw new UserError(404, 'unknown-event-hub', err.message);
+      throw err;
+    }
+    res.writeHead(202);
+    res.end();
   }
 
   async function durableApi(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {

@@ -29,7 +29,7 @@ function looksLikeProduct(value: unknown): value is DataProductDef {
   return typeof v === 'object' && v !== null && typeof v.name === 'string' && Array.isArray(v.types) && typeof v.sources === 'object';
 }
 
-function productOf(exports: Record<string, unknown>, spec: string): DataProductDef {
+export function productOf(exports: Record<string, unknown>, spec: string): DataProductDef {
   const nested = (exports['default'] as Record<string, unknown> | undefined)?.['default'];
   for (const candidate of [exports['default'], nested]) if (looksLikeProduct(candidate)) return candidate;
   const named = Object.values(exports).filter(looksLikeProduct);

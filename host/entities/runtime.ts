@@ -5,7 +5,7 @@
 import { fromTypedData, invoke, type HostedFunction, type LogSink } from '../app';
 import { instanceId, parseInstanceId, SequenceClock, type EntityInstanceId, type EntityStore, type QueuedOperation, type StoredEntity } from './store';
 
-interface BatchOutput {
+export interface BatchOutput {
   entityExists: boolean;
   entityState?: string;
   results: Array<{ isError: boolean; result?: string }>;
@@ -15,7 +15,7 @@ interface BatchOutput {
 export interface EntityRuntimeOptions {
   store: EntityStore;
   log: LogSink;
-  /** Operations per batch; the table store keeps a batch in one transaction, so at most 98. */
+  /** Operations per entity batch (host.json extensions.durableTask.maxEntityOperationBatchSize). */
   maxBatch?: number;
   /** Entity batches running at once (across entities). */
   concurrency?: number;
@@ -25,8 +25,11 @@ export interface EntityRuntimeOptions {
 
 export class UnknownEntityError extends Error {}
 
+/** Runs one batch of a queue's operations for `key`; throwing keeps them queued for a retry. */
+export type QueueHandler = (key: string, current: StoredEntity | undefined, batch: QueuedOperation[]) => Promise<BatchOutput>;
+
 export class EntityRuntime {
-  private readonly functions = new Map<string, HostedFunction>();
+  private readonly functions = new Map<string, { run: QueueHandler; maxBatch: number }>();
   private readonly pending = new Map<EntityInstanceId, QueuedOperation[]>();
   private readonly ready: EntityInstanceId[] = [];
   private readonly running = new Set<EntityInstanceId>();
@@ -45,14 +48,20 @@ export class EntityRuntime {
 
   constructor(private readonly options: EntityRuntimeOptions) {
     this.store = options.store;
-    this.maxBatch = Math.min(options.maxBatch ?? 98, 98);
+    this.maxBatch = options.maxBatch ?? 100;
     this.concurrency = options.concurrency ?? 64;
     this.cacheSize = options.cacheSize ?? 50_000;
   }
 
+  /** An entity function of a loaded app, run with the durable entity batch protocol. */
   register(fn: HostedFunction): void {
-    const name = fn.name.toLowerCase();
-    this.functions.set(name, fn);
+    this.registerQueue(fn.name, (key, current, batch) => this.invokeBatch(fn, fn.name.toLowerCase(), key, current, batch), this.maxBatch);
+  }
+
+  /** A host-side queue with the same guarantees (durable, ordered per key), e.g. the local event stream. */
+  registerQueue(entityName: string, run: QueueHandler, maxBatch: number): void {
+    const name = entityName.toLowerCase();
+    this.functions.set(name, { run, maxBatch });
     for (const id of this.pending.keys()) if (parseInstanceId(id).name === name && !this.running.has(id)) this.ready.push(id);
     this.pump();
   }
@@ -78,6 +87,15 @@ export class EntityRuntime {
     const queued: QueuedOperation = { seq: this.clock.next(), target: instanceId(name, key), op, input, from: 'client', enqueuedAt: Date.now() };
     await this.store.enqueue([queued]);
     this.accept(queued);
+  }
+
+  /** Several client signals to one queue, durable together (one append). */
+  async signalMany(name: string, op: string, items: Array<{ key: string; input: string }>): Promise<void> {
+    if (!this.hasEntity(name)) throw new UnknownEntityError(`no entity function named "${name}"`);
+    const now = Date.now();
+    const queued = items.map((i): QueuedOperation => ({ seq: this.clock.next(), target: instanceId(name, i.key), op, input: i.input, from: 'client', enqueuedAt: now }));
+    await this.store.enqueue(queued);
+    queued.forEach((q) => this.accept(q));
   }
 
   async read(name: string, key: string): Promise<StoredEntity | undefined> {
@@ -139,12 +157,12 @@ export class EntityRuntime {
 
   private async runBatch(id: EntityInstanceId): Promise<void> {
     const list = this.pending.get(id)!;
-    const batch = list.slice(0, this.maxBatch);
     const { name, key } = parseInstanceId(id);
-    const fn = this.functions.get(name)!;
+    const handler = this.functions.get(name)!;
+    const batch = list.slice(0, handler.maxBatch);
     try {
       const current = this.cache.get(id) ?? (await this.store.read(id));
-      const output = await this.invokeBatch(fn, name, key, current, batch);
+      const output = await handler.run(key, current, batch);
       const emitted = output.signals.map((s): QueuedOperation => ({
         seq: this.clock.next(),
         target: instanceId(s.target.name, s.target.key),

@@ -1,0 +1,14 @@
+// Durable-functions adapter of the router entity: stateless, one signal per node it routes.
+import * as df from 'durable-functions';
+import { NODE_ENTITY, NodeOp, type NodeMessage } from '../node/messages';
+import { ROUTER_ENTITY, type RouteMessage } from './messages';
+
+export function registerRouterEntity(): void {
+  df.app.entity(ROUTER_ENTITY, (context) => {
+    const { nodes } = (context.df.getInput() ?? { nodes: {} }) as RouteMessage;
+    for (const [key, events] of Object.entries(nodes)) {
+      const message: NodeMessage = { op: NodeOp.apply, events };
+      context.df.signalEntity(new df.EntityId(NODE_ENTITY, key), NodeOp.apply, message);
+    }
+  });
+}

@@ -1,0 +1,18 @@
+// Whether a node's state already reflects an event (applied, or superseded by a newer change):
+// what `POST /api/events?wait=true` polls for through the durable client.
+import type { NodeEvent } from './node-event';
+import type { NodeState } from './node-state';
+
+export function reflects(state: (NodeState & { pendingDoc?: unknown }) | undefined, event: NodeEvent): boolean {
+  if (!state || state.pendingDoc) return false;
+  const { change, k } = event;
+  const deletedSince = state.tomb !== undefined && state.tomb.src === event.source && state.tomb.k >= k;
+  switch (change.op) {
+    case 'upsert':
+      return Object.keys(change.fields).every((name) => (state.f[name]?.k ?? '') >= k || deletedSince);
+    case 'delete':
+      return deletedSince;
+    default:
+      return (state.e[change.rel]?.[`${change.toType}:${change.toId}`]?.k ?? '') >= k;
+  }
+}
