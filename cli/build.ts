@@ -1,7 +1,8 @@
 // Bundles the two function apps with esbuild: dist/hot (ingest, GraphQL, health, entities) and
 // dist/cold (rarely used queries). Each folder deploys as its own function app: it has its own
 // host.json and package.json. `@azure/functions-core` is provided by the Functions worker.
-import { build, type Metafile } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
+import { contractsModuleSetting, resolveModuleFile } from '../core/contracts/load';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -26,6 +27,28 @@ function externalsUsed(meta: Metafile): string[] {
   return [...used];
 }
 
+/**
+ * Bundles the data product named by MESH_CONTRACTS at build time: the apps' run-time loader
+ * (functions/shared/product-module.ts) becomes a static import of that module.
+ */
+function contractsPlugin(root: string): Plugin {
+  const spec = contractsModuleSetting();
+  return {
+    name: 'meshgraph-contracts',
+    setup(b) {
+      b.onLoad({ filter: /functions[\\/]shared[\\/]product-module\.ts$/ }, () => {
+        const file = resolveModuleFile(spec, root);
+        if (!file) throw new Error(`setting MESH_CONTRACTS: no module at ${spec} (relative to ${root})`);
+        return {
+          loader: 'ts',
+          resolveDir: root,
+          contents: `import * as product from ${JSON.stringify(file)};\nexport function productModule() { return { exports: product as Record<string, unknown>, spec: ${JSON.stringify(spec)} }; }\n`,
+        };
+      });
+    },
+  };
+}
+
 export async function buildApps(root = process.cwd(), outRoot = path.join(root, 'dist')): Promise<BuiltApp[]> {
   const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
   const built: BuiltApp[] = [];
@@ -46,6 +69,7 @@ export async function buildApps(root = process.cwd(), outRoot = path.join(root, 
       external: EXTERNAL,
       define: { __MESH_VERSION__: JSON.stringify(pkg.version) },
       metafile: true,
+      plugins: [contractsPlugin(root)],
       logLevel: 'warning',
     });
     const deps = Object.fromEntries(externalsUsed(result.metafile).map((d) => [d, pkg.dependencies[d]]));

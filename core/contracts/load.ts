@@ -18,7 +18,7 @@ export function contractsModuleSetting(env: Record<string, string | undefined> =
 }
 
 /** A file for a module path: as is, with an extension, or a folder's index. */
-function resolveModuleFile(spec: string, cwd: string): string | undefined {
+export function resolveModuleFile(spec: string, cwd: string): string | undefined {
   const base = path.resolve(cwd, spec);
   const candidates = [base, ...EXTENSIONS.map((e) => base + e), ...EXTENSIONS.map((e) => path.join(base, 'index' + e))];
   return candidates.find((c) => existsSync(c) && statSync(c).isFile());

@@ -5,7 +5,6 @@ import { UserError } from '../../core/errors';
 import { indexSpecOf } from '../../core/projection/spec';
 import type { ProjectionDoc, ProjectionStore } from '../../core/projection/port';
 import { ProjectionWriter } from '../../adapters/projection/writer';
-import { openSqliteStore } from '../../adapters/search/sqlite';
 import { dataProduct } from './product';
 
 let store: Promise<ProjectionStore> | undefined;
@@ -27,7 +26,8 @@ async function ensureIndexes(s: ProjectionStore): Promise<ProjectionStore> {
 
 export function projectionStore(): Promise<ProjectionStore> {
   if (config().elasticsearch.url) throw new Error('setting ELASTICSEARCH_URL: the Elasticsearch adapter is not wired into the apps yet');
-  return (store ??= ensureIndexes(openSqliteStore(config().dataDir)));
+  // Loaded on first use: an app on Elasticsearch never loads the native SQLite module.
+  return (store ??= import('../../adapters/search/sqlite').then(({ openSqliteStore }) => ensureIndexes(openSqliteStore(config().dataDir))));
 }
 
 export function projections(): Promise<ProjectionWriter> {
