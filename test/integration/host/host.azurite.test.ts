@@ -2,34 +2,9 @@
 // (Azurite keeps running, as a separate service would) loses nothing that was acknowledged.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import readline from 'node:readline';
 import { startTestAzurite, type TestAzurite } from '../../helpers/azurite';
 import { startFixtureHost, json, post } from '../../helpers/host';
-
-const RUN_HOST = path.join(__dirname, '../../fixtures/run-host.ts');
-
-function spawnHost(connectionString: string): Promise<{ child: ChildProcess; url: string; recovered: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', RUN_HOST], {
-    env: { ...process.env, AzureWebJobsStorage: connectionString, MESH_STORE: 'azurite', PORT: '0' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`host exited early with ${code}`)));
-    readline.createInterface({ input: child.stdout! }).once('line', (line) => resolve({ child, ...JSON.parse(line) }));
-  });
-}
-
-async function waitIdle(url: string, timeoutMs = 60_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const health = await json(await fetch(`${url}/api/health`));
-    if (health.host.pendingOperations === 0 && health.host.running === 0) return;
-    if (Date.now() > until) throw new Error(`host not idle after ${timeoutMs} ms: ${JSON.stringify(health.host)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { spawnHost, waitIdle } from '../../helpers/child-host';
 
 describe('local host (Azurite store)', () => {
   let azurite: TestAzurite;
