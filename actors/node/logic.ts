@@ -8,6 +8,7 @@ import { isEmptyShape, type Needs } from '../../core/graph/needs';
 import { buildBody, buildSummary } from '../../core/graph/summary';
 import { NodeOp, type NodeEffect, type NodeEvent, type NodeMessage } from './messages';
 import { emptyNodeState, globalId, parseGlobalId, type NodeState } from './state';
+import type { Summary } from '../../core/graph/node-state';
 import { isVisible } from '../../core/graph/node-state';
 
 export interface NodeContext {
@@ -21,8 +22,19 @@ export interface NodeContext {
   historyMaxAgeMs: number;
 }
 
+interface Mirror {
+  rel: string;
+  to: string;
+  on: boolean;
+  k: string;
+  src: string;
+  ev: string;
+}
+
 interface Scratch {
   dirty: boolean;
+  /** Edge changes to tell the other ends, sent after the batch with this node's summary. */
+  mirrors: Mirror[];
   /** Neighbours linked during this operation, by relation: they need this node's summary now. */
   linked: Map<string, Set<string>>;
   effects: NodeEffect[];
@@ -53,8 +65,7 @@ function applyEvent(state: NodeState, node: NodeModel, ev: NodeEvent, ctx: NodeC
       if (!setEdge(state, change.rel, to, on, origin, ctx.now)) return;
       s.dirty = true;
       if (on) addLinked(s, change.rel, to);
-      const inverse = node.edges[change.rel]!.inverse;
-      s.effects.push({ kind: 'signal', to, message: { op: NodeOp.edge, rel: inverse, to: ctx.key, on, k: ev.k, src: ev.source, ev: ev.id } });
+      s.mirrors.push({ rel: change.rel, to, on, k: ev.k, src: ev.source, ev: ev.id });
     }
   }
 }
@@ -65,12 +76,29 @@ function addLinked(s: Scratch, rel: string, to: string): void {
   s.linked.set(rel, set);
 }
 
-/** Tells neighbours what they carry of this node, only when it changed (or they just linked). */
+/**
+ * Tells the other ends of changed edges (with this node's summary when they carry it), then
+ * tells neighbours what they carry of this node, only when it changed or they just linked.
+ */
 function react(state: NodeState, node: NodeModel, ctx: NodeContext, s: Scratch): void {
-  for (const edge of Object.values(node.edges)) {
+  const summaries = new Map<string, Summary | null>();
+  const summaryFor = (rel: string): Summary | null | undefined => {
+    const edge = node.edges[rel]!;
     const shape = ctx.needs[edge.to]?.[edge.inverse];
-    if (isEmptyShape(shape)) continue;
-    const summary = buildSummary(state, node, shape!);
+    if (isEmptyShape(shape)) return undefined;
+    if (!summaries.has(rel)) summaries.set(rel, buildSummary(state, node, shape!));
+    return summaries.get(rel);
+  };
+  const informed = new Set<string>();
+  for (const m of s.mirrors) {
+    const summary = m.on ? summaryFor(m.rel) : undefined;
+    if (summary !== undefined) informed.add(`${m.rel}|${m.to}`);
+    const message: NodeMessage = { op: NodeOp.edge, rel: node.edges[m.rel]!.inverse, to: ctx.key, on: m.on, k: m.k, src: m.src, ev: m.ev, ...(summary !== undefined ? { ver: state.ver, summary } : {}) };
+    s.effects.push({ kind: 'signal', to: m.to, message });
+  }
+  for (const edge of Object.values(node.edges)) {
+    const summary = summaryFor(edge.name);
+    if (summary === undefined) continue;
     const h = hash53(JSON.stringify(summary));
     // Every neighbour whose edge cell is on hears it, even past a 'one' relation's newest link:
     // that neighbour shows the edge too until the source unlinks it, and must not show stale news.
@@ -79,7 +107,7 @@ function react(state: NodeState, node: NodeModel, ctx: NodeContext, s: Scratch):
     state.sent[edge.name] = h;
     const fresh = s.linked.get(edge.name);
     for (const to of targets) {
-      if (!changed && !fresh?.has(to)) continue;
+      if ((!changed && !fresh?.has(to)) || informed.has(`${edge.name}|${to}`)) continue;
       s.effects.push({ kind: 'signal', to, message: { op: NodeOp.neighbour, rel: edge.inverse, from: ctx.key, ver: state.ver, summary } });
     }
   }
@@ -99,7 +127,7 @@ function project(state: NodeState, node: NodeModel, s: Scratch): void {
 export function apply(previous: NodeState | undefined, message: NodeMessage, ctx: NodeContext): { state: NodeState; effects: NodeEffect[] } {
   const ref = parseGlobalId(ctx.key);
   const state = previous ?? emptyNodeState(ref?.type ?? '', ref?.id ?? '');
-  const s: Scratch = { dirty: false, linked: new Map(), effects: [] };
+  const s: Scratch = { dirty: false, mirrors: [], linked: new Map(), effects: [] };
   const node = ctx.model.types[state.t];
   if (!node) {
     if (message.op === NodeOp.apply) for (const event of message.events) s.effects.push({ kind: 'deadLetter', event, reason: `unknown node type ${state.t}` });
@@ -115,6 +143,7 @@ export function apply(previous: NodeState | undefined, message: NodeMessage, ctx
         s.dirty = true;
         if (message.on) addLinked(s, message.rel, message.to);
       }
+      if (message.summary !== undefined && setNeighbour(state, message.rel, message.to, message.ver ?? 0, message.summary)) s.dirty = true;
       break;
     case NodeOp.neighbour:
       if (setNeighbour(state, message.rel, message.from, message.ver, message.summary)) s.dirty = true;

@@ -19,7 +19,8 @@ export type { NodeEvent };
 
 export type NodeMessage =
   | { op: typeof NodeOp.apply; events: NodeEvent[] }
-  | { op: typeof NodeOp.edge; rel: string; to: string; on: boolean; k: OrderKey; src: string; ev: string }
+  /** The other end of a link/unlink; a link carries the linker's summary when the receiver needs it. */
+  | { op: typeof NodeOp.edge; rel: string; to: string; on: boolean; k: OrderKey; src: string; ev: string; ver?: number; summary?: Summary | null }
   | { op: typeof NodeOp.neighbour; rel: string; from: string; ver: number; summary: Summary | null };
 
 export type NodeEffect =

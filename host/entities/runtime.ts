@@ -44,7 +44,9 @@ export class EntityRuntime {
   private queued = 0;
   private stopping = false;
   private idleWaiters: Array<() => void> = [];
-  readonly counters = { operations: 0, batches: 0, signalsEmitted: 0, failedOperations: 0, failedBatches: 0 };
+  readonly counters = { operations: 0, batches: 0, signalsEmitted: 0, failedOperations: 0, failedBatches: 0, clientSignals: 0 };
+  /** Operations run, by `entity.operation` (e.g. node.apply, node.neighbour). */
+  readonly operationsByName: Record<string, number> = {};
 
   constructor(private readonly options: EntityRuntimeOptions) {
     this.store = options.store;
@@ -85,6 +87,7 @@ export class EntityRuntime {
   async signal(name: string, key: string, op: string, input: string): Promise<void> {
     if (!this.hasEntity(name)) throw new UnknownEntityError(`no entity function named "${name}"; known: ${[...this.functions.keys()].join(', ') || 'none'}`);
     const queued: QueuedOperation = { seq: this.clock.next(), target: instanceId(name, key), op, input, from: 'client', enqueuedAt: Date.now() };
+    this.counters.clientSignals++;
     await this.store.enqueue([queued]);
     this.accept(queued);
   }
@@ -213,6 +216,8 @@ export class EntityRuntime {
   private count(id: EntityInstanceId, batch: QueuedOperation[], output: BatchOutput): void {
     this.counters.batches++;
     this.counters.operations += batch.length;
+    const entity = parseInstanceId(id).name;
+    for (const op of batch) this.operationsByName[`${entity}.${op.op}`] = (this.operationsByName[`${entity}.${op.op}`] ?? 0) + 1;
     this.counters.signalsEmitted += output.signals.length;
     output.results.forEach((r, i) => {
       if (!r.isError) return;

@@ -5,6 +5,7 @@ import { apply } from '../../../../actors/node/logic';
 import { graphProduct } from '../../../fixtures/graph-product';
 import { ev, keyOf, Mesh } from './harness';
 import type { CanonicalChange } from '../../../../core/contracts/changes';
+import { describeKey, orderKey } from '../../../../core/graph/order';
 
 const model = graphProduct.model;
 const up = (type: string, id: string, fields: Record<string, unknown>): CanonicalChange => ({ op: 'upsert', type, id, fields: fields as never });
@@ -51,8 +52,8 @@ describe('node actor: fields', () => {
   });
 
   it('orders by decimal-string sequences numerically, beyond 2^53', () => {
-    const a = { ...ev('hr', 0, up('Person', 'p1', { name: 'small' })), k: 's' + '9007199254740993'.padStart(40, '0') + '|a' };
-    const b = { ...ev('hr', 0, up('Person', 'p1', { name: 'big' })), k: 's' + '10000000000000000000'.padStart(40, '0') + '|b' };
+    const a = { ...ev('hr', 0, up('Person', 'p1', { name: 'small' })), k: orderKey('9007199254740993', undefined, 'a')! };
+    const b = { ...ev('hr', 0, up('Person', 'p1', { name: 'big' })), k: orderKey('10000000000000000000', undefined, 'b')! };
     const mesh = single([b, a]);
     assert.equal((mesh.docs.get('Person:p1')!.body as { name: string }).name, 'big');
   });
@@ -153,6 +154,21 @@ describe('node actor: edges and reactions', () => {
   it('a one-relation shows its newest link', () => {
     const mesh = single([ev('pm', 1, up('Project', 'x1', { name: 'Apollo' })), ev('sales', 1, up('Client', 'c1', { name: 'A' })), ev('sales', 1, up('Client', 'c2', { name: 'B' })), ev('pm', 5, link('Project', 'x1', 'client', 'Client', 'c2')), ev('pm', 3, link('Project', 'x1', 'client', 'Client', 'c1'))]);
     assert.equal((mesh.docs.get('Project:x1')!.body as { client: string }).client, 'c2');
+  });
+});
+
+describe('order keys', () => {
+  it('order numerically across lengths, sequences below times, ties broken by event id', () => {
+    const keys = [orderKey(10, undefined, 'a'), orderKey(9, undefined, 'z'), orderKey('123456789012345678901234567890', undefined, 'a'), orderKey(10, undefined, 'b'), orderKey(undefined, '2026-01-01T00:00:00Z', 'a'), orderKey('0009', undefined, 'y')];
+    assert.deepEqual([...keys].sort(), [keys[5], keys[1], keys[0], keys[3], keys[2], keys[4]]);
+    assert.deepEqual(describeKey(keys[2]!), { sequence: '123456789012345678901234567890' });
+    assert.deepEqual(describeKey(keys[4]!), { time: '2026-01-01T00:00:00.000Z' });
+  });
+
+  it('refuses what cannot be ordered', () => {
+    for (const bad of [-1, 1.5, '12a', '1'.repeat(41)] as const) assert.equal(orderKey(bad, undefined, 'x'), undefined);
+    assert.equal(orderKey(undefined, 'yesterday', 'x'), undefined);
+    assert.equal(orderKey(undefined, undefined, 'x'), undefined);
   });
 });
 

@@ -1,0 +1,116 @@
+// End-to-end ingestion: events/s from POST /api/events to applied and projected, through the
+// local host (memory and Azurite stores), against a bare loop that parses, validates, maps and
+// merges the same events (reactions included) in one process, in the same run.
+// Also: durable client HTTP signals per ingested event, and entity operations per event
+// (direct vs reactions) on the demo stream.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadDataProduct, type CompiledDataProduct } from '../core/contracts';
+import { createDemoGenerator } from '../core/demo/generate';
+import { isDemoScenario } from '../core/demo/scenario';
+import type { CloudEvent } from '../core/contracts/changes';
+import { checkEvents, groupByNode } from '../core/ingest/check';
+import { computeNeeds } from '../core/graph/needs';
+import { apply } from '../actors/node/logic';
+import type { NodeMessage } from '../actors/node/messages';
+import type { NodeState } from '../actors/node/state';
+import { startHost } from '../host/main';
+import { startTestAzurite } from '../test/helpers/azurite';
+import { report, type Figure } from './lib';
+
+const CHUNK = 1000;
+
+function demoEvents(compiled: CompiledDataProduct, roots: number): CloudEvent[] {
+  const scenario = compiled.product.demo;
+  if (!isDemoScenario(scenario)) throw new Error('the data product has no demo scenario');
+  const gen = createDemoGenerator(compiled, scenario, { roots, seed: 7, canonical: false });
+  return [...gen.batches()].flat();
+}
+
+/** Parse, validate, map, merge (with reactions) in one process: what the host adds nothing to. */
+function bareLoop(compiled: CompiledDataProduct, lines: string[]): { seconds: number; nodes: number; ops: number } {
+  const needs = computeNeeds(compiled.model);
+  const states = new Map<string, NodeState>();
+  const t0 = performance.now();
+  let ops = 0;
+  for (let i = 0; i < lines.length; i += CHUNK) {
+    const { accepted } = checkEvents(compiled, lines.slice(i, i + CHUNK).map((l) => JSON.parse(l)));
+    const queue: Array<[string, NodeMessage]> = [...groupByNode(accepted.flatMap((a) => a.nodeEvents))].map(([key, events]) => [key, { op: 'apply', events }]);
+    while (queue.length > 0) {
+      const [key, message] = queue.pop()!;
+      ops++;
+      const now = new Date().toISOString();
+      const { state, effects } = apply(states.get(key), message, { model: compiled.model, needs, key, now, historyLimit: 100, historyMaxAgeMs: 90 * 86_400_000 });
+      states.set(key, state);
+      for (const e of effects) if (e.kind === 'signal') queue.push([e.to, e.message]);
+    }
+  }
+  return { seconds: (performance.now() - t0) / 1000, nodes: states.size, ops };
+}
+
+async function throughHost(store: 'memory' | 'azurite', lines: string[], env: Record<string, string>) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-bench-ingest-'));
+  Object.assign(process.env, { MESH_DATA_DIR: dataDir, EventHubConnection: '', ...env });
+  const host = await startHost({ apps: [{ name: 'hot', entry: path.join(__dirname, '../functions/index.ts') }], port: 0, store, log: () => {} });
+  try {
+    const t0 = performance.now();
+    let accepted = 0;
+    const inFlight = new Set<Promise<void>>();
+    for (let i = 0; i < lines.length; i += CHUNK) {
+      const body = lines.slice(i, i + CHUNK).join('\n');
+      const p = fetch(`${host.url}/api/events`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body })
+        .then((r) => r.json() as Promise<{ accepted: number; rejected: unknown[] }>)
+        .then((b) => {
+          accepted += b.accepted;
+          if (b.rejected.length) throw new Error(`rejected: ${JSON.stringify(b.rejected.slice(0, 2))}`);
+        })
+        .finally(() => inFlight.delete(p));
+      inFlight.add(p);
+      if (inFlight.size >= 4) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+    await host.runtime.idle();
+    const seconds = (performance.now() - t0) / 1000;
+    return { seconds, accepted, counters: { ...host.runtime.counters }, byName: { ...host.runtime.operationsByName } };
+  } finally {
+    await host.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  process.env.AzureWebJobsStorage ??= 'UseDevelopmentStorage=true';
+  const compiled = await loadDataProduct();
+  const roots = Number(process.env.BENCH_ROOTS ?? 1200);
+  const lines = demoEvents(compiled, roots).map((e) => JSON.stringify(e));
+  bareLoop(compiled, lines.slice(0, 2000)); // warm-up
+  const bare = bareLoop(compiled, lines);
+  const memory = await throughHost('memory', lines, {});
+  let onAzurite = { seconds: NaN };
+  if (!process.env.BENCH_MEMORY_ONLY) {
+    const azurite = await startTestAzurite();
+    try {
+      onAzurite = await throughHost('azurite', lines, { AzureWebJobsStorage: azurite.connectionString });
+    } finally {
+      await azurite.stop();
+    }
+  }
+  const perSec = (r: { seconds: number }) => lines.length / r.seconds;
+  const bareRate = perSec(bare);
+  const direct = (memory.byName['node.apply'] ?? 0) + (memory.byName['router.route'] ?? 0);
+  const reactions = (memory.byName['node.neighbour'] ?? 0) + (memory.byName['node.edge'] ?? 0);
+  const figures: Figure[] = [
+    { figure: 'ingest events/s, host, memory store', value: perSec(memory), unit: 'ev/s', baseline: bareRate, baselineLabel: 'ev/s bare loop', ratio: perSec(memory) / bareRate, goal: '>= 10,000 ev/s and >= 0.25x', met: perSec(memory) >= 10_000 && perSec(memory) / bareRate >= 0.25 },
+    { figure: `ingest events/s, host, Azurite (${bare.nodes} nodes)`, value: perSec(onAzurite), unit: 'ev/s', baseline: bareRate, baselineLabel: 'ev/s bare loop', ratio: perSec(onAzurite) / bareRate, goal: '>= 3,000 ev/s', met: perSec(onAzurite) >= 3000 },
+    { figure: 'durable client HTTP signals per event', value: memory.counters.clientSignals / lines.length, unit: '', goal: '<= 0.1', met: memory.counters.clientSignals / lines.length <= 0.1 },
+    { figure: 'entity ops per event, direct (router+apply)', value: direct / lines.length, unit: '', goal: '<= 1', met: direct / lines.length <= 1 },
+    { figure: 'entity ops per event, reactions (edge+neighbour)', value: reactions / lines.length, unit: '' },
+  ];
+  report(`ingest (${lines.length} demo events, ${bare.nodes} nodes)`, figures);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
