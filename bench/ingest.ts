@@ -15,6 +15,8 @@ import { computeNeeds } from '../core/graph/needs';
 import { apply } from '../actors/node/logic';
 import type { NodeMessage } from '../actors/node/messages';
 import type { NodeState } from '../actors/node/state';
+import { applyBucket } from '../actors/bucket/logic';
+import type { BucketMessage, BucketState } from '../actors/bucket/messages';
 import { startHost } from '../host/main';
 import { startTestAzurite } from '../test/helpers/azurite';
 import { report, type Figure } from './lib';
@@ -32,18 +34,25 @@ function demoEvents(compiled: CompiledDataProduct, roots: number): CloudEvent[] 
 function bareLoop(compiled: CompiledDataProduct, lines: string[]): { seconds: number; nodes: number; ops: number } {
   const needs = computeNeeds(compiled.model);
   const states = new Map<string, NodeState>();
+  const buckets = new Map<string, BucketState>();
   const t0 = performance.now();
   let ops = 0;
   for (let i = 0; i < lines.length; i += CHUNK) {
     const { accepted } = checkEvents(compiled, lines.slice(i, i + CHUNK).map((l) => JSON.parse(l)));
-    const queue: Array<[string, NodeMessage]> = [...groupByNode(accepted.flatMap((a) => a.nodeEvents))].map(([key, events]) => [key, { op: 'apply', events }]);
+    const queue: Array<[string, NodeMessage | BucketMessage, boolean]> = [...groupByNode(accepted.flatMap((a) => a.nodeEvents))].map(([key, events]) => [key, { op: 'apply', events }, false]);
     while (queue.length > 0) {
-      const [key, message] = queue.pop()!;
+      const [key, message, isBucket] = queue.pop()!;
       ops++;
+      if (isBucket) {
+        const out = applyBucket(buckets.get(key), message as BucketMessage);
+        buckets.set(key, out.state);
+        for (const e of out.effects) queue.push([e.to, e.message, false]);
+        continue;
+      }
       const now = new Date().toISOString();
-      const { state, effects } = apply(states.get(key), message, { model: compiled.model, needs, key, now, historyLimit: 100, historyMaxAgeMs: 90 * 86_400_000 });
+      const { state, effects } = apply(states.get(key), message as NodeMessage, { model: compiled.model, needs, key, now, historyLimit: 100, historyMaxAgeMs: 90 * 86_400_000 });
       states.set(key, state);
-      for (const e of effects) if (e.kind === 'signal') queue.push([e.to, e.message]);
+      for (const e of effects) if (e.kind === 'signal' || e.kind === 'bucket') queue.push([e.to, e.message, e.kind === 'bucket']);
     }
   }
   return { seconds: (performance.now() - t0) / 1000, nodes: states.size, ops };

@@ -1,11 +1,14 @@
-// The durable entities of the hot app: node (one per graph node) and router (fan-out of batches).
+// The durable entities of the hot app: node (one per graph node), router (fan-out of ingest
+// batches) and bucket (edges of high-degree nodes).
 import { config } from '../core/config';
 import { registerNodeEntity } from '../actors/node/entity';
 import { registerRouterEntity } from '../actors/router/entity';
+import { registerBucketEntity } from '../actors/bucket/entity';
 import { newDeadLetterId } from '../adapters/deadletter/table';
 import { dataProduct } from './shared/product';
 import { deadLetters } from './shared/services';
 import { project } from './shared/projections';
 
 registerRouterEntity();
+registerBucketEntity();
 registerNodeEntity({ dataProduct, deadLetters, project, newDeadLetterId, history: config().history });

@@ -7,6 +7,7 @@ import type { DeadLetter, DeadLetterStore } from '../../core/ports/dead-letters'
 import type { BulkFailure, ProjectionDoc } from '../../core/projection/port';
 import { apply } from './logic';
 import { NODE_ENTITY, type NodeEffect, type NodeMessage } from './messages';
+import { BUCKET_ENTITY } from '../bucket/messages';
 import type { NodeState } from './state';
 
 export interface NodeEntityDeps {
@@ -58,6 +59,9 @@ export function registerNodeEntity(deps: NodeEntityDeps): void {
     const { state, effects } = apply(previous, message, ctx);
     await performIo(effects, state as StoredState, deps, now);
     context.df.setState(state);
-    for (const e of effects) if (e.kind === 'signal') context.df.signalEntity(new df.EntityId(NODE_ENTITY, e.to), e.message.op, e.message);
+    for (const e of effects) {
+      if (e.kind === 'signal') context.df.signalEntity(new df.EntityId(NODE_ENTITY, e.to), e.message.op, e.message);
+      else if (e.kind === 'bucket') context.df.signalEntity(new df.EntityId(BUCKET_ENTITY, e.to), e.message.op, e.message);
+    }
   });
 }

@@ -3,7 +3,8 @@
 import type { ContractModel, NodeModel } from '../../core/contracts/model';
 import { ownershipProblems } from '../../core/contracts/ownership';
 import { hash53 } from '../../core/hash';
-import { deleteNode, holders, setEdge, setNeighbour, trimHistory, upsertFields, type Origin } from '../../core/graph/merge';
+import { deleteNode, forwardEdge, holders, setEdge, setNeighbour, spillEdges, trimHistory, upsertFields, type Origin } from '../../core/graph/merge';
+import { BUCKETS, BucketOp, MAX_INLINE_EDGES, bucketKey } from '../bucket/messages';
 import { isEmptyShape, type Needs } from '../../core/graph/needs';
 import { buildBody, buildSummary } from '../../core/graph/summary';
 import { NodeOp, type NodeEffect, type NodeEvent, type NodeMessage } from './messages';
@@ -20,6 +21,10 @@ export interface NodeContext {
   now: string;
   historyLimit: number;
   historyMaxAgeMs: number;
+  /** Neighbours a relation keeps inline before spilling to edge buckets (default MAX_INLINE_EDGES). */
+  maxInlineEdges?: number;
+  /** Buckets per spilled relation (default BUCKETS). */
+  buckets?: number;
 }
 
 interface Mirror {
@@ -62,11 +67,34 @@ function applyEvent(state: NodeState, node: NodeModel, ev: NodeEvent, ctx: NodeC
     default: {
       const on = change.op === 'link';
       const to = globalId(change.toType, change.toId);
-      if (!setEdge(state, change.rel, to, on, origin, ctx.now)) return;
+      if (!changeEdge(state, change.rel, to, on, origin, ctx, s)) return;
       s.dirty = true;
       if (on) addLinked(s, change.rel, to);
       s.mirrors.push({ rel: change.rel, to, on, k: ev.k, src: ev.source, ev: ev.id });
     }
+  }
+}
+
+/** Sets an edge cell here, or forwards it to its bucket when the relation is spilled. */
+function changeEdge(state: NodeState, rel: string, to: string, on: boolean, origin: Origin, ctx: NodeContext, s: Scratch): boolean {
+  if (!state.sp?.[rel]) return setEdge(state, rel, to, on, origin, ctx.now);
+  const n = forwardEdge(state, rel, to, on, origin, ctx.buckets ?? BUCKETS, ctx.now);
+  s.effects.push({ kind: 'bucket', to: bucketKey(ctx.key, rel, n), message: { op: BucketOp.cells, cells: [{ to, on, k: origin.k, src: origin.src, ev: origin.ev }] } });
+  return true;
+}
+
+/**
+ * Spills a relation to buckets once it has seen more neighbours than the node keeps inline.
+ * Cells are never removed (an unlink is a cell that is off), so whether a relation ends up
+ * spilled depends only on the set of events, not on their order.
+ */
+function spillIfLarge(state: NodeState, node: NodeModel, ctx: NodeContext, s: Scratch): void {
+  const max = ctx.maxInlineEdges ?? MAX_INLINE_EDGES;
+  for (const [rel, cells] of Object.entries(state.e)) {
+    // A 'one' relation shows its newest link from the cells here; only 'many' relations spill.
+    if (node.edges[rel]?.cardinality !== 'many' || Object.keys(cells).length <= max) continue;
+    for (const [n, list] of spillEdges(state, rel, ctx.buckets ?? BUCKETS)) s.effects.push({ kind: 'bucket', to: bucketKey(ctx.key, rel, n), message: { op: BucketOp.cells, cells: list } });
+    s.dirty = true;
   }
 }
 
@@ -99,6 +127,17 @@ function react(state: NodeState, node: NodeModel, ctx: NodeContext, s: Scratch):
   for (const edge of Object.values(node.edges)) {
     const summary = summaryFor(edge.name);
     if (summary === undefined) continue;
+    const spilled = state.sp?.[edge.name];
+    if (spilled) {
+      // Through the buckets: each signals its share of the neighbours.
+      const h = hash53(JSON.stringify(summary));
+      if (state.sent[edge.name] !== h) for (const n of spilled) s.effects.push({ kind: 'bucket', to: bucketKey(ctx.key, edge.name, n), message: { op: BucketOp.fanout, rel: edge.inverse, from: ctx.key, ver: state.ver, summary } });
+      state.sent[edge.name] = h;
+      for (const to of s.linked.get(edge.name) ?? []) {
+        if (!informed.has(`${edge.name}|${to}`)) s.effects.push({ kind: 'signal', to, message: { op: NodeOp.neighbour, rel: edge.inverse, from: ctx.key, ver: state.ver, summary } });
+      }
+      continue;
+    }
     const h = hash53(JSON.stringify(summary));
     // Every neighbour whose edge cell is on hears it, even past a 'one' relation's newest link:
     // that neighbour shows the edge too until the source unlinks it, and must not show stale news.
@@ -139,16 +178,18 @@ export function apply(previous: NodeState | undefined, message: NodeMessage, ctx
       break;
     case NodeOp.edge:
       if (!node.edges[message.rel]) break;
-      if (setEdge(state, message.rel, message.to, message.on, { ev: message.ev, src: message.src, k: message.k }, ctx.now)) {
+      if (changeEdge(state, message.rel, message.to, message.on, { ev: message.ev, src: message.src, k: message.k }, ctx, s)) {
         s.dirty = true;
         if (message.on) addLinked(s, message.rel, message.to);
       }
-      if (message.summary !== undefined && setNeighbour(state, message.rel, message.to, message.ver ?? 0, message.summary)) s.dirty = true;
+      // A spilled relation keeps no neighbour news: paths do not run through it.
+      if (message.summary !== undefined && !state.sp?.[message.rel] && setNeighbour(state, message.rel, message.to, message.ver ?? 0, message.summary)) s.dirty = true;
       break;
     case NodeOp.neighbour:
-      if (setNeighbour(state, message.rel, message.from, message.ver, message.summary)) s.dirty = true;
+      if (!state.sp?.[message.rel] && setNeighbour(state, message.rel, message.from, message.ver, message.summary)) s.dirty = true;
       break;
   }
+  spillIfLarge(state, node, ctx, s);
   if (!s.dirty) return { state, effects: s.effects };
   state.ver++;
   trimHistory(state, ctx.historyLimit, ctx.historyMaxAgeMs, ctx.now);

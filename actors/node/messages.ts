@@ -3,6 +3,7 @@ import type { NodeEvent } from '../../core/graph/node-event';
 import type { OrderKey } from '../../core/graph/order';
 import type { Summary } from '../../core/graph/node-state';
 import type { ProjectionDoc } from '../../core/projection/port';
+import type { BucketMessage } from '../bucket/messages';
 
 export const NODE_ENTITY = 'node';
 
@@ -25,5 +26,6 @@ export type NodeMessage =
 
 export type NodeEffect =
   | { kind: 'signal'; to: string; message: NodeMessage }
+  | { kind: 'bucket'; to: string; message: BucketMessage }
   | { kind: 'deadLetter'; event: NodeEvent; reason: string }
   | { kind: 'project'; doc: ProjectionDoc };

@@ -37,7 +37,7 @@ export class ProjectionWriter {
 
   constructor(private readonly store: ProjectionStore, options: WriterOptions = {}) {
     this.maxDocs = options.maxDocs ?? 500;
-    this.maxDelayMs = options.maxDelayMs ?? 5;
+    this.maxDelayMs = options.maxDelayMs ?? 2;
     this.attempts = options.attempts ?? 6;
     this.retryBaseMs = options.retryBaseMs ?? 100;
   }

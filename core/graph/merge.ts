@@ -4,6 +4,7 @@
 import type { FieldValue } from '../contracts/fields';
 import type { OrderKey } from './order';
 import type { EdgeCell, HistoryEntry, NodeState } from './node-state';
+import { fnv1a32 } from '../hash';
 
 export interface Origin {
   ev: string;
@@ -52,6 +53,34 @@ export function setEdge(state: NodeState, rel: string, to: string, on: boolean, 
   cells[to] = { on, k: origin.k, src: origin.src, ev: origin.ev };
   record(state, origin, { op: on ? 'link' : 'unlink', field: rel, to }, now);
   return true;
+}
+
+/**
+ * A link or unlink on a relation kept in edge buckets: the bucket merges it (last writer wins);
+ * the node records it in its history and remembers the bucket is in use. Returns the bucket.
+ */
+export function forwardEdge(state: NodeState, rel: string, to: string, on: boolean, origin: Origin, buckets: number, now: string): number {
+  const n = fnv1a32(to) % buckets;
+  const used = ((state.sp ??= {})[rel] ??= []);
+  if (!used.includes(n)) {
+    used.push(n);
+    used.sort((a, b) => a - b);
+  }
+  record(state, origin, { op: on ? 'link' : 'unlink', field: rel, to }, now);
+  return n;
+}
+
+/** Moves a relation's cells out of the node, grouped by bucket (see forwardEdge). */
+export function spillEdges(state: NodeState, rel: string, buckets: number): Map<number, Array<{ to: string } & EdgeCell>> {
+  const byBucket = new Map<number, Array<{ to: string } & EdgeCell>>();
+  for (const [to, cell] of Object.entries(state.e[rel] ?? {})) {
+    const n = fnv1a32(to) % buckets;
+    byBucket.set(n, [...(byBucket.get(n) ?? []), { to, ...cell }]);
+  }
+  delete state.e[rel];
+  delete state.n[rel];
+  (state.sp ??= {})[rel] = [...byBucket.keys()].sort((a, b) => a - b);
+  return byBucket;
 }
 
 /** Neighbours an edge currently holds: every linked one, or for a 'one' relation the newest link. */

@@ -62,6 +62,8 @@ export interface NodeState {
   /** Grows with every change; the projection's external version and the reactions' version. */
   ver: number;
   h: HistoryEntry[];
+  /** Relations spilled to edge buckets (too many neighbours to keep here): bucket numbers in use. */
+  sp?: Record<string, number[]>;
 }
 
 export function emptyNodeState(type: string, id: string): NodeState {

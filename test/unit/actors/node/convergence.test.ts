@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { graphProduct } from '../../../fixtures/graph-product';
 import { ev, keyOf, Mesh } from './harness';
 import type { NodeEvent } from '../../../../actors/node/messages';
+import type { NodeContext } from '../../../../actors/node/logic';
 import type { CanonicalChange } from '../../../../core/contracts/changes';
 
 const model = graphProduct.model;
@@ -25,8 +26,9 @@ const change: fc.Arbitrary<[string, CanonicalChange]> = fc.oneof(
 const eventList = fc.array(fc.tuple(change, fc.integer({ min: 1, max: 12 })), { minLength: 1, maxLength: 40 }).map((items) => items.map(([[src, c], seq], i) => ev(src, seq, c, `ev${i}`)));
 
 /** Runs the events as the ingest path would: split in batches, grouped per node, delivered in the mesh's order. */
-function run(events: NodeEvent[], cuts: number[], random: () => number): Record<string, unknown> {
+function run(events: NodeEvent[], cuts: number[], random: () => number, options: Partial<NodeContext> = {}): Record<string, unknown> {
   const mesh = new Mesh(model, random);
+  mesh.options = options;
   let start = 0;
   for (const cut of [...cuts.filter((c) => c > 0 && c < events.length).sort((a, b) => a - b), events.length]) {
     const byNode = new Map<string, NodeEvent[]>();
@@ -50,6 +52,18 @@ describe('node actor: convergence', () => {
         assert.deepEqual(run(shuffled, cuts.map((c) => c % (shuffled.length + 1)), random), expected);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('converges the same way when relations spill to edge buckets', () => {
+    const spill = { maxInlineEdges: 1, buckets: 2 };
+    fc.assert(
+      fc.property(eventList, fc.array(fc.nat(), { maxLength: 10 }), fc.infiniteStream(fc.double({ min: 0, max: 0.999999, noNaN: true })), (events, cuts, stream) => {
+        const expected = run(events, [], () => 0, spill);
+        const shuffled = fc.sample(fc.shuffledSubarray([...events, ...events.slice(0, 3)], { minLength: events.length + Math.min(3, events.length) }), { seed: events.length, numRuns: 1 })[0]!;
+        assert.deepEqual(run(shuffled, cuts.map((c) => c % (shuffled.length + 1)), () => stream.next().value as number, spill), expected);
+      }),
+      { numRuns: 150 },
     );
   });
 });

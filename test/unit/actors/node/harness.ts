@@ -3,6 +3,8 @@
 import { apply, type NodeContext } from '../../../../actors/node/logic';
 import type { NodeEffect, NodeEvent, NodeMessage } from '../../../../actors/node/messages';
 import type { NodeState } from '../../../../actors/node/state';
+import { applyBucket } from '../../../../actors/bucket/logic';
+import type { BucketMessage, BucketState } from '../../../../actors/bucket/messages';
 import { computeNeeds } from '../../../../core/graph/needs';
 import { orderKey } from '../../../../core/graph/order';
 import type { CanonicalChange } from '../../../../core/contracts/changes';
@@ -13,7 +15,8 @@ export class Mesh {
   readonly states = new Map<string, NodeState>();
   readonly docs = new Map<string, ProjectionDoc>();
   readonly deadLetters: Array<{ event: NodeEvent; reason: string }> = [];
-  readonly queue: Array<{ to: string; message: NodeMessage }> = [];
+  readonly queue: Array<{ to: string; message: NodeMessage } | { bucket: string; message: BucketMessage }> = [];
+  readonly buckets = new Map<string, BucketState>();
   operations = 0;
   reactions = 0;
   private readonly needs;
@@ -22,8 +25,11 @@ export class Mesh {
     this.needs = computeNeeds(model);
   }
 
+  /** Options passed to every node context (e.g. a small maxInlineEdges to exercise buckets). */
+  options: Partial<NodeContext> = {};
+
   ctx(key: string): NodeContext {
-    return { model: this.model, needs: this.needs, key, now: '2026-11-23T00:00:00.000Z', historyLimit: 100, historyMaxAgeMs: 365 * 86_400_000 };
+    return { model: this.model, needs: this.needs, key, now: '2026-11-23T00:00:00.000Z', historyLimit: 100, historyMaxAgeMs: 365 * 86_400_000, ...this.options };
   }
 
   send(to: string, message: NodeMessage): void {
@@ -34,8 +40,15 @@ export class Mesh {
   run(): void {
     while (this.queue.length > 0) {
       const i = Math.floor(this.random() * this.queue.length);
-      const [{ to, message }] = this.queue.splice(i, 1) as [{ to: string; message: NodeMessage }];
+      const [item] = this.queue.splice(i, 1);
       this.operations++;
+      if ('bucket' in item!) {
+        const { state, effects } = applyBucket(this.buckets.get(item.bucket), item.message);
+        this.buckets.set(item.bucket, JSON.parse(JSON.stringify(state)));
+        for (const e of effects) this.queue.push(e);
+        continue;
+      }
+      const { to, message } = item!;
       if (message.op === 'neighbour') this.reactions++;
       const { state, effects } = apply(this.states.get(to), message, this.ctx(to));
       this.states.set(to, JSON.parse(JSON.stringify(state)));
@@ -46,6 +59,7 @@ export class Mesh {
   private perform(effects: NodeEffect[]): void {
     for (const e of effects) {
       if (e.kind === 'signal') this.queue.push({ to: e.to, message: e.message });
+      else if (e.kind === 'bucket') this.queue.push({ bucket: e.to, message: e.message });
       else if (e.kind === 'deadLetter') this.deadLetters.push({ event: e.event, reason: e.reason });
       else {
         const current = this.docs.get(e.doc.id);

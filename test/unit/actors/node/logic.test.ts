@@ -157,6 +157,45 @@ describe('node actor: edges and reactions', () => {
   });
 });
 
+describe('node actor: high-degree relations', () => {
+  function team(members: number) {
+    const mesh = new Mesh(model);
+    mesh.options = { maxInlineEdges: 3, buckets: 4 };
+    const events = [ev('org', 1, up('Team', 'big', { name: 'Everyone' }))];
+    for (let i = 0; i < members; i++) events.push(ev('hr', 1, up('Person', `m${i}`, { name: `M${i}` })), ev('org', 2, link('Person', `m${i}`, 'teams', 'Team', 'big')));
+    for (const e of events) mesh.send(keyOf(e.change), { op: 'apply', events: [e] });
+    mesh.run();
+    return mesh;
+  }
+
+  it('spills a relation past the inline limit to buckets: the node keeps no cells and lists no ids', () => {
+    const mesh = team(6);
+    const state = mesh.states.get('Team:big')!;
+    assert.equal(state.e.members, undefined);
+    assert.ok(state.sp?.members && state.sp.members.length > 0);
+    const cells = [...mesh.buckets.values()].flatMap((b) => Object.keys(b.c)).sort();
+    assert.deepEqual(cells, ['Person:m0', 'Person:m1', 'Person:m2', 'Person:m3', 'Person:m4', 'Person:m5']);
+    assert.equal((mesh.docs.get('Team:big')!.body as { members?: string[] }).members, undefined);
+  });
+
+  it('fans a change out through the buckets to every linked neighbour', () => {
+    const mesh = team(6);
+    mesh.send('Team:big', { op: 'apply', events: [ev('org', 9, up('Team', 'big', { name: 'All hands' }))] });
+    mesh.run();
+    for (let i = 0; i < 6; i++) assert.deepEqual((mesh.docs.get(`Person:m${i}`)!.body as { teamInfo: unknown }).teamInfo, [{ id: 'big', name: 'All hands' }], `member m${i}`);
+  });
+
+  it('an unlink after the spill reaches the bucket: that neighbour no longer hears the news', () => {
+    const mesh = team(5);
+    mesh.send('Person:m0', { op: 'apply', events: [ev('org', 5, link('Person', 'm0', 'teams', 'Team', 'big', 'unlink'))] });
+    mesh.run();
+    mesh.send('Team:big', { op: 'apply', events: [ev('org', 9, up('Team', 'big', { name: 'Renamed' }))] });
+    mesh.run();
+    assert.equal((mesh.docs.get('Person:m0')!.body as { teamInfo?: unknown }).teamInfo, undefined);
+    assert.deepEqual((mesh.docs.get('Person:m1')!.body as { teamInfo: unknown }).teamInfo, [{ id: 'big', name: 'Renamed' }]);
+  });
+});
+
 describe('order keys', () => {
   it('order numerically across lengths, sequences below times, ties broken by event id', () => {
     const keys = [orderKey(10, undefined, 'a'), orderKey(9, undefined, 'z'), orderKey('123456789012345678901234567890', undefined, 'a'), orderKey(10, undefined, 'b'), orderKey(undefined, '2026-01-01T00:00:00Z', 'a'), orderKey('0009', undefined, 'y')];

@@ -1,0 +1,24 @@
+// The bucket as a pure transition: merge edge cells, or fan the owner's news out to its share.
+import { NodeOp, type NodeMessage } from '../node/messages';
+import { BucketOp, type BucketMessage, type BucketState } from './messages';
+
+export interface BucketEffect {
+  to: string;
+  message: NodeMessage;
+}
+
+export function applyBucket(previous: BucketState | undefined, message: BucketMessage): { state: BucketState; effects: BucketEffect[] } {
+  const state = previous ?? { c: {} };
+  if (message.op === BucketOp.cells) {
+    for (const { to, ...cell } of message.cells) {
+      const current = state.c[to];
+      if (!current || current.k < cell.k) state.c[to] = cell;
+    }
+    return { state, effects: [] };
+  }
+  const effects: BucketEffect[] = [];
+  for (const [to, cell] of Object.entries(state.c)) {
+    if (cell.on) effects.push({ to, message: { op: NodeOp.neighbour, rel: message.rel, from: message.from, ver: message.ver, summary: message.summary } });
+  }
+  return { state, effects };
+}
