@@ -3,6 +3,7 @@ import { startCommand } from './start';
 import { buildApps } from './build';
 import { contractsCommand } from './contracts';
 import { demoCommand } from './demo';
+import { deadLettersCommand } from './deadletters';
 
 const USAGE = `usage: meshgraph <command> [options]
 
@@ -15,12 +16,15 @@ commands:
                      check exits 1 listing breaking changes against an earlier build
   demo generate [--customers N] [--seed S] [--out FILE|-] [--canonical]
                      deterministic demo events (NDJSON) for the data product
+  deadletters list [--top N] [--json] | replay [--all | --id ID ...] [--url URL]
+                     rejected events with their reasons; send them again to a running host
 `;
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   start: startCommand,
   contracts: (args) => contractsCommand(args),
   demo: demoCommand,
+  deadletters: deadLettersCommand,
   build: async () => {
     for (const a of await buildApps()) process.stdout.write(`dist/${a.name}/main.js  ${(a.bytes / 1024).toFixed(1)} KB\n`);
     return 0;
