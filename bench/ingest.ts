@@ -62,6 +62,8 @@ async function throughHost(store: 'memory' | 'azurite', lines: string[], env: Re
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-bench-ingest-'));
   Object.assign(process.env, { MESH_DATA_DIR: dataDir, EventHubConnection: '', ...env });
   const host = await startHost({ apps: [{ name: 'hot', entry: path.join(__dirname, '../functions/index.ts') }], port: 0, store, log: () => {} });
+  global.gc?.();
+  const rssBefore = process.memoryUsage().rss;
   try {
     const t0 = performance.now();
     let accepted = 0;
@@ -81,7 +83,9 @@ async function throughHost(store: 'memory' | 'azurite', lines: string[], env: Re
     await Promise.all(inFlight);
     await host.runtime.idle();
     const seconds = (performance.now() - t0) / 1000;
-    return { seconds, accepted, counters: { ...host.runtime.counters }, byName: { ...host.runtime.operationsByName } };
+    global.gc?.();
+    const rssGrowth = process.memoryUsage().rss - rssBefore;
+    return { seconds, accepted, rssGrowth, counters: { ...host.runtime.counters }, byName: { ...host.runtime.operationsByName } };
   } finally {
     await host.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
@@ -115,6 +119,7 @@ async function main(): Promise<void> {
     { figure: 'durable client HTTP signals per event', value: memory.counters.clientSignals / lines.length, unit: '', goal: '<= 0.1', met: memory.counters.clientSignals / lines.length <= 0.1 },
     { figure: 'entity ops per event, direct (router+apply)', value: direct / lines.length, unit: '', goal: '<= 1', met: direct / lines.length <= 1 },
     { figure: 'entity ops per event, reactions (edge+neighbour)', value: reactions / lines.length, unit: '' },
+    { figure: `RSS growth per live node, memory store (${bare.nodes} nodes)`, value: memory.rssGrowth / bare.nodes / 1024, unit: 'KB', goal: '<= 2 KB at 1M nodes', met: memory.rssGrowth / bare.nodes / 1024 <= 2 },
   ];
   report(`ingest (${lines.length} demo events, ${bare.nodes} nodes)`, figures);
 }

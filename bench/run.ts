@@ -1,0 +1,34 @@
+// `npm run bench`: runs every benchmark in its own process, one after another (they measure
+// ratios against baselines of the same run, so they must not compete for the 2 cores), then
+// prints one table of all figures from the JSON line each prints last.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fmt, pad, type Figure } from './lib';
+
+const BENCHES = ['host-start.ts', 'entity-ops.ts', 'ingest.ts', 'demo-generate.ts', 'sqlite-projection.ts', 'es-bulk.ts'];
+const only = process.argv.slice(2);
+
+const rows: Array<Figure & { bench: string }> = [];
+for (const file of BENCHES.filter((b) => only.length === 0 || only.some((o) => b.includes(o)))) {
+  const script = path.join(__dirname, file);
+  process.stderr.write(`\n== ${file}\n`);
+  const run = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
+  if (run.error || run.status !== 0) {
+    process.stderr.write(`${file} failed (${run.error?.message ?? `exit ${run.status}`}); skipped\n`);
+    continue;
+  }
+  process.stdout.write(run.stdout);
+  const last = run.stdout.trim().split('\n').pop() ?? '';
+  try {
+    const { bench, figures } = JSON.parse(last) as { bench: string; figures: Figure[] };
+    rows.push(...figures.map((f) => ({ ...f, bench })));
+  } catch {
+    process.stderr.write(`${file} printed no JSON summary line\n`);
+  }
+}
+
+process.stdout.write(`\nAll figures\n${pad('figure', 56)}${pad('value', 18)}${pad('baseline', 18)}${pad('ratio', 8)}goal\n`);
+for (const r of rows) {
+  process.stdout.write(`${pad(r.figure, 56)}${pad(`${fmt(r.value)} ${r.unit}`, 18)}${pad(r.baseline === undefined ? '' : fmt(r.baseline), 18)}${pad(r.ratio === undefined ? '' : r.ratio.toFixed(2), 8)}${r.goal ?? ''}${r.met === false ? ' (NOT met)' : r.met ? ' (met)' : ''}\n`);
+}
+process.stdout.write(JSON.stringify({ bench: 'all', figures: rows }) + '\n');
