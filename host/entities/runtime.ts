@@ -3,6 +3,8 @@
 // one invocation of the app's entity function with the extension's batch protocol
 // (in: self, exists, state, batch[]; out: entityExists, entityState, results[], signals[]).
 import { fromTypedData, invoke, type HostedFunction, type LogSink } from '../app';
+import { Fifo } from './fifo';
+import { RecentCache } from './recent-cache';
 import { instanceId, parseInstanceId, SequenceClock, type EntityInstanceId, type EntityStore, type QueuedOperation, type StoredEntity } from './store';
 
 export interface BatchOutput {
@@ -31,10 +33,10 @@ export type QueueHandler = (key: string, current: StoredEntity | undefined, batc
 export class EntityRuntime {
   private readonly functions = new Map<string, { run: QueueHandler; maxBatch: number }>();
   private readonly pending = new Map<EntityInstanceId, QueuedOperation[]>();
-  private readonly ready: EntityInstanceId[] = [];
+  private readonly ready = new Fifo<EntityInstanceId>();
   private readonly running = new Set<EntityInstanceId>();
   private readonly failures = new Map<EntityInstanceId, number>();
-  private readonly cache = new Map<EntityInstanceId, StoredEntity>();
+  private readonly cache: RecentCache<EntityInstanceId, StoredEntity>;
   private readonly clock = new SequenceClock();
   private readonly store: EntityStore;
   private readonly maxBatch: number;
@@ -53,6 +55,7 @@ export class EntityRuntime {
     this.maxBatch = options.maxBatch ?? 100;
     this.concurrency = options.concurrency ?? 64;
     this.cacheSize = options.cacheSize ?? 50_000;
+    this.cache = new RecentCache(this.cacheSize);
   }
 
   /** An entity function of a loaded app, run with the durable entity batch protocol. */
@@ -145,7 +148,7 @@ export class EntityRuntime {
   }
 
   private pump(): void {
-    while (!this.stopping && this.running.size < this.concurrency && this.ready.length > 0) {
+    while (!this.stopping && this.running.size < this.concurrency && this.ready.size > 0) {
       const id = this.ready.shift()!;
       if (this.running.has(id) || !this.pending.has(id)) continue;
       this.running.add(id);
@@ -227,8 +230,6 @@ export class EntityRuntime {
   }
 
   private remember(entity: StoredEntity): void {
-    this.cache.delete(entity.id);
     this.cache.set(entity.id, entity);
-    if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
   }
 }
