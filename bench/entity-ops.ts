@@ -31,7 +31,7 @@ async function bareLoop(ops: number): Promise<number> {
 
 async function throughHost(store: 'memory' | 'azurite', ops: number, connectionString?: string): Promise<{ perSecond: number; perBatch: number }> {
   if (connectionString) process.env.AzureWebJobsStorage = connectionString;
-  const host = await startHost({ apps: [{ name: 'bench', entry: APP }], port: 0, store, log: () => {} });
+  const host = await startHost({ apps: [{ name: 'bench', entry: APP }], port: 0, store, log: () => {}, ...(process.env.BENCH_CONCURRENCY ? { concurrency: Number(process.env.BENCH_CONCURRENCY) } : {}) });
   const t0 = performance.now();
   const sends: Promise<void>[] = [];
   for (let i = 0; i < ops; i++) {

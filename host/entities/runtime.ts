@@ -185,6 +185,7 @@ export class EntityRuntime {
       this.queued -= batch.length;
       this.failures.delete(id);
       this.count(id, batch, output);
+      if (emitted.length === 0) return;
       this.inTransit += emitted.length;
       delivered.then(
         () => emitted.forEach((op) => this.accept(op)),
