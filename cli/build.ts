@@ -2,7 +2,7 @@
 // dist/cold (rarely used queries). Each folder deploys as its own function app: it has its own
 // host.json and package.json. `@azure/functions-core` is provided by the Functions worker.
 import { build, type Metafile, type Plugin } from 'esbuild';
-import { contractsModuleSetting, resolveModuleFile } from '../core/contracts/load';
+import { contractsModuleSetting, loadDataProduct, resolveModuleFile } from '../core/contracts/load';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -36,6 +36,11 @@ function contractsPlugin(root: string): Plugin {
   return {
     name: 'meshgraph-contracts',
     setup(b) {
+      // Apps that only read the model (the cold app) get it as JSON, compiled here.
+      b.onLoad({ filter: /functions[\\/]shared[\\/]model-module\.ts$/ }, async () => {
+        const { model } = await loadDataProduct(spec, root);
+        return { loader: 'ts', contents: `export function contractModel() { return ${JSON.stringify(model)}; }\n` };
+      });
       b.onLoad({ filter: /functions[\\/]shared[\\/]product-module\.ts$/ }, () => {
         const file = resolveModuleFile(spec, root);
         if (!file) throw new Error(`setting MESH_CONTRACTS: no module at ${spec} (relative to ${root})`);

@@ -9,6 +9,7 @@ import type { ProjectionStore } from '../../core/projection/port';
 import { TableDeadLetterStore } from '../../adapters/deadletter/table';
 
 export const HOT_APP = path.join(__dirname, '../../functions/index.ts');
+export const COLD_APP = path.join(__dirname, '../../functions/cold/index.ts');
 export const GRAPH_CONTRACTS = 'test/fixtures/graph-product.ts';
 
 export interface MeshHost {
@@ -19,9 +20,10 @@ export interface MeshHost {
   stop(): Promise<void>;
 }
 
-export async function startMeshHost(connectionString: string, dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-data-'))): Promise<MeshHost> {
+export async function startMeshHost(connectionString: string, dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-data-')), withCold = false): Promise<MeshHost> {
   Object.assign(process.env, { AzureWebJobsStorage: connectionString, MESH_CONTRACTS: GRAPH_CONTRACTS, MESH_DATA_DIR: dataDir, EventHubConnection: '' });
-  const host = await startHost({ apps: [{ name: 'hot', entry: HOT_APP }], port: 0, store: 'azurite', log: () => {} });
+  const apps = [{ name: 'hot', entry: HOT_APP }, ...(withCold ? [{ name: 'cold', entry: COLD_APP }] : [])];
+  const host = await startHost({ apps, port: 0, store: 'azurite', log: () => {} });
   const index = openSqliteStore(dataDir);
   return {
     host,

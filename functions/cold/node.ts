@@ -1,0 +1,19 @@
+// GET /api/nodes/{type}/{id}: the node as its actor holds it now (personal data masked without the role).
+import { app } from '@azure/functions';
+import { httpHandler } from '../shared/http';
+import { nodeView } from '../../core/cold/views';
+import { callerOf, durableClientInput, nodeIdOf, nodeTypeOf, notFound, readNode, refuseAsOf } from './shared/request';
+
+app.http('coldNode', {
+  methods: ['GET'],
+  route: 'nodes/{type}/{id}',
+  extraInputs: [durableClientInput],
+  handler: httpHandler(async ({ request, context }) => {
+    const node = nodeTypeOf(request.params.type);
+    const id = nodeIdOf(request.params.id);
+    refuseAsOf(request);
+    const view = nodeView(await readNode(context, node.name, id), node, callerOf(request));
+    if (!view) throw notFound(node.name, id);
+    return { jsonBody: view };
+  }),
+});

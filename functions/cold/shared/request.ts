@@ -1,0 +1,57 @@
+// What every cold endpoint needs: the contract model, the caller, the node a route names, and a
+// reader of actor state over the durable client binding.
+import { input, type InvocationContext, type HttpRequest } from '@azure/functions';
+import type { NodeModel } from '../../../core/contracts/model';
+import { UserError } from '../../../core/errors';
+import { principalFrom, type Principal } from '../../../core/auth/principal';
+import type { NodeState } from '../../../core/graph/node-state';
+import { EntityReader, type DurableClientBinding } from '../../../adapters/durable/http-client';
+import { contractModel } from '../../shared/model-module';
+
+/** The durable client input binding (declared without durable-functions: it is 500 KB). */
+export const durableClientInput = input.generic({ type: 'durableClient' });
+
+export const NODE_ENTITY = 'node';
+export const BUCKET_ENTITY = 'bucket';
+
+export function readerOf(context: InvocationContext): EntityReader {
+  const binding = context.extraInputs.get(durableClientInput) as DurableClientBinding | string | undefined;
+  return new EntityReader(typeof binding === 'string' ? (JSON.parse(binding) as DurableClientBinding) : (binding ?? {}));
+}
+
+export function nodeTypeOf(type: string | undefined): NodeModel {
+  const model = contractModel();
+  const node = type ? model.types[type] : undefined;
+  if (!node) throw new UserError(404, 'unknown-type', `no node type "${type ?? ''}"; known types: ${Object.keys(model.types).join(', ')}`, { knownTypes: Object.keys(model.types) });
+  return node;
+}
+
+export function nodeIdOf(id: string | undefined): string {
+  if (!id || id.length > 256 || /[\u0000-\u001f\u007f]/.test(id)) throw new UserError(400, 'invalid-id', 'the node id must be 1-256 characters without control characters');
+  return id;
+}
+
+export function callerOf(request: HttpRequest): Principal {
+  return principalFrom(request.headers.get('x-ms-client-principal'));
+}
+
+export async function readNode(context: InvocationContext, type: string, id: string): Promise<NodeState | undefined> {
+  return readerOf(context).read<NodeState>(NODE_ENTITY, `${type}:${id}`);
+}
+
+export function timeParam(request: HttpRequest, name: string): number | undefined {
+  const raw = request.query.get(name);
+  if (raw === null || raw === '') return undefined;
+  const t = Date.parse(raw);
+  if (Number.isNaN(t)) throw new UserError(400, 'invalid-time', `query parameter ${name} must be an ISO 8601 time (got "${raw}")`);
+  return t;
+}
+
+export function notFound(type: string, id: string): UserError {
+  return new UserError(404, 'node-not-found', `no ${type} with id "${id}"`);
+}
+
+/** Time travel is not built yet: refuse clearly instead of answering with today's data. */
+export function refuseAsOf(request: HttpRequest): void {
+  if (request.query.get('asOf') !== null) throw new UserError(501, 'as-of-not-implemented', 'asOf (time travel) is not implemented yet; history and lineage are');
+}

@@ -1,0 +1,110 @@
+// The cold app's endpoints through the local host, reading the hot app's node entities.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startTestAzurite, type TestAzurite } from '../../helpers/azurite';
+import { cloudEvent as ce, ingest, startMeshHost, type MeshHost } from '../../helpers/mesh-host';
+import { principalHeader } from '../../../core/auth/principal';
+
+describe('cold endpoints', () => {
+  let azurite: TestAzurite;
+  let mesh: MeshHost;
+  let url: string;
+  const get = (p: string, headers: Record<string, string> = {}) => fetch(`${url}/api/${p}`, { headers });
+  const body = async (p: string, headers: Record<string, string> = {}) => {
+    const res = await get(p, headers);
+    assert.equal(res.status, 200, `${p}: ${res.status}`);
+    return res.json() as Promise<any>;
+  };
+
+  before(async () => {
+    azurite = await startTestAzurite();
+    mesh = await startMeshHost(azurite.connectionString, fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-cold-')), true);
+    url = mesh.host.url;
+    await ingest(url, [
+      ce('hr', 'upsert', 'Person/ada', 1, { name: 'Ada', level: 3, email: 'ada@example.org' }, 'ev-ada-1'),
+      ce('hr', 'upsert', 'Person/ada', 2, { level: 4 }, 'ev-ada-2'),
+      ce('hr', 'upsert', 'Person/bob', 1, { name: 'Bob' }),
+      ce('org', 'upsert', 'Team/core', 1, { name: 'Core' }),
+      ce('pm', 'upsert', 'Project/apollo', 1, { name: 'Apollo' }),
+      ce('sales', 'upsert', 'Client/acme', 1, { name: 'Acme' }),
+      ce('org', 'link', 'Person/ada', 3, { rel: 'teams', to: 'Team/core' }),
+      ce('org', 'link', 'Person/bob', 3, { rel: 'teams', to: 'Team/core' }),
+      ce('pm', 'link', 'Team/core', 2, { rel: 'projects', to: 'Project/apollo' }),
+      ce('pm', 'link', 'Project/apollo', 3, { rel: 'client', to: 'Client/acme' }),
+    ]);
+    await mesh.host.runtime.idle();
+  });
+  after(async () => {
+    await mesh.stop();
+    await azurite.stop();
+  });
+
+  it('returns a node with personal data masked unless the caller has the role', async () => {
+    const anonymous = await body('nodes/Person/ada');
+    assert.deepEqual(anonymous.fields, { name: 'Ada', level: 4 });
+    assert.deepEqual(anonymous.masked, ['email']);
+    const reader = await body('nodes/Person/ada', { 'x-ms-client-principal': principalHeader(['pii.read']) });
+    assert.equal(reader.fields.email, 'ada@example.org');
+    assert.equal(reader.masked, undefined);
+  });
+
+  it('gives the provenance of every current value (lineage)', async () => {
+    const lineage = await body('nodes/Person/ada/lineage');
+    assert.deepEqual({ source: lineage.fields.level.source, eventId: lineage.fields.level.eventId, sequence: lineage.fields.level.sequence, value: lineage.fields.level.value }, { source: 'hr', eventId: 'ev-ada-2', sequence: '2', value: 4 });
+    assert.equal(lineage.fields.name.eventId, 'ev-ada-1');
+    assert.equal(lineage.fields.email.value, null, 'masked in lineage too');
+    assert.deepEqual(lineage.edges.map((e: { rel: string; to: string; linked: boolean }) => [e.rel, e.to, e.linked]), [['teams', 'Team:core', true]]);
+  });
+
+  it('lists history newest first, filtered by time', async () => {
+    const history = await body('nodes/Person/ada/history');
+    const levels = history.entries.filter((e: { field?: string }) => e.field === 'level').map((e: { value: number; eventId: string }) => [e.value, e.eventId]);
+    assert.deepEqual(levels, [[4, 'ev-ada-2'], [3, 'ev-ada-1']]);
+    const none = await body(`nodes/Person/ada/history?to=${encodeURIComponent('2000-01-01T00:00:00Z')}`);
+    assert.deepEqual(none.entries, []);
+  });
+
+  it('walks the subgraph within a depth, along chosen relations, within a budget', async () => {
+    const one = await body('nodes/Person/ada/subgraph?depth=1');
+    assert.deepEqual(one.nodes.map((n: { id: string }) => n.id).sort(), ['Person:ada', 'Team:core']);
+    const three = await body('nodes/Person/ada/subgraph?depth=3');
+    assert.deepEqual(three.nodes.map((n: { id: string }) => n.id).sort(), ['Client:acme', 'Person:ada', 'Person:bob', 'Project:apollo', 'Team:core']);
+    assert.equal(three.edges.length, 4, 'each edge once, not once per end');
+    const teamsOnly = await body('nodes/Person/ada/subgraph?depth=3&rels=teams,members');
+    assert.deepEqual(teamsOnly.nodes.map((n: { id: string }) => n.id).sort(), ['Person:ada', 'Person:bob', 'Team:core']);
+    const over = await get('nodes/Person/ada/subgraph?depth=3&budget=2');
+    assert.equal(over.status, 413);
+    assert.match(((await over.json()) as { detail: string }).detail, /more than 2 nodes \(the node budget\)/);
+  });
+
+  it('exports every node of a type as NDJSON', async () => {
+    const res = await get('export?type=Person');
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'application/x-ndjson');
+    const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(lines.map((l) => l.id).sort(), ['Person:ada', 'Person:bob']);
+    assert.ok(lines.every((l) => !('email' in l.fields)));
+  });
+
+  it('answers bad requests with 4xx problem+json naming what is wrong', async () => {
+    const cases: Array<[string, number, RegExp, Record<string, string>?]> = [
+      ['nodes/Robot/r1', 404, /known types: Person, Team, Project, Client/],
+      ['nodes/Person/nobody', 404, /no Person with id "nobody"/],
+      ['nodes/Person/ada/subgraph?depth=9', 400, /depth must be an integer from 0 to 5/],
+      ['nodes/Person/ada/subgraph?rels=friends', 400, /unknown relation\(s\) friends/],
+      ['nodes/Person/ada/history?from=yesterday', 400, /ISO 8601/],
+      ['nodes/Person/ada?asOf=2026-01-01T00:00:00Z', 501, /not implemented yet/],
+      ['export', 404, /known types/],
+      ['nodes/Person/ada', 400, /x-ms-client-principal/, { 'x-ms-client-principal': '!!notbase64json' }],
+    ];
+    for (const [p, status, detail, headers] of cases) {
+      const res = await get(p, headers);
+      assert.equal(res.status, status, p);
+      assert.equal(res.headers.get('content-type'), 'application/problem+json', p);
+      assert.match(((await res.json()) as { detail: string }).detail, detail, p);
+    }
+  });
+});
