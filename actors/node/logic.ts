@@ -3,7 +3,8 @@
 import type { ContractModel, NodeModel } from '../../core/contracts/model';
 import { ownershipProblems } from '../../core/contracts/ownership';
 import { hash53 } from '../../core/hash';
-import { deleteNode, forwardEdge, holders, setEdge, setNeighbour, spillEdges, trimHistory, upsertFields, type Origin } from '../../core/graph/merge';
+import { deleteNode, forwardEdge, holders, setEdge, setNeighbour, spillEdges, upsertFields, type Origin } from '../../core/graph/merge';
+import { trimHistory } from '../../core/graph/time-travel';
 import { BUCKETS, BucketOp, MAX_INLINE_EDGES, bucketKey } from '../bucket/messages';
 import { isEmptyShape, type Needs } from '../../core/graph/needs';
 import { buildBody, buildSummary } from '../../core/graph/summary';

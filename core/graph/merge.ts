@@ -100,13 +100,3 @@ export function setNeighbour(state: NodeState, rel: string, from: string, ver: n
   cells[from] = { ver, s: summary };
   return true;
 }
-
-/** Keeps the newest `limit` history entries, none older than `maxAgeMs`. */
-export function trimHistory(state: NodeState, limit: number, maxAgeMs: number, now: string): void {
-  const cutoff = Date.parse(now) - maxAgeMs;
-  state.h.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
-  if (state.h.length > limit) state.h.splice(0, state.h.length - limit);
-  const firstKept = state.h.findIndex((e) => Date.parse(e.at) >= cutoff);
-  if (firstKept > 0) state.h.splice(0, firstKept);
-  else if (firstKept < 0) state.h.length = 0;
-}

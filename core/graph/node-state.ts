@@ -2,6 +2,7 @@
 // entity operation, so its size is its cost.
 import type { FieldValue } from '../contracts/fields';
 import type { OrderKey } from './order';
+import type { HistoryBaseline } from './time-travel';
 
 /** A field's value and the change that set it (null clears the field but keeps its version). */
 export interface FieldCell {
@@ -64,6 +65,8 @@ export interface NodeState {
   h: HistoryEntry[];
   /** Relations spilled to edge buckets (too many neighbours to keep here): bucket numbers in use. */
   sp?: Record<string, number[]>;
+  /** History entries that aged out, folded: the node as of its history horizon (time travel). */
+  hb?: HistoryBaseline;
 }
 
 export function emptyNodeState(type: string, id: string): NodeState {

@@ -1,8 +1,9 @@
-// GET /api/nodes/{type}/{id}: the node as its actor holds it now (personal data masked without the role).
+// GET /api/nodes/{type}/{id}?asOf=: the node as its actor holds it now, or as it was then
+// (personal data masked without the role).
 import { app } from '@azure/functions';
 import { httpHandler } from '../shared/http';
 import { nodeView } from '../../core/cold/views';
-import { callerOf, durableClientInput, nodeIdOf, nodeTypeOf, notFound, readNode, refuseAsOf } from './shared/request';
+import { callerOf, durableClientInput, nodeIdOf, nodeTypeOf, notFound, readNode, atTime } from './shared/request';
 
 app.http('coldNode', {
   methods: ['GET'],
@@ -11,8 +12,7 @@ app.http('coldNode', {
   handler: httpHandler(async ({ request, context }) => {
     const node = nodeTypeOf(request.params.type);
     const id = nodeIdOf(request.params.id);
-    refuseAsOf(request);
-    const view = nodeView(await readNode(context, node.name, id), node, callerOf(request));
+    const view = nodeView(atTime(request)(await readNode(context, node.name, id)), node, callerOf(request));
     if (!view) throw notFound(node.name, id);
     return { jsonBody: view };
   }),

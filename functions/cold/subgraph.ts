@@ -1,11 +1,12 @@
-// GET /api/nodes/{type}/{id}/subgraph?depth=N&rels=a,b&budget=B: the node and everything within
-// N hops (N <= 5), along the named relations only if given; more than B nodes (default and most
-// 10,000) is a 413 naming the budget.
+// GET /api/nodes/{type}/{id}/subgraph?depth=N&rels=a,b&budget=B&asOf=T: the node and everything
+// within N hops (N <= 5), along the named relations only if given, as it is or as it was at T
+// (relations spilled to buckets keep no history: at a past time only inline edges are walked);
+// more than B nodes (default and most 10,000) is a 413 naming the budget.
 import { app } from '@azure/functions';
 import { httpHandler } from '../shared/http';
 import { UserError } from '../../core/errors';
 import { walkSubgraph } from '../../core/cold/subgraph';
-import { callerOf, durableClientInput, nodeIdOf, nodeTypeOf, notFound, readerOf, refuseAsOf, BUCKET_ENTITY, NODE_ENTITY } from './shared/request';
+import { callerOf, durableClientInput, nodeIdOf, nodeTypeOf, notFound, readerOf, atTime, BUCKET_ENTITY, NODE_ENTITY } from './shared/request';
 import { contractModel } from '../shared/model-module';
 import type { NodeState } from '../../core/graph/node-state';
 
@@ -20,7 +21,7 @@ app.http('coldSubgraph', {
   handler: httpHandler(async ({ request, context }) => {
     const node = nodeTypeOf(request.params.type);
     const id = nodeIdOf(request.params.id);
-    refuseAsOf(request);
+    const asOf = atTime(request);
     const depthText = request.query.get('depth') ?? '1';
     const depth = Number(depthText);
     if (!Number.isInteger(depth) || depth < 0 || depth > MAX_DEPTH) throw new UserError(400, 'invalid-depth', `depth must be an integer from 0 to ${MAX_DEPTH} (got "${depthText}")`);
@@ -34,7 +35,7 @@ app.http('coldSubgraph', {
     if (!Number.isInteger(budget) || budget < 1 || budget > NODE_BUDGET) throw new UserError(400, 'invalid-budget', `budget must be an integer from 1 to ${NODE_BUDGET} (got "${budgetText}")`);
     const reader = readerOf(context);
     const graph = await walkSubgraph(`${node.name}:${id}`, model, callerOf(request), {
-      node: (key) => reader.read<NodeState>(NODE_ENTITY, key),
+      node: async (key) => asOf(await reader.read<NodeState>(NODE_ENTITY, key)),
       bucket: (key) => reader.read(BUCKET_ENTITY, key),
     }, { depth, ...(rels ? { rels: new Set(rels) } : {}), budget, concurrency: READS_AT_ONCE });
     if (!graph) throw notFound(node.name, id);

@@ -5,6 +5,7 @@ import type { NodeModel } from '../../../core/contracts/model';
 import { UserError } from '../../../core/errors';
 import { principalFrom, type Principal } from '../../../core/auth/principal';
 import type { NodeState } from '../../../core/graph/node-state';
+import { BeforeHistory, stateAsOf } from '../../../core/graph/time-travel';
 import { EntityReader, type DurableClientBinding } from '../../../adapters/durable/http-client';
 import { contractModel } from '../../shared/model-module';
 
@@ -51,7 +52,20 @@ export function notFound(type: string, id: string): UserError {
   return new UserError(404, 'node-not-found', `no ${type} with id "${id}"`);
 }
 
-/** Time travel is not built yet: refuse clearly instead of answering with today's data. */
-export function refuseAsOf(request: HttpRequest): void {
-  if (request.query.get('asOf') !== null) throw new UserError(501, 'as-of-not-implemented', 'asOf (time travel) is not implemented yet; history and lineage are');
+/**
+ * With `?asOf=`, the node as it was then, rebuilt from its history; a time before the history the
+ * node keeps is a 410 saying how far back it goes. Without it, the node as it is.
+ */
+export function atTime(request: HttpRequest): (state: NodeState | undefined) => NodeState | undefined {
+  const time = timeParam(request, 'asOf');
+  if (time === undefined) return (state) => state;
+  return (state) => {
+    if (!state) return state;
+    try {
+      return stateAsOf(state, time);
+    } catch (err) {
+      if (err instanceof BeforeHistory) throw new UserError(410, 'before-history', `${state.t}:${state.id} keeps history back to ${err.horizon} only; ask for a later asOf`, { horizon: err.horizon });
+      throw err;
+    }
+  };
 }

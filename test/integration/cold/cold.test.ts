@@ -80,6 +80,16 @@ describe('cold endpoints', () => {
     assert.match(((await over.json()) as { detail: string }).detail, /more than 2 nodes \(the node budget\)/);
   });
 
+  it('answers asOf with the node and subgraph as they were then', async () => {
+    const before = new Date(Date.now() - 60_000).toISOString();
+    const gone = await get(`nodes/Person/ada?asOf=${encodeURIComponent(before)}`);
+    assert.equal(gone.status, 404, 'the node did not exist a minute ago');
+    const now = new Date().toISOString();
+    assert.deepEqual((await body(`nodes/Person/ada?asOf=${encodeURIComponent(now)}`)).fields, { name: 'Ada', level: 4 });
+    const graph = await body(`nodes/Person/ada/subgraph?depth=1&asOf=${encodeURIComponent(now)}`);
+    assert.deepEqual(graph.nodes.map((n: { id: string }) => n.id).sort(), ['Person:ada', 'Team:core']);
+  });
+
   it('exports every node of a type as NDJSON', async () => {
     const res = await get('export?type=Person');
     assert.equal(res.status, 200);
@@ -96,7 +106,7 @@ describe('cold endpoints', () => {
       ['nodes/Person/ada/subgraph?depth=9', 400, /depth must be an integer from 0 to 5/],
       ['nodes/Person/ada/subgraph?rels=friends', 400, /unknown relation\(s\) friends/],
       ['nodes/Person/ada/history?from=yesterday', 400, /ISO 8601/],
-      ['nodes/Person/ada?asOf=2026-01-01T00:00:00Z', 501, /not implemented yet/],
+      ['nodes/Person/ada?asOf=last-week', 400, /asOf must be an ISO 8601 time/],
       ['export', 404, /known types/],
       ['nodes/Person/ada', 400, /x-ms-client-principal/, { 'x-ms-client-principal': '!!notbase64json' }],
     ];

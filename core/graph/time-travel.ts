@@ -1,0 +1,67 @@
+// Time travel from a node's bounded history. Entries that age out of the history are folded into
+// a baseline (the node as of the newest dropped entry), so the node at any time since that
+// horizon is the baseline plus the retained entries up to that time, in version order.
+import type { FieldValue } from '../contracts/fields';
+import type { OrderKey } from './order';
+import type { EdgeCell, FieldCell, HistoryEntry, NodeState } from './node-state';
+
+export interface HistoryBaseline {
+  /** The horizon: times before it can no longer be rebuilt. */
+  t: string;
+  f: Record<string, { v: FieldValue | null; k: OrderKey; src: string }>;
+  tomb?: { k: OrderKey; src: string };
+  /** Inline relations only: a spilled relation's edges are not kept here (unbounded). */
+  e: Record<string, Record<string, { on: boolean; k: OrderKey }>>;
+}
+
+function fold(base: HistoryBaseline, entry: HistoryEntry, spilled: ReadonlySet<string>): void {
+  if (entry.op === 'set' && entry.field) {
+    const cell = base.f[entry.field];
+    if (!cell || cell.k < entry.k) base.f[entry.field] = { v: entry.v ?? null, k: entry.k, src: entry.src };
+  } else if (entry.op === 'delete') {
+    if (!base.tomb || base.tomb.k < entry.k) base.tomb = { k: entry.k, src: entry.src };
+    for (const [name, cell] of Object.entries(base.f)) if (cell.src === entry.src && cell.k <= entry.k) delete base.f[name];
+  } else if (entry.field && entry.to && !spilled.has(entry.field)) {
+    const cells = (base.e[entry.field] ??= {});
+    const cell = cells[entry.to];
+    if (!cell || cell.k < entry.k) cells[entry.to] = { on: entry.op === 'link', k: entry.k };
+  }
+}
+
+/** Removes the oldest entries past the limits, folding them into the baseline. */
+export function trimHistory(state: NodeState, limit: number, maxAgeMs: number, now: string): void {
+  const cutoff = Date.parse(now) - maxAgeMs;
+  state.h.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+  let drop = Math.max(0, state.h.length - limit);
+  while (drop < state.h.length && Date.parse(state.h[drop]!.at) < cutoff) drop++;
+  if (drop === 0) return;
+  const spilled = new Set(Object.keys(state.sp ?? {}));
+  const base: HistoryBaseline = state.hb ?? { t: '', f: {}, e: {} };
+  for (const entry of state.h.splice(0, drop)) {
+    fold(base, entry, spilled);
+    if (entry.at > base.t) base.t = entry.at;
+  }
+  state.hb = base;
+}
+
+export class BeforeHistory extends Error {
+  constructor(readonly horizon: string) {
+    super(`history goes back to ${horizon}`);
+  }
+}
+
+/**
+ * The node as it was at `time` (ms since the epoch): a state with the fields and inline edges it
+ * had then. Throws BeforeHistory for a time older than what the history keeps.
+ */
+export function stateAsOf(state: NodeState, time: number): NodeState {
+  if (state.hb && time < Date.parse(state.hb.t)) throw new BeforeHistory(state.hb.t);
+  const base: HistoryBaseline = state.hb ? structuredClone(state.hb) : { t: '', f: {}, e: {} };
+  const spilled = new Set(Object.keys(state.sp ?? {}));
+  for (const entry of [...state.h].sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))) if (Date.parse(entry.at) <= time) fold(base, entry, spilled);
+  const f: Record<string, FieldCell> = {};
+  for (const [name, cell] of Object.entries(base.f)) f[name] = { v: cell.v, k: cell.k, src: cell.src, ev: '' };
+  const e: Record<string, Record<string, EdgeCell>> = {};
+  for (const [rel, cells] of Object.entries(base.e)) e[rel] = Object.fromEntries(Object.entries(cells).map(([to, c]) => [to, { on: c.on, k: c.k, src: '', ev: '' }]));
+  return { t: state.t, id: state.id, f, e, n: {}, sent: {}, ver: state.ver, h: [], ...(base.tomb ? { tomb: { ...base.tomb, ev: '' } } : {}) };
+}
