@@ -1,11 +1,13 @@
 // GET /api/nodes/{type}/{id}/subgraph?depth=N&rels=a,b&budget=B&asOf=T: the node and everything
 // within N hops (N <= 5), along the named relations only if given, as it is or as it was at T
 // (relations spilled to buckets keep no history: at a past time only inline edges are walked);
-// more than B nodes (default and most 10,000) is a 413 naming the budget.
+// more than B nodes (default and most 10,000) is a 413 naming the budget. `format=svg` (or Accept:
+// image/svg+xml) draws it.
 import { app } from '@azure/functions';
 import { httpHandler } from '../shared/http';
 import { UserError } from '../../core/errors';
 import { walkSubgraph } from '../../core/cold/subgraph';
+import { renderSubgraphSvg } from '../../core/cold/svg';
 import { callerOf, durableClientInput, nodeIdOf, nodeTypeOf, notFound, readerOf, atTime, BUCKET_ENTITY, NODE_ENTITY } from './shared/request';
 import { contractModel } from '../shared/model-module';
 import type { NodeState } from '../../core/graph/node-state';
@@ -22,6 +24,8 @@ app.http('coldSubgraph', {
     const node = nodeTypeOf(request.params.type);
     const id = nodeIdOf(request.params.id);
     const asOf = atTime(request);
+    const format = request.query.get('format') ?? (/image\/svg\+xml/.test(request.headers.get('accept') ?? '') ? 'svg' : 'json');
+    if (format !== 'json' && format !== 'svg') throw new UserError(400, 'invalid-format', `format must be json or svg (got "${format}")`);
     const depthText = request.query.get('depth') ?? '1';
     const depth = Number(depthText);
     if (!Number.isInteger(depth) || depth < 0 || depth > MAX_DEPTH) throw new UserError(400, 'invalid-depth', `depth must be an integer from 0 to ${MAX_DEPTH} (got "${depthText}")`);
@@ -39,6 +43,7 @@ app.http('coldSubgraph', {
       bucket: (key) => reader.read(BUCKET_ENTITY, key),
     }, { depth, ...(rels ? { rels: new Set(rels) } : {}), budget, concurrency: READS_AT_ONCE });
     if (!graph) throw notFound(node.name, id);
+    if (format === 'svg') return { headers: { 'content-type': 'image/svg+xml; charset=utf-8' }, body: renderSubgraphSvg(graph, Object.keys(model.types)) };
     return { jsonBody: graph };
   }),
 });

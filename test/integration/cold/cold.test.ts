@@ -90,6 +90,19 @@ describe('cold endpoints', () => {
     assert.deepEqual(graph.nodes.map((n: { id: string }) => n.id).sort(), ['Person:ada', 'Team:core']);
   });
 
+  it('draws the subgraph as SVG on request (format=svg or Accept: image/svg+xml)', async () => {
+    for (const res of [await get('nodes/Person/ada/subgraph?depth=3&format=svg'), await get('nodes/Person/ada/subgraph?depth=3', { accept: 'image/svg+xml' })]) {
+      assert.equal(res.status, 200);
+      assert.match(res.headers.get('content-type') ?? '', /^image\/svg\+xml/);
+      const svg = await res.text();
+      assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+      assert.equal(svg.match(/<circle /g)?.length, 5, 'one circle per node');
+      assert.equal(svg.match(/<line /g)?.length, 4, 'one line per edge');
+      for (const label of ['Ada', 'Acme', 'teams', 'client']) assert.ok(svg.includes(`>${label}<`), label);
+    }
+    assert.equal((await get('nodes/Person/ada/subgraph?format=xml')).status, 400);
+  });
+
   it('exports every node of a type as NDJSON', async () => {
     const res = await get('export?type=Person');
     assert.equal(res.status, 200);
