@@ -12,9 +12,10 @@ export interface ChildHost {
   recovered: number;
 }
 
-/** Starts a host process on `connectionString`'s Azurite; `apps` 'hot' loads only the hot app. */
-export function spawnHost(connectionString: string, env: Record<string, string> = {}, apps?: 'hot'): Promise<ChildHost> {
-  const child = spawn(process.execPath, ['--import', 'tsx', RUN_HOST, ...(apps ? [apps] : [])], {
+/** Starts a host process on `connectionString`'s Azurite; `apps`: 'hot' only, or a built bundle. */
+export function spawnHost(connectionString: string, env: Record<string, string> = {}, apps?: 'hot' | { name: string; main: string }): Promise<ChildHost> {
+  const args = apps === undefined ? [] : apps === 'hot' ? ['hot'] : ['bundle', apps.name, apps.main];
+  const child = spawn(process.execPath, ['--import', 'tsx', RUN_HOST, ...args], {
     env: { ...process.env, AzureWebJobsStorage: connectionString, MESH_STORE: 'azurite', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
