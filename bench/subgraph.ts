@@ -1,0 +1,72 @@
+// Subgraph depth 3 on the demo data: latency p50/p99 of GET /api/nodes/Customer/{id}/subgraph
+// through the local host (memory store), against a GET /api/cold/health in the same run (the
+// floor of one request through the host).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadDataProduct } from '../core/contracts';
+import { createDemoGenerator } from '../core/demo/generate';
+import { isDemoScenario } from '../core/demo/scenario';
+import { startHost } from '../host/main';
+import { report } from './lib';
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+}
+
+async function timed(url: string): Promise<number> {
+  const t0 = performance.now();
+  const res = await fetch(url);
+  await res.arrayBuffer();
+  if (res.status !== 200) throw new Error(`${url}: ${res.status}`);
+  return performance.now() - t0;
+}
+
+async function main(): Promise<void> {
+  const compiled = await loadDataProduct();
+  if (!isDemoScenario(compiled.product.demo)) throw new Error('no demo scenario');
+  const roots = Number(process.env.BENCH_ROOTS ?? 12_000);
+  const gen = createDemoGenerator(compiled, compiled.product.demo, { roots, seed: 11, canonical: false });
+  const lines = [...gen.batches()].flat().map((e) => JSON.stringify(e));
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-bench-subgraph-'));
+  Object.assign(process.env, { AzureWebJobsStorage: 'UseDevelopmentStorage=true', MESH_DATA_DIR: dataDir, EventHubConnection: '' });
+  const host = await startHost({ apps: [{ name: 'hot', entry: path.join(__dirname, '../functions/index.ts') }, { name: 'cold', entry: path.join(__dirname, '../functions/cold/index.ts') }], port: 0, store: 'memory', log: () => {} });
+  try {
+    const t0 = performance.now();
+    for (let i = 0; i < lines.length; i += 2000) {
+      const res = await fetch(`${host.url}/api/events`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: lines.slice(i, i + 2000).join('\n') });
+      if (res.status !== 202) throw new Error(`ingest ${res.status}`);
+    }
+    await host.runtime.idle();
+    process.stderr.write(`loaded ${lines.length} events (${gen.stats.nodes} nodes) in ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
+    // Roots of the demo neighbourhoods: nodes of the contract's first type, from the entity listing.
+    const rootType = Object.keys(compiled.model.types)[0]!;
+    const keys: string[] = [];
+    for (let page = await host.runtime.list('node', 1000); keys.length < 200; ) {
+      keys.push(...page.entities.map((e) => e.id.slice('@node@'.length)).filter((k) => k.startsWith(`${rootType}:`)));
+      if (!page.continuation) break;
+      page = await host.runtime.list('node', 1000, page.continuation);
+    }
+    const customers = keys.slice(0, 200).map((k) => `${host.url}/api/nodes/${rootType}/${encodeURIComponent(k.slice(rootType.length + 1))}/subgraph?depth=3`);
+    const floor: number[] = [];
+    const walks: number[] = [];
+    for (const url of customers.slice(0, 20)) await timed(url); // warm-up
+    for (const url of customers) {
+      floor.push(await timed(`${host.url}/api/cold/health`));
+      walks.push(await timed(url));
+    }
+    report(`subgraph (depth 3, ${gen.stats.nodes} nodes, ${customers.length} ${rootType} roots)`, [
+      { figure: 'subgraph depth 3, p50', value: percentile(walks, 50), unit: 'ms', baseline: percentile(floor, 50), baselineLabel: 'ms health p50', ratio: percentile(walks, 50) / percentile(floor, 50) },
+      { figure: 'subgraph depth 3, p99', value: percentile(walks, 99), unit: 'ms', baseline: percentile(floor, 99), baselineLabel: 'ms health p99', ratio: percentile(walks, 99) / percentile(floor, 99) },
+    ]);
+  } finally {
+    await host.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
