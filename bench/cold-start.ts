@@ -3,53 +3,18 @@
 //    the Functions worker's own start);
 //  - first answer: a fresh process running the local host (bundled to plain JS, no tsx) with
 //    dist/cold only, from spawn to the first 200 of GET /api/nodes/{type}/{id}/subgraph?depth=2.
-import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { buildApps } from '../cli/build';
 import { startTestAzurite } from '../test/helpers/azurite';
+import { freePort, msToRun, msUntilOk } from '../test/helpers/processes';
 import { cloudEvent as ce, GRAPH_CONTRACTS, ingest, startMeshHost } from '../test/helpers/mesh-host';
 import { median, report, type Figure } from './lib';
 
 const ROOT = path.join(__dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function timeSync(args: string[]): number {
-  const t0 = performance.now();
-  const run = spawnSync(process.execPath, args, { cwd: ROOT, stdio: 'ignore', env: { ...process.env, AzureWebJobsStorage: 'UseDevelopmentStorage=true' } });
-  if (run.status !== 0) throw new Error(`node ${args.join(' ')} exited ${run.status}`);
-  return performance.now() - t0;
-}
-
-async function timeFirstAnswer(hostJs: string, env: Record<string, string>, url: (port: number) => string): Promise<number> {
-  const port = await freePort();
-  const t0 = performance.now();
-  const child = spawn(process.execPath, [hostJs], { cwd: ROOT, env: { ...process.env, ...env, PORT: String(port) }, stdio: 'ignore' });
-  try {
-    for (;;) {
-      const status = await fetch(url(port)).then((r) => r.status, () => 0);
-      if (status === 200) return performance.now() - t0;
-      if (status !== 0 && status !== 503) throw new Error(`first answer was ${status}`);
-      if (performance.now() - t0 > 30_000) throw new Error('no answer within 30 s');
-      await new Promise((r) => setTimeout(r, 2));
-    }
-  } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-  }
-}
 
 async function main(): Promise<void> {
   process.env.MESH_CONTRACTS = GRAPH_CONTRACTS;
@@ -71,9 +36,11 @@ async function main(): Promise<void> {
     const load: Record<string, number[]> = { hot: [], cold: [] };
     const first: number[] = [];
     for (let i = 0; i < RUNS; i++) {
-      bare.push(timeSync(['-e', '0']));
-      for (const app of built) load[app.name]!.push(timeSync(['-e', `require(${JSON.stringify(app.main)})`]));
-      first.push(await timeFirstAnswer(hostJs, { AzureWebJobsStorage: azurite.connectionString, MESH_STORE: 'azurite', MESH_DATA_DIR: dataDir }, (port) => `http://127.0.0.1:${port}/api/nodes/Person/p1/subgraph?depth=2`));
+      const env = { ...process.env, AzureWebJobsStorage: 'UseDevelopmentStorage=true' };
+      bare.push(msToRun(['-e', '0'], { cwd: ROOT, env }));
+      for (const app of built) load[app.name]!.push(msToRun(['-e', `require(${JSON.stringify(app.main)})`], { cwd: ROOT, env }));
+      const port = await freePort();
+      first.push(await msUntilOk([hostJs], `http://127.0.0.1:${port}/api/nodes/Person/p1/subgraph?depth=2`, { cwd: ROOT, env: { ...process.env, AzureWebJobsStorage: azurite.connectionString, MESH_STORE: 'azurite', MESH_DATA_DIR: dataDir, PORT: String(port) }, timeoutMs: 30_000 }));
     }
     const b = median(bare);
     for (const app of built) figures.push({ figure: `${app.name} bundle load, fresh process (median)`, value: median(load[app.name]!), unit: 'ms', baseline: b, baselineLabel: 'ms node -e 0', ratio: median(load[app.name]!) / b, goal: app.name === 'cold' ? '<= 1.5x' : undefined, met: app.name === 'cold' ? median(load[app.name]!) / b <= 1.5 : undefined });

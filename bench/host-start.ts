@@ -1,54 +1,21 @@
 // Host start to healthy: from spawning `meshgraph start --no-build` to the first 200 from
 // /api/health, against spawning `node -e 0` (bare Node start and exit) in the same run.
 // Also prints the bundle sizes of dist/hot and dist/cold (built first).
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { buildApps } from '../cli/build';
 import { connectionStringFor } from '../host/azurite';
 import { startTestAzurite } from '../test/helpers/azurite';
+import { freePort, msToRun, msUntilOk } from '../test/helpers/processes';
 import { median, report, type Figure } from './lib';
 
 const ROOT = path.join(__dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function timeProcess(args: string[]): Promise<number> {
-  const t0 = performance.now();
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: 'ignore' });
-  await new Promise((r) => child.once('exit', r));
-  return performance.now() - t0;
-}
-
 async function timeToHealthy(store: 'memory' | 'azurite', env: Record<string, string>): Promise<number> {
   const port = await freePort();
-  const t0 = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'start', '--no-build', '--store', store, '--port', String(port)], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: 'ignore',
-  });
-  try {
-    for (;;) {
-      const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.status === 200, () => false);
-      if (ok) return performance.now() - t0;
-      if (performance.now() - t0 > 60_000) throw new Error('host not healthy after 60 s');
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-  }
+  return msUntilOk(['--import', 'tsx', 'cli/main.ts', 'start', '--no-build', '--store', store, '--port', String(port)], `http://127.0.0.1:${port}/api/health`, { cwd: ROOT, env: { ...process.env, ...env } });
 }
 
 async function main(): Promise<void> {
@@ -60,7 +27,7 @@ async function main(): Promise<void> {
   const withOwnAzurite: number[] = [];
   try {
     for (let i = 0; i < RUNS; i++) {
-      bare.push(await timeProcess(['-e', '0']));
+      bare.push(msToRun(['-e', '0'], { cwd: ROOT }));
       memory.push(await timeToHealthy('memory', {}));
       onAzurite.push(await timeToHealthy('azurite', { AzureWebJobsStorage: azurite.connectionString }));
       // Nothing listens on these ports: the host starts (and stops) Azurite itself, as `npm start` does.

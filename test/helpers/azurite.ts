@@ -1,20 +1,9 @@
 // A private Azurite for a test file: free ports, a temporary folder, stopped at the end.
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { connectionStringFor, ensureAzurite, type AzuritePorts } from '../../host/azurite';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.once('error', reject);
-  });
-}
+import { freePort } from './processes';
 
 export interface TestAzurite {
   connectionString: string;

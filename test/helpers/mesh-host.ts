@@ -3,7 +3,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { startHost, type RunningHost } from '../../host/main';
+import { startTestAzurite, type TestAzurite } from './azurite';
 import { openSqliteStore } from '../../adapters/search/sqlite';
 import type { ProjectionStore } from '../../core/projection/port';
 import { TableDeadLetterStore } from '../../adapters/deadletter/table';
@@ -47,4 +49,28 @@ export async function ingest(url: string, events: unknown[], wait = true): Promi
   const res = await fetch(`${url}/api/events${wait ? '?wait=true' : ''}`, { method: 'POST', headers: { 'content-type': 'application/cloudevents-batch+json' }, body: JSON.stringify(events) });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+/**
+ * Inside a describe(): a private Azurite and a mesh host for the suite, stopped after it.
+ * Read `suite.mesh` in tests (it is set once the suite's before hook ran).
+ */
+export function useMeshHost(options: { withCold?: boolean; seed?: (mesh: MeshHost) => Promise<void> } = {}): { readonly mesh: MeshHost } {
+  let azurite: TestAzurite | undefined;
+  let mesh: MeshHost | undefined;
+  before(async () => {
+    azurite = await startTestAzurite();
+    mesh = await startMeshHost(azurite.connectionString, undefined, options.withCold ?? false);
+    await options.seed?.(mesh);
+  });
+  after(async () => {
+    await mesh?.stop();
+    await azurite?.stop();
+  });
+  return {
+    get mesh(): MeshHost {
+      if (!mesh) throw new Error('the mesh host is not started (use it inside tests of the suite)');
+      return mesh;
+    },
+  };
 }

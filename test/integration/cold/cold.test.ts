@@ -1,46 +1,33 @@
 // The cold app's endpoints through the local host, reading the hot app's node entities.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { startTestAzurite, type TestAzurite } from '../../helpers/azurite';
-import { cloudEvent as ce, ingest, startMeshHost, type MeshHost } from '../../helpers/mesh-host';
+import { cloudEvent as ce, ingest, useMeshHost } from '../../helpers/mesh-host';
 import { principalHeader } from '../../../core/auth/principal';
 
+/** A small graph: two people in a team, working on a project for a client. */
+async function seed(url: string): Promise<void> {
+  await ingest(url, [
+    ce('hr', 'upsert', 'Person/ada', 1, { name: 'Ada', level: 3, email: 'ada@example.org' }, 'ev-ada-1'),
+    ce('hr', 'upsert', 'Person/ada', 2, { level: 4 }, 'ev-ada-2'),
+    ce('hr', 'upsert', 'Person/bob', 1, { name: 'Bob' }),
+    ce('org', 'upsert', 'Team/core', 1, { name: 'Core' }),
+    ce('pm', 'upsert', 'Project/apollo', 1, { name: 'Apollo' }),
+    ce('sales', 'upsert', 'Client/acme', 1, { name: 'Acme' }),
+    ce('org', 'link', 'Person/ada', 3, { rel: 'teams', to: 'Team/core' }),
+    ce('org', 'link', 'Person/bob', 3, { rel: 'teams', to: 'Team/core' }),
+    ce('pm', 'link', 'Team/core', 2, { rel: 'projects', to: 'Project/apollo' }),
+    ce('pm', 'link', 'Project/apollo', 3, { rel: 'client', to: 'Client/acme' }),
+  ]);
+}
+
 describe('cold endpoints', () => {
-  let azurite: TestAzurite;
-  let mesh: MeshHost;
-  let url: string;
-  const get = (p: string, headers: Record<string, string> = {}) => fetch(`${url}/api/${p}`, { headers });
+  const suite = useMeshHost({ withCold: true, seed: (mesh) => seed(mesh.host.url).then(() => mesh.host.runtime.idle()) });
+  const get = (p: string, headers: Record<string, string> = {}) => fetch(`${suite.mesh.host.url}/api/${p}`, { headers });
   const body = async (p: string, headers: Record<string, string> = {}) => {
     const res = await get(p, headers);
     assert.equal(res.status, 200, `${p}: ${res.status}`);
     return res.json() as Promise<any>;
   };
-
-  before(async () => {
-    azurite = await startTestAzurite();
-    mesh = await startMeshHost(azurite.connectionString, fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-cold-')), true);
-    url = mesh.host.url;
-    await ingest(url, [
-      ce('hr', 'upsert', 'Person/ada', 1, { name: 'Ada', level: 3, email: 'ada@example.org' }, 'ev-ada-1'),
-      ce('hr', 'upsert', 'Person/ada', 2, { level: 4 }, 'ev-ada-2'),
-      ce('hr', 'upsert', 'Person/bob', 1, { name: 'Bob' }),
-      ce('org', 'upsert', 'Team/core', 1, { name: 'Core' }),
-      ce('pm', 'upsert', 'Project/apollo', 1, { name: 'Apollo' }),
-      ce('sales', 'upsert', 'Client/acme', 1, { name: 'Acme' }),
-      ce('org', 'link', 'Person/ada', 3, { rel: 'teams', to: 'Team/core' }),
-      ce('org', 'link', 'Person/bob', 3, { rel: 'teams', to: 'Team/core' }),
-      ce('pm', 'link', 'Team/core', 2, { rel: 'projects', to: 'Project/apollo' }),
-      ce('pm', 'link', 'Project/apollo', 3, { rel: 'client', to: 'Client/acme' }),
-    ]);
-    await mesh.host.runtime.idle();
-  });
-  after(async () => {
-    await mesh.stop();
-    await azurite.stop();
-  });
 
   it('returns a node with personal data masked unless the caller has the role', async () => {
     const anonymous = await body('nodes/Person/ada');

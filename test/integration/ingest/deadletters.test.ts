@@ -1,8 +1,7 @@
 // `meshgraph deadletters list|replay` against a running host and its Azurite.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestAzurite, type TestAzurite } from '../../helpers/azurite';
-import { cloudEvent as ce, ingest, startMeshHost, type MeshHost } from '../../helpers/mesh-host';
+import { cloudEvent as ce, ingest, useMeshHost } from '../../helpers/mesh-host';
 import { deadLettersCommand } from '../../../cli/deadletters';
 import { newDeadLetterId } from '../../../adapters/deadletter/table';
 
@@ -21,19 +20,10 @@ async function capture(run: () => Promise<number>): Promise<{ code: number; out:
 }
 
 describe('meshgraph deadletters', () => {
-  let azurite: TestAzurite;
-  let mesh: MeshHost;
-  before(async () => {
-    azurite = await startTestAzurite();
-    mesh = await startMeshHost(azurite.connectionString);
-  });
-  after(async () => {
-    await mesh.stop();
-    await azurite.stop();
-  });
+  const suite = useMeshHost();
 
   it('lists rejected events with stage, source, event id and reason', async () => {
-    await ingest(mesh.host.url, [ce('sales', 'upsert', 'Person/x', 1, { name: 'Nope' }, 'dl-owner')]);
+    await ingest(suite.mesh.host.url, [ce('sales', 'upsert', 'Person/x', 1, { name: 'Nope' }, 'dl-owner')]);
     const { code, out } = await capture(() => deadLettersCommand(['list', '--json']));
     assert.equal(code, 0);
     const letters = out.trim().split('\n').map((l) => JSON.parse(l));
@@ -46,15 +36,15 @@ describe('meshgraph deadletters', () => {
   it('replays: a fixed event is accepted and leaves the dead letters; a still-bad one is rejected again', async () => {
     const at = new Date().toISOString();
     const fixed = { id: newDeadLetterId(at), at, stage: 'ingest' as const, reason: 'was wrong once', eventId: 'dl-fixed', source: 'hr', payload: ce('hr', 'upsert', 'Person/replayed', 1, { name: 'Back' }, 'dl-fixed') };
-    await mesh.deadLetters.put([fixed]);
-    const { code, out } = await capture(() => deadLettersCommand(['replay', '--id', fixed.id, '--url', mesh.host.url]));
+    await suite.mesh.deadLetters.put([fixed]);
+    const { code, out } = await capture(() => deadLettersCommand(['replay', '--id', fixed.id, '--url', suite.mesh.host.url]));
     assert.equal(code, 0, out);
     assert.match(out, /replayed 1: 1 accepted, 0 rejected again/);
-    assert.ok(!(await mesh.deadLetters.list({ top: 1000 })).items.some((l) => l.id === fixed.id));
-    await mesh.host.runtime.idle();
-    assert.equal((await mesh.index.get('Person', 'Person:replayed'))?.body.name, 'Back');
+    assert.ok(!(await suite.mesh.deadLetters.list({ top: 1000 })).items.some((l) => l.id === fixed.id));
+    await suite.mesh.host.runtime.idle();
+    assert.equal((await suite.mesh.index.get('Person', 'Person:replayed'))?.body.name, 'Back');
 
-    const again = await capture(() => deadLettersCommand(['replay', '--all', '--url', mesh.host.url]));
+    const again = await capture(() => deadLettersCommand(['replay', '--all', '--url', suite.mesh.host.url]));
     assert.equal(again.code, 1);
     assert.match(again.out, /dl-owner: Person\.name is owned by hr/);
   });

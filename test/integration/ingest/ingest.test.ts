@@ -1,31 +1,21 @@
 // Ingestion through the local host on Azurite: POST /api/events -> local stream -> Event Hubs
 // trigger -> router -> node entities -> SQLite index, with dead letters in Azure Tables.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestAzurite, type TestAzurite } from '../../helpers/azurite';
-import { cloudEvent as ce, ingest, startMeshHost, type MeshHost } from '../../helpers/mesh-host';
+import { cloudEvent as ce, ingest, useMeshHost } from '../../helpers/mesh-host';
 
 describe('ingestion through the local host', () => {
-  let azurite: TestAzurite;
-  let mesh: MeshHost;
-  before(async () => {
-    azurite = await startTestAzurite();
-    mesh = await startMeshHost(azurite.connectionString);
-  });
-  after(async () => {
-    await mesh.stop();
-    await azurite.stop();
-  });
+  const suite = useMeshHost();
 
   it('applies and projects accepted events; ?wait=true answers once they are applied', async () => {
-    const { status, body } = await ingest(mesh.host.url, [ce('hr', 'upsert', 'Person/p1', 1, { name: 'Ada Lovelace', level: 3 }), ce('org', 'upsert', 'Team/t1', 1, { name: 'Analytical' }), ce('org', 'link', 'Person/p1', 2, { rel: 'teams', to: 'Team/t1' })]);
+    const { status, body } = await ingest(suite.mesh.host.url, [ce('hr', 'upsert', 'Person/p1', 1, { name: 'Ada Lovelace', level: 3 }), ce('org', 'upsert', 'Team/t1', 1, { name: 'Analytical' }), ce('org', 'link', 'Person/p1', 2, { rel: 'teams', to: 'Team/t1' })]);
     assert.equal(status, 202);
     assert.deepEqual({ accepted: body.accepted, rejected: body.rejected, applied: body.applied }, { accepted: 3, rejected: [], applied: true });
     // The events themselves are applied and searchable now (the team's reaction may still travel).
-    const { id, name, level, teams } = (await mesh.index.get('Person', 'Person:p1'))?.body ?? {};
+    const { id, name, level, teams } = (await suite.mesh.index.get('Person', 'Person:p1'))?.body ?? {};
     assert.deepEqual({ id, name, level, teams }, { id: 'p1', name: 'Ada Lovelace', level: 3, teams: ['t1'] });
-    await mesh.host.runtime.idle();
-    assert.deepEqual((await mesh.index.get('Person', 'Person:p1'))?.body.teamInfo, [{ id: 't1', name: 'Analytical' }]);
+    await suite.mesh.host.runtime.idle();
+    assert.deepEqual((await suite.mesh.index.get('Person', 'Person:p1'))?.body.teamInfo, [{ id: 't1', name: 'Analytical' }]);
   });
 
   it('rejects bad events one by one with precise reasons, dead-letters them, and applies the rest', async () => {
@@ -38,7 +28,7 @@ describe('ingestion through the local host', () => {
       { specversion: '1.0', id: 'no-source', type: 'meshgraph.node.upsert', subject: 'Person/p2', data: {} },
       'not an object',
     ];
-    const { status, body } = await ingest(mesh.host.url, events);
+    const { status, body } = await ingest(suite.mesh.host.url, events);
     assert.equal(status, 202);
     assert.equal(body.accepted, 1);
     const reasons = Object.fromEntries(body.rejected.map((r: { index: number; reason: string }) => [r.index, r.reason]));
@@ -48,13 +38,13 @@ describe('ingestion through the local host', () => {
     assert.match(reasons[4], /Robot/);
     assert.match(reasons[5], /source/);
     assert.match(reasons[6], /JSON object/);
-    const letters = await mesh.deadLetters.list({ top: 1000 });
+    const letters = await suite.mesh.deadLetters.list({ top: 1000 });
     for (const id of ['not-owner', 'wrong-type', 'unknown-field', 'unknown-type', 'no-source']) assert.ok(letters.items.some((l) => l.eventId === id && l.stage === 'ingest' && l.reason.length > 0), `dead letter for ${id}`);
-    assert.equal((await mesh.index.get('Person', 'Person:p2'))?.body.name, 'Grace');
+    assert.equal((await suite.mesh.index.get('Person', 'Person:p2'))?.body.name, 'Grace');
   });
 
   it('answers malformed requests with 4xx problem+json', async () => {
-    const post = (body: string, type: string) => fetch(`${mesh.host.url}/api/events`, { method: 'POST', headers: { 'content-type': type }, body });
+    const post = (body: string, type: string) => fetch(`${suite.mesh.host.url}/api/events`, { method: 'POST', headers: { 'content-type': type }, body });
     const cases: Array<[Response, number, RegExp]> = [
       [await post('{not json', 'application/cloudevents-batch+json'), 400, /not valid JSON/],
       [await post('[]', 'application/cloudevents-batch+json'), 400, /no event/],
@@ -82,15 +72,15 @@ describe('ingestion through the local host', () => {
     ];
     // Reversed, each sent twice, in three requests of different sizes.
     const shuffled = [...events].reverse();
-    for (const part of [shuffled.slice(0, 2), [...shuffled.slice(2), ...shuffled.slice(0, 3)], shuffled.slice(3)]) assert.equal((await ingest(mesh.host.url, part)).status, 202);
-    await mesh.host.runtime.idle();
-    assert.deepEqual((await mesh.index.get('Person', 'Person:c1'))?.body, { id: 'c1', name: 'Final', level: 2, teams: ['ct'], teamInfo: [{ id: 'ct', name: 'Team Two' }] });
-    const c2 = await mesh.index.get('Person', 'Person:c2');
+    for (const part of [shuffled.slice(0, 2), [...shuffled.slice(2), ...shuffled.slice(0, 3)], shuffled.slice(3)]) assert.equal((await ingest(suite.mesh.host.url, part)).status, 202);
+    await suite.mesh.host.runtime.idle();
+    assert.deepEqual((await suite.mesh.index.get('Person', 'Person:c1'))?.body, { id: 'c1', name: 'Final', level: 2, teams: ['ct'], teamInfo: [{ id: 'ct', name: 'Team Two' }] });
+    const c2 = await suite.mesh.index.get('Person', 'Person:c2');
     assert.ok(c2 === undefined || c2.deleted, 'an upsert older than the delete does not resurrect the node');
   });
 
   it('propagates a change three hops away (Client -> Project -> Team -> Person)', async () => {
-    await ingest(mesh.host.url, [
+    await ingest(suite.mesh.host.url, [
       ce('hr', 'upsert', 'Person/h1', 1, { name: 'Hopper' }),
       ce('org', 'upsert', 'Team/h1', 1, { name: 'Compilers' }),
       ce('pm', 'upsert', 'Project/h1', 1, { name: 'COBOL' }),
@@ -99,10 +89,10 @@ describe('ingestion through the local host', () => {
       ce('pm', 'link', 'Team/h1', 2, { rel: 'projects', to: 'Project/h1' }),
       ce('pm', 'link', 'Project/h1', 3, { rel: 'client', to: 'Client/h1' }),
     ]);
-    await mesh.host.runtime.idle();
-    assert.deepEqual((await mesh.index.get('Person', 'Person:h1'))?.body.clients, [{ id: 'h1', name: 'Navy' }]);
-    await ingest(mesh.host.url, [ce('sales', 'upsert', 'Client/h1', 2, { name: 'US Navy' })]);
-    await mesh.host.runtime.idle();
-    assert.deepEqual((await mesh.index.get('Person', 'Person:h1'))?.body.clients, [{ id: 'h1', name: 'US Navy' }]);
+    await suite.mesh.host.runtime.idle();
+    assert.deepEqual((await suite.mesh.index.get('Person', 'Person:h1'))?.body.clients, [{ id: 'h1', name: 'Navy' }]);
+    await ingest(suite.mesh.host.url, [ce('sales', 'upsert', 'Client/h1', 2, { name: 'US Navy' })]);
+    await suite.mesh.host.runtime.idle();
+    assert.deepEqual((await suite.mesh.index.get('Person', 'Person:h1'))?.body.clients, [{ id: 'h1', name: 'US Navy' }]);
   });
 });
