@@ -4,6 +4,7 @@ import { buildApps } from './build';
 import { contractsCommand } from './contracts';
 import { demoCommand } from './demo';
 import { deadLettersCommand } from './deadletters';
+import { reindexCommand } from './reindex';
 
 const USAGE = `usage: meshgraph <command> [options]
 
@@ -18,6 +19,8 @@ commands:
                      deterministic demo events (NDJSON) for the data product
   deadletters list [--top N] [--json] | replay [--all | --id ID ...] [--url URL]
                      rejected events with their reasons; send them again to a running host
+  reindex [--type T] [--url URL]
+                     rebuild the search index from the actors, with no downtime
 `;
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
@@ -25,6 +28,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   contracts: (args) => contractsCommand(args),
   demo: demoCommand,
   deadletters: deadLettersCommand,
+  reindex: reindexCommand,
   build: async () => {
     for (const a of await buildApps()) process.stdout.write(`dist/${a.name}/main.js  ${(a.bytes / 1024).toFixed(1)} KB\n`);
     return 0;

@@ -7,11 +7,10 @@ import { deleteNode, forwardEdge, holders, setEdge, setNeighbour, spillEdges, up
 import { trimHistory } from '../../core/graph/time-travel';
 import { BUCKETS, BucketOp, MAX_INLINE_EDGES, bucketKey } from '../bucket/messages';
 import { isEmptyShape, type Needs } from '../../core/graph/needs';
-import { buildBody, buildSummary } from '../../core/graph/summary';
+import { buildSummary, projectionOf } from '../../core/graph/summary';
 import { NodeOp, type NodeEffect, type NodeEvent, type NodeMessage } from './messages';
 import { emptyNodeState, globalId, parseGlobalId, type NodeState } from './state';
 import type { Summary } from '../../core/graph/node-state';
-import { isVisible } from '../../core/graph/node-state';
 
 export interface NodeContext {
   model: ContractModel;
@@ -154,14 +153,13 @@ function react(state: NodeState, node: NodeModel, ctx: NodeContext, s: Scratch):
 }
 
 function project(state: NodeState, node: NodeModel, s: Scratch): void {
-  const visible = isVisible(state, node.owner);
-  const body = visible ? buildBody(state, node) : null;
-  const h = hash53(JSON.stringify(body));
+  const doc = projectionOf(state, node);
+  const h = hash53(JSON.stringify(doc.deleted ? null : doc.body));
   const first = state.ph === undefined;
   if (state.ph === h) return;
   state.ph = h;
-  if (first && !visible) return; // a placeholder that was never visible has nothing to retract
-  s.effects.push({ kind: 'project', doc: { id: globalId(state.t, state.id), type: state.t, version: state.ver, ...(visible ? {} : { deleted: true }), body: body ?? {} } });
+  if (first && doc.deleted) return; // a placeholder that was never visible has nothing to retract
+  s.effects.push({ kind: 'project', doc });
 }
 
 export function apply(previous: NodeState | undefined, message: NodeMessage, ctx: NodeContext): { state: NodeState; effects: NodeEffect[] } {

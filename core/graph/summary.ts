@@ -3,6 +3,7 @@
 import type { NodeModel } from '../contracts/model';
 import type { Shape } from './needs';
 import { holders } from './merge';
+import type { ProjectionDoc } from '../projection/port';
 import { isVisible, parseGlobalId, type NodeState, type Summary } from './node-state';
 
 /** Summaries of the neighbours `rel` holds (unlinked or deleted neighbours are left out). */
@@ -63,4 +64,10 @@ export function buildBody(state: NodeState, node: NodeModel): Record<string, unk
     if (rows.length > 0) body[d.name] = d.many ? rows : rows[0];
   }
   return body;
+}
+
+/** The node's search document now: its body, or a tombstone when it is deleted or a placeholder. */
+export function projectionOf(state: NodeState, node: NodeModel): ProjectionDoc {
+  const visible = isVisible(state, node.owner);
+  return { id: `${state.t}:${state.id}`, type: state.t, version: state.ver, ...(visible ? {} : { deleted: true }), body: visible ? buildBody(state, node) : {} };
 }

@@ -6,5 +6,6 @@ import './subgraph';
 import './history';
 import './lineage';
 import './export';
+import './admin-reindex';
 
 config(); // fail at start, naming the setting

@@ -99,6 +99,37 @@ describe('cold endpoints', () => {
     assert.ok(lines.every((l) => !('email' in l.fields)));
   });
 
+  it('reindexes from the actors while writes and queries go on, then serves from the new index (role mesh.admin)', async () => {
+    const post = (p: string, roles?: string[]) => fetch(`${suite.mesh.host.url}/api/${p}`, { method: 'POST', headers: roles ? { 'x-ms-client-principal': principalHeader(roles) } : {} });
+    assert.equal((await post('admin/reindex')).status, 401);
+    assert.equal((await post('admin/reindex', ['pii.read'])).status, 403);
+
+    let queries = 0;
+    let failures = 0;
+    let done = false;
+    const reading = (async () => {
+      while (!done) {
+        queries++;
+        await suite.mesh.index.search('Person', { first: 10 }).catch(() => failures++);
+        await new Promise((r) => setTimeout(r, 1));
+      }
+    })();
+    const reindex = post('admin/reindex?type=Person', ['mesh.admin']);
+    await ingest(suite.mesh.host.url, [ce('hr', 'upsert', 'Person/bob', 7, { name: 'Robert' })]);
+    const res = await reindex;
+    await suite.mesh.host.runtime.idle();
+    done = true;
+    await reading;
+    assert.equal(res.status, 200);
+    const [result] = ((await res.json()) as { reindexed: Array<{ type: string; index: string; documents: number }> }).reindexed;
+    assert.equal(result?.type, 'Person');
+    assert.ok(result!.documents >= 2);
+    assert.notEqual(result!.index, 'Person_v1');
+    assert.equal(failures, 0, `${failures} of ${queries} queries failed during the reindex`);
+    assert.equal((await suite.mesh.index.get('Person', 'Person:bob'))?.body.name, 'Robert', 'a write during the reindex is in the new index');
+    assert.equal((await suite.mesh.index.get('Person', 'Person:ada'))?.body.level, 4);
+  });
+
   it('answers bad requests with 4xx problem+json naming what is wrong', async () => {
     const cases: Array<[string, number, RegExp, Record<string, string>?]> = [
       ['nodes/Robot/r1', 404, /known types: Person, Team, Project, Client/],

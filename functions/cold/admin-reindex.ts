@@ -1,0 +1,40 @@
+// POST /api/admin/reindex[?type=T]: rebuilds the search index of one or every node type from the
+// actors' state while ingestion goes on, then swaps the alias (role mesh.admin).
+import { app } from '@azure/functions';
+import { httpHandler } from '../shared/http';
+import { ADMIN_ROLE, requireRole } from '../../core/auth/roles';
+import type { NodeState } from '../../core/graph/node-state';
+import type { ListedState } from '../../core/projection/reindex';
+import { callerOf, durableClientInput, nodeTypeOf, readerOf, NODE_ENTITY } from './shared/request';
+import { contractModel } from '../shared/model-module';
+
+app.http('coldAdminReindex', {
+  methods: ['POST'],
+  route: 'admin/reindex',
+  extraInputs: [durableClientInput],
+  handler: httpHandler(async ({ request, context, log }) => {
+    requireRole(callerOf(request), ADMIN_ROLE);
+    const model = contractModel();
+    const only = request.query.get('type');
+    const types = only ? [nodeTypeOf(only)] : Object.values(model.types);
+    // Loaded only here: the admin path is the one that needs the index.
+    const [{ reindexType }, { openProjectionStore }] = await Promise.all([import('../../core/projection/reindex'), import('../shared/search-store')]);
+    const store = await openProjectionStore(model);
+    const reader = readerOf(context);
+    const results = [];
+    for (const node of types) {
+      const pages = async function* (): AsyncIterable<ListedState[]> {
+        let continuation: string | undefined;
+        do {
+          const page = await reader.list<NodeState>(NODE_ENTITY, 500, continuation);
+          yield page.entities.filter((e) => e.state && e.key.startsWith(`${node.name}:`)).map((e) => ({ state: e.state!, lastOperationTime: Date.parse(e.lastOperationTime) }));
+          continuation = page.continuation;
+        } while (continuation);
+      };
+      const result = await reindexType(store, node, { pages }, { onProgress: (copied) => copied % 10_000 === 0 && log.info('reindex progress', { type: node.name, copied }) });
+      log.info('reindexed', { ...result });
+      results.push(result);
+    }
+    return { jsonBody: { reindexed: results } };
+  }),
+});
