@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fmt, pad, type Figure } from './lib';
 
-const BENCHES = ['host-start.ts', 'entity-ops.ts', 'ingest.ts', 'cold-start.ts', 'subgraph.ts', 'demo-generate.ts', 'sqlite-projection.ts', 'es-bulk.ts'];
+const BENCHES = ['host-start.ts', 'entity-ops.ts', 'ingest.ts', 'cold-start.ts', 'cold-queries.ts', 'demo-generate.ts', 'sqlite-projection.ts', 'es-bulk.ts'];
 const only = process.argv.slice(2);
 
 const rows: Array<Figure & { bench: string }> = [];
