@@ -50,6 +50,8 @@ var eventHubName = 'meshgraph-events'
 var hotConsumerGroup = 'hot'
 var useScheduler = durableBackend == 'DurableTaskScheduler'
 var elasticsearchSecretName = 'elasticsearch-api-key'
+var hotDeploymentContainer = 'app-package-hot-${resourceToken}'
+var coldDeploymentContainer = 'app-package-cold-${resourceToken}'
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: '${abbrs.resourcesResourceGroups}${environmentName}'
@@ -100,9 +102,6 @@ module storage 'core/storage/storage.bicep' = {
     tables: ['meshgraphdeadletters']
   }
 }
-
-var hotDeploymentContainer = 'app-package-hot-${resourceToken}'
-var coldDeploymentContainer = 'app-package-cold-${resourceToken}'
 
 module eventHubs 'core/messaging/event-hubs.bicep' = {
   name: 'event-hubs'
