@@ -36,6 +36,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { name: 'EventHubConnection', apps: ['hot'], description: 'Event Hubs connection string; empty locally (the host feeds the trigger from its own durable stream).', secret: true },
   { name: 'EventHubConnection__fullyQualifiedNamespace', apps: ['hot'], description: 'Identity-based alternative to EventHubConnection: <namespace>.servicebus.windows.net.' },
   { name: 'EVENT_HUB_NAME', apps: ['hot'], default: 'meshgraph-events', description: 'Name of the event hub that sources publish to.' },
+  { name: 'EVENT_HUB_CONSUMER_GROUP', apps: ['hot'], default: '$Default', description: "The hot app's consumer group on the event hub (its trigger reads through it)." },
   { name: 'ELASTICSEARCH_URL', apps: ['hot', 'cold'], description: 'Elasticsearch endpoint; empty selects the embedded SQLite store under MESH_DATA_DIR.' },
   { name: 'ELASTICSEARCH_API_KEY', apps: ['hot', 'cold'], description: 'Elasticsearch API key (a Key Vault reference in Azure).', secret: true },
   { name: 'MESH_CONTRACTS', apps: ['hot', 'cold'], default: 'contracts/telecom', description: 'Module that exports the data product (node types, edges, source mappings).' },

@@ -26,6 +26,7 @@ function decode(message: unknown): unknown {
 app.eventHub('ingestTrigger', {
   connection: 'EventHubConnection',
   eventHubName: '%EVENT_HUB_NAME%',
+  consumerGroup: '%EVENT_HUB_CONSUMER_GROUP%',
   cardinality: 'many',
   extraInputs: [df.input.durableClient()],
   handler: async (messages, context) => {

@@ -35,9 +35,6 @@ const PLATFORM: Record<string, string> = {
   DURABLE_TASK_SCHEDULER_CONNECTION_STRING: 'the durable extension, with durableBackend=DurableTaskScheduler',
   AzureFunctionsJobHost__extensions__durableTask__storageProvider__type: 'overrides host.json: the scheduler as storage provider',
   AzureFunctionsJobHost__extensions__durableTask__storageProvider__connectionStringName: 'overrides host.json: the setting naming the scheduler',
-  // TODO(owner of core/config.ts and functions/ingest-trigger.ts): add to SETTINGS and bind the
-  // trigger with consumerGroup: '%EVENT_HUB_CONSUMER_GROUP%'; until then the trigger reads $Default.
-  EVENT_HUB_CONSUMER_GROUP: 'the hot app\'s own consumer group (infra creates it)',
 };
 
 /** Bicep values that differ from SETTINGS defaults on purpose. */
