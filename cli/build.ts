@@ -13,8 +13,8 @@ export interface BuiltApp {
   bytes: number;
 }
 
-/** Native or worker-provided modules that cannot be bundled. */
-const EXTERNAL = ['@azure/functions-core', 'better-sqlite3'];
+/** Worker-provided or native modules, and the identity library (big, loaded only in Azure): installed from the app's package.json. */
+const EXTERNAL = ['@azure/functions-core', 'better-sqlite3', '@azure/identity'];
 
 export const APPS = [
   { name: 'hot', entry: 'functions/index.ts' },

@@ -11,12 +11,15 @@ export function newDeadLetterId(at: string): string {
 
 const partitionOf = (id: string) => id.slice(0, 10);
 
+export const DEAD_LETTER_TABLE = 'meshgraphdeadletters';
+
 export class TableDeadLetterStore implements DeadLetterStore {
   private readonly client: TableClient;
   private ready: Promise<unknown> | undefined;
 
-  constructor(connectionString: string, tableName = 'meshgraphdeadletters') {
-    this.client = TableClient.fromConnectionString(connectionString, tableName, { allowInsecureConnection: true });
+  /** From a connection string (Azurite, or keys), or a ready client (identity-based in Azure). */
+  constructor(connection: string | TableClient, tableName = DEAD_LETTER_TABLE) {
+    this.client = typeof connection === 'string' ? TableClient.fromConnectionString(connection, tableName, { allowInsecureConnection: true }) : connection;
   }
 
   private init(): Promise<unknown> {

@@ -7,8 +7,9 @@ export class EventHubPublisher implements EventPublisher {
   readonly kind = 'eventhubs';
   private readonly client: EventHubProducerClient;
 
-  constructor(connectionString: string, eventHubName: string) {
-    this.client = new EventHubProducerClient(connectionString, eventHubName);
+  /** From a connection string, or a ready client (identity-based in Azure). */
+  constructor(connection: string | EventHubProducerClient, eventHubName: string) {
+    this.client = typeof connection === 'string' ? new EventHubProducerClient(connection, eventHubName) : connection;
   }
 
   async publish(events: CloudEvent[]): Promise<void> {

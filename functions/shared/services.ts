@@ -4,7 +4,9 @@ import { config } from '../../core/config';
 import { UserError } from '../../core/errors';
 import type { DeadLetterStore } from '../../core/ports/dead-letters';
 import type { EventPublisher } from '../../core/ports/events';
-import { TableDeadLetterStore } from '../../adapters/deadletter/table';
+import { TableClient } from '@azure/data-tables';
+import { EventHubProducerClient } from '@azure/event-hubs';
+import { DEAD_LETTER_TABLE, TableDeadLetterStore } from '../../adapters/deadletter/table';
 import { EventHubPublisher } from '../../adapters/eventhub/producer';
 import { LOCAL_STREAM_URL_VARIABLE, LocalStreamPublisher } from '../../adapters/eventhub/local-stream';
 
@@ -13,16 +15,33 @@ function once<T>(make: () => T): () => T {
   return () => (value ??= make());
 }
 
+/**
+ * The app's managed identity (AZURE_CLIENT_ID names a user-assigned one), for identity-based
+ * connections; loaded only when a setting asks for one.
+ */
+async function credential() {
+  const { DefaultAzureCredential } = await import('@azure/identity');
+  return new DefaultAzureCredential(process.env.AZURE_CLIENT_ID ? { managedIdentityClientId: process.env.AZURE_CLIENT_ID } : {});
+}
+
 export const deadLetters = once((): DeadLetterStore => {
-  const cs = config().storage.connectionString;
-  if (!cs) throw new Error('setting AzureWebJobsStorage: dead letters need a storage connection string (identity-based storage is not supported for them yet)');
-  return new TableDeadLetterStore(cs);
+  const { connectionString, accountName } = config().storage;
+  if (connectionString) return new TableDeadLetterStore(connectionString);
+  // Identity-based (AzureWebJobsStorage__accountName): the client is made on first use.
+  const client = credential().then((cred) => new TableClient(`https://${accountName}.table.core.windows.net`, DEAD_LETTER_TABLE, cred));
+  const store = client.then((c) => new TableDeadLetterStore(c));
+  return { put: (l) => store.then((s) => s.put(l)), list: (o) => store.then((s) => s.list(o)), remove: (ids) => store.then((s) => s.remove(ids)) };
 });
 
 export const publisher = once((): EventPublisher => {
   const { eventHub } = config();
   if (eventHub.connectionString) return new EventHubPublisher(eventHub.connectionString, eventHub.name);
+  if (eventHub.fullyQualifiedNamespace) {
+    const namespace = eventHub.fullyQualifiedNamespace;
+    const ready = credential().then((cred) => new EventHubPublisher(new EventHubProducerClient(namespace, eventHub.name, cred), eventHub.name));
+    return { kind: 'eventhubs', publish: (events) => ready.then((p) => p.publish(events)) };
+  }
   const local = process.env[LOCAL_STREAM_URL_VARIABLE];
   if (local) return new LocalStreamPublisher(local);
-  throw new UserError(503, 'no-event-hub', 'no event hub is configured: set EventHubConnection (or run in the local host, which provides a local stream)');
+  throw new UserError(503, 'no-event-hub', 'no event hub is configured: set EventHubConnection or EventHubConnection__fullyQualifiedNamespace (or run in the local host, which provides a local stream)');
 });
