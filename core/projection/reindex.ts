@@ -1,13 +1,14 @@
-// Reindex with zero downtime: build a new index version of a node type from the actors' state
-// while ingestion goes on, point the alias at it, then catch up with what changed meanwhile.
-// Queries follow the alias, so they always read a complete index; the actors keep writing
-// through the alias (the old index until the swap, the new one after), and the catch-up pass
-// copies every node changed since the rebuild began (versions make repeats harmless).
+// Reindex with zero downtime: build a new index version of the chosen node types from the actors'
+// state while ingestion goes on, point the aliases at them, then catch up with what changed
+// meanwhile. Queries follow the aliases, so they always read a complete index; the actors keep
+// writing through the aliases (the old index until the swap, the new one after), and the catch-up
+// pass copies every node changed since the rebuild began (versions make repeats harmless).
+// One scan of the actors serves every type.
 import type { NodeModel } from '../contracts/model';
 import type { NodeState } from '../graph/node-state';
 import { projectionOf } from '../graph/summary';
 import { indexSpecOf } from './spec';
-import type { ProjectionDoc, ProjectionStore } from './port';
+import type { ProjectionStore } from './port';
 
 export interface ListedState {
   state: NodeState;
@@ -15,7 +16,7 @@ export interface ListedState {
 }
 
 export interface ReindexSource {
-  /** Every node of the type, page by page (through the durable client's entity listing). */
+  /** Every node, page by page (through the durable client's entity listing). */
   pages(): AsyncIterable<ListedState[]>;
 }
 
@@ -27,27 +28,33 @@ export interface ReindexResult {
   ms: number;
 }
 
-async function copy(store: ProjectionStore, index: string, node: NodeModel, states: ListedState[]): Promise<number> {
-  const docs: ProjectionDoc[] = states.filter((s) => s.state.t === node.name).map((s) => projectionOf(s.state, node));
-  if (docs.length === 0) return 0;
-  const result = await store.bulk(docs, { index });
-  const failed = result.failed.filter((f) => !f.retryable);
-  if (result.failed.length > failed.length) throw new Error(`the index refused ${result.failed.length - failed.length} documents for now (${result.failed[0]?.reason}); run the reindex again`);
-  return docs.length - failed.length;
-}
-
-export async function reindexType(store: ProjectionStore, node: NodeModel, source: ReindexSource, options: { version?: number; onProgress?: (copied: number) => void } = {}): Promise<ReindexResult> {
+export async function reindex(store: ProjectionStore, nodes: NodeModel[], source: ReindexSource, options: { version?: number; onProgress?: (copied: number) => void } = {}): Promise<ReindexResult[]> {
   const started = Date.now();
-  // A version per run (seconds since the epoch): each reindex gets a fresh index name.
-  const { index } = await store.createIndex(indexSpecOf(node, options.version ?? Math.floor(started / 1000)));
-  let documents = 0;
+  // A version per run (seconds since the epoch): each reindex gets fresh index names.
+  const version = options.version ?? Math.floor(started / 1000);
+  const targets = new Map<string, { node: NodeModel; index: string; documents: number; caughtUp: number }>();
+  for (const node of nodes) targets.set(node.name, { node, index: (await store.createIndex(indexSpecOf(node, version))).index, documents: 0, caughtUp: 0 });
+
+  const copy = async (page: ListedState[], count: 'documents' | 'caughtUp') => {
+    const byType = new Map<string, ListedState[]>();
+    for (const s of page) if (targets.has(s.state.t)) byType.set(s.state.t, [...(byType.get(s.state.t) ?? []), s]);
+    for (const [type, states] of byType) {
+      const target = targets.get(type)!;
+      const result = await store.bulk(states.map((s) => projectionOf(s.state, target.node)), { index: target.index });
+      const retryable = result.failed.filter((f) => f.retryable);
+      if (retryable.length > 0) throw new Error(`the index refused ${retryable.length} documents for now (${retryable[0]?.reason}); run the reindex again`);
+      target[count] += states.length - result.failed.length;
+    }
+  };
+
+  let copied = 0;
   for await (const page of source.pages()) {
-    documents += await copy(store, index, node, page);
-    options.onProgress?.(documents);
+    await copy(page, 'documents');
+    options.onProgress?.((copied += page.length));
   }
-  await store.swapAlias(node.name, index);
-  // What the actors wrote to the old index while the copy ran, now copied to the new one.
-  let caughtUp = 0;
-  for await (const page of source.pages()) caughtUp += await copy(store, index, node, page.filter((s) => s.lastOperationTime >= started - 1000));
-  return { type: node.name, index, documents, caughtUp, ms: Date.now() - started };
+  for (const t of targets.values()) await store.swapAlias(t.node.name, t.index);
+  // What the actors wrote to the old indexes while the copy ran, now copied to the new ones.
+  for await (const page of source.pages()) await copy(page.filter((s) => s.lastOperationTime >= started - 1000), 'caughtUp');
+  const ms = Date.now() - started;
+  return [...targets.values()].map((t) => ({ type: t.node.name, index: t.index, documents: t.documents, caughtUp: t.caughtUp, ms }));
 }

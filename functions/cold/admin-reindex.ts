@@ -18,23 +18,20 @@ app.http('coldAdminReindex', {
     const only = request.query.get('type');
     const types = only ? [nodeTypeOf(only)] : Object.values(model.types);
     // Loaded only here: the admin path is the one that needs the index.
-    const [{ reindexType }, { openProjectionStore }] = await Promise.all([import('../../core/projection/reindex'), import('../shared/search-store')]);
+    const [{ reindex }, { openProjectionStore }] = await Promise.all([import('../../core/projection/reindex'), import('../shared/search-store')]);
     const store = await openProjectionStore(model);
     const reader = readerOf(context);
-    const results = [];
-    for (const node of types) {
-      const pages = async function* (): AsyncIterable<ListedState[]> {
-        let continuation: string | undefined;
-        do {
-          const page = await reader.list<NodeState>(NODE_ENTITY, 500, continuation);
-          yield page.entities.filter((e) => e.state && e.key.startsWith(`${node.name}:`)).map((e) => ({ state: e.state!, lastOperationTime: Date.parse(e.lastOperationTime) }));
-          continuation = page.continuation;
-        } while (continuation);
-      };
-      const result = await reindexType(store, node, { pages }, { onProgress: (copied) => copied % 10_000 === 0 && log.info('reindex progress', { type: node.name, copied }) });
-      log.info('reindexed', { ...result });
-      results.push(result);
-    }
+    const wanted = new Set(types.map((t) => t.name));
+    const pages = async function* (): AsyncIterable<ListedState[]> {
+      let continuation: string | undefined;
+      do {
+        const page = await reader.list<NodeState>(NODE_ENTITY, 1000, continuation);
+        yield page.entities.filter((e) => e.state && wanted.has(e.state.t)).map((e) => ({ state: e.state!, lastOperationTime: Date.parse(e.lastOperationTime) }));
+        continuation = page.continuation;
+      } while (continuation);
+    };
+    const results = await reindex(store, types, { pages }, { onProgress: (copied) => copied % 20_000 < 1000 && log.info('reindex progress', { copied }) });
+    log.info('reindexed', { results });
     return { jsonBody: { reindexed: results } };
   }),
 });
