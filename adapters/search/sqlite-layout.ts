@@ -1,0 +1,105 @@
+// How one index version lays out in SQLite: a documents table with one typed column per indexed
+// field (values computed in JS once per write, so filters, sorts and facets never parse JSON), a
+// contentless FTS5 table over the searchable fields, and B-tree indexes only where a query needs
+// order (sortable and facet fields).
+import type Database from 'better-sqlite3';
+import type { IndexFieldSpec, IndexSpec, ProjectionDoc } from '../../core/projection/port';
+import { valuesAt } from '../../core/projection/document';
+import type { FieldValue } from '../../core/projection/document';
+
+export interface ColumnLayout {
+  field: IndexFieldSpec;
+  /** Column in the documents table: the value, or a JSON array of distinct values for a list. */
+  column: string;
+}
+
+export interface IndexLayout {
+  name: string;
+  spec: IndexSpec;
+  table: string;
+  fts: string;
+  columns: ColumnLayout[];
+  /** Searchable fields, in FTS5 column order. */
+  searchable: ColumnLayout[];
+  byPath: Map<string, ColumnLayout>;
+}
+
+export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+
+export function indexNameOf(spec: IndexSpec): string {
+  return `${spec.type}_v${spec.version}`;
+}
+
+export function layoutOf(spec: IndexSpec): IndexLayout {
+  const name = indexNameOf(spec);
+  const columns = spec.fields.map((field, i) => ({ field, column: `f${i}` }));
+  return {
+    name,
+    spec,
+    table: quoteIdent(name),
+    fts: quoteIdent(`${name}_fts`),
+    columns,
+    searchable: columns.filter((c) => c.field.searchable),
+    byPath: new Map(columns.map((c) => [c.field.path, c])),
+  };
+}
+
+const AFFINITY: Record<IndexFieldSpec['kind'], string> = {
+  text: 'TEXT',
+  keyword: 'TEXT',
+  int: 'INTEGER',
+  float: 'REAL',
+  bool: 'INTEGER',
+  // Epoch milliseconds: ISO strings with different offsets do not compare as text.
+  datetime: 'INTEGER',
+};
+
+export function createIndexSql(layout: IndexLayout): string[] {
+  const cols = layout.columns.map((c) => `${c.column} ${c.field.list ? 'TEXT' : AFFINITY[c.field.kind]}`);
+  const statements = [
+    // rid is the FTS5 rowid; declared so that VACUUM never renumbers it.
+    `CREATE TABLE IF NOT EXISTS ${layout.table} (rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, version INTEGER NOT NULL, deleted INTEGER NOT NULL, body TEXT NOT NULL${cols.map((c) => ', ' + c).join('')})`,
+  ];
+  for (const c of layout.columns) {
+    if (c.field.list || !(c.field.sortable || c.field.facet)) continue;
+    // (value, id) serves ORDER BY value, id keyset pages and GROUP BY value facets alike.
+    statements.push(`CREATE INDEX IF NOT EXISTS ${quoteIdent(`${layout.name}_${c.column}`)} ON ${layout.table} (${c.column}, id)`);
+  }
+  if (layout.searchable.length > 0) {
+    // Contentless: the text lives in `body` already; contentless_delete lets updates replace rows.
+    const ftsCols = layout.searchable.map((c) => c.column).join(', ');
+    statements.push(`CREATE VIRTUAL TABLE IF NOT EXISTS ${layout.fts} USING fts5(${ftsCols}, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2')`);
+  }
+  return statements;
+}
+
+export function dropIndexSql(layout: IndexLayout): string[] {
+  return [`DROP TABLE IF EXISTS ${layout.fts}`, `DROP TABLE IF EXISTS ${layout.table}`];
+}
+
+/** A value as stored in a typed column (and as compared in filters and cursors). */
+export function storedValue(field: IndexFieldSpec, value: FieldValue): string | number {
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (field.kind === 'datetime' && typeof value === 'string') return Date.parse(value);
+  return value;
+}
+
+/** The typed column values of a live document, in `layout.columns` order. */
+export function columnValues(layout: IndexLayout, body: ProjectionDoc['body']): Array<string | number | null> {
+  return layout.columns.map(({ field }) => {
+    const values = valuesAt(body, field.path);
+    if (!field.list) return values.length === 0 ? null : storedValue(field, values[0]!);
+    if (values.length === 0) return null;
+    // Distinct, so a facet counts each document once per value.
+    return JSON.stringify([...new Set(values.map((v) => storedValue(field, v)))]);
+  });
+}
+
+/** FTS5 column texts: a list's values on separate lines, so no phrase spans two values. */
+export function searchableTexts(layout: IndexLayout, body: ProjectionDoc['body']): string[] {
+  return layout.searchable.map(({ field }) => valuesAt(body, field.path).map(String).join('\n'));
+}
+
+export function hasTable(db: Database.Database, name: string): boolean {
+  return db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(name) !== undefined;
+}
