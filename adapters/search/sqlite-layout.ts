@@ -1,7 +1,8 @@
-// How one index version lays out in SQLite: a documents table with one typed column per indexed
-// field (values computed in JS once per write, so filters, sorts and facets never parse JSON), a
-// contentless FTS5 table over the searchable fields, and B-tree indexes only where a query needs
-// order (sortable and facet fields).
+// How one index version lays out in SQLite: a narrow documents table with one typed column per
+// indexed field (values computed in JS once per write, so filters, sorts and facets never parse
+// JSON, and many rows fit a page for the per-match checks of a text search), the JSON bodies in a
+// table of their own (read only for the page returned), a contentless FTS5 table over the
+// searchable fields, and B-tree indexes only where a query needs order (sortable fields).
 import type Database from 'better-sqlite3';
 import type { IndexFieldSpec, IndexSpec, ProjectionDoc } from '../../core/projection/port';
 import { valuesAt } from '../../core/projection/document';
@@ -18,6 +19,7 @@ export interface IndexLayout {
   spec: IndexSpec;
   table: string;
   fts: string;
+  bodies: string;
   columns: ColumnLayout[];
   /** Searchable fields, in FTS5 column order. */
   searchable: ColumnLayout[];
@@ -38,6 +40,7 @@ export function layoutOf(spec: IndexSpec): IndexLayout {
     spec,
     table: quoteIdent(name),
     fts: quoteIdent(`${name}_fts`),
+    bodies: quoteIdent(`${name}_body`),
     columns,
     searchable: columns.filter((c) => c.field.searchable),
     byPath: new Map(columns.map((c) => [c.field.path, c])),
@@ -58,11 +61,14 @@ export function createIndexSql(layout: IndexLayout): string[] {
   const cols = layout.columns.map((c) => `${c.column} ${c.field.list ? 'TEXT' : AFFINITY[c.field.kind]}`);
   const statements = [
     // rid is the FTS5 rowid; declared so that VACUUM never renumbers it.
-    `CREATE TABLE IF NOT EXISTS ${layout.table} (rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, version INTEGER NOT NULL, deleted INTEGER NOT NULL, body TEXT NOT NULL${cols.map((c) => ', ' + c).join('')})`,
+    `CREATE TABLE IF NOT EXISTS ${layout.table} (rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, version INTEGER NOT NULL, deleted INTEGER NOT NULL${cols.map((c) => ', ' + c).join('')})`,
+    `CREATE TABLE IF NOT EXISTS ${layout.bodies} (rid INTEGER PRIMARY KEY, body TEXT NOT NULL)`,
   ];
   for (const c of layout.columns) {
-    if (c.field.list || !(c.field.sortable || c.field.facet)) continue;
-    // (value, id) serves ORDER BY value, id keyset pages and GROUP BY value facets alike.
+    // Only sorting needs an order kept on every write: (value, id) serves ORDER BY value, id keyset
+    // pages (and GROUP BY value facets). A facet-only field is counted over the matching rows;
+    // each index costs every bulk a B-tree insert per document.
+    if (c.field.list || !c.field.sortable) continue;
     statements.push(`CREATE INDEX IF NOT EXISTS ${quoteIdent(`${layout.name}_${c.column}`)} ON ${layout.table} (${c.column}, id)`);
   }
   if (layout.searchable.length > 0) {
@@ -74,7 +80,7 @@ export function createIndexSql(layout: IndexLayout): string[] {
 }
 
 export function dropIndexSql(layout: IndexLayout): string[] {
-  return [`DROP TABLE IF EXISTS ${layout.fts}`, `DROP TABLE IF EXISTS ${layout.table}`];
+  return [`DROP TABLE IF EXISTS ${layout.fts}`, `DROP TABLE IF EXISTS ${layout.bodies}`, `DROP TABLE IF EXISTS ${layout.table}`];
 }
 
 /** A value as stored in a typed column (and as compared in filters and cursors). */

@@ -35,13 +35,29 @@ function matching(layout: IndexLayout, request: Pick<SearchRequest, 'text' | 'fi
   return { sql: `d.deleted = 0 AND (${filter.sql}) AND d.rid IN (SELECT rowid FROM ${layout.fts} WHERE ${layout.fts} MATCH ?)`, params: [...filter.params, match] };
 }
 
-function cappedCount(ctx: ReadContext, layout: IndexLayout, where: Sql, cap: number): SearchPage['total'] {
-  const row = ctx.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM ${layout.table} d WHERE ${where.sql} LIMIT ?)`).get(...where.params, cap + 1) as { n: number };
-  return row.n > cap ? { value: cap, relation: 'gte' } : { value: row.n, relation: 'eq' };
+/** Counts matches up to `cap + 1`; with text the FTS5 match drives, so counting stops early. */
+function cappedCount(ctx: ReadContext, layout: IndexLayout, request: Pick<SearchRequest, 'text' | 'filter'>, cap: number): SearchPage['total'] {
+  const match = matchQuery(request.text);
+  const filter = filterSql(layout, request.filter);
+  const sql =
+    match === undefined || layout.searchable.length === 0
+      ? { sql: `SELECT 1 FROM ${layout.table} d WHERE ${matching(layout, request).sql}`, params: matching(layout, request).params }
+      : { sql: `SELECT 1 FROM ${layout.fts} CROSS JOIN ${layout.table} d ON d.rid = ${layout.fts}.rowid WHERE ${layout.fts} MATCH ? AND d.deleted = 0 AND (${filter.sql})`, params: [match, ...filter.params] };
+  const row = ctx.prepare(`SELECT count(*) AS n FROM (${sql.sql} LIMIT ?)`).get(...sql.params, cap + 1) as { n: number };
+  return totalOf(row.n, cap);
 }
+
+const totalOf = (n: number, cap: number): SearchPage['total'] => (n > cap ? { value: cap, relation: 'gte' } : { value: n, relation: 'eq' });
 
 export function toDoc(layout: IndexLayout, row: Row): ProjectionDoc {
   return { id: row['id'] as string, type: layout.spec.type, version: row['version'] as number, body: JSON.parse(row['body'] as string) as ProjectionDoc['body'] };
+}
+
+/** Hits in `rows` order, their bodies read in one query. */
+function hitsOf(ctx: ReadContext, layout: IndexLayout, rows: Array<{ rid: number; cursor: string; score?: number }>): SearchHit[] {
+  const bodies = ctx.prepare(`SELECT d.rid, d.id, d.version, b.body FROM ${layout.table} d JOIN ${layout.bodies} b ON b.rid = d.rid WHERE d.rid IN (SELECT value FROM json_each(?))`).all(JSON.stringify(rows.map((r) => r.rid))) as Row[];
+  const byRid = new Map(bodies.map((row) => [row['rid'] as number, row]));
+  return rows.map((r) => ({ doc: toDoc(layout, byRid.get(r.rid)!), cursor: r.cursor, ...(r.score === undefined ? {} : { score: r.score }) }));
 }
 
 function pageOf(hits: SearchHit[], first: number, total: SearchPage['total']): SearchPage {
@@ -56,10 +72,10 @@ function sortedSearch(ctx: ReadContext, layout: IndexLayout, request: SearchRequ
   const after = request.after === undefined ? { sql: '1', params: [] } : afterCursorSql(columns, decodeCursor(request.after, columns.length));
   const sortValues = columns.map((c, i) => `${c.column} AS s${i}`).join(', ');
   const rows = ctx
-    .prepare(`SELECT d.id, d.version, d.body, ${sortValues} FROM ${layout.table} d WHERE ${where.sql} AND (${after.sql}) ORDER BY ${orderBySql(columns)} LIMIT ?`)
+    .prepare(`SELECT d.rid, ${sortValues} FROM ${layout.table} d WHERE ${where.sql} AND (${after.sql}) ORDER BY ${orderBySql(columns)} LIMIT ?`)
     .all(...where.params, ...after.params, first + 1) as Row[];
-  const hits = rows.map((row) => ({ doc: toDoc(layout, row), cursor: encodeCursor(columns.map((_, i) => row[`s${i}`] as CursorValue)) }));
-  return pageOf(hits, first, cappedCount(ctx, layout, where, cap));
+  const hits = hitsOf(ctx, layout, rows.map((row) => ({ rid: row['rid'] as number, cursor: encodeCursor(columns.map((_, i) => row[`s${i}`] as CursorValue)) })));
+  return pageOf(hits, first, cappedCount(ctx, layout, request, cap));
 }
 
 function rankedSearch(ctx: ReadContext, layout: IndexLayout, request: SearchRequest, match: string, first: number, cap: number): SearchPage {
@@ -77,13 +93,9 @@ function rankedSearch(ctx: ReadContext, layout: IndexLayout, request: SearchRequ
     while (start < candidates.length && (candidates[start]!.score < score || (candidates[start]!.score === score && candidates[start]!.id <= id))) start++;
   }
   const window = candidates.slice(start, start + first + 1);
-  const bodies = ctx.prepare(`SELECT rid, id, version, body FROM ${layout.table} WHERE rid IN (SELECT value FROM json_each(?))`).all(JSON.stringify(window.map((c) => c.rid))) as Row[];
-  const byRid = new Map(bodies.map((row) => [row['rid'] as number, row]));
-  const hits = window.map((c) => ({ doc: toDoc(layout, byRid.get(c.rid)!), cursor: encodeCursor([c.score, c.id]), score: -c.score }));
-  const total =
-    candidates.length < limit
-      ? candidates.length > cap ? { value: cap, relation: 'gte' as const } : { value: candidates.length, relation: 'eq' as const }
-      : cappedCount(ctx, layout, matching(layout, request), cap);
+  const hits = hitsOf(ctx, layout, window.map((c) => ({ rid: c.rid, cursor: encodeCursor([c.score, c.id]), score: -c.score })));
+  // The window often settles the total: more candidates than the cap, or fewer than the window.
+  const total = candidates.length > cap || candidates.length < limit ? totalOf(candidates.length, cap) : cappedCount(ctx, layout, request, cap);
   return pageOf(hits, first, total);
 }
 

@@ -21,7 +21,7 @@ export interface SqliteStoreOptions {
 }
 
 export const SQLITE_FILE_NAME = 'projections.sqlite';
-export const DEFAULT_RANK_WINDOW = 2_000;
+export const DEFAULT_RANK_WINDOW = 1_000;
 
 /** The store in `dataDir` (MESH_DATA_DIR), created on first use. */
 export function openSqliteStore(dataDir: string, options: Partial<SqliteStoreOptions> = {}): SqliteProjectionStore {
@@ -33,6 +33,8 @@ interface Writer {
   layout: IndexLayout;
   checker: DocumentChecker;
   upsert: Database.Statement;
+  putBody: Database.Statement;
+  dropBody: Database.Statement;
   index?: Database.Statement;
   unindex?: Database.Statement;
 }
@@ -50,7 +52,9 @@ export class SqliteProjectionStore implements ProjectionStore {
     // WAL + NORMAL: a committed bulk survives a process crash; the index is rebuildable anyway.
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
-    this.db.pragma('cache_size = -65536');
+    // Text searches check filters row by row: keep the narrow documents table in memory.
+    this.db.pragma('cache_size = -262144');
+    this.db.pragma('mmap_size = 1073741824');
     this.db.exec(`CREATE TABLE IF NOT EXISTS mesh_indexes (name TEXT PRIMARY KEY, spec TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS mesh_aliases (type TEXT PRIMARY KEY, index_name TEXT NOT NULL REFERENCES mesh_indexes(name));`);
     this.reads = { db: this.db, prepare: (sql) => this.prepare(sql), rankWindow: options.rankWindow ?? DEFAULT_RANK_WINDOW };
@@ -89,8 +93,8 @@ export class SqliteProjectionStore implements ProjectionStore {
     if (known) return known;
     const cols = layout.columns.map((c) => c.column);
     const upsert = this.db.prepare(
-      `INSERT INTO ${layout.table} (id, version, deleted, body${cols.map((c) => ', ' + c).join('')}) VALUES (?, ?, ?, ?${cols.map(() => ', ?').join('')})
-       ON CONFLICT(id) DO UPDATE SET version = excluded.version, deleted = excluded.deleted, body = excluded.body${cols.map((c) => `, ${c} = excluded.${c}`).join('')}
+      `INSERT INTO ${layout.table} (id, version, deleted${cols.map((c) => ', ' + c).join('')}) VALUES (?, ?, ?${cols.map(() => ', ?').join('')})
+       ON CONFLICT(id) DO UPDATE SET version = excluded.version, deleted = excluded.deleted${cols.map((c) => `, ${c} = excluded.${c}`).join('')}
        WHERE excluded.version > ${layout.table}.version RETURNING rid`,
     );
     const fts = layout.searchable.map((c) => c.column);
@@ -98,6 +102,8 @@ export class SqliteProjectionStore implements ProjectionStore {
       layout,
       checker: documentChecker(layout.spec),
       upsert,
+      putBody: this.db.prepare(`INSERT INTO ${layout.bodies} (rid, body) VALUES (?, ?) ON CONFLICT(rid) DO UPDATE SET body = excluded.body`),
+      dropBody: this.db.prepare(`DELETE FROM ${layout.bodies} WHERE rid = ?`),
       ...(fts.length > 0
         ? {
             // A contentless_delete FTS5 table replaces by rowid, so an update leaves no stale terms.
@@ -164,21 +170,26 @@ export class SqliteProjectionStore implements ProjectionStore {
   }
 
   private writeOne(writer: Writer, doc: ProjectionDoc, result: BulkResult): void {
-    const body = doc.deleted ? '{}' : JSON.stringify(doc.body);
+    const body = doc.deleted ? '' : JSON.stringify(doc.body);
     const problem = writer.checker.problem(doc) ?? sizeProblem(body);
     if (problem || !Number.isSafeInteger(doc.version)) {
       result.failed.push({ id: doc.id, retryable: false, reason: problem ?? `version ${doc.version} is not an integer` });
       return;
     }
     const values = doc.deleted ? writer.layout.columns.map(() => null) : columnValues(writer.layout, doc.body);
-    const row = writer.upsert.get(doc.id, doc.version, doc.deleted ? 1 : 0, body, ...values) as { rid: number } | undefined;
+    const row = writer.upsert.get(doc.id, doc.version, doc.deleted ? 1 : 0, ...values) as { rid: number } | undefined;
     if (!row) {
       result.stale++;
       return;
     }
     result.written++;
-    if (doc.deleted) writer.unindex?.run(row.rid);
-    else writer.index?.run(row.rid, ...searchableTexts(writer.layout, doc.body));
+    if (doc.deleted) {
+      writer.dropBody.run(row.rid);
+      writer.unindex?.run(row.rid);
+    } else {
+      writer.putBody.run(row.rid, body);
+      writer.index?.run(row.rid, ...searchableTexts(writer.layout, doc.body));
+    }
   }
 
   async get(type: string, id: string): Promise<ProjectionDoc | undefined> {
@@ -187,7 +198,7 @@ export class SqliteProjectionStore implements ProjectionStore {
 
   async mget(type: string, ids: string[]): Promise<Array<ProjectionDoc | undefined>> {
     const layout = this.readable(type);
-    const rows = this.prepare(`SELECT id, version, body FROM ${layout.table} WHERE id IN (SELECT value FROM json_each(?)) AND deleted = 0`).all(JSON.stringify(ids)) as Array<Record<string, unknown>>;
+    const rows = this.prepare(`SELECT d.id, d.version, b.body FROM ${layout.table} d JOIN ${layout.bodies} b ON b.rid = d.rid WHERE d.id IN (SELECT value FROM json_each(?)) AND d.deleted = 0`).all(JSON.stringify(ids)) as Array<Record<string, unknown>>;
     const byId = new Map(rows.map((row) => [row['id'] as string, toDoc(layout, row)]));
     return ids.map((id) => byId.get(id));
   }
