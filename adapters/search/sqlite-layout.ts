@@ -3,6 +3,9 @@
 // JSON, and many rows fit a page for the per-match checks of a text search), the JSON bodies in a
 // table of their own (read only for the page returned), a contentless FTS5 table over the
 // searchable fields, and B-tree indexes only where a query needs order (sortable fields).
+// Exact facet values (keyword, bool, int) are also written to the FTS5 table as one token each,
+// so an equality filter on a facet intersects posting lists with the text inside FTS5 instead of
+// checking every text match against the documents table (a common word with a rare city).
 import type Database from 'better-sqlite3';
 import type { IndexFieldSpec, IndexSpec, ProjectionDoc } from '../../core/projection/port';
 import { valuesAt } from '../../core/projection/document';
@@ -23,7 +26,22 @@ export interface IndexLayout {
   columns: ColumnLayout[];
   /** Searchable fields, in FTS5 column order. */
   searchable: ColumnLayout[];
+  /** Facet fields whose values are also FTS5 tokens (the last FTS5 column, `facets`). */
+  tokenized: ColumnLayout[];
+  /** Whether the index has an FTS5 table at all. */
+  hasFts: boolean;
   byPath: Map<string, ColumnLayout>;
+}
+
+export const FACETS_COLUMN = 'facets';
+const TOKENIZED_KINDS = new Set<IndexFieldSpec['kind']>(['keyword', 'bool', 'int']);
+/** Longer values get no token; a filter on such a value is checked on the documents table. */
+const MAX_TOKENIZED_BYTES = 64;
+
+/** One FTS5 token for an exact value: column and value, hex-encoded so no tokenizer splits it. */
+export function facetToken(column: ColumnLayout, stored: string | number): string | undefined {
+  const bytes = Buffer.from(String(stored), 'utf8');
+  return bytes.length > MAX_TOKENIZED_BYTES ? undefined : `x${column.column}x${bytes.toString('hex')}`;
 }
 
 export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
@@ -35,6 +53,7 @@ export function indexNameOf(spec: IndexSpec): string {
 export function layoutOf(spec: IndexSpec): IndexLayout {
   const name = indexNameOf(spec);
   const columns = spec.fields.map((field, i) => ({ field, column: `f${i}` }));
+  const tokenized = columns.filter((c) => c.field.facet && TOKENIZED_KINDS.has(c.field.kind));
   return {
     name,
     spec,
@@ -43,6 +62,8 @@ export function layoutOf(spec: IndexSpec): IndexLayout {
     bodies: quoteIdent(`${name}_body`),
     columns,
     searchable: columns.filter((c) => c.field.searchable),
+    tokenized,
+    hasFts: columns.some((c) => c.field.searchable) || tokenized.length > 0,
     byPath: new Map(columns.map((c) => [c.field.path, c])),
   };
 }
@@ -71,9 +92,9 @@ export function createIndexSql(layout: IndexLayout): string[] {
     if (c.field.list || !c.field.sortable) continue;
     statements.push(`CREATE INDEX IF NOT EXISTS ${quoteIdent(`${layout.name}_${c.column}`)} ON ${layout.table} (${c.column}, id)`);
   }
-  if (layout.searchable.length > 0) {
-    // Contentless: the text lives in `body` already; contentless_delete lets updates replace rows.
-    const ftsCols = layout.searchable.map((c) => c.column).join(', ');
+  if (layout.hasFts) {
+    // Contentless: the text lives in the bodies already; contentless_delete lets updates replace rows.
+    const ftsCols = ftsColumns(layout).join(', ');
     statements.push(`CREATE VIRTUAL TABLE IF NOT EXISTS ${layout.fts} USING fts5(${ftsCols}, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2')`);
   }
   return statements;
@@ -101,9 +122,22 @@ export function columnValues(layout: IndexLayout, body: ProjectionDoc['body']): 
   });
 }
 
-/** FTS5 column texts: a list's values on separate lines, so no phrase spans two values. */
-export function searchableTexts(layout: IndexLayout, body: ProjectionDoc['body']): string[] {
-  return layout.searchable.map(({ field }) => valuesAt(body, field.path).map(String).join('\n'));
+export function ftsColumns(layout: IndexLayout): string[] {
+  return [...layout.searchable.map((c) => c.column), ...(layout.tokenized.length > 0 ? [FACETS_COLUMN] : [])];
+}
+
+/** FTS5 column values: a list's texts on separate lines (no phrase spans two), then facet tokens. */
+export function ftsValues(layout: IndexLayout, body: ProjectionDoc['body']): string[] {
+  const texts = layout.searchable.map(({ field }) => valuesAt(body, field.path).map(String).join('\n'));
+  if (layout.tokenized.length === 0) return texts;
+  const tokens = new Set<string>();
+  for (const column of layout.tokenized) {
+    for (const value of valuesAt(body, column.field.path)) {
+      const token = facetToken(column, storedValue(column.field, value));
+      if (token) tokens.add(token);
+    }
+  }
+  return [...texts, [...tokens].join(' ')];
 }
 
 export function hasTable(db: Database.Database, name: string): boolean {

@@ -1,9 +1,9 @@
 // The filter AST, sort keys and free text as SQL over an IndexLayout. Every value is a bound
 // parameter and every user token is quoted for FTS5, so no input is ever read as syntax.
 import { UserError } from '../../core/errors';
-import type { Filter, SortKey } from '../../core/projection/filter';
+import type { Filter, Scalar, SortKey } from '../../core/projection/filter';
 import type { CursorValue } from '../../core/projection/cursor';
-import { storedValue } from './sqlite-layout';
+import { FACETS_COLUMN, facetToken, storedValue } from './sqlite-layout';
 import type { ColumnLayout, IndexLayout } from './sqlite-layout';
 
 export interface Sql {
@@ -97,4 +97,55 @@ export function afterCursorSql(columns: readonly SortColumn[], cursor: readonly 
   const same: Sql = value === null ? { sql: `${first.column} IS NULL`, params: [] } : { sql: `${first.column} = ?`, params: [value] };
   const tail = afterCursorSql(rest, cursor.slice(1));
   return { sql: `(${beyond.sql}) OR ((${same.sql}) AND (${tail.sql}))`, params: [...beyond.params, ...same.params, ...tail.params] };
+}
+
+/** A read split in two: what FTS5 answers (words, facet equalities) and what SQL checks after. */
+export interface ReadPlan {
+  /** FTS5 query, when FTS5 takes part. */
+  fts?: string;
+  rest: Sql;
+  /** Nothing can match (text over an index without searchable fields). */
+  none: boolean;
+}
+
+type Leaf = Extract<Filter, { field: string }>;
+
+/** A facet equality FTS5 can answer exactly, as an FTS5 expression; undefined when it cannot. */
+function tokenExpression(layout: IndexLayout, leaf: Leaf): string | undefined {
+  if (leaf.op !== 'eq' && leaf.op !== 'in') return undefined;
+  const column = layout.tokenized.find((c) => c.field.path === leaf.field);
+  if (!column) return undefined;
+  const values: Scalar[] = leaf.op === 'eq' ? [leaf.value] : leaf.op === 'in' ? leaf.value : [];
+  if (values.length === 0) return undefined;
+  const tokens = values.map((v) => facetToken(column, storedValue(column.field, v)));
+  if (tokens.some((t) => t === undefined)) return undefined;
+  return `${FACETS_COLUMN} : (${tokens.map((t) => `"${t}"`).join(' OR ')})`;
+}
+
+function conjuncts(filter: Filter | undefined): Filter[] {
+  if (!filter) return [];
+  return 'and' in filter ? filter.and.flatMap(conjuncts) : [filter];
+}
+
+export function readPlan(layout: IndexLayout, request: { text?: string; filter?: Filter }): ReadPlan {
+  const parts: string[] = [];
+  const words = matchQuery(request.text);
+  if (words !== undefined) {
+    if (layout.searchable.length === 0) return { rest: { sql: '0', params: [] }, none: true };
+    // Words match searchable columns only, never the facet tokens.
+    parts.push(`{${layout.searchable.map((c) => c.column).join(' ')}} : (${words})`);
+  }
+  const rest: Filter[] = [];
+  for (const part of conjuncts(request.filter)) {
+    const expression = 'field' in part ? tokenExpression(layout, part) : undefined;
+    if (expression) parts.push(expression);
+    else rest.push(part);
+  }
+  return { ...(parts.length > 0 ? { fts: parts.join(' AND ') } : {}), rest: filterSql(layout, rest.length > 0 ? { and: rest } : undefined), none: false };
+}
+
+/** bm25 over the searchable columns; the facet tokens weigh nothing. */
+export function bm25Sql(layout: IndexLayout): string {
+  const weights = [...layout.searchable.map(() => '1'), ...(layout.tokenized.length > 0 ? ['0'] : [])];
+  return `bm25(${layout.fts}, ${weights.join(', ')})`;
 }

@@ -10,8 +10,8 @@ import { UserError } from '../../core/errors';
 import { decodeCursor, encodeCursor } from '../../core/projection/cursor';
 import type { CursorValue } from '../../core/projection/cursor';
 import type { FacetBucket, ProjectionDoc, SearchHit, SearchPage, SearchRequest } from '../../core/projection/port';
-import { afterCursorSql, columnFor, filterSql, matchQuery, orderBySql, sortColumns } from './sqlite-query';
-import type { Sql } from './sqlite-query';
+import { afterCursorSql, bm25Sql, columnFor, matchQuery, orderBySql, readPlan, sortColumns } from './sqlite-query';
+import type { ReadPlan, Sql } from './sqlite-query';
 import type { IndexLayout } from './sqlite-layout';
 
 export const DEFAULT_TOTAL_UP_TO = 10_000;
@@ -28,21 +28,21 @@ type Row = Record<string, unknown>;
 
 /** The WHERE clause shared by every read: live documents, the filter, the text. */
 function matching(layout: IndexLayout, request: Pick<SearchRequest, 'text' | 'filter'>): Sql {
-  const filter = filterSql(layout, request.filter);
-  const match = matchQuery(request.text);
-  if (match === undefined) return { sql: `d.deleted = 0 AND (${filter.sql})`, params: filter.params };
-  if (layout.searchable.length === 0) return { sql: '0', params: [] };
-  return { sql: `d.deleted = 0 AND (${filter.sql}) AND d.rid IN (SELECT rowid FROM ${layout.fts} WHERE ${layout.fts} MATCH ?)`, params: [...filter.params, match] };
+  const plan = readPlan(layout, request);
+  if (plan.none) return { sql: '0', params: [] };
+  const live = `d.deleted = 0 AND (${plan.rest.sql})`;
+  if (plan.fts === undefined) return { sql: live, params: plan.rest.params };
+  return { sql: `${live} AND d.rid IN (SELECT rowid FROM ${layout.fts} WHERE ${layout.fts} MATCH ?)`, params: [...plan.rest.params, plan.fts] };
 }
 
-/** Counts matches up to `cap + 1`; with text the FTS5 match drives, so counting stops early. */
+/** Counts matches up to `cap + 1`; when FTS5 takes part it drives, so counting stops early. */
 function cappedCount(ctx: ReadContext, layout: IndexLayout, request: Pick<SearchRequest, 'text' | 'filter'>, cap: number): SearchPage['total'] {
-  const match = matchQuery(request.text);
-  const filter = filterSql(layout, request.filter);
-  const sql =
-    match === undefined || layout.searchable.length === 0
-      ? { sql: `SELECT 1 FROM ${layout.table} d WHERE ${matching(layout, request).sql}`, params: matching(layout, request).params }
-      : { sql: `SELECT 1 FROM ${layout.fts} CROSS JOIN ${layout.table} d ON d.rid = ${layout.fts}.rowid WHERE ${layout.fts} MATCH ? AND d.deleted = 0 AND (${filter.sql})`, params: [match, ...filter.params] };
+  const plan = readPlan(layout, request);
+  let sql: Sql;
+  if (plan.fts === undefined || plan.none) sql = { sql: `SELECT 1 FROM ${layout.table} d WHERE ${matching(layout, request).sql}`, params: matching(layout, request).params };
+  // Tombstones have no FTS5 row: FTS5 alone counts when it answers the whole filter.
+  else if (plan.rest.sql === '1') sql = { sql: `SELECT 1 FROM ${layout.fts} WHERE ${layout.fts} MATCH ?`, params: [plan.fts] };
+  else sql = { sql: `SELECT 1 FROM ${layout.fts} CROSS JOIN ${layout.table} d ON d.rid = ${layout.fts}.rowid WHERE ${layout.fts} MATCH ? AND d.deleted = 0 AND (${plan.rest.sql})`, params: [plan.fts, ...plan.rest.params] };
   const row = ctx.prepare(`SELECT count(*) AS n FROM (${sql.sql} LIMIT ?)`).get(...sql.params, cap + 1) as { n: number };
   return totalOf(row.n, cap);
 }
@@ -78,13 +78,13 @@ function sortedSearch(ctx: ReadContext, layout: IndexLayout, request: SearchRequ
   return pageOf(hits, first, cappedCount(ctx, layout, request, cap));
 }
 
-function rankedSearch(ctx: ReadContext, layout: IndexLayout, request: SearchRequest, match: string, first: number, cap: number): SearchPage {
-  const filter = filterSql(layout, request.filter);
+function rankedSearch(ctx: ReadContext, layout: IndexLayout, request: SearchRequest, plan: ReadPlan & { fts: string }, first: number, cap: number): SearchPage {
+  const filter = plan.rest;
   const limit = Math.max(ctx.rankWindow, first + 1);
   // CROSS JOIN keeps the FTS5 match as the outer loop, which bm25() needs.
   const candidates = ctx
-    .prepare(`SELECT d.rid AS rid, d.id AS id, bm25(${layout.fts}) AS score FROM ${layout.fts} CROSS JOIN ${layout.table} d ON d.rid = ${layout.fts}.rowid WHERE ${layout.fts} MATCH ? AND d.deleted = 0 AND (${filter.sql}) LIMIT ?`)
-    .all(match, ...filter.params, limit) as Array<{ rid: number; id: string; score: number }>;
+    .prepare(`SELECT d.rid AS rid, d.id AS id, ${bm25Sql(layout)} AS score FROM ${layout.fts} CROSS JOIN ${layout.table} d ON d.rid = ${layout.fts}.rowid WHERE ${layout.fts} MATCH ? AND d.deleted = 0 AND (${filter.sql}) LIMIT ?`)
+    .all(plan.fts, ...filter.params, limit) as Array<{ rid: number; id: string; score: number }>;
   // bm25 is lower for better matches; ties go to the global id, as in every other order.
   candidates.sort((a, b) => a.score - b.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   let start = 0;
@@ -103,8 +103,8 @@ export function search(ctx: ReadContext, layout: IndexLayout, request: SearchReq
   const { first } = request;
   if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) throw new UserError(400, 'invalid-page', `first must be an integer from 0 to ${MAX_PAGE_SIZE}`);
   const cap = request.totalUpTo ?? DEFAULT_TOTAL_UP_TO;
-  const match = matchQuery(request.text);
-  if (match !== undefined && !request.sort?.length && layout.searchable.length > 0) return rankedSearch(ctx, layout, request, match, first, cap);
+  const plan = readPlan(layout, request);
+  if (matchQuery(request.text) !== undefined && !request.sort?.length && plan.fts !== undefined) return rankedSearch(ctx, layout, request, { ...plan, fts: plan.fts }, first, cap);
   return sortedSearch(ctx, layout, request, first, cap);
 }
 

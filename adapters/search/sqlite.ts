@@ -8,7 +8,7 @@ import { SystemError, UserError, errorMessage } from '../../core/errors';
 import { documentChecker, sizeProblem } from '../../core/projection/document';
 import type { DocumentChecker } from '../../core/projection/document';
 import type { BulkResult, FacetBucket, IndexSpec, ProjectionDoc, ProjectionStore, SearchPage, SearchRequest } from '../../core/projection/port';
-import { columnValues, createIndexSql, dropIndexSql, layoutOf, searchableTexts } from './sqlite-layout';
+import { columnValues, createIndexSql, dropIndexSql, ftsColumns, ftsValues, layoutOf } from './sqlite-layout';
 import type { IndexLayout } from './sqlite-layout';
 import { count, facets, search, toDoc } from './sqlite-search';
 import type { ReadContext } from './sqlite-search';
@@ -97,7 +97,7 @@ export class SqliteProjectionStore implements ProjectionStore {
        ON CONFLICT(id) DO UPDATE SET version = excluded.version, deleted = excluded.deleted${cols.map((c) => `, ${c} = excluded.${c}`).join('')}
        WHERE excluded.version > ${layout.table}.version RETURNING rid`,
     );
-    const fts = layout.searchable.map((c) => c.column);
+    const fts = layout.hasFts ? ftsColumns(layout) : [];
     const writer: Writer = {
       layout,
       checker: documentChecker(layout.spec),
@@ -188,7 +188,7 @@ export class SqliteProjectionStore implements ProjectionStore {
       writer.unindex?.run(row.rid);
     } else {
       writer.putBody.run(row.rid, body);
-      writer.index?.run(row.rid, ...searchableTexts(writer.layout, doc.body));
+      writer.index?.run(row.rid, ...ftsValues(writer.layout, doc.body));
     }
   }
 

@@ -52,4 +52,19 @@ describe('sqlite store on disk', () => {
       await reindexer.close();
     }
   });
+
+  it('filters a facet value too long to be an FTS5 token on the documents table instead', async () => {
+    const store = openSqliteStore(freshDir());
+    try {
+      const { index } = await store.createIndex(personSpec('Person'));
+      await store.swapAlias('Person', index);
+      const long = 'Ville '.repeat(20);
+      await store.bulk([person('Person', 'a', 1, { name: 'Ann', city: long }), person('Person', 'b', 1, { name: 'Ann', city: 'Oslo' })]);
+      const page = await store.search('Person', { text: 'ann', filter: { field: 'city', op: 'in', value: [long, 'Oslo'] }, first: 5, sort: [{ field: 'id', order: 'asc' }] });
+      assert.deepEqual(page.hits.map((h) => h.doc.id), ['Person:a', 'Person:b']);
+      assert.equal(await store.count('Person', { filter: { field: 'city', op: 'eq', value: long } }), 1);
+    } finally {
+      await store.close();
+    }
+  });
 });
