@@ -1,10 +1,11 @@
 // Reads over one SQLite index version: search pages, facets, counts.
-// Text and filters combine in one of two plans. Ranked by relevance, the FTS5 match drives a
-// join to the documents (filters checked per match), bm25 is computed for at most `rankWindow`
-// matching documents and the page is cut from those in memory: scoring every match of a very
-// common word costs seconds, so the ranking considers a bounded window, the way Elasticsearch
-// bounds the work of a page. Sorted by fields, the match becomes a rowid set and the documents
-// table is read in index order. Totals are exact up to `totalUpTo`, like `track_total_hits`.
+// FTS5 answers the words and the facet equalities (as tokens, see sqlite-layout.ts); the rest of
+// the filter is checked on the narrow documents table. Ranked by relevance, the FTS5 match drives
+// a join to the documents, bm25 is computed for at most `rankWindow` matching documents and the
+// page is cut from those in memory: scoring every match of a very common word costs seconds, so
+// the ranking considers a bounded window. Sorted by fields, the match becomes a rowid set and the
+// documents table is read in sort order. Totals are exact up to `totalUpTo`, like
+// Elasticsearch's `track_total_hits`, and counting stops there.
 import type Database from 'better-sqlite3';
 import { UserError } from '../../core/errors';
 import { decodeCursor, encodeCursor } from '../../core/projection/cursor';
