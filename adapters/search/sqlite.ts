@@ -35,8 +35,18 @@ interface Writer {
   upsert: Database.Statement;
   putBody: Database.Statement;
   dropBody: Database.Statement;
+  maxRid: Database.Statement;
+  /** For a row this bulk created: nothing to replace, so plain inserts (cheaper in FTS5). */
+  addBody: Database.Statement;
   index?: Database.Statement;
+  add?: Database.Statement;
   unindex?: Database.Statement;
+}
+
+/** Rows a bulk created: rowids from `from` on; `written` holds those already indexed once. */
+interface FreshRows {
+  from: number;
+  written: Set<number>;
 }
 
 export class SqliteProjectionStore implements ProjectionStore {
@@ -104,10 +114,13 @@ export class SqliteProjectionStore implements ProjectionStore {
       upsert,
       putBody: this.db.prepare(`INSERT INTO ${layout.bodies} (rid, body) VALUES (?, ?) ON CONFLICT(rid) DO UPDATE SET body = excluded.body`),
       dropBody: this.db.prepare(`DELETE FROM ${layout.bodies} WHERE rid = ?`),
+      maxRid: this.db.prepare(`SELECT coalesce(max(rid), 0) AS rid FROM ${layout.table}`),
+      addBody: this.db.prepare(`INSERT INTO ${layout.bodies} (rid, body) VALUES (?, ?)`),
       ...(fts.length > 0
         ? {
             // A contentless_delete FTS5 table replaces by rowid, so an update leaves no stale terms.
             index: this.db.prepare(`INSERT OR REPLACE INTO ${layout.fts} (rowid, ${fts.join(', ')}) VALUES (?${fts.map(() => ', ?').join('')})`),
+            add: this.db.prepare(`INSERT INTO ${layout.fts} (rowid, ${fts.join(', ')}) VALUES (?${fts.map(() => ', ?').join('')})`),
             unindex: this.db.prepare(`DELETE FROM ${layout.fts} WHERE rowid = ?`),
           }
         : {}),
@@ -150,13 +163,21 @@ export class SqliteProjectionStore implements ProjectionStore {
     const result: BulkResult = { written: 0, stale: 0, failed: [] };
     const target = options.index === undefined ? undefined : this.layout(options.index);
     const write = this.db.transaction(() => {
+      // Read once per bulk: the alias of each type, and per index the first rowid this bulk can
+      // create (rows are never removed, tombstones stay, so a rowid above the old maximum is new).
+      const aliases = new Map<string, IndexLayout | undefined>();
+      const fresh = new Map<string, FreshRows>();
       for (const doc of docs) {
-        const layout = options.index === undefined ? this.aliasTarget(doc.type) : target;
+        if (options.index === undefined && !aliases.has(doc.type)) aliases.set(doc.type, this.aliasTarget(doc.type));
+        const layout = options.index === undefined ? aliases.get(doc.type) : target;
         if (!layout) {
           result.failed.push({ id: doc.id, retryable: false, reason: `no search index ${options.index ?? `for type ${doc.type}`}` });
           continue;
         }
-        this.writeOne(this.writer(layout), doc, result);
+        const writer = this.writer(layout);
+        let rows = fresh.get(layout.name);
+        if (!rows) fresh.set(layout.name, (rows = { from: (writer.maxRid.get() as { rid: number }).rid + 1, written: new Set() }));
+        this.writeOne(writer, doc, result, rows);
       }
     });
     try {
@@ -169,7 +190,7 @@ export class SqliteProjectionStore implements ProjectionStore {
     return result;
   }
 
-  private writeOne(writer: Writer, doc: ProjectionDoc, result: BulkResult): void {
+  private writeOne(writer: Writer, doc: ProjectionDoc, result: BulkResult, fresh: FreshRows): void {
     const body = doc.deleted ? '' : JSON.stringify(doc.body);
     const problem = writer.checker.problem(doc) ?? sizeProblem(body);
     if (problem || !Number.isSafeInteger(doc.version)) {
@@ -186,6 +207,11 @@ export class SqliteProjectionStore implements ProjectionStore {
     if (doc.deleted) {
       writer.dropBody.run(row.rid);
       writer.unindex?.run(row.rid);
+    } else if (row.rid >= fresh.from && !fresh.written.has(row.rid)) {
+      // The row's first write, in this bulk: nothing indexed yet (a second write replaces).
+      fresh.written.add(row.rid);
+      writer.addBody.run(row.rid, body);
+      writer.add?.run(row.rid, ...ftsValues(writer.layout, doc.body));
     } else {
       writer.putBody.run(row.rid, body);
       writer.index?.run(row.rid, ...ftsValues(writer.layout, doc.body));

@@ -27,6 +27,15 @@ export function writeCases(makeStore: MakeStore, withIndex: WithIndex): void {
         assert.equal((await store.get(type, `${type}:a`))?.body['name'], 'five');
       }));
 
+    it('applies an older then a newer write of one new id in one bulk: both written, the newer wins', () =>
+      withIndex([], async ({ store, type }) => {
+        const result = await store.bulk([person(type, 'n', 1, { name: 'Firstword' }), person(type, 'n', 2, { name: 'Secondword' })]);
+        assert.deepEqual(result, { written: 2, stale: 0, failed: [] });
+        assert.equal((await store.get(type, `${type}:n`))?.version, 2);
+        assert.equal((await store.search(type, { text: 'firstword', first: 5 })).hits.length, 0);
+        assert.equal((await store.search(type, { text: 'secondword', first: 5 })).hits.length, 1);
+      }));
+
     it('an update replaces the searchable text: the old words no longer find the document', () =>
       withIndex((t) => [person(t, 'a', 1, { name: 'Oldword' })], async ({ store, type }) => {
         await store.bulk([person(type, 'a', 2, { name: 'Newword' })]);
