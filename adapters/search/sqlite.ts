@@ -5,13 +5,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { SystemError, UserError, errorMessage } from '../../core/errors';
-import { documentChecker, sizeProblem } from '../../core/projection/document';
-import type { DocumentChecker } from '../../core/projection/document';
 import type { BulkResult, FacetBucket, IndexSpec, ProjectionDoc, ProjectionStore, SearchPage, SearchRequest } from '../../core/projection/port';
-import { columnValues, createIndexSql, dropIndexSql, ftsColumns, ftsValues, layoutOf } from './sqlite-layout';
+import { createIndexSql, dropIndexSql, layoutOf } from './sqlite-layout';
 import type { IndexLayout } from './sqlite-layout';
 import { count, facets, search, toDoc } from './sqlite-search';
 import type { ReadContext } from './sqlite-search';
+import { IndexWriter } from './sqlite-writer';
+import type { FreshRows } from './sqlite-writer';
 
 export interface SqliteStoreOptions {
   /** Database file; `:memory:` for a throwaway store. */
@@ -29,31 +29,11 @@ export function openSqliteStore(dataDir: string, options: Partial<SqliteStoreOpt
   return new SqliteProjectionStore({ ...options, file: path.join(dataDir, SQLITE_FILE_NAME) });
 }
 
-interface Writer {
-  layout: IndexLayout;
-  checker: DocumentChecker;
-  upsert: Database.Statement;
-  putBody: Database.Statement;
-  dropBody: Database.Statement;
-  maxRid: Database.Statement;
-  /** For a row this bulk created: nothing to replace, so plain inserts (cheaper in FTS5). */
-  addBody: Database.Statement;
-  index?: Database.Statement;
-  add?: Database.Statement;
-  unindex?: Database.Statement;
-}
-
-/** Rows a bulk created: rowids from `from` on; `written` holds those already indexed once. */
-interface FreshRows {
-  from: number;
-  written: Set<number>;
-}
-
 export class SqliteProjectionStore implements ProjectionStore {
   readonly kind = 'sqlite';
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
-  private readonly writers = new Map<string, Writer>();
+  private readonly writers = new Map<string, IndexWriter>();
   private readonly reads: ReadContext;
 
   constructor(options: SqliteStoreOptions) {
@@ -98,34 +78,9 @@ export class SqliteProjectionStore implements ProjectionStore {
     return layout;
   }
 
-  private writer(layout: IndexLayout): Writer {
-    const known = this.writers.get(layout.name);
-    if (known) return known;
-    const cols = layout.columns.map((c) => c.column);
-    const upsert = this.db.prepare(
-      `INSERT INTO ${layout.table} (id, version, deleted${cols.map((c) => ', ' + c).join('')}) VALUES (?, ?, ?${cols.map(() => ', ?').join('')})
-       ON CONFLICT(id) DO UPDATE SET version = excluded.version, deleted = excluded.deleted${cols.map((c) => `, ${c} = excluded.${c}`).join('')}
-       WHERE excluded.version > ${layout.table}.version RETURNING rid`,
-    );
-    const fts = layout.hasFts ? ftsColumns(layout) : [];
-    const writer: Writer = {
-      layout,
-      checker: documentChecker(layout.spec),
-      upsert,
-      putBody: this.db.prepare(`INSERT INTO ${layout.bodies} (rid, body) VALUES (?, ?) ON CONFLICT(rid) DO UPDATE SET body = excluded.body`),
-      dropBody: this.db.prepare(`DELETE FROM ${layout.bodies} WHERE rid = ?`),
-      maxRid: this.db.prepare(`SELECT coalesce(max(rid), 0) AS rid FROM ${layout.table}`),
-      addBody: this.db.prepare(`INSERT INTO ${layout.bodies} (rid, body) VALUES (?, ?)`),
-      ...(fts.length > 0
-        ? {
-            // A contentless_delete FTS5 table replaces by rowid, so an update leaves no stale terms.
-            index: this.db.prepare(`INSERT OR REPLACE INTO ${layout.fts} (rowid, ${fts.join(', ')}) VALUES (?${fts.map(() => ', ?').join('')})`),
-            add: this.db.prepare(`INSERT INTO ${layout.fts} (rowid, ${fts.join(', ')}) VALUES (?${fts.map(() => ', ?').join('')})`),
-            unindex: this.db.prepare(`DELETE FROM ${layout.fts} WHERE rowid = ?`),
-          }
-        : {}),
-    };
-    this.writers.set(layout.name, writer);
+  private writer(layout: IndexLayout): IndexWriter {
+    let writer = this.writers.get(layout.name);
+    if (!writer) this.writers.set(layout.name, (writer = new IndexWriter(this.db, layout)));
     return writer;
   }
 
@@ -176,8 +131,8 @@ export class SqliteProjectionStore implements ProjectionStore {
         }
         const writer = this.writer(layout);
         let rows = fresh.get(layout.name);
-        if (!rows) fresh.set(layout.name, (rows = { from: (writer.maxRid.get() as { rid: number }).rid + 1, written: new Set() }));
-        this.writeOne(writer, doc, result, rows);
+        if (!rows) fresh.set(layout.name, (rows = writer.freshRows()));
+        writer.write(doc, result, rows);
       }
     });
     try {
@@ -188,34 +143,6 @@ export class SqliteProjectionStore implements ProjectionStore {
       return { written: 0, stale: 0, failed: docs.map((d) => ({ id: d.id, retryable: true, reason })) };
     }
     return result;
-  }
-
-  private writeOne(writer: Writer, doc: ProjectionDoc, result: BulkResult, fresh: FreshRows): void {
-    const body = doc.deleted ? '' : JSON.stringify(doc.body);
-    const problem = writer.checker.problem(doc) ?? sizeProblem(body);
-    if (problem || !Number.isSafeInteger(doc.version)) {
-      result.failed.push({ id: doc.id, retryable: false, reason: problem ?? `version ${doc.version} is not an integer` });
-      return;
-    }
-    const values = doc.deleted ? writer.layout.columns.map(() => null) : columnValues(writer.layout, doc.body);
-    const row = writer.upsert.get(doc.id, doc.version, doc.deleted ? 1 : 0, ...values) as { rid: number } | undefined;
-    if (!row) {
-      result.stale++;
-      return;
-    }
-    result.written++;
-    if (doc.deleted) {
-      writer.dropBody.run(row.rid);
-      writer.unindex?.run(row.rid);
-    } else if (row.rid >= fresh.from && !fresh.written.has(row.rid)) {
-      // The row's first write, in this bulk: nothing indexed yet (a second write replaces).
-      fresh.written.add(row.rid);
-      writer.addBody.run(row.rid, body);
-      writer.add?.run(row.rid, ...ftsValues(writer.layout, doc.body));
-    } else {
-      writer.putBody.run(row.rid, body);
-      writer.index?.run(row.rid, ...ftsValues(writer.layout, doc.body));
-    }
   }
 
   async get(type: string, id: string): Promise<ProjectionDoc | undefined> {
