@@ -67,8 +67,11 @@ export function filterQuery(spec: IndexSpec, filter: Filter): estypes.QueryDslQu
   const field = fieldOf(spec, filter.field);
   const name = exact(field);
   switch (filter.op) {
-    case 'exists':
-      return filter.value ? { exists: { field: name } } : { bool: { must_not: [{ exists: { field: name } }] } };
+    case 'exists': {
+      // On the field itself: a text value longer than the keyword's ignore_above still exists.
+      const exists: estypes.QueryDslQueryContainer = { exists: { field: field.path } };
+      return filter.value ? exists : { bool: { must_not: [exists] } };
+    }
     case 'eq':
       return { term: { [name]: filter.value } };
     case 'in':

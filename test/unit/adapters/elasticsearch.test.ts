@@ -226,6 +226,16 @@ describe('elasticsearch store: queries', () => {
     assert.deepEqual(facets, { tags: [{ value: 'b', count: 2 }, { value: 'a', count: 1 }], vip: [{ value: false, count: 2 }, { value: true, count: 1 }] });
   });
 
+  it('asks whether a text field exists on the text field, not its length-capped keyword', async () => {
+    let sent: estypes.CountRequest | undefined;
+    mock.add({ method: 'POST', path: `/${ALIAS}/_count` }, (params) => {
+      sent = params.body as estypes.CountRequest;
+      return { count: 3, _shards: { total: 1, successful: 1, failed: 0 } };
+    });
+    assert.equal(await store.count('Person', { filter: { field: 'bio', op: 'exists', value: false } }), 3);
+    assert.deepEqual(sent?.query, { bool: { filter: [{ term: { mesh_deleted: false } }, { bool: { must_not: [{ exists: { field: 'bio' } }] } }] } });
+  });
+
   it('refuses an unknown filter field before asking the cluster', async () => {
     await assert.rejects(store.count('Person', { filter: { field: 'nickname', op: 'eq', value: 'x' } }), (e: unknown) => (e as { status?: number }).status === 400);
   });
