@@ -14,7 +14,7 @@ export interface BuiltApp {
 }
 
 /** Worker-provided or native modules, and the identity library (big, loaded only in Azure): installed from the app's package.json. */
-const EXTERNAL = ['@azure/functions-core', 'better-sqlite3', '@azure/identity'];
+const EXTERNAL = ['@azure/functions-core', 'better-sqlite3', '@azure/identity', '@elastic/elasticsearch'];
 
 export const APPS = [
   { name: 'hot', entry: 'functions/index.ts' },

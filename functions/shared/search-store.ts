@@ -22,7 +22,11 @@ async function ensureIndexes(store: ProjectionStore, model: ContractModel): Prom
 }
 
 export async function openProjectionStore(model: ContractModel): Promise<ProjectionStore> {
-  if (config().elasticsearch.url) throw new Error('setting ELASTICSEARCH_URL: the Elasticsearch adapter is not wired into the apps yet');
+  const { url, apiKey } = config().elasticsearch;
+  if (url) {
+    const { ElasticsearchProjectionStore } = await import('../../adapters/search/elasticsearch');
+    return ensureIndexes(new ElasticsearchProjectionStore({ url, ...(apiKey ? { apiKey } : {}) }), model);
+  }
   const { openSqliteStore } = await import('../../adapters/search/sqlite');
   return ensureIndexes(openSqliteStore(config().dataDir), model);
 }
