@@ -4,14 +4,10 @@ import { applyLocalSettings } from '../host/settings';
 import { loadConfig } from '../core/config';
 import { TableDeadLetterStore } from '../adapters/deadletter/table';
 import type { DeadLetter } from '../core/ports/dead-letters';
+import { option } from './args';
 
 const USAGE = `usage: meshgraph deadletters list [--top N] [--json]
        meshgraph deadletters replay [--all | --id ID ...] [--url URL]   (default URL http://localhost:7071)`;
-
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-}
 
 /** Events rejected at ingestion can be sent again as they were; later stages hold no event. */
 export function replayable(letter: DeadLetter): boolean {

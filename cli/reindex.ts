@@ -2,12 +2,10 @@
 // index from the actors (POST /api/admin/reindex) as a local admin, and prints what it did.
 import { principalHeader } from '../core/auth/principal';
 import { ADMIN_ROLE } from '../core/auth/roles';
+import { option } from './args';
 
 export async function reindexCommand(args: string[]): Promise<number> {
-  const opt = (name: string) => {
-    const i = args.indexOf(`--${name}`);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
+  const opt = (name: string) => option(args, name);
   const url = (opt('url') ?? 'http://localhost:7071').replace(/\/+$/, '');
   const type = opt('type');
   process.stderr.write(`reindexing ${type ?? 'every node type'} through ${url} …\n`);

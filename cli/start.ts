@@ -3,12 +3,10 @@ import path from 'node:path';
 import { APPS, buildApps } from './build';
 import { startHost } from '../host/main';
 import { ConfigError } from '../core/errors';
+import { option } from './args';
 
 export async function startCommand(args: string[]): Promise<number> {
-  const opt = (name: string) => {
-    const i = args.indexOf(`--${name}`);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
+  const opt = (name: string) => option(args, name);
   const which = opt('app') ?? 'all';
   if (!['hot', 'cold', 'all'].includes(which)) {
     process.stderr.write(`--app must be hot, cold or all (got ${which})\n`);
