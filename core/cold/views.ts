@@ -4,7 +4,7 @@
 import type { NodeModel } from '../contracts/model';
 import type { FieldValue } from '../contracts/fields';
 import { describeKey } from '../graph/order';
-import { isVisible, type NodeState } from '../graph/node-state';
+import { currentValue, isVisible, type NodeState } from '../graph/node-state';
 import type { Principal } from '../auth/principal';
 
 export interface NodeView {
@@ -27,9 +27,9 @@ export function nodeView(state: NodeState | undefined, node: NodeModel, who: Pri
   const fields: NodeView['fields'] = {};
   const masked: string[] = [];
   for (const name of Object.keys(node.fields)) {
-    const cell = state.f[name];
-    if (!cell || cell.v === null || (state.tomb && cell.src === state.tomb.src && cell.k <= state.tomb.k)) continue;
-    if (canSee(node, name, who)) fields[name] = cell.v;
+    const value = currentValue(state, name);
+    if (value === undefined) continue;
+    if (canSee(node, name, who)) fields[name] = value;
     else masked.push(name);
   }
   return { id: `${state.t}:${state.id}`, type: state.t, key: state.id, fields, ...(masked.length ? { masked } : {}) };

@@ -81,6 +81,14 @@ export function parseGlobalId(gid: string): { type: string; id: string } | undef
   return { type: gid.slice(0, colon), id: gid.slice(colon + 1) };
 }
 
+/** What a field shows now: its value, unless cleared (null) or set before the owner's delete. */
+export function currentValue(state: NodeState, name: string): FieldValue | undefined {
+  const cell = state.f[name];
+  if (!cell || cell.v === null) return undefined;
+  if (state.tomb && cell.src === state.tomb.src && cell.k <= state.tomb.k) return undefined;
+  return cell.v;
+}
+
 /** A node is visible once its owner has set a field after its last delete; until then it is a placeholder. */
 export function isVisible(state: NodeState, owner: string): boolean {
   return Object.values(state.f).some((c) => c.src === owner && (!state.tomb || c.k > state.tomb.k));

@@ -4,7 +4,7 @@ import type { NodeModel } from '../contracts/model';
 import type { Shape } from './needs';
 import { holders } from './merge';
 import type { ProjectionDoc } from '../projection/port';
-import { isVisible, parseGlobalId, type NodeState, type Summary } from './node-state';
+import { currentValue, isVisible, parseGlobalId, type NodeState, type Summary } from './node-state';
 
 /** Summaries of the neighbours `rel` holds (unlinked or deleted neighbours are left out). */
 export function linkedSummaries(state: NodeState, node: NodeModel, rel: string): Summary[] {
@@ -51,8 +51,8 @@ function walk(state: NodeState, node: NodeModel, via: string[]): Summary[] {
 export function buildBody(state: NodeState, node: NodeModel): Record<string, unknown> {
   const body: Record<string, unknown> = { [node.key]: state.id };
   for (const name of Object.keys(node.fields)) {
-    const cell = state.f[name];
-    if (cell && cell.v !== null && (!state.tomb || cell.src !== state.tomb.src || cell.k > state.tomb.k)) body[name] = cell.v;
+    const value = currentValue(state, name);
+    if (value !== undefined) body[name] = value;
   }
   for (const edge of Object.values(node.edges)) {
     const ids = holders(state, edge.name, edge.cardinality === 'one').map((gid) => parseGlobalId(gid)?.id ?? gid);
