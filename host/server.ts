@@ -24,6 +24,37 @@ export interface ServerOptions {
   isReady: () => boolean;
 }
 
+const HOP_BY_HOP = ['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'host', 'content-length'];
+
+type WithCapabilities = { getCapabilities?(capabilities: Record<string, string>): Promise<Record<string, string>> };
+const proxies = new WeakMap<object, Promise<string | undefined>>();
+
+/**
+ * The HTTP proxy URI of the function's programming model when its app enabled HTTP streaming
+ * (asked once per model, as the worker asks at start). The library's proxy server is unref'd:
+ * like the worker it serves, it lives as long as the process, and must not keep a test alive.
+ */
+function proxyOf(fn: HostedFunction): Promise<string | undefined> {
+  const model = fn.registration.programmingModel as typeof fn.registration.programmingModel & WithCapabilities;
+  let uri = proxies.get(model);
+  if (!uri) {
+    const listen = http.Server.prototype.listen;
+    const started: http.Server[] = [];
+    http.Server.prototype.listen = function (this: http.Server, ...args: unknown[]) {
+      started.push(this);
+      return listen.apply(this, args as Parameters<typeof listen>);
+    } as typeof listen;
+    try {
+      uri = (model.getCapabilities?.({}) ?? Promise.resolve({} as Record<string, string>)).then((c) => c.HttpUri);
+    } finally {
+      http.Server.prototype.listen = listen;
+    }
+    started.forEach((s) => s.unref());
+    proxies.set(model, uri);
+  }
+  return uri;
+}
+
 export const STREAM_PREFIX = '/runtime/webhooks/eventhubs/';
 
 /** The binding data the durable client input carries, pointing at this host. */
@@ -91,6 +122,8 @@ export function createServer(options: ServerOptions): http.Server {
     const query: Record<string, string> = {};
     url.searchParams.forEach((v, k) => (query[k] = k in query ? `${query[k]},${v}` : v));
     const fn = chosen.r.fn;
+    const proxy = await proxyOf(fn);
+    if (proxy) return viaProxy(proxy, fn, req, res, { method, url, headers, params: chosen.params!, body, correlationId, origin });
     let output;
     try {
       output = await invoke(
@@ -112,10 +145,70 @@ export function createServer(options: ServerOptions): http.Server {
     const outHeaders: Record<string, string | string[]> = { ...(httpOut.headers ?? {}) };
     if (httpOut.cookies?.length) outHeaders['set-cookie'] = httpOut.cookies.map((c) => `${c.name}=${c.value}${c.path?.value ? `; Path=${c.path.value}` : ''}`);
     const status = Number(httpOut.statusCode ?? 200);
-    if (fn.name === 'health' && status === 200) payload = Buffer.from(JSON.stringify({ ...JSON.parse(payload.toString() || '{}'), host: options.healthExtras() }));
+    if (fn.name === 'health' && status === 200) payload = withHostHealth(payload);
     outHeaders['x-correlation-id'] ??= correlationId;
     res.writeHead(status, outHeaders);
     res.end(method === 'HEAD' ? undefined : payload);
+  }
+
+  /**
+   * An app with HTTP streaming (`app.setup({ enableHttpStream: true })`) is invoked the way the
+   * Functions host does it: the invocation starts over the programming model, the request itself
+   * goes to the HTTP proxy the library announced in its capabilities (tagged with the invocation
+   * id), and the function's response streams back from that proxy as it is written.
+   */
+  function withHostHealth(payload: Buffer): Buffer {
+    return Buffer.from(JSON.stringify({ ...JSON.parse(payload.toString() || '{}'), host: options.healthExtras() }));
+  }
+
+  async function viaProxy(proxy: string, fn: HostedFunction, req: http.IncomingMessage, res: http.ServerResponse, call: { method: string; url: URL; headers: Record<string, string>; params: Record<string, string>; body: Buffer; correlationId: string; origin: string }): Promise<void> {
+    const invocationId = randomUUID();
+    const params = Object.fromEntries(Object.entries(call.params).map(([k, v]) => [k, { string: v }]));
+    const invocation = invoke(
+      fn,
+      {
+        invocationId,
+        trigger: { http: { method: call.method, url: call.url.href, headers: call.headers, query: {}, params: call.params } },
+        triggerMetadata: { Headers: { json: JSON.stringify(call.headers) }, ...params },
+        extraByType: { durableClient: durableClientData(call.origin, options.taskHub) },
+      },
+      options.log,
+    );
+    const headers: Record<string, string> = { ...call.headers, 'content-length': String(call.body.length), 'x-ms-invocation-id': invocationId, 'x-forwarded-host': call.url.host, 'x-forwarded-proto': 'http' };
+    for (const h of HOP_BY_HOP) delete headers[h];
+    const forwarded = http.request(new URL(call.url.pathname + call.url.search, proxy), { method: call.method, headers, agent: false });
+    const upstream = new Promise<http.IncomingMessage>((resolve, reject) => forwarded.once('response', resolve).once('error', reject));
+    upstream.catch(() => {}); // a function that failed first is reported below, not here
+    forwarded.end(call.body);
+    let answer: http.IncomingMessage;
+    try {
+      answer = await Promise.race([upstream, invocation.then(() => upstream)]);
+    } catch (err) {
+      forwarded.destroy();
+      options.log({ level: 'error', category: 'host', fn: fn.name, invocationId, message: `function threw: ${err instanceof Error ? err.stack : String(err)}` });
+      return sendProblem(res, err, call.correlationId);
+    }
+    // A failure once the answer has started can only cut it short: the caller sees it incomplete.
+    invocation.catch((err) => {
+      options.log({ level: 'error', category: 'host', fn: fn.name, invocationId, message: `function failed while streaming: ${err instanceof Error ? err.stack : String(err)}` });
+      forwarded.destroy();
+      res.destroy();
+    });
+    const outHeaders: http.OutgoingHttpHeaders = { ...answer.headers };
+    for (const h of [...HOP_BY_HOP, 'x-ms-invocation-id', 'date']) delete outHeaders[h];
+    outHeaders['x-correlation-id'] ??= call.correlationId;
+    if (fn.name === 'health' && answer.statusCode === 200) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of answer) chunks.push(chunk as Buffer);
+      res.writeHead(200, outHeaders);
+      return void res.end(withHostHealth(Buffer.concat(chunks)));
+    }
+    res.writeHead(answer.statusCode ?? 200, outHeaders);
+    if (call.method === 'HEAD') {
+      answer.resume();
+      res.end();
+    } else answer.pipe(res);
+    await new Promise<void>((resolve) => res.once('close', resolve));
   }
 
   async function streamApi(req: http.IncomingMessage, res: http.ServerResponse, hub: string): Promise<void> {

@@ -13,6 +13,12 @@ export interface ListedEntity<T> {
   state: T | undefined;
 }
 
+export interface EntityPage<T> {
+  entities: Array<ListedEntity<T>>;
+  /** Pass to the next `list` call; absent on the last page. */
+  continuation?: string;
+}
+
 export class EntityReader {
   private readonly base: string;
   private readonly query: string;
@@ -39,7 +45,7 @@ export class EntityReader {
   }
 
   /** One page of entities of `name` with their state; pass the returned token for the next. */
-  async list<T>(name: string, top: number, continuation?: string): Promise<{ entities: Array<ListedEntity<T>>; continuation?: string }> {
+  async list<T>(name: string, top: number, continuation?: string): Promise<EntityPage<T>> {
     const res = await fetch(this.url(`entities/${encodeURIComponent(name)}`, { fetchState: 'true', top: String(top) }), { headers: continuation ? { 'x-ms-continuation-token': continuation } : {} });
     if (!res.ok) throw new Error(`listing entities ${name} failed: ${res.status}`);
     const body = (await res.json()) as Array<{ entityId: { key: string }; lastOperationTime: string; state?: T }>;

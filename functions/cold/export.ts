@@ -1,11 +1,48 @@
-// GET /api/export?type=T: every node of a type as NDJSON, paged through the entity listing.
+// GET /api/export?type=T: every node of a type as NDJSON, streamed: one page of the entity
+// listing at a time is read, written and forgotten, so memory stays flat whatever the count.
 import { app } from '@azure/functions';
 import { httpHandler } from '../shared/http';
 import { nodeView } from '../../core/cold/views';
+import type { NodeModel } from '../../core/contracts/model';
 import type { NodeState } from '../../core/graph/node-state';
+import type { Principal } from '../../core/auth/principal';
+import type { EntityPage, EntityReader } from '../../adapters/durable/http-client';
+import type { Logger } from '../../core/log';
 import { callerOf, durableClientInput, nodeTypeOf, readerOf, NODE_ENTITY } from './shared/request';
 
 const PAGE = 500;
+
+type Page = EntityPage<NodeState>;
+
+/** NDJSON of one listing page: the nodes of the type this caller may see. */
+function linesOf(page: Page, node: NodeModel, who: Principal): { text: string; count: number } {
+  let text = '';
+  let count = 0;
+  for (const e of page.entities) {
+    if (!e.key.startsWith(`${node.name}:`)) continue;
+    const view = nodeView(e.state, node, who);
+    if (!view) continue;
+    text += `${JSON.stringify(view)}\n`;
+    count++;
+  }
+  return { text, count };
+}
+
+/** The rest of the listing, a page per chunk, pulled only as fast as the caller reads. */
+async function* ndjson(reader: EntityReader, first: Page, node: NodeModel, who: Principal, log: Logger): AsyncGenerator<Uint8Array> {
+  const encoder = new TextEncoder();
+  let page: Page | undefined = first;
+  let nodes = 0;
+  let pages = 0;
+  while (page) {
+    pages++;
+    const { text, count } = linesOf(page, node, who);
+    nodes += count;
+    if (text) yield encoder.encode(text);
+    page = page.continuation ? await reader.list<NodeState>(NODE_ENTITY, PAGE, page.continuation) : undefined;
+  }
+  log.info('export done', { type: node.name, nodes, pages });
+}
 
 app.http('coldExport', {
   methods: ['GET'],
@@ -13,22 +50,9 @@ app.http('coldExport', {
   extraInputs: [durableClientInput],
   handler: httpHandler(async ({ request, context, log }) => {
     const node = nodeTypeOf(request.query.get('type') ?? undefined);
-    const who = callerOf(request);
     const reader = readerOf(context);
-    const lines: string[] = [];
-    let continuation: string | undefined;
-    let pages = 0;
-    do {
-      const page = await reader.list<NodeState>(NODE_ENTITY, PAGE, continuation);
-      pages++;
-      for (const e of page.entities) {
-        if (!e.key.startsWith(`${node.name}:`)) continue;
-        const view = nodeView(e.state, node, who);
-        if (view) lines.push(JSON.stringify(view));
-      }
-      continuation = page.continuation;
-    } while (continuation);
-    log.info('export done', { type: node.name, nodes: lines.length, pages });
-    return { headers: { 'content-type': 'application/x-ndjson' }, body: lines.length ? lines.join('\n') + '\n' : '' };
+    // The first page is read before answering, so a listing that fails at once is a clean error.
+    const first = await reader.list<NodeState>(NODE_ENTITY, PAGE);
+    return { headers: { 'content-type': 'application/x-ndjson' }, body: ndjson(reader, first, node, callerOf(request), log) };
   }),
 });
