@@ -17,6 +17,16 @@ export interface Config {
   logLevel: LogLevel;
   ingest: { maxBytes: number; maxEvents: number; waitTimeoutMs: number; routers: number };
   history: { limit: number; maxAgeMs: number };
+  graphql: {
+    maxDepth: number;
+    maxAliases: number;
+    maxCost: number;
+    maxFirst: number;
+    maxQueryBytes: number;
+    persistedQueries: 'apq' | 'safelist' | 'off';
+    graphiql: boolean;
+    executor: 'jit' | 'standard';
+  };
   /** Local host only. */
   host: { store: HostStoreKind; port: number };
 }
@@ -49,6 +59,14 @@ export const SETTINGS: readonly SettingSpec[] = [
   { name: 'MESH_ROUTERS', apps: ['hot'], default: '16', description: 'Router entities that fan an ingest batch out to node entities (durable client calls per batch at most).' },
   { name: 'MESH_HISTORY_LIMIT', apps: ['hot'], default: '100', description: 'Field changes each node keeps for history, lineage and time travel.' },
   { name: 'MESH_HISTORY_MAX_AGE_DAYS', apps: ['hot'], default: '90', description: 'Oldest field change a node keeps, in days.' },
+  { name: 'MESH_GRAPHQL_MAX_DEPTH', apps: ['hot'], default: '12', description: 'Deepest field nesting a GraphQL query may have (400 QUERY_LIMIT beyond).' },
+  { name: 'MESH_GRAPHQL_MAX_ALIASES', apps: ['hot'], default: '30', description: 'Most aliases one GraphQL document may use.' },
+  { name: 'MESH_GRAPHQL_MAX_COST', apps: ['hot'], default: '20000', description: 'Highest cost of one GraphQL query: each field costs 1, times the size of the lists above it (first, ids, or 20 per relation).' },
+  { name: 'MESH_GRAPHQL_MAX_FIRST', apps: ['hot'], default: '100', description: 'Largest page (first) a GraphQL search may ask for.' },
+  { name: 'MESH_GRAPHQL_MAX_QUERY_BYTES', apps: ['hot'], default: '32768', description: 'Longest GraphQL query text, in bytes.' },
+  { name: 'MESH_GRAPHQL_PERSISTED_QUERIES', apps: ['hot'], default: 'apq', description: 'apq: automatic persisted queries (any query runs); safelist: only operations registered with `meshgraph queries register`; off.' },
+  { name: 'MESH_GRAPHIQL', apps: ['hot'], default: 'on', description: 'Serve the GraphiQL page on GET /api/graphql to browsers (on or off).' },
+  { name: 'MESH_GRAPHQL_EXECUTOR', apps: ['hot'], default: 'jit', description: 'jit (compiled queries, faster) or standard (graphql-js); both give the same answers.' },
   { name: 'MESH_STORE', apps: ['host'], default: 'azurite', description: 'Where the local host keeps entity state and queues: azurite (durable) or memory (tests).' },
   { name: 'PORT', apps: ['host'], default: '7071', description: 'Port of the local host.' },
 ];
@@ -151,6 +169,16 @@ export function loadConfig(env: Env = process.env): Config {
       routers: positiveInt(env, 'MESH_ROUTERS', problems),
     },
     history: { limit: positiveInt(env, 'MESH_HISTORY_LIMIT', problems), maxAgeMs: positiveInt(env, 'MESH_HISTORY_MAX_AGE_DAYS', problems) * 86_400_000 },
+    graphql: {
+      maxDepth: positiveInt(env, 'MESH_GRAPHQL_MAX_DEPTH', problems),
+      maxAliases: positiveInt(env, 'MESH_GRAPHQL_MAX_ALIASES', problems),
+      maxCost: positiveInt(env, 'MESH_GRAPHQL_MAX_COST', problems),
+      maxFirst: positiveInt(env, 'MESH_GRAPHQL_MAX_FIRST', problems),
+      maxQueryBytes: positiveInt(env, 'MESH_GRAPHQL_MAX_QUERY_BYTES', problems),
+      persistedQueries: oneOf(env, 'MESH_GRAPHQL_PERSISTED_QUERIES', ['apq', 'safelist', 'off'] as const, problems),
+      graphiql: oneOf(env, 'MESH_GRAPHIQL', ['on', 'off'] as const, problems) === 'on',
+      executor: oneOf(env, 'MESH_GRAPHQL_EXECUTOR', ['jit', 'standard'] as const, problems),
+    },
     host: { store: oneOf(env, 'MESH_STORE', ['azurite', 'memory'] as const, problems), port },
   };
 

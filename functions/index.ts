@@ -3,6 +3,7 @@ import { config } from '../core/config';
 import './health';
 import './ingest';
 import './ingest-trigger';
+import './graphql';
 import './entities';
 
 config(); // fail at start, naming the setting, rather than deep in a handler

@@ -9,6 +9,7 @@ export interface RequestScope {
   request: HttpRequest;
   context: InvocationContext;
   log: Logger;
+  correlationId: string;
 }
 
 export function problemResponse(err: unknown, correlationId: string): HttpResponseInit {
@@ -21,7 +22,7 @@ export function httpHandler(handle: (scope: RequestScope) => Promise<HttpRespons
     const correlationId = correlationIdFrom(request.headers, context.invocationId);
     const log = createLogger(context, correlationId, config().logLevel);
     try {
-      const response = await handle({ request, context, log });
+      const response = await handle({ request, context, log, correlationId });
       return { ...response, headers: { ...(response.headers as Record<string, string> | undefined), 'x-correlation-id': correlationId } };
     } catch (thrown) {
       const err = normalizeError(thrown);

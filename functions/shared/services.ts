@@ -9,6 +9,8 @@ import { EventHubProducerClient } from '@azure/event-hubs';
 import { DEAD_LETTER_TABLE, TableDeadLetterStore } from '../../adapters/deadletter/table';
 import { EventHubPublisher } from '../../adapters/eventhub/producer';
 import { LOCAL_STREAM_URL_VARIABLE, LocalStreamPublisher } from '../../adapters/eventhub/local-stream';
+import { QUERY_TABLE, TableQueryRegistry } from '../../adapters/graphql/table-registry';
+import type { QueryRegistry } from '../../core/graphql/persisted';
 
 function once<T>(make: () => T): () => T {
   let value: T | undefined;
@@ -31,6 +33,14 @@ export const deadLetters = once((): DeadLetterStore => {
   const client = credential().then((cred) => new TableClient(`https://${accountName}.table.core.windows.net`, DEAD_LETTER_TABLE, cred));
   const store = client.then((c) => new TableDeadLetterStore(c));
   return { put: (l) => store.then((s) => s.put(l)), list: (o) => store.then((s) => s.list(o)), remove: (ids) => store.then((s) => s.remove(ids)) };
+});
+
+/** Registered GraphQL operations (safelist and persisted queries), in the app's storage account. */
+export const queryRegistry = once((): QueryRegistry => {
+  const { connectionString, accountName } = config().storage;
+  if (connectionString) return new TableQueryRegistry(connectionString);
+  const registry = credential().then((cred) => new TableQueryRegistry(new TableClient(`https://${accountName}.table.core.windows.net`, QUERY_TABLE, cred)));
+  return { lookup: (h) => registry.then((r) => r.lookup(h)), register: (ops) => registry.then((r) => r.register(ops)) };
 });
 
 export const publisher = once((): EventPublisher => {
