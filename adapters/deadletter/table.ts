@@ -3,15 +3,13 @@
 import { randomUUID } from 'node:crypto';
 import { TableClient, type TransactionAction } from '@azure/data-tables';
 import type { DeadLetter, DeadLetterPage, DeadLetterStore } from '../../core/ports/dead-letters';
-import { getChunks, putChunks } from '../../core/table-chunks';
+import { DEAD_LETTER_TABLE, keysOf, letterOf, rowOf } from './rows';
 
 export function newDeadLetterId(at: string): string {
   return `${at.slice(0, 10)}|${at}|${randomUUID()}`;
 }
 
-const partitionOf = (id: string) => id.slice(0, 10);
-
-export const DEAD_LETTER_TABLE = 'meshgraphdeadletters';
+export { DEAD_LETTER_TABLE } from './rows';
 
 export class TableDeadLetterStore implements DeadLetterStore {
   private readonly client: TableClient;
@@ -31,11 +29,7 @@ export class TableDeadLetterStore implements DeadLetterStore {
     await this.init();
     const byPartition = new Map<string, TransactionAction[]>();
     for (const l of letters) {
-      const row = putChunks(
-        { partitionKey: partitionOf(l.id), rowKey: l.id.slice(11), at: l.at, stage: l.stage, reason: l.reason.slice(0, 30_000), ...(l.eventId ? { eventId: l.eventId } : {}), ...(l.source ? { source: l.source } : {}) },
-        JSON.stringify(l.payload ?? null),
-        `payload of dead letter ${l.id}`,
-      );
+      const row = rowOf(l);
       const list = byPartition.get(row.partitionKey) ?? [];
       list.push(['upsert', row, 'Replace']);
       byPartition.set(row.partitionKey, list);
@@ -47,21 +41,13 @@ export class TableDeadLetterStore implements DeadLetterStore {
     await this.init();
     const pages = this.client.listEntities().byPage({ maxPageSize: top, ...(continuation ? { continuationToken: continuation } : {}) });
     const { value: page } = await pages.next();
-    const items: DeadLetter[] = (page ?? []).map((row: Record<string, unknown>) => ({
-      id: `${row.partitionKey}|${row.rowKey}`,
-      at: String(row.at),
-      stage: String(row.stage) as DeadLetter['stage'],
-      reason: String(row.reason),
-      ...(row.eventId ? { eventId: String(row.eventId) } : {}),
-      ...(row.source ? { source: String(row.source) } : {}),
-      payload: JSON.parse(getChunks(row) ?? 'null'),
-    }));
+    const items: DeadLetter[] = (page ?? []).map((row: Record<string, unknown>) => letterOf(String(row.partitionKey), String(row.rowKey), row));
     return { items, ...(page?.continuationToken ? { continuation: page.continuationToken } : {}) };
   }
 
   async remove(ids: string[]): Promise<void> {
     await this.init();
-    for (const id of ids) await this.client.deleteEntity(partitionOf(id), id.slice(11)).catch((err) => {
+    for (const id of ids) await this.client.deleteEntity(keysOf(id).partitionKey, keysOf(id).rowKey).catch((err) => {
       if ((err as { statusCode?: number }).statusCode !== 404) throw err;
     });
   }

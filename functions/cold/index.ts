@@ -8,6 +8,8 @@ import './history';
 import './lineage';
 import './export';
 import './admin-reindex';
+import './admin-deadletters';
+import './admin-deadletters-replay';
 
 config(); // fail at start, naming the setting
 // Responses leave as they are written (the export streams NDJSON) instead of being buffered whole.
