@@ -5,6 +5,7 @@ import { contractsCommand } from './contracts';
 import { demoCommand } from './demo';
 import { deadLettersCommand } from './deadletters';
 import { reindexCommand } from './reindex';
+import { ingestCommand } from './ingest';
 
 const USAGE = `usage: meshgraph <command> [options]
 
@@ -21,6 +22,8 @@ commands:
                      rejected events with their reasons; send them again to a running host
   reindex [--type T] [--url URL]
                      rebuild the search index from the actors, with no downtime
+  ingest FILE --source S [--type T] [--url URL] ...
+                     send an .xlsx, .csv or .ndjson file's rows as the source's events
 `;
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
@@ -29,6 +32,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   demo: demoCommand,
   deadletters: deadLettersCommand,
   reindex: reindexCommand,
+  ingest: ingestCommand,
   build: async () => {
     for (const a of await buildApps()) process.stdout.write(`dist/${a.name}/main.js  ${(a.bytes / 1024).toFixed(1)} KB\n`);
     return 0;
