@@ -65,7 +65,8 @@ export class GraphQLEngine {
     const operation = pickOperation(prepared.document, params.operationName);
     if (operation instanceof GraphQLError) return { errors: [operation] };
     const variables = Object.keys(found.variables).length > 0 ? { ...params.variables, ...found.variables } : (params.variables ?? {});
-    const cost = costOf(this.schema, prepared.document, operation, variables, limits);
+    const { cost, largestFirst } = costOf(this.schema, prepared.document, operation, variables, limits);
+    if (largestFirst > limits.maxFirst) return { errors: [limitError('maxFirst', limits.maxFirst, largestFirst, 'asks for a page (first) of')] };
     if (cost > limits.maxCost) return { errors: [limitError('cost', limits.maxCost, cost, 'costs')] };
     return { prepared, operation, variables };
   }

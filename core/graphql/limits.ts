@@ -56,8 +56,9 @@ function argValue(node: ValueNode | undefined, variables: Record<string, unknown
   return undefined;
 }
 
-/** The cost of running `operation` with `variables`. */
-export function costOf(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>, limits: QueryLimits): number {
+/** The cost of running `operation` with `variables`, and the largest page (`first`) it asks for. */
+export function costOf(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>, limits: QueryLimits): { cost: number; largestFirst: number } {
+  let largestFirst = 0;
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
   const multiplier = (value: unknown): number => Math.min(limits.maxFirst, Math.max(0, typeof value === 'number' ? value : Array.isArray(value) ? value.length : 1));
@@ -73,7 +74,11 @@ export function costOf(schema: GraphQLSchema, document: DocumentNode, operation:
         const firstArg = s.arguments?.find((a) => a.name.value === 'first' || a.name.value === 'ids');
         const declared = def.args.find((a) => a.name === 'first');
         let times = 1;
-        if (firstArg) times = multiplier(argValue(firstArg.value, variables));
+        if (firstArg) {
+          const value = argValue(firstArg.value, variables);
+          if (firstArg.name.value === 'first' && typeof value === 'number') largestFirst = Math.max(largestFirst, value);
+          times = multiplier(value);
+        }
         else if (declared) times = multiplier(declared.defaultValue);
         else if (isListType(getNullableType(def.type)) && child && isObjectType(child) && child.getInterfaces().some((i) => i.name === 'Node')) times = Math.min(limits.maxFirst, limits.relationListCost);
         total += 1 + times * costOfSet(s.selectionSet, child, seen);
@@ -88,5 +93,5 @@ export function costOf(schema: GraphQLSchema, document: DocumentNode, operation:
     }
     return total;
   };
-  return costOfSet(operation.selectionSet, schema.getQueryType() ?? undefined, new Set());
+  return { cost: costOfSet(operation.selectionSet, schema.getQueryType() ?? undefined, new Set()), largestFirst };
 }

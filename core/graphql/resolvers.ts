@@ -14,7 +14,13 @@ type Resolver = GraphQLFieldResolver<unknown, MeshContext, Record<string, any>>;
 const sourceOf = (doc: ProjectionDoc | undefined): Source | null => (doc && !doc.deleted ? { ...doc.body, __typename: doc.type } : null);
 
 function load(ctx: MeshContext, type: string, ids: readonly unknown[]): Promise<Array<Source | null>> {
-  return ctx.loader(type).loadMany(ids.map((id) => globalId(type, String(id)))).then((docs) => docs.map((d) => (d instanceof Error ? null : sourceOf(d))));
+  // loadMany resolves failures as Error values: rethrow, so a store failure is never a silent null.
+  return ctx.loader(type).loadMany(ids.map((id) => globalId(type, String(id)))).then((docs) =>
+    docs.map((d) => {
+      if (d instanceof Error) throw d;
+      return sourceOf(d);
+    }),
+  );
 }
 
 function checkFirst(first: unknown, ctx: MeshContext): number {
@@ -121,16 +127,15 @@ export function attachResolvers(schema: GraphQLSchema, model: ContractModel, sdl
       return (await load(ctx, parsed.type, [parsed.id]))[0];
     },
     _service: () => ({ sdl }),
-    _entities: async (_src, args, ctx) =>
-      Promise.all(
-        (args['representations'] as Array<Record<string, unknown>>).map(async (rep) => {
-          const node = typeof rep?.['__typename'] === 'string' ? model.types[rep['__typename']] : undefined;
-          if (!node) throw badInput(`representation ${JSON.stringify(rep)?.slice(0, 200)} names no node type of this subgraph`);
-          const key = rep[node.key];
-          if (typeof key !== 'string' && typeof key !== 'number') throw badInput(`representation of ${node.name} has no ${node.key}`);
-          return (await load(ctx, node.name, [key]))[0];
-        }),
-      ),
+    // A list of promises, not one: a bad representation is an error at its own index only.
+    _entities: (_src, args, ctx) =>
+      (args['representations'] as Array<Record<string, unknown>>).map(async (rep) => {
+        const node = typeof rep?.['__typename'] === 'string' ? model.types[rep['__typename']] : undefined;
+        if (!node) throw badInput(`representation ${JSON.stringify(rep)?.slice(0, 200)} names no node type of this subgraph`);
+        const key = rep[node.key];
+        if (typeof key !== 'string' && typeof key !== 'number') throw badInput(`representation of ${node.name} has no ${node.key}`);
+        return (await load(ctx, node.name, [key]))[0];
+      }),
   };
   for (const node of Object.values(model.types)) {
     const names = queryFieldNames(node.name, node.plural);

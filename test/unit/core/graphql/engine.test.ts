@@ -1,0 +1,149 @@
+// The GraphQL engine over a real SQLite index, run with both executors: the answers (data and
+// errors) must be the same, so the compiled path keeps graphql-js's behaviour.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { openBed, type Bed } from './fixture';
+
+const CUSTOMER_WITH_ACCOUNTS = 'query($id: ID!) { customer(id: $id) { id globalId name segment city accounts { id status balance } accountSummaries { id status balance } } }';
+
+for (const executor of ['jit', 'standard'] as const) {
+  describe(`GraphQL engine (${executor})`, () => {
+    let bed: Bed;
+    before(async () => {
+      bed = await openBed(executor, 60);
+    });
+    after(() => bed.close());
+
+    it('resolves a customer with its accounts and carried account summaries', async () => {
+      const { data, errors } = await bed.run(CUSTOMER_WITH_ACCOUNTS, { id: 'c1' });
+      assert.equal(errors, undefined);
+      assert.deepEqual(data.customer, {
+        id: 'c1',
+        globalId: 'Customer:c1',
+        name: 'Ada Lovelace',
+        segment: 'business',
+        city: 'Lima',
+        accounts: [
+          { id: 'a1', status: 'active', balance: 1 },
+          { id: 'a1b', status: 'suspended', balance: 2 },
+        ],
+        accountSummaries: [
+          { id: 'a1', status: 'active', balance: 1 },
+          { id: 'a1b', status: 'suspended', balance: 2 },
+        ],
+      });
+    });
+
+    it('answers null for an unknown id and for a node id of an unknown type', async () => {
+      const { data } = await bed.run('{ customer(id: "nope") { id } node(id: "Planet:p1") { globalId } }');
+      assert.deepEqual(data, { customer: null, node: null });
+    });
+
+    it('resolves node(id) by global id through the Node interface', async () => {
+      const { data } = await bed.run('{ node(id: "Account:a2") { __typename globalId ... on Account { status owner { id } } } }');
+      assert.deepEqual(data.node, { __typename: 'Account', globalId: 'Account:a2', status: 'active', owner: { id: 'c2' } });
+    });
+
+    it('50 customers with their accounts cost 2 store calls (one search, one batched mget)', async () => {
+      bed.calls.length = 0;
+      const { data, errors } = await bed.run('{ searchCustomers(first: 50, sort: [{field: id}]) { edges { node { id accounts { id status } } } } }');
+      assert.equal(errors, undefined);
+      assert.equal(data.searchCustomers.edges.length, 50);
+      assert.ok(data.searchCustomers.edges.every((e: any) => e.node.accounts.length === 2));
+      assert.deepEqual(bed.calls, ['search:Customer', 'mget:Account']);
+    });
+
+    it('customers(ids) batches into one mget and keeps the order, null for missing', async () => {
+      bed.calls.length = 0;
+      const { data } = await bed.run('{ customers(ids: ["c3", "missing", "c2"]) { id } }');
+      assert.deepEqual(data.customers, [{ id: 'c3' }, null, { id: 'c2' }]);
+      assert.deepEqual(bed.calls, ['mget:Customer']);
+    });
+
+    it('searches with text, filters on own and carried neighbour fields, sorts, pages and counts facets', async () => {
+      const query = `query($after: String) { searchCustomers(query: "customer", first: 3, after: $after, sort: [{field: id, direction: DESC}],
+        filter: {city: {in: ["Oslo", "Lima"]}, accountSummaries: {balance: {gte: 30}}}) {
+        totalCount edges { node { id city } } pageInfo { hasNextPage endCursor } facets { field buckets { value count } } } }`;
+      const first = await bed.run(query);
+      assert.equal(first.errors, undefined);
+      const page = first.data.searchCustomers;
+      // Customers 29..60 have a balance >= 30 (account b of c29 has 30); Oslo is i%4==0, Lima i%4==1.
+      const expected = Array.from({ length: 60 }, (_, k) => k + 1).filter((i) => i >= 29 && (i % 4 === 0 || i % 4 === 1));
+      assert.equal(page.totalCount, expected.length);
+      const ids = page.edges.map((e: any) => e.node.id);
+      assert.equal(ids.length, 3);
+      assert.ok(page.pageInfo.hasNextPage);
+      const cityFacet = page.facets.find((f: any) => f.field === 'city');
+      assert.deepEqual(new Set(cityFacet.buckets.map((b: any) => b.value)), new Set(['Oslo', 'Lima']));
+      const second = await bed.run(query, { after: page.pageInfo.endCursor });
+      const next = second.data.searchCustomers.edges.map((e: any) => e.node.id);
+      assert.equal(next.filter((id: string) => ids.includes(id)).length, 0, 'pages do not overlap');
+      assert.ok([...ids, ...next].every((id: string) => expected.includes(Number(id.slice(1)))));
+    });
+
+    it('masks personal data without the role and shows it with the role', async () => {
+      const anonymous = await bed.run('{ customer(id: "c1") { name email } }');
+      assert.deepEqual(anonymous.data.customer, { name: 'Ada Lovelace', email: null });
+      assert.equal(anonymous.errors[0].extensions.code, 'FORBIDDEN_FIELD');
+      assert.deepEqual(anonymous.errors[0].path, ['customer', 'email']);
+      const allowed = await bed.run('{ customer(id: "c1") { email } }', undefined, ['pii.read']);
+      assert.deepEqual(allowed, { data: { customer: { email: 'c1@example.com' } } });
+    });
+
+    it('refuses filtering and sorting on personal data without the role', async () => {
+      const filtered = await bed.run('{ searchCustomers(filter: {email: {eq: "c1@example.com"}}) { totalCount } }');
+      assert.equal(filtered.data, null);
+      assert.equal(filtered.errors[0].extensions.code, 'FORBIDDEN_FIELD');
+      assert.match(filtered.errors[0].message, /filtering on Customer\.email/);
+      const withRole = await bed.run('{ searchCustomers(filter: {email: {eq: "c1@example.com"}}) { totalCount } }', undefined, ['pii.read']);
+      assert.equal(withRole.data.searchCustomers.totalCount, 1);
+    });
+
+    it('refuses a page over maxFirst with the limit named', async () => {
+      const { errors } = await bed.run('{ searchCustomers(first: 1000) { totalCount } }');
+      assert.equal(errors[0].extensions.code, 'QUERY_LIMIT');
+      assert.equal(errors[0].extensions.limit, 'maxFirst');
+      assert.match(errors[0].message, /over the limit of 100 \(maxFirst\)/);
+      const small = await bed.run('query($n: Int) { searchCustomers(first: $n) { totalCount } }', { n: -1 });
+      assert.equal(small.errors[0].extensions.code, 'BAD_USER_INPUT');
+    });
+
+    it('reports a bad cursor as a user error, not an internal one', async () => {
+      const { errors } = await bed.run('{ searchCustomers(after: "not-a-cursor") { totalCount } }');
+      assert.ok(errors?.length);
+      assert.notEqual(errors[0].extensions?.code, 'INTERNAL_SERVER_ERROR');
+    });
+
+    it('gives graphql-js errors for unknown operations and bad variables', async () => {
+      const twoOps = 'query A { __typename } query B { __typename }';
+      assert.equal((await bed.run(twoOps)).errors[0].message, 'Must provide operation name if query contains multiple operations.');
+      assert.equal((await bed.run(twoOps, undefined, [], 'C')).errors[0].message, 'Unknown operation named "C".');
+      assert.deepEqual((await bed.run(twoOps, undefined, [], 'B')).data, { __typename: 'Query' });
+      const bad = await bed.run(CUSTOMER_WITH_ACCOUNTS, { id: { not: 'an id' } });
+      assert.equal(bad.data, undefined);
+      assert.match(bad.errors[0].message, /Variable "\$id" got invalid value/);
+    });
+  });
+}
+
+describe('GraphQL engine: both executors give the same answers', () => {
+  const queries: Array<[string, Record<string, unknown>?]> = [
+    [CUSTOMER_WITH_ACCOUNTS, { id: 'c7' }],
+    ['{ customer(id: "c1") { name email phone } }'],
+    ['{ searchCustomers(query: "customer", first: 5, sort: [{field: name}]) { totalCount edges { cursor node { id name accounts { id } } } facets { field buckets { value count } } } }'],
+    ['{ searchAccounts(filter: {status: {eq: active}, balance: {lt: 5}}) { totalCount edges { node { id owner { id segment } } } } }'],
+    ['{ customers(ids: ["c1", "zz"]) { id } searchLines { totalCount } }'],
+    ['{ node(id: "Customer:c2") { globalId ... on Customer { accountSummaries { status } } } }'],
+    ['{ searchCustomers(filter: {phone: {eq: "x"}}) { totalCount } }'],
+  ];
+  it('jit and standard agree on data and errors', async () => {
+    const jit = await openBed('jit', 20);
+    const standard = await openBed('standard', 20);
+    try {
+      for (const [query, variables] of queries) assert.deepEqual(await jit.run(query, variables), await standard.run(query, variables), query);
+    } finally {
+      await jit.close();
+      await standard.close();
+    }
+  });
+});
