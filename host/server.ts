@@ -14,12 +14,15 @@ const MAX_BODY = 100 * 1024 * 1024;
 
 export interface ServerOptions {
   functions: HostedFunction[];
-  runtime: EntityRuntime;
+  /** Serves the durable client API; without one (an app served alone), see durableOrigin. */
+  runtime?: EntityRuntime;
+  /** Where the functions' durable clients point; default this server (its runtime). */
+  durableOrigin?: string;
   log: LogSink;
   /** Extra fields for /api/health (queue depths, lag). */
   healthExtras: () => Record<string, unknown>;
   taskHub: string;
-  stream: LocalEventStream;
+  stream?: LocalEventStream;
   /** False until recovery is done: requests get a 503 until then. */
   isReady: () => boolean;
 }
@@ -104,8 +107,8 @@ export function createServer(options: ServerOptions): http.Server {
     const origin = `http://${req.headers.host ?? 'localhost'}`;
     const url = new URL(req.url ?? '/', origin);
     if (!options.isReady()) throw new UserError(503, 'starting', 'the host is starting (resuming queued work); retry in a moment');
-    if (url.pathname.startsWith(DURABLE_PREFIX)) return durableApi(req, res, url);
-    if (url.pathname.startsWith(STREAM_PREFIX) && req.method === 'POST') return streamApi(req, res, decodeURIComponent(url.pathname.slice(STREAM_PREFIX.length)));
+    if (url.pathname.startsWith(DURABLE_PREFIX) && options.runtime) return durableApi(options.runtime, req, res, url);
+    if (url.pathname.startsWith(STREAM_PREFIX) && req.method === 'POST' && options.stream) return streamApi(options.stream, req, res, decodeURIComponent(url.pathname.slice(STREAM_PREFIX.length)));
     if (!url.pathname.startsWith('/api/') && url.pathname !== '/api') throw new UserError(404, 'not-found', `no route ${url.pathname}; functions are served under /api/`);
     const parts = url.pathname.slice(5).split('/').filter((p) => p !== '').map(decodeURIComponent);
     const candidates = routes.map((r) => ({ r, params: matchRoute(r, parts) })).filter((c) => c.params);
@@ -131,7 +134,7 @@ export function createServer(options: ServerOptions): http.Server {
         {
           invocationId: correlationId,
           trigger: { http: { method, url: url.href, headers, query, params: chosen.params!, body: { bytes: body } } },
-          extraByType: { durableClient: durableClientData(origin, options.taskHub) },
+          extraByType: { durableClient: durableClientData(options.durableOrigin ?? origin, options.taskHub) },
         },
         options.log,
       );
@@ -170,7 +173,7 @@ export function createServer(options: ServerOptions): http.Server {
         invocationId,
         trigger: { http: { method: call.method, url: call.url.href, headers: call.headers, query: {}, params: call.params } },
         triggerMetadata: { Headers: { json: JSON.stringify(call.headers) }, ...params },
-        extraByType: { durableClient: durableClientData(call.origin, options.taskHub) },
+        extraByType: { durableClient: durableClientData(options.durableOrigin ?? call.origin, options.taskHub) },
       },
       options.log,
     );
@@ -211,7 +214,7 @@ export function createServer(options: ServerOptions): http.Server {
     await new Promise<void>((resolve) => res.once('close', resolve));
   }
 
-  async function streamApi(req: http.IncomingMessage, res: http.ServerResponse, hub: string): Promise<void> {
+  async function streamApi(stream: LocalEventStream, req: http.IncomingMessage, res: http.ServerResponse, hub: string): Promise<void> {
     let events: unknown;
     try {
       events = JSON.parse((await readBody(req)).toString('utf8'));
@@ -220,7 +223,7 @@ export function createServer(options: ServerOptions): http.Server {
     }
     if (!Array.isArray(events)) throw new UserError(400, 'not-a-batch', 'the local event stream takes a JSON array of events');
     try {
-      await options.stream.publish(hub, events);
+      await stream.publish(hub, events);
     } catch (err) {
       if (err instanceof UnknownHubError) throw new UserError(404, 'unknown-event-hub', err.message);
       throw err;
@@ -229,7 +232,7 @@ export function createServer(options: ServerOptions): http.Server {
     res.end();
   }
 
-  async function durableApi(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
+  async function durableApi(runtime: EntityRuntime, req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
     const rest = url.pathname.slice(DURABLE_PREFIX.length).split('/').map(decodeURIComponent);
     if (rest[0] !== 'entities' || !rest[1]) throw new UserError(404, 'not-found', `the local host implements only the entities part of the durable HTTP API, not ${url.pathname}`);
     const name = rest[1];
@@ -238,7 +241,7 @@ export function createServer(options: ServerOptions): http.Server {
     if (key === '' && method === 'GET') {
       const top = Math.min(Math.max(Number(url.searchParams.get('top') ?? 100) || 100, 1), 1000);
       const token = req.headers['x-ms-continuation-token'];
-      const page = await options.runtime.list(name, top, typeof token === 'string' && token ? token : undefined);
+      const page = await runtime.list(name, top, typeof token === 'string' && token ? token : undefined);
       const fetchState = url.searchParams.get('fetchState') === 'true';
       const body = page.entities.map((e) => ({
         entityId: { name, key: e.id.slice(name.length + 2) },
@@ -254,7 +257,7 @@ export function createServer(options: ServerOptions): http.Server {
       if (!op) throw new UserError(400, 'operation-required', 'query parameter op names the operation to signal');
       const input = (await readBody(req)).toString('utf8');
       try {
-        await options.runtime.signal(name, key, op, input);
+        await runtime.signal(name, key, op, input);
       } catch (err) {
         if (err instanceof UnknownEntityError) throw new UserError(404, 'unknown-entity', err.message);
         throw err;
@@ -263,7 +266,7 @@ export function createServer(options: ServerOptions): http.Server {
       return void res.end();
     }
     if (method === 'GET') {
-      const entity = await options.runtime.read(name, key);
+      const entity = await runtime.read(name, key);
       if (!entity) throw new UserError(404, 'entity-not-found', `entity @${name}@${key} does not exist`);
       res.writeHead(200, { 'content-type': 'application/json' });
       return void res.end(entity.state ?? 'null');
