@@ -6,6 +6,7 @@ import { demoCommand } from './demo';
 import { deadLettersCommand } from './deadletters';
 import { reindexCommand } from './reindex';
 import { ingestCommand } from './ingest';
+import { queriesCommand } from './queries';
 
 const USAGE = `usage: meshgraph <command> [options]
 
@@ -24,6 +25,8 @@ commands:
                      rebuild the search index from the actors, with no downtime
   ingest FILE --source S [--type T] [--url URL] ...
                      send an .xlsx, .csv or .ndjson file's rows as the source's events
+  queries register FILE.graphql [--out manifest.json]
+                     register GraphQL operations (the safelist; persisted queries by hash)
 `;
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
@@ -33,6 +36,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   deadletters: deadLettersCommand,
   reindex: reindexCommand,
   ingest: ingestCommand,
+  queries: queriesCommand,
   build: async () => {
     for (const a of await buildApps()) process.stdout.write(`dist/${a.name}/main.js  ${(a.bytes / 1024).toFixed(1)} KB\n`);
     return 0;
