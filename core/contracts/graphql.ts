@@ -2,7 +2,7 @@
 // edges as fields named like the relation, its denormalized neighbours, and the query API
 // (`customer`, `customers`, `searchCustomers`, `node`) that the GraphQL function serves.
 import type { ContractModel, DenormalizedModel, FieldModel, NodeModel } from './model';
-import { GLOBAL_ID_FIELD, SHARED_TYPES, nodeTypeNames, queryFieldNames } from './naming';
+import { GLOBAL_ID_FIELD, SHARED_TYPES, carriedSortValue, nodeTypeNames, queryFieldNames } from './naming';
 import { SHARED_SDL, describe, filterOf, scalarOf } from './graphql-shared';
 
 const block = (keyword: string, name: string, lines: string[], suffix = ''): string => `${keyword} ${name}${suffix} {\n${lines.join('\n')}\n}\n`;
@@ -54,7 +54,11 @@ function entityType(node: NodeModel): string {
 
 function searchTypes(node: NodeModel): string[] {
   const names = nodeTypeNames(node.name);
-  const sortable = [node.key, ...Object.values(node.fields).filter((f) => f.sortable).map((f) => f.name)];
+  // Carried neighbour fields sort too when the path reaches one node (a list has no single value).
+  const carriedSortable = Object.values(node.denormalized)
+    .filter((d) => !d.many)
+    .flatMap((d) => Object.values(d.fields).filter((f) => f.sortable && !f.list).map((f) => carriedSortValue(d.name, f.name)));
+  const sortable = [node.key, ...Object.values(node.fields).filter((f) => f.sortable).map((f) => f.name), ...carriedSortable];
   const filterLines = [
     `  ${node.key}: ${SHARED_TYPES.idFilter}`,
     ...Object.values(node.fields).map((f) => `  ${f.name}: ${filterOf(f, names.enumFilterOf(f.name))}`),

@@ -74,5 +74,8 @@ export function queryFieldNames(type: string, plural: string) {
   return { one: lowerFirst(type), many: lowerFirst(plural), search: `search${upperFirst(plural)}` };
 }
 
+/** The sort enum value of a carried neighbour field (`planInfo_name` sorts by `planInfo.name`). */
+export const carriedSortValue = (path: string, field: string): string => `${path}_${field}`;
+
 /** Search index (alias) and template name of a node type. */
 export const indexName = (type: string): string => `meshgraph-${type.toLowerCase()}`;

@@ -82,7 +82,14 @@ export function searchInputs(node: NodeModel, filter: Input | undefined | null, 
 export function sortKeys(node: NodeModel, sort: Array<{ field: string; direction?: string }> | undefined | null, who: Principal): SortKey[] | undefined {
   if (!sort || sort.length === 0) return undefined;
   return sort.map(({ field, direction }) => {
+    const order = direction === 'DESC' ? 'desc' : 'asc';
+    const carried = Object.values(node.denormalized).find((d) => field.startsWith(`${d.name}_`));
+    if (carried) {
+      const name = field.slice(carried.name.length + 1);
+      checkRole(carried.fields[name], `${node.name}.${carried.name}.${name}`, 'sorting', who);
+      return { field: `${carried.name}.${name}`, order };
+    }
     checkRole(node.fields[field], `${node.name}.${field}`, 'sorting', who);
-    return { field, order: direction === 'DESC' ? 'desc' : 'asc' };
+    return { field, order };
   });
 }

@@ -81,6 +81,13 @@ for (const executor of ['jit', 'standard'] as const) {
       assert.ok([...ids, ...next].every((id: string) => expected.includes(Number(id.slice(1)))));
     });
 
+    it('sorts by a carried neighbour field (a path that reaches one node)', async () => {
+      await bed.store.bulk(['Gold', 'Basic', 'Max'].map((plan, i) => ({ id: `Line:l${i}`, type: 'Line', version: 1, body: { id: `l${i}`, status: 'active', plan: `p${i}`, planInfo: { id: `p${i}`, name: plan } } })));
+      const { data, errors } = await bed.run('{ searchLines(sort: [{field: planInfo_name, direction: DESC}]) { edges { node { id planInfo { name } } } } }');
+      assert.equal(errors, undefined);
+      assert.deepEqual(data.searchLines.edges.map((e: any) => e.node.planInfo.name), ['Max', 'Gold', 'Basic']);
+    });
+
     it('masks personal data without the role and shows it with the role', async () => {
       const anonymous = await bed.run('{ customer(id: "c1") { name email } }');
       assert.deepEqual(anonymous.data.customer, { name: 'Ada Lovelace', email: null });
