@@ -15,7 +15,9 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { buildApps } from '../cli/build';
 import { startTestAzurite } from '../test/helpers/azurite';
-import { freePort, msToRun, msUntilOk } from '../test/helpers/processes';
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+import { freePort, msToRun } from '../test/helpers/processes';
 import { cloudEvent as ce, GRAPH_CONTRACTS, ingest, startMeshHost } from '../test/helpers/mesh-host';
 import { median, report, type Figure } from './lib';
 
@@ -28,14 +30,37 @@ import { loadApp } from ${JSON.stringify(path.join(ROOT, 'host/app'))};
 import { createServer } from ${JSON.stringify(path.join(ROOT, 'host/server'))};
 const app = loadApp(process.env.APP_NAME!, process.env.APP_MAIN!);
 const server = createServer({ functions: app.functions, log: () => {}, taskHub: 'meshgraph', isReady: () => true, healthExtras: () => ({}), durableOrigin: process.env.DURABLE_ORIGIN });
-server.listen(Number(process.env.PORT), '127.0.0.1');
+server.listen(Number(process.env.PORT), '127.0.0.1', () => process.stdout.write('listening\\n'));
 `;
 
 /** The whole local host with one built app. */
 const HOST_APP = `
 import { startHost } from ${JSON.stringify(path.join(ROOT, 'host/main'))};
-startHost({ apps: [{ name: process.env.APP_NAME!, entry: process.env.APP_MAIN! }], log: () => {} }).catch((e) => { console.error(e); process.exit(1); });
+startHost({ apps: [{ name: process.env.APP_NAME!, entry: process.env.APP_MAIN! }], log: () => {} }).then(() => process.stdout.write('listening\\n'), (e) => { console.error(e); process.exit(1); });
 `;
+
+/**
+ * Milliseconds from spawning `node script` to the end of a 200 answer from `url`, asked as soon
+ * as the child says it listens (a line on stdout): no polling competes with the child for CPU.
+ */
+async function msToFirstAnswer(script: string, url: string, env: NodeJS.ProcessEnv): Promise<number> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [script], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.once('data', () => resolve());
+      child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before listening`)));
+    });
+    const status = await new Promise<number>((resolve, reject) => {
+      http.get(url, { agent: false }, (res) => res.resume().once('end', () => resolve(res.statusCode ?? 0))).once('error', reject);
+    });
+    if (status !== 200) throw new Error(`${url} answered ${status}`);
+    return performance.now() - t0;
+  } finally {
+    child.kill('SIGTERM');
+    if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
+  }
+}
 
 async function bundle(dir: string, name: string, source: string): Promise<string> {
   fs.writeFileSync(path.join(dir, `${name}.ts`), source);
@@ -73,7 +98,7 @@ async function main(): Promise<void> {
         bare.push(msToRun(['-e', '0'], { cwd: ROOT, env }));
         for (const app of built) load[app.name]!.push(msToRun(['-e', `require(${JSON.stringify(app.main)})`], { cwd: ROOT, env }));
         const port = await freePort();
-        coldAlone.push(await msUntilOk([serveJs], subgraph(port), { cwd: ROOT, env: { ...env, APP_NAME: 'cold', APP_MAIN: main('cold'), PORT: String(port), DURABLE_ORIGIN: durableOrigin }, timeoutMs: 30_000 }));
+        coldAlone.push(await msToFirstAnswer(serveJs, subgraph(port), { ...env, APP_NAME: 'cold', APP_MAIN: main('cold'), PORT: String(port), DURABLE_ORIGIN: durableOrigin }));
       }
     } finally {
       await mesh.stop();
@@ -81,9 +106,9 @@ async function main(): Promise<void> {
     // One host per task hub at a time: these run after the hot host stopped.
     for (let i = 0; i < RUNS; i++) {
       const port = await freePort();
-      coldHost.push(await msUntilOk([hostJs], subgraph(port), { cwd: ROOT, env: { ...env, APP_NAME: 'cold', APP_MAIN: main('cold'), PORT: String(port) }, timeoutMs: 30_000 }));
+      coldHost.push(await msToFirstAnswer(hostJs, subgraph(port), { ...env, APP_NAME: 'cold', APP_MAIN: main('cold'), PORT: String(port) }));
       const hotPort = await freePort();
-      hotHost.push(await msUntilOk([hostJs], `http://127.0.0.1:${hotPort}/api/graphql?query=${encodeURIComponent('{ __typename }')}`, { cwd: ROOT, env: { ...env, APP_NAME: 'hot', APP_MAIN: main('hot'), PORT: String(hotPort) }, timeoutMs: 30_000 }));
+      hotHost.push(await msToFirstAnswer(hostJs, `http://127.0.0.1:${hotPort}/api/graphql?query=${encodeURIComponent('{ __typename }')}`, { ...env, APP_NAME: 'hot', APP_MAIN: main('hot'), PORT: String(hotPort) }));
     }
     const b = median(bare);
     const vsBare = (figure: string, xs: number[], goal?: boolean): Figure => ({ figure, value: median(xs), unit: 'ms', baseline: b, baselineLabel: 'ms node -e 0', ratio: median(xs) / b, ...(goal ? { goal: '<= 1.5x', met: median(xs) / b <= 1.5 } : {}) });
