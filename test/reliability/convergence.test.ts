@@ -1,0 +1,168 @@
+// Convergence against the oracle: generated events, shuffled, duplicated and cut into random
+// batches, go through the local host (POST /api/events → actors → projections); every node's
+// GraphQL answer must equal what the reference model computes from the events alone.
+// A failure prints fast-check's seed and the shrunk event list (replay with RELIABILITY_SEED).
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import fc from 'fast-check';
+import { principalHeader } from '../../core/auth/principal';
+import { queryFieldNames } from '../../core/contracts/naming';
+import type { ContractModel } from '../../core/contracts/model';
+import { startHost, type RunningHost } from '../../host/main';
+import { graphProduct } from '../fixtures/graph-product';
+import { GRAPH_CONTRACTS, HOT_APP } from '../helpers/mesh-host';
+import { Oracle, type NodeView, type OracleEvent } from './oracle';
+import { full } from './profile';
+
+const model = graphProduct.model;
+const OWNERS: Record<string, string> = { Person: 'hr', Team: 'org', Project: 'pm', Client: 'sales' };
+const LINKS: Array<[string, string, string, string]> = [
+  ['Person', 'teams', 'Team', 'org'],
+  ['Team', 'projects', 'Project', 'pm'],
+  ['Project', 'client', 'Client', 'pm'],
+];
+const FIELDS: Record<string, fc.Arbitrary<Record<string, unknown>>> = {
+  Person: fc.record({ name: fc.constantFrom('Ada', 'Bob', 'Cy', null), level: fc.integer({ min: 1, max: 9 }) }, { requiredKeys: [] }),
+  Team: fc.record({ name: fc.constantFrom('Core', 'Edge', 'Ops'), size: fc.integer({ min: 1, max: 50 }) }, { requiredKeys: [] }),
+  Project: fc.record({ name: fc.constantFrom('Apollo', 'Gemini') }),
+  Client: fc.record({ name: fc.constantFrom('Acme', 'Initech'), tier: fc.constantFrom('gold', 'silver') }, { requiredKeys: [] }),
+};
+const idOf = (type: string) => fc.constantFrom(...[1, 2].map((n) => `${type[0]!.toLowerCase()}${n}`));
+
+type Draft = Omit<OracleEvent, 'id' | 'sequence' | 'subject'> & { subject: [string, string] };
+
+const draft: fc.Arbitrary<Draft> = fc.oneof(
+  { weight: 5, arbitrary: fc.constantFrom(...Object.keys(OWNERS)).chain((type) => fc.tuple(idOf(type), FIELDS[type]!).map(([id, data]): Draft => ({ source: OWNERS[type]!, type: 'upsert', subject: [type, id], data }))) },
+  { weight: 4, arbitrary: fc.tuple(fc.constantFrom(...LINKS), fc.nat(), fc.nat(), fc.boolean()).map(([[from, rel, to, owner], a, b, on]): Draft => ({ source: owner, type: on ? 'link' : 'unlink', subject: [from, `${from[0]!.toLowerCase()}${(a % 2) + 1}`], data: { rel, to: `${to}/${to[0]!.toLowerCase()}${(b % 2) + 1}` } })) },
+  { weight: 2, arbitrary: fc.constantFrom(...Object.keys(OWNERS)).chain((type) => idOf(type).map((id): Draft => ({ source: OWNERS[type]!, type: 'delete', subject: [type, id] }))) },
+);
+
+/** A GraphQL query reading every node of the model by id, all fields, edges and carried rows. */
+function viewQuery(m: ContractModel): string {
+  const parts = Object.values(m.types).map((node) => {
+    const fields = [node.key, ...Object.keys(node.fields)];
+    const edges = Object.values(node.edges).map((e) => `${e.name} { ${m.types[e.to]!.key} }`);
+    const carried = Object.values(node.denormalized).map((d) => `${d.name} { id ${Object.keys(d.fields).join(' ')} }`);
+    return `${node.name}: ${queryFieldNames(node.name, node.plural).many}(ids: $${node.name}) { ${[...fields, ...edges, ...carried].join(' ')} }`;
+  });
+  return `query(${Object.keys(m.types).map((t) => `$${t}: [ID!]!`).join(', ')}) { ${parts.join(' ')} }`;
+}
+
+/** A GraphQL answer in the oracle's form: no nulls, edge ids, lists sorted by id. */
+function normalize(m: ContractModel, type: string, value: Record<string, any> | null): NodeView | null {
+  if (!value) return null;
+  const node = m.types[type]!;
+  const out: NodeView = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (node.edges[k]) {
+      const key = m.types[node.edges[k].to]!.key;
+      out[k] = Array.isArray(v) ? v.map((x: any) => x[key]).sort() : (v?.[key] ?? null);
+    } else if (node.denormalized[k]) {
+      const clean = (row: Record<string, unknown>) => Object.fromEntries(Object.entries(row).filter(([, x]) => x !== null));
+      out[k] = Array.isArray(v) ? v.map(clean).sort((a: any, b: any) => (a.id < b.id ? -1 : 1)) : v ? clean(v) : null;
+    } else if (v !== null) out[k] = v;
+  }
+  return out;
+}
+
+describe(`reliability: convergence against the oracle (${full ? 'full' : 'short'} profile)`, () => {
+  let host: RunningHost;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-oracle-'));
+  let run = 0;
+  before(async () => {
+    Object.assign(process.env, { AzureWebJobsStorage: 'UseDevelopmentStorage=true', MESH_CONTRACTS: GRAPH_CONTRACTS, MESH_DATA_DIR: dataDir, EventHubConnection: '' });
+    host = await startHost({ apps: [{ name: 'hot', entry: HOT_APP }], port: 0, store: 'memory', log: () => {} });
+  });
+  after(async () => {
+    await host?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function post(events: OracleEvent[]): Promise<void> {
+    const body = events.map((e) => ({ specversion: '1.0', id: e.id, source: e.source, type: e.type === 'upsert' || e.type === 'delete' ? `meshgraph.node.${e.type}` : `meshgraph.edge.${e.type}`, subject: e.subject, sequence: e.sequence, ...(e.data ? { data: e.data } : {}) }));
+    const res = await fetch(`${host.url}/api/events`, { method: 'POST', headers: { 'content-type': 'application/cloudevents-batch+json' }, body: JSON.stringify(body) });
+    const answer = (await res.json()) as { accepted: number; rejected: unknown[] };
+    assert.equal(res.status, 202);
+    assert.deepEqual(answer.rejected, [], 'the generator makes only valid events');
+  }
+
+
+  /** Waits for the host to settle, then checks every node of the run against the oracle. */
+  async function compare(prefix: string, events: OracleEvent[]): Promise<void> {
+    await host.runtime.idle();
+    const expected = new Oracle(model).views(events);
+    const ids: Record<string, string[]> = Object.fromEntries(Object.keys(model.types).map((t) => [t, [1, 2].map((n) => `${prefix}${t[0]!.toLowerCase()}${n}`)]));
+    const res = await fetch(`${host.url}/api/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-ms-client-principal': principalHeader(['pii.read']) }, body: JSON.stringify({ query: viewQuery(model), variables: ids }) });
+    const { data, errors } = (await res.json()) as { data: Record<string, Array<Record<string, unknown> | null>>; errors?: unknown };
+    assert.equal(errors, undefined, JSON.stringify(errors));
+    for (const [type, list] of Object.entries(ids)) {
+      list.forEach((id, i) => {
+        assert.deepEqual(normalize(model, type, data[type]![i] ?? null), expected.get(`${type}:${id}`) ?? null, `${type}:${id}`);
+      });
+    }
+  }
+
+  const at = (prefix: string, list: Array<[string, string, number, string, Record<string, unknown>?]>): OracleEvent[] =>
+    list.map(([source, type, sequence, subject, data], i) => ({
+      id: `${prefix}-e${i}`,
+      source,
+      type: type as OracleEvent['type'],
+      sequence,
+      subject: subject.replace('/', `/${prefix}`),
+      ...(data ? { data: 'to' in data ? { ...data, to: String(data['to']).replace('/', `/${prefix}`) } : data } : {}),
+    }));
+
+  it('matches the oracle on known tricky histories, in every arrival order', async () => {
+    const histories: OracleEvent[][] = [
+      // A delete between two upserts: only the fields set after it survive.
+      at('k1', [['hr', 'upsert', 2, 'Person/p1', { name: 'Ada', level: 1 }], ['hr', 'delete', 5, 'Person/p1'], ['hr', 'upsert', 8, 'Person/p1', { level: 3 }]]),
+      // An older upsert after a delete does not resurrect; a 'one' relation shows its newest link.
+      at('k2', [['pm', 'upsert', 1, 'Project/x1', { name: 'Apollo' }], ['sales', 'upsert', 1, 'Client/c1', { name: 'Acme' }], ['sales', 'upsert', 1, 'Client/c2', { name: 'Initech' }], ['pm', 'link', 3, 'Project/x1', { rel: 'client', to: 'Client/c1' }], ['pm', 'link', 4, 'Project/x1', { rel: 'client', to: 'Client/c2' }], ['sales', 'delete', 6, 'Client/c2'], ['sales', 'upsert', 5, 'Client/c2', { tier: 'gold' }]]),
+      // A 3-hop path (Person -> Team -> Project -> Client), then a relink at the middle hop.
+      at('k3', [['hr', 'upsert', 1, 'Person/p1', { name: 'Ada' }], ['org', 'upsert', 1, 'Team/t1', { name: 'Core' }], ['pm', 'upsert', 1, 'Project/x1', { name: 'Apollo' }], ['pm', 'upsert', 1, 'Project/x2', { name: 'Gemini' }], ['sales', 'upsert', 1, 'Client/c1', { name: 'Acme' }], ['sales', 'upsert', 1, 'Client/c2', { name: 'Initech' }], ['org', 'link', 2, 'Person/p1', { rel: 'teams', to: 'Team/t1' }], ['pm', 'link', 2, 'Team/t1', { rel: 'projects', to: 'Project/x1' }], ['pm', 'link', 2, 'Project/x1', { rel: 'client', to: 'Client/c1' }], ['pm', 'link', 2, 'Project/x2', { rel: 'client', to: 'Client/c2' }], ['pm', 'unlink', 3, 'Team/t1', { rel: 'projects', to: 'Project/x1' }], ['pm', 'link', 4, 'Team/t1', { rel: 'projects', to: 'Project/x2' }], ['sales', 'upsert', 7, 'Client/c2', { name: 'Initech Global' }]]),
+    ];
+    let n = 0;
+    for (const events of histories) {
+      for (const order of [events, [...events].reverse(), [...events.slice(1), events[0]!]]) {
+        const prefix = `${events[0]!.id.split('-')[0]}o${++n}`;
+        const renamed = at(prefix, events.map((e) => [e.source, e.type, e.sequence, e.subject.replace(/\/k\d/, '/'), e.data ? ('to' in e.data ? { ...e.data, to: String(e.data['to']).replace(/\/k\d/, '/') } : e.data) : undefined]));
+        const byId = new Map(renamed.map((e, i) => [events[i]!.id, e]));
+        for (const e of order) await post([byId.get(e.id)!]);
+        await compare(prefix, renamed);
+      }
+    }
+  });
+
+  it('gives the oracle graph for any order, duplication and batching of the same events', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(draft, fc.integer({ min: 1, max: 15 })), { minLength: 1, maxLength: full ? 120 : 40 }),
+        fc.array(fc.nat(), { maxLength: 10 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        fc.integer(),
+        async (drafts, duplicates, cuts, shuffleSeed) => {
+          const prefix = `r${++run}`;
+          const events: OracleEvent[] = drafts.map(([d, sequence], i) => ({
+            ...d,
+            id: `${prefix}-e${i}`,
+            sequence,
+            subject: `${d.subject[0]}/${prefix}${d.subject[1]}`,
+            ...(d.data && 'to' in d.data ? { data: { ...d.data, to: String(d.data['to']).replace('/', `/${prefix}`) } } : {}),
+          }));
+          const sent = [...events, ...duplicates.map((i) => events[i % events.length]!)];
+          const shuffled = fc.sample(fc.shuffledSubarray(sent, { minLength: sent.length }), { seed: shuffleSeed, numRuns: 1 })[0]!;
+          let start = 0;
+          for (const cut of [...new Set(cuts.map((c) => c % shuffled.length))].sort((a, b) => a - b).concat(shuffled.length)) {
+            if (cut > start) await post(shuffled.slice(start, cut));
+            start = Math.max(start, cut);
+          }
+          await compare(prefix, events);
+        },
+      ),
+      { numRuns: full ? 300 : 60, ...(process.env.RELIABILITY_SEED ? { seed: Number(process.env.RELIABILITY_SEED) } : {}) },
+    );
+  });
+});
