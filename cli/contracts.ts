@@ -3,7 +3,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildArtifacts, compareModels, loadDataProduct } from '../core/contracts';
+import { buildArtifacts, compareModels, loadDataProduct, reindexNeeds } from '../core/contracts';
 import type { CompiledDataProduct, ContractChange, ContractModel } from '../core/contracts';
 import { ConfigError, UserError, errorMessage } from '../core/errors';
 
@@ -12,7 +12,8 @@ export const CONTRACTS_USAGE = `usage: meshgraph contracts <command> [--contract
   build --out DIR              write schema.graphql, elasticsearch/<type>.json, jsonschema/*.json
                                and contract.json (the model, for later checks) to DIR
   check --base DIR [--out DIR] compare with the build in DIR; exit 1 listing each breaking change,
-                               0 listing the compatible ones; --out also writes the new build
+                               0 listing the compatible ones, and each type whose search index
+                               needs a reindex; --out also writes the new build
 
   --contracts MODULE           the data product module (default: MESH_CONTRACTS, else contracts/telecom)
 `;
@@ -62,6 +63,8 @@ async function check(compiled: CompiledDataProduct, baseDir: string, outDir: str
   const changes = compareModels(base.model, compiled.model);
   const breaking = changes.filter((c) => c.breaking).length;
   io.out(formatChanges(changes));
+  // Not a failure: the index is disposable, but its types must be rebuilt after the deployment.
+  for (const need of reindexNeeds(base.model, compiled.model)) io.out(`REINDEX     ${need.type}: search mapping changed (${need.differences.join('; ')}); run "meshgraph reindex --type ${need.type}" after deploying\n`);
   io.out(`${breaking} breaking, ${changes.length - breaking} compatible change(s) from ${baseDir} (version ${base.version} -> ${compiled.version})\n`);
   if (outDir) await writeBuild(compiled, outDir, io);
   return breaking > 0 ? 1 : 0;

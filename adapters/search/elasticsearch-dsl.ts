@@ -1,53 +1,26 @@
 // IndexSpec, filter AST, sort and free text as Elasticsearch request parts, typed with the
-// client's own types. Denormalized paths map as objects, so `accounts.status: active` means "any
-// account is active", the meaning the SQLite store gives it; the shared suite checks both.
+// client's own types. The mapping comes from core/contracts/elasticsearch.ts (the one the contract
+// compiler writes): denormalized paths are objects, so every condition is a plain query on the
+// dotted field and `accounts.status: active` means "any account is active", the meaning the
+// SQLite store gives it; the shared suite checks both.
 import type { estypes } from '@elastic/elasticsearch';
 import { UserError } from '../../core/errors';
-import { indexName } from '../../core/contracts/naming';
+import { ES_DELETED_FIELD, ES_ID_FIELD, ES_INDEX_SETTINGS, esAliasOf, esMappingsOf } from '../../core/contracts/elasticsearch';
 import type { Filter, SortKey } from '../../core/projection/filter';
 import type { IndexFieldSpec, IndexSpec } from '../../core/projection/port';
 
-/** Bookkeeping fields; contract field names cannot contain `_`, so these never collide. */
-export const ID_FIELD = 'mesh_id';
-export const DELETED_FIELD = 'mesh_deleted';
+export const ID_FIELD = ES_ID_FIELD;
+export const DELETED_FIELD = ES_DELETED_FIELD;
 
-export const aliasOf = (type: string): string => indexName(type);
+export const aliasOf = esAliasOf;
 export const versionedIndexOf = (spec: IndexSpec): string => `${aliasOf(spec.type)}_v${spec.version}`;
 
-function property(field: IndexFieldSpec): estypes.MappingProperty {
-  switch (field.kind) {
-    case 'text':
-      // The keyword sub-field gives text an exact form to filter, sort and count on.
-      return { type: 'text', fields: { keyword: { type: 'keyword', ignore_above: 1024 } } };
-    case 'int':
-      return { type: 'long' };
-    case 'float':
-      return { type: 'double' };
-    case 'bool':
-      return { type: 'boolean' };
-    case 'datetime':
-      return { type: 'date', format: 'strict_date_optional_time' };
-    default:
-      // Longer values are kept in _source but not indexed, instead of failing the document.
-      return { type: 'keyword', ignore_above: 8191 };
-  }
-}
-
+/** The mapping the contract compiler writes too, checked against the client's own types here. */
 export function mappingsOf(spec: IndexSpec): estypes.MappingTypeMapping {
-  const root: Record<string, estypes.MappingProperty> = { [ID_FIELD]: { type: 'keyword' }, [DELETED_FIELD]: { type: 'boolean' } };
-  for (const field of spec.fields) {
-    const parts = field.path.split('.');
-    let props = root;
-    for (const part of parts.slice(0, -1)) {
-      const holder = (props[part] ??= { type: 'object', properties: {} }) as estypes.MappingObjectProperty;
-      props = holder.properties ??= {};
-    }
-    props[parts[parts.length - 1]!] = property(field);
-  }
-  return { dynamic: 'strict', _meta: { generatedBy: 'meshgraph', spec: spec as unknown as Record<string, unknown> }, properties: root };
+  return esMappingsOf(spec);
 }
 
-export const SETTINGS: estypes.IndicesIndexSettings = { number_of_shards: 1, refresh_interval: '1s' };
+export const SETTINGS: estypes.IndicesIndexSettings = ES_INDEX_SETTINGS;
 
 export function fieldOf(spec: IndexSpec, path: string): IndexFieldSpec {
   const field = spec.fields.find((f) => f.path === path);

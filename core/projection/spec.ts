@@ -44,6 +44,26 @@ export function sameMapping(a: IndexSpec, b: IndexSpec): boolean {
   return a.type === b.type && canonical(a) === canonical(b);
 }
 
+const FLAGS = ['list', 'searchable', 'facet', 'sortable'] as const;
+
+/** How `next` indexes differently from `base`, one line per field path (empty when sameMapping). */
+export function specDifferences(base: IndexSpec, next: IndexSpec): string[] {
+  const out: string[] = [];
+  const after = new Map(next.fields.map((f) => [f.path, f]));
+  for (const a of base.fields) {
+    const b = after.get(a.path);
+    if (!b) {
+      out.push(`${a.path}: removed`);
+      continue;
+    }
+    if (a.kind !== b.kind) out.push(`${a.path}: ${a.kind} -> ${b.kind}`);
+    for (const flag of FLAGS) if (a[flag] !== b[flag]) out.push(`${a.path}: ${flag} ${b[flag] ? 'added' : 'removed'}`);
+  }
+  const before = new Set(base.fields.map((f) => f.path));
+  for (const b of next.fields) if (!before.has(b.path)) out.push(`${b.path}: added`);
+  return out;
+}
+
 export function fieldOf(spec: IndexSpec, path: string): IndexFieldSpec | undefined {
   return spec.fields.find((f) => f.path === path);
 }

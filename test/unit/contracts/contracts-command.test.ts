@@ -32,6 +32,7 @@ describe('meshgraph contracts', () => {
     const { code, out } = await run(['check', '--base', base]);
     assert.equal(code, 0);
     assert.match(out, /^0 breaking, 0 compatible change\(s\)/m);
+    assert.doesNotMatch(out, /REINDEX/);
   });
 
   it('check exits 1 listing each breaking change, and writes the new build with --out', async () => {
@@ -47,7 +48,22 @@ describe('meshgraph contracts', () => {
     assert.equal(code, 1);
     assert.match(out, /^BREAKING {2}\s*field-removed\s+field Customer.nickname was removed$/m);
     assert.match(out, /^1 breaking, 0 compatible/m);
+    assert.match(out, /^REINDEX {5}Customer: search mapping changed \(nickname: removed\); run "meshgraph reindex --type Customer" after deploying$/m);
     assert.ok(existsSync(path.join(next, 'schema.graphql')));
+  });
+
+  it('check reports a compatible change that alters a search mapping as needing a reindex, exit 0', async () => {
+    const edited = path.join(dir, 'no-facet');
+    await run(['build', '--out', edited]);
+    const file = path.join(edited, 'contract.json');
+    const build = JSON.parse(readFileSync(file, 'utf8'));
+    build.model.types.Customer.fields.city.facet = false;
+    writeFileSync(file, JSON.stringify(build));
+    const { code, out } = await run(['check', '--base', edited]);
+    assert.equal(code, 0);
+    assert.match(out, /compatible\s+capability-added\s+Customer.city is now facet/);
+    assert.match(out, /^REINDEX {5}Customer: search mapping changed \(city: facet added\)/m);
+    assert.equal(out.match(/^REINDEX/gm)?.length, 1);
   });
 
   it('exits 2 with the usage on bad arguments or a missing base', async () => {
