@@ -3,6 +3,7 @@ import { startCommand } from './start';
 import { buildApps } from './build';
 import { contractsCommand } from './contracts';
 import { demoCommand } from './demo';
+import { demoRunCommand } from './demo-run';
 import { deadLettersCommand } from './deadletters';
 import { reindexCommand } from './reindex';
 import { ingestCommand } from './ingest';
@@ -17,6 +18,8 @@ commands:
   contracts build --out DIR | check --base DIR [--out DIR]
                      compile the data product (GraphQL SDL, search mappings, JSON Schemas);
                      check exits 1 listing breaking changes against an earlier build
+  demo [--customers N] [--url URL]
+                     send the demo data to a running host, wait until applied, print example queries
   demo generate [--customers N] [--seed S] [--out FILE|-] [--canonical]
                      deterministic demo events (NDJSON) for the data product
   deadletters list [--top N] [--json] | replay [--all | --id ID ...] [--url URL]
@@ -32,7 +35,7 @@ commands:
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   start: startCommand,
   contracts: (args) => contractsCommand(args),
-  demo: demoCommand,
+  demo: (args) => (args[0] === 'generate' || args[0] === 'help' ? demoCommand(args) : demoRunCommand(args[0] === 'run' ? args.slice(1) : args)),
   deadletters: deadLettersCommand,
   reindex: reindexCommand,
   ingest: ingestCommand,
