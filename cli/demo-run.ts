@@ -14,7 +14,7 @@ export const DEMO_RUN_USAGE = `usage: meshgraph demo [--customers N] [--seed S] 
   sends the demo data to a running host (start one with \`npm start\`), waits until it is applied
   and searchable, and prints example queries
 
-  --customers N   root entities, each with its whole neighbourhood (default 1000: ~13k events)
+  --customers N   root entities, each with its whole neighbourhood (default 1000: ~11k events)
   --seed S        the same seed gives the same data (default 1)
   --url URL       the host (default http://localhost:7071)
 `;
