@@ -2,11 +2,15 @@
 // ratios against baselines of the same run, so they must not compete for the 2 cores), then
 // prints one table of all figures from the JSON line each prints last.
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fmt, pad, type Figure } from './lib';
+import { figuresTable, writeReadme } from './readme';
 
 const BENCHES = ['host-start.ts', 'entity-ops.ts', 'ingest.ts', 'cold-start.ts', 'cold-queries.ts', 'demo-generate.ts', 'sqlite-projection.ts', 'es-bulk.ts'];
-const only = process.argv.slice(2);
+const args = process.argv.slice(2);
+const toReadme = args.includes('--readme');
+const only = args.filter((a) => !a.startsWith('--'));
 
 const rows: Array<Figure & { bench: string }> = [];
 for (const file of BENCHES.filter((b) => only.length === 0 || only.some((o) => b.includes(o)))) {
@@ -30,5 +34,13 @@ for (const file of BENCHES.filter((b) => only.length === 0 || only.some((o) => b
 process.stdout.write(`\nAll figures\n${pad('figure', 56)}${pad('value', 18)}${pad('baseline', 18)}${pad('ratio', 8)}goal\n`);
 for (const r of rows) {
   process.stdout.write(`${pad(r.figure, 56)}${pad(`${fmt(r.value)} ${r.unit}`, 18)}${pad(r.baseline === undefined ? '' : fmt(r.baseline), 18)}${pad(r.ratio === undefined ? '' : r.ratio.toFixed(2), 8)}${r.goal ?? ''}${r.met === false ? ' (NOT met)' : r.met ? ' (met)' : ''}\n`);
+}
+const when = new Date().toISOString().slice(0, 10);
+const saved = path.join(process.env.MESH_DATA_DIR ?? '.data', 'bench-latest.json');
+fs.mkdirSync(path.dirname(saved), { recursive: true });
+fs.writeFileSync(saved, JSON.stringify({ when, figures: rows }, null, 1));
+if (toReadme) {
+  writeReadme(path.join(__dirname, '..', 'README.md'), figuresTable(rows, when));
+  process.stderr.write(`README figures regenerated (${rows.length} figures)\n`);
 }
 process.stdout.write(JSON.stringify({ bench: 'all', figures: rows }) + '\n');
