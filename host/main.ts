@@ -11,6 +11,7 @@ import type { EntityStore } from './entities/store';
 import { consoleLogSink } from './log';
 import { createServer, durableClientData, STREAM_PREFIX } from './server';
 import { LocalEventStream } from './event-stream';
+import { blobCheckpointStore, startEventHubConsumers, type ConsumerClientFactory, type EventHubConsumers } from './eventhub-consumer';
 import { LOCAL_STREAM_URL_VARIABLE } from '../adapters/eventhub/local-stream';
 import { applyLocalSettings, readHostJson } from './settings';
 import { setSystemLog } from './functions-core';
@@ -31,6 +32,8 @@ export interface HostOptions {
   /** Where host.json is read from. Default: the current directory. */
   root?: string;
   concurrency?: number;
+  /** Makes the Event Hubs consumer clients when EventHubConnection is set (tests pass a stand-in). */
+  eventHubClients?: ConsumerClientFactory;
 }
 
 export interface RunningHost {
@@ -78,6 +81,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     for (const a of apps) for (const h of a.hooks.filter((h) => h.name === 'appStart')) await h.callback({ hookData: {}, appHookData: {}, functionAppDirectory: path.dirname(a.entry) });
 
     let ready = false;
+    let consumers: EventHubConsumers | undefined;
     const server = createServer({
       functions,
       runtime,
@@ -85,7 +89,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       taskHub,
       stream,
       isReady: () => ready,
-      healthExtras: () => ({ store: store.kind, ...runtime.depth(), ...runtime.counters, uptimeMs: Math.round(performance.now() - started) }),
+      healthExtras: () => ({ store: store.kind, ...runtime.depth(), ...runtime.counters, ...(consumers ? { eventHub: consumers.counters } : {}), uptimeMs: Math.round(performance.now() - started) }),
     });
     const port = options.port ?? cfg.host.port;
     await new Promise<void>((resolve, reject) => {
@@ -96,16 +100,36 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     const url = `http://localhost:${actualPort}`;
     origin = `http://127.0.0.1:${actualPort}`;
     // Without an Event Hub, the apps publish to this host's stream (adapters/eventhub/local-stream.ts).
-    if (!cfg.eventHub.connectionString && stream.hubs.length > 0) process.env[LOCAL_STREAM_URL_VARIABLE] = `${origin}${STREAM_PREFIX}${stream.hubs[0]}`;
+    const eventHubSet = Boolean(cfg.eventHub.connectionString || cfg.eventHub.fullyQualifiedNamespace);
+    if (!eventHubSet && stream.hubs.length > 0) process.env[LOCAL_STREAM_URL_VARIABLE] = `${origin}${STREAM_PREFIX}${stream.hubs[0]}`;
     const recovered = await runtime.start();
     if (recovered > 0) say(`resuming ${recovered} operations left by the previous run`);
     ready = true;
+    // With one, its consumer feeds the same triggers (after recovery: the triggers signal this host).
+    const hubTriggers = functions.filter((f) => f.kind === 'eventHub');
+    if (eventHubSet && hubTriggers.length > 0) {
+      try {
+        consumers = await startEventHubConsumers({
+          triggers: hubTriggers,
+          maxEventBatchSize: hostJson.extensions?.eventHubs?.maxEventBatchSize ?? 100,
+          prefetchCount: hostJson.extensions?.eventHubs?.prefetchCount,
+          durableClient: () => durableClientData(origin, taskHub),
+          log,
+          ...(storeKind === 'memory' ? {} : { checkpointStore: await blobCheckpointStore(cfg.storage) }),
+          ...(options.eventHubClients ? { clientFactory: options.eventHubClients } : {}),
+        });
+      } catch (err) {
+        await new Promise<void>((r) => server.close(() => r()));
+        throw err;
+      }
+    }
     const startedInMs = Math.round(performance.now() - started);
     say(`ready in ${startedInMs} ms on ${url} (store: ${store.kind}); functions: ${functions.map((f) => `${f.app}/${f.name}`).join(', ')}`);
 
     let stopping: Promise<void> | undefined;
     const stop = () =>
       (stopping ??= (async () => {
+        await consumers?.close(); // first: a batch being delivered still needs the durable API
         await new Promise<void>((r) => {
           server.close(() => r());
           server.closeIdleConnections();
