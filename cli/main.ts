@@ -7,6 +7,7 @@ import { demoRunCommand } from './demo-run';
 import { deadLettersCommand } from './deadletters';
 import { reindexCommand } from './reindex';
 import { ingestCommand } from './ingest';
+import { cdcCommand } from './cdc';
 import { queriesCommand } from './queries';
 
 const USAGE = `usage: meshgraph <command> [options]
@@ -28,6 +29,8 @@ commands:
                      rebuild the search index from the actors, with no downtime
   ingest FILE --source S [--type T] [--url URL] ...
                      send an .xlsx, .csv or .ndjson file's rows as the source's events
+  cdc postgres --url URL --source S --publication P --slot S | --outbox [TABLE]
+                     stream a Postgres database's row changes (or an outbox table) into the mesh
   queries register FILE.graphql [--out manifest.json]
                      register GraphQL operations (the safelist; persisted queries by hash)
 `;
@@ -39,6 +42,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   deadletters: deadLettersCommand,
   reindex: reindexCommand,
   ingest: ingestCommand,
+  cdc: cdcCommand,
   queries: queriesCommand,
   build: async () => {
     for (const a of await buildApps()) process.stdout.write(`dist/${a.name}/main.js  ${(a.bytes / 1024).toFixed(1)} KB\n`);

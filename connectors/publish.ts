@@ -1,6 +1,6 @@
 // Where a connector's events go: `POST /api/events` of a running host (keep-alive connections,
 // retried while the host is unreachable or answers 5xx/429: events carry stable ids, so a repeat
-// is a no-op), or an Event Hub (validated here first, so rejections are still reported per row).
+// is a no-op), or an Event Hub (checked here too, so rejections are still reported per row).
 // A pipeline cuts events into batches and keeps a bounded number in flight; results come back
 // in batch order, which is what lets the Postgres connector confirm log positions in order.
 import http from 'node:http';
@@ -102,7 +102,9 @@ export class EventHubSink implements EventSink {
 
   async send(events: CloudEvent[]): Promise<SendResult> {
     const { accepted, rejected } = checkEvents(this.product, events);
-    if (accepted.length > 0) await this.publisher.publish(accepted.map((a) => a.event));
+    // All of them go: the Event Hubs trigger checks again and keeps the rejected ones as dead
+    // letters with their reasons, as POST /api/events does.
+    await this.publisher.publish(events);
     return { accepted: accepted.length, rejected: rejected.map((r) => ({ index: r.index, reason: r.reason })) };
   }
 
@@ -120,12 +122,17 @@ export interface PipelineOptions<T> {
   concurrency?: number;
   /** Called once per batch, in the order the batches were cut, with each event's ref. */
   onResult(refs: T[], result: SendResult): void | Promise<void>;
+  /** Called for each mark once every event added before it has its answer. */
+  onMark?(mark: bigint): void | Promise<void>;
+  /** Called once when a batch could not be sent (the pipeline then refuses more events). */
+  onFailure?(err: unknown): void;
 }
 
 export class Pipeline<T> {
   private events: CloudEvent[] = [];
   private bodies: string[] = [];
   private refs: T[] = [];
+  private marks: bigint[] = [];
   private bytes = 0;
   private readonly inFlight = new Set<Promise<unknown>>();
   private ordered: Promise<void> = Promise.resolve();
@@ -161,9 +168,11 @@ export class Pipeline<T> {
     const events = this.events;
     const bodies = this.bodies;
     const refs = this.refs;
+    const marks = this.marks;
     this.events = [];
     this.bodies = [];
     this.refs = [];
+    this.marks = [];
     this.bytes = 0;
     while (this.inFlight.size >= this.concurrency) await Promise.race(this.inFlight);
     const sent = this.sink.send(events, bodies);
@@ -177,10 +186,36 @@ export class Pipeline<T> {
       if (this.failure !== undefined) return;
       try {
         await this.options.onResult(refs, await sent);
+        for (const m of marks) await this.options.onMark?.(m);
       } catch (err) {
-        this.failure = err;
+        this.fail(err);
       }
     });
+  }
+
+  /**
+   * A position in the input (a commit's LSN): reported through onMark once everything added
+   * before it is answered, in order.
+   */
+  mark(mark: bigint): void {
+    this.check();
+    if (this.events.length > 0) {
+      this.marks.push(mark);
+      return;
+    }
+    this.ordered = this.ordered.then(async () => {
+      if (this.failure !== undefined) return;
+      try {
+        await this.options.onMark?.(mark);
+      } catch (err) {
+        this.fail(err);
+      }
+    });
+  }
+
+  /** Events added and not yet sent. */
+  get buffered(): number {
+    return this.events.length;
   }
 
   /** Sends the rest and waits for every answer. */
@@ -188,6 +223,11 @@ export class Pipeline<T> {
     await this.flush();
     await this.ordered;
     this.check();
+  }
+
+  private fail(err: unknown): void {
+    this.failure = err;
+    this.options.onFailure?.(err);
   }
 
   private check(): void {
