@@ -3,6 +3,7 @@
 // host.json and package.json. `@azure/functions-core` is provided by the Functions worker.
 import { build, type Metafile, type Plugin } from 'esbuild';
 import { contractsModuleSetting, loadDataProduct, resolveModuleFile } from '../core/contracts/load';
+import { copyGraphiqlAssets } from '../functions/shared/graphiql-assets';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -79,6 +80,7 @@ export async function buildApps(root = process.cwd(), outRoot = path.join(root, 
     });
     const deps = Object.fromEntries(externalsUsed(result.metafile).map((d) => [d, pkg.dependencies[d]]));
     fs.copyFileSync(path.join(root, 'host.json'), path.join(dir, 'host.json'));
+    if (app.name === 'hot') copyGraphiqlAssets(root, dir); // the GraphiQL page's scripts and styles, served by the app
     fs.writeFileSync(
       path.join(dir, 'package.json'),
       JSON.stringify({ name: `meshgraph-${app.name}`, version: pkg.version, private: true, main: 'main.js', engines: pkg.engines, dependencies: deps }, null, 2) + '\n',

@@ -15,7 +15,7 @@ app.http('graphql', {
   route: 'graphql',
   authLevel: 'anonymous',
   handler: httpHandler(async ({ request, log, correlationId }) => {
-    if (request.method === 'GET' && config().graphql.graphiql && wantsGraphiql(request.headers.get('accept'), request.query)) return graphiqlPage();
+    if (request.method === 'GET' && config().graphql.graphiql && wantsGraphiql(request.headers.get('accept'), request.query)) return graphiqlPage(new URL(request.url).pathname);
     const { engine, persisted } = graphqlService();
     const principal = principalFrom(request.headers.get('x-ms-client-principal'));
     const store = await projectionStore();

@@ -4,6 +4,7 @@ import './health';
 import './ingest';
 import './ingest-trigger';
 import './graphql';
+import './graphiql-assets';
 import './entities';
 
 config(); // fail at start, naming the setting, rather than deep in a handler

@@ -13,6 +13,15 @@ import { TableDeadLetterStore } from '../../adapters/deadletter/table';
 export const HOT_APP = path.join(__dirname, '../../functions/index.ts');
 export const COLD_APP = path.join(__dirname, '../../functions/cold/index.ts');
 export const GRAPH_CONTRACTS = 'test/fixtures/graph-product.ts';
+/** The sample data product the apps default to. */
+export const TELECOM_CONTRACTS = 'contracts/telecom';
+
+export interface MeshHostOptions {
+  /** The data product (MESH_CONTRACTS); default: the graph-test contracts. */
+  contracts?: string;
+  /** Where entities live; default: the private Azurite. */
+  store?: 'memory' | 'azurite';
+}
 
 export interface MeshHost {
   host: RunningHost;
@@ -22,10 +31,10 @@ export interface MeshHost {
   stop(): Promise<void>;
 }
 
-export async function startMeshHost(connectionString: string, dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-data-')), withCold = false): Promise<MeshHost> {
-  Object.assign(process.env, { AzureWebJobsStorage: connectionString, MESH_CONTRACTS: GRAPH_CONTRACTS, MESH_DATA_DIR: dataDir, EventHubConnection: '' });
+export async function startMeshHost(connectionString: string, dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-data-')), withCold = false, options: MeshHostOptions = {}): Promise<MeshHost> {
+  Object.assign(process.env, { AzureWebJobsStorage: connectionString, MESH_CONTRACTS: options.contracts ?? GRAPH_CONTRACTS, MESH_DATA_DIR: dataDir, EventHubConnection: '' });
   const apps = [{ name: 'hot', entry: HOT_APP }, ...(withCold ? [{ name: 'cold', entry: COLD_APP }] : [])];
-  const host = await startHost({ apps, port: 0, store: 'azurite', log: () => {} });
+  const host = await startHost({ apps, port: 0, store: options.store ?? 'azurite', log: () => {} });
   const index = openSqliteStore(dataDir);
   return {
     host,
@@ -55,12 +64,12 @@ export async function ingest(url: string, events: unknown[], wait = true): Promi
  * Inside a describe(): a private Azurite and a mesh host for the suite, stopped after it.
  * Read `suite.mesh` in tests (it is set once the suite's before hook ran).
  */
-export function useMeshHost(options: { withCold?: boolean; seed?: (mesh: MeshHost) => Promise<void> } = {}): { readonly mesh: MeshHost } {
+export function useMeshHost(options: MeshHostOptions & { withCold?: boolean; seed?: (mesh: MeshHost) => Promise<void> } = {}): { readonly mesh: MeshHost } {
   let azurite: TestAzurite | undefined;
   let mesh: MeshHost | undefined;
   before(async () => {
     azurite = await startTestAzurite();
-    mesh = await startMeshHost(azurite.connectionString, undefined, options.withCold ?? false);
+    mesh = await startMeshHost(azurite.connectionString, undefined, options.withCold ?? false, options);
     await options.seed?.(mesh);
   });
   after(async () => {
