@@ -34,22 +34,50 @@ function valueProblem(field: IndexFieldSpec, value: unknown): string | undefined
   return ok ? undefined : `field ${field.path} expects ${field.kind}, got ${JSON.stringify(value)?.slice(0, 80)}`;
 }
 
-/** Checks `value` found at `prefix` against the spec's paths; unknown fields are problems. */
-function walk(value: unknown, prefix: string, byPath: Map<string, IndexFieldSpec>, heads: Set<string>): string | undefined {
+/** The spec as a tree of body keys, so a check walks the document without building paths. */
+interface SpecNode {
+  field?: IndexFieldSpec;
+  children?: Map<string, SpecNode>;
+}
+
+const NOT_INDEXED: SpecNode = {};
+
+function specTree(spec: IndexSpec): SpecNode {
+  const root: SpecNode = { children: new Map() };
+  for (const field of spec.fields) {
+    let node = root;
+    for (const part of field.path.split('.')) {
+      const children = (node.children ??= new Map());
+      let child = children.get(part);
+      if (!child) children.set(part, (child = {}));
+      node = child;
+    }
+    node.field = field;
+  }
+  return root;
+}
+
+/** Checks `value` found at `path` against the spec's tree; unknown fields are problems. */
+function walk(value: unknown, node: SpecNode, path: string): string | undefined {
   if (value === null || value === undefined) return undefined;
-  const field = byPath.get(prefix);
+  const field = node.field;
   if (Array.isArray(value)) {
-    if (field && !field.list) return `field ${prefix} holds one value, got a list`;
+    if (field && !field.list) return `field ${path} holds one value, got a list`;
     for (const item of value) {
-      const problem = walk(item, prefix, byPath, heads);
+      const problem = walk(item, node, path);
       if (problem) return problem;
     }
     return undefined;
   }
   if (field) return valueProblem(field, value);
-  if (typeof value !== 'object' || !heads.has(prefix)) return `field ${prefix} is not in the index mapping`;
-  for (const [key, child] of Object.entries(value)) {
-    const problem = walk(child, `${prefix}.${key}`, byPath, heads);
+  if (typeof value !== 'object' || !node.children || node === NOT_INDEXED) return `field ${path} is not in the index mapping`;
+  return walkObject(value as Record<string, unknown>, node.children, `${path}.`);
+}
+
+function walkObject(value: Record<string, unknown>, children: Map<string, SpecNode>, prefix: string): string | undefined {
+  for (const key in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+    const problem = walk(value[key], children.get(key) ?? NOT_INDEXED, prefix + key);
     if (problem) return problem;
   }
   return undefined;
@@ -61,18 +89,12 @@ export interface DocumentChecker {
 }
 
 export function documentChecker(spec: IndexSpec): DocumentChecker {
-  const byPath = new Map(spec.fields.map((f) => [f.path, f]));
-  // Object prefixes of dotted paths (`accounts` of `accounts.status`).
-  const heads = new Set(spec.fields.filter((f) => f.path.includes('.')).map((f) => f.path.slice(0, f.path.lastIndexOf('.'))));
+  const children = specTree(spec).children ?? new Map<string, SpecNode>();
   return {
     problem(doc) {
       if (doc.type !== spec.type) return `document type ${doc.type} does not belong in an index of ${spec.type}`;
       if (doc.deleted) return undefined;
-      for (const [key, value] of Object.entries(doc.body)) {
-        const problem = walk(value, key, byPath, heads);
-        if (problem) return problem;
-      }
-      return undefined;
+      return walkObject(doc.body, children, '');
     },
   };
 }
