@@ -18,6 +18,7 @@ import { report, type Figure } from './lib';
 
 const SIZES = (process.env.BENCH_DOCS ?? '100000,1000000').split(',').map(Number);
 const BATCH = 1000;
+const INTERLEAVE = 10_000;
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 300);
 const FIRST = ['ana', 'ben', 'carla', 'dmitri', 'eva', 'farid', 'grace', 'hugo', 'ines', 'jon', 'kenji', 'lea', 'mario', 'nina', 'omar', 'paula', 'quentin', 'rosa', 'sven', 'tara', 'ugo', 'vera', 'wim', 'xena', 'yusuf', 'zoe'];
 const LAST = Array.from({ length: 400 }, (_, i) => `${['berg', 'son', 'ez', 'ini', 'ova', 'sen'][i % 6]}${['al', 'mar', 'to', 'ke', 'ri'][i % 5]}${i}`);
@@ -51,7 +52,8 @@ function customer(i: number): ProjectionDoc {
   };
 }
 
-function bareInsertLoop(file: string, docs: ProjectionDoc[]): number {
+/** The bare loop: one prepared insert per row in 1,000-row transactions; returns ms spent on `rows`. */
+function bareInserter(file: string): { insert: (rows: ProjectionDoc[]) => number; close: () => void } {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
@@ -61,11 +63,14 @@ function bareInsertLoop(file: string, docs: ProjectionDoc[]): number {
   const batch = db.transaction((rows: ProjectionDoc[]) => {
     for (const d of rows) insert.run(d.id, d.version, JSON.stringify(d.body));
   });
-  const t0 = performance.now();
-  for (let i = 0; i < docs.length; i += BATCH) batch(docs.slice(i, i + BATCH));
-  const perSecond = docs.length / ((performance.now() - t0) / 1000);
-  db.close();
-  return perSecond;
+  return {
+    insert(rows) {
+      const t0 = performance.now();
+      for (let i = 0; i < rows.length; i += BATCH) batch(rows.slice(i, i + BATCH));
+      return performance.now() - t0;
+    },
+    close: () => db.close(),
+  };
 }
 
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
@@ -81,19 +86,35 @@ async function main(): Promise<void> {
     for (const n of SIZES) {
       seed = 42;
       const docs = Array.from({ length: n }, (_, i) => customer(i));
-      const baseline = bareInsertLoop(path.join(dir, `bare-${n}.sqlite`), docs);
+      const bare = bareInserter(path.join(dir, `bare-${n}.sqlite`));
       const storeDir = path.join(dir, `store-${n}`);
       const store = openSqliteStore(storeDir);
       const { index } = await store.createIndex(spec);
       await store.swapAlias('Customer', index);
-      const t0 = performance.now();
-      for (let i = 0; i < n; i += BATCH) {
-        const result = await store.bulk(docs.slice(i, i + BATCH));
-        if (result.failed.length > 0) throw new Error(`bulk failed: ${JSON.stringify(result.failed[0])}`);
+      // Interleaved, 10,000 documents at a time: the machine is shared, so both loops see the same load.
+      let bareMs = 0;
+      let bulkMs = 0;
+      for (let i = 0; i < n; i += INTERLEAVE) {
+        const slice = docs.slice(i, i + INTERLEAVE);
+        bareMs += bare.insert(slice);
+        const t0 = performance.now();
+        for (let j = 0; j < slice.length; j += BATCH) {
+          const result = await store.bulk(slice.slice(j, j + BATCH));
+          if (result.failed.length > 0) throw new Error(`bulk failed: ${JSON.stringify(result.failed[0])}`);
+        }
+        bulkMs += performance.now() - t0;
       }
-      const perSecond = n / ((performance.now() - t0) / 1000);
+      bare.close();
+      const baseline = n / (bareMs / 1000);
+      const perSecond = n / (bulkMs / 1000);
+      // What a bulk defers: making the documents searchable (typed rows, FTS5, sort indexes).
+      const t1 = performance.now();
+      store.refresh();
+      const searchable = n / ((bulkMs + performance.now() - t1) / 1000);
       await store.close();
-      figures.push({ figure: `bulk upserts, ${n.toLocaleString('en-US')} docs`, value: perSecond, unit: 'docs/s', baseline, baselineLabel: 'docs/s bare', ratio: perSecond / baseline, goal: '>= 0.5x', met: perSecond / baseline >= 0.5 });
+      const label = `${n.toLocaleString('en-US')} docs`;
+      figures.push({ figure: `bulk upserts, ${label}`, value: perSecond, unit: 'docs/s', baseline, baselineLabel: 'docs/s bare', ratio: perSecond / baseline, goal: '>= 0.5x', met: perSecond / baseline >= 0.5 });
+      figures.push({ figure: `bulk + refresh (searchable), ${label}`, value: searchable, unit: 'docs/s', baseline, baselineLabel: 'docs/s bare', ratio: searchable / baseline });
       last = { dir: storeDir, n };
     }
     if (last) figures.push(...(await searchLatency(last.dir, last.n)));
@@ -125,9 +146,9 @@ async function searchLatency(storeDir: string, n: number): Promise<Figure[]> {
   const plain: number[] = [];
   for (const q of queries) {
     const match = q.text.split(' ').map((t) => `"${t}"`).join(' ');
-    const where = `Customer_v1_fts MATCH ? AND d.deleted = 0 AND d.${col(q.filter.field)} = ?`;
+    const where = `Customer_v1_fts MATCH ? AND d.${col(q.filter.field)} = ?`;
     const t0 = performance.now();
-    db.prepare(`SELECT d.id, b.body FROM Customer_v1_fts JOIN Customer_v1 d ON d.rid = Customer_v1_fts.rowid JOIN Customer_v1_body b ON b.rid = d.rid WHERE ${where} ORDER BY rank LIMIT 20`).all(match, q.filter.value);
+    db.prepare(`SELECT d.id, b.body FROM Customer_v1_fts JOIN Customer_v1 d ON d.rid = Customer_v1_fts.rowid JOIN Customer_v1_src b ON b.rid = d.rid WHERE ${where} ORDER BY rank LIMIT 20`).all(match, q.filter.value);
     db.prepare(`SELECT count(*) FROM Customer_v1_fts JOIN Customer_v1 d ON d.rid = Customer_v1_fts.rowid WHERE ${where}`).get(match, q.filter.value);
     plain.push(performance.now() - t0);
   }

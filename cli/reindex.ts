@@ -16,11 +16,11 @@ export async function reindexCommand(args: string[]): Promise<number> {
     process.stderr.write(`cannot reach ${url} (${(err as Error).message}); is the host running (npm start)?\n`);
     return 1;
   }
-  const body = (await res.json()) as { reindexed?: Array<{ type: string; index: string; documents: number; caughtUp: number; ms: number }>; detail?: string };
+  const body = (await res.json()) as { reindexed?: Array<{ type: string; index: string; documents: number; caughtUp: number; ms: number; deleted?: string[] }>; detail?: string };
   if (res.status !== 200 || !body.reindexed) {
     process.stderr.write(`reindex failed: ${res.status} ${body.detail ?? ''}\n`);
     return 1;
   }
-  for (const r of body.reindexed) process.stdout.write(`${r.type.padEnd(16)} ${String(r.documents).padStart(8)} documents -> ${r.index} (${r.caughtUp} caught up) in ${(r.ms / 1000).toFixed(1)} s\n`);
+  for (const r of body.reindexed) process.stdout.write(`${r.type.padEnd(16)} ${String(r.documents).padStart(8)} documents -> ${r.index} (${r.caughtUp} caught up) in ${(r.ms / 1000).toFixed(1)} s${r.deleted?.length ? `; deleted ${r.deleted.join(', ')}` : ''}\n`);
   return 0;
 }

@@ -9,7 +9,7 @@ import type { estypes } from '@elastic/elasticsearch';
 import { UserError } from '../../core/errors';
 import { decodeCursor, encodeCursor } from '../../core/projection/cursor';
 import type { CursorValue } from '../../core/projection/cursor';
-import type { BulkResult, FacetBucket, IndexSpec, ProjectionDoc, ProjectionStore, SearchPage, SearchRequest } from '../../core/projection/port';
+import type { BulkResult, FacetBucket, IndexSpec, IndexVersion, ProjectionDoc, ProjectionStore, SearchPage, SearchRequest } from '../../core/projection/port';
 import { DEFAULT_RETRY, bulkWrite } from './elasticsearch-bulk';
 import type { BulkTarget, RetryPolicy } from './elasticsearch-bulk';
 import { DELETED_FIELD, ID_FIELD, SETTINGS, aliasOf, hasWords, mappingsOf, searchQuery, sortOf, termsAggregation, versionedIndexOf } from './elasticsearch-dsl';
@@ -97,6 +97,25 @@ export class ElasticsearchProjectionStore implements ProjectionStore {
     const actions: estypes.IndicesUpdateAliasesAction[] = [...current.filter((i) => i !== index).map((i) => ({ remove: { index: i, alias } })), { add: { index, alias } }];
     await this.client.indices.updateAliases({ actions });
     this.specs.delete(alias);
+  }
+
+  async indexes(type: string): Promise<IndexVersion[]> {
+    const alias = aliasOf(type);
+    let response: estypes.IndicesGetAliasResponse;
+    try {
+      // Every index matching the pattern, with its aliases (none for an index not yet swapped in).
+      response = await this.client.indices.getAlias({ index: `${alias}_v*` });
+    } catch (err) {
+      if (isStatus(err, 404)) return [];
+      throw err;
+    }
+    const versionOf = new RegExp(`^${alias}_v(\\d+)$`);
+    return Object.entries(response)
+      .flatMap(([index, entry]) => {
+        const match = versionOf.exec(index);
+        return match ? [{ index, version: Number(match[1]), aliased: alias in (entry.aliases ?? {}) }] : [];
+      })
+      .sort((a, b) => a.version - b.version);
   }
 
   async deleteIndex(index: string): Promise<void> {

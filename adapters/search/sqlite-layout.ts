@@ -1,8 +1,13 @@
-// How one index version lays out in SQLite: a narrow documents table with one typed column per
-// indexed field (values computed in JS once per write, so filters, sorts and facets never parse
-// JSON, and many rows fit a page for the per-match checks of a text search), the JSON bodies in a
-// table of their own (read only for the page returned), a contentless FTS5 table over the
-// searchable fields, and B-tree indexes only where a query needs order (sortable fields).
+// How one index version lays out in SQLite, in two stages, as Elasticsearch splits a write from a
+// refresh:
+// - written by a bulk: the source table (id, version, tombstone flag, JSON body; what get and
+//   mget read and what versioned writes compare with) and a pending table of rowids to refresh;
+// - built by a refresh (sqlite-writer.ts), in large batches: a narrow documents table of live
+//   documents with one typed column per indexed field (values computed in JS once per refresh,
+//   so filters, sorts and facets never parse JSON, and many rows fit a page for the per-match
+//   checks of a text search), a contentless FTS5 table over the searchable fields, and B-tree
+//   indexes only where a query needs order (sortable fields).
+// The three share one rowid (`rid`), assigned by the source table.
 // Exact facet values (keyword, bool, int) are also written to the FTS5 table as one token each,
 // so an equality filter on a facet intersects posting lists with the text inside FTS5 instead of
 // checking every text match against the documents table (a common word with a rare city).
@@ -22,7 +27,10 @@ export interface IndexLayout {
   spec: IndexSpec;
   table: string;
   fts: string;
-  bodies: string;
+  /** id, version, deleted, body: the stored documents, tombstones included. */
+  source: string;
+  /** Rowids written since the last refresh. */
+  pending: string;
   columns: ColumnLayout[];
   /** Searchable fields, in FTS5 column order. */
   searchable: ColumnLayout[];
@@ -59,7 +67,8 @@ export function layoutOf(spec: IndexSpec): IndexLayout {
     spec,
     table: quoteIdent(name),
     fts: quoteIdent(`${name}_fts`),
-    bodies: quoteIdent(`${name}_body`),
+    source: quoteIdent(`${name}_src`),
+    pending: quoteIdent(`${name}_pending`),
     columns,
     searchable: columns.filter((c) => c.field.searchable),
     tokenized,
@@ -82,8 +91,10 @@ export function createIndexSql(layout: IndexLayout): string[] {
   const cols = layout.columns.map((c) => `${c.column} ${c.field.list ? 'TEXT' : AFFINITY[c.field.kind]}`);
   const statements = [
     // rid is the FTS5 rowid; declared so that VACUUM never renumbers it.
-    `CREATE TABLE IF NOT EXISTS ${layout.table} (rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, version INTEGER NOT NULL, deleted INTEGER NOT NULL${cols.map((c) => ', ' + c).join('')})`,
-    `CREATE TABLE IF NOT EXISTS ${layout.bodies} (rid INTEGER PRIMARY KEY, body TEXT NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS ${layout.source} (rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, version INTEGER NOT NULL, deleted INTEGER NOT NULL, body TEXT)`,
+    `CREATE TABLE IF NOT EXISTS ${layout.pending} (rid INTEGER PRIMARY KEY)`,
+    // Live documents only: a tombstone removes its row, so reads never check a deleted flag.
+    `CREATE TABLE IF NOT EXISTS ${layout.table} (rid INTEGER PRIMARY KEY, id TEXT NOT NULL${cols.map((c) => ', ' + c).join('')})`,
   ];
   for (const c of layout.columns) {
     // Only sorting needs an order kept on every write: (value, id) serves ORDER BY value, id keyset
@@ -93,7 +104,7 @@ export function createIndexSql(layout: IndexLayout): string[] {
     statements.push(`CREATE INDEX IF NOT EXISTS ${quoteIdent(`${layout.name}_${c.column}`)} ON ${layout.table} (${c.column}, id)`);
   }
   if (layout.hasFts) {
-    // Contentless: the text lives in the bodies already; contentless_delete lets updates replace rows.
+    // Contentless: the text lives in the source already; contentless_delete lets updates replace rows.
     const ftsCols = ftsColumns(layout).join(', ');
     statements.push(`CREATE VIRTUAL TABLE IF NOT EXISTS ${layout.fts} USING fts5(${ftsCols}, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2')`);
   }
@@ -101,7 +112,7 @@ export function createIndexSql(layout: IndexLayout): string[] {
 }
 
 export function dropIndexSql(layout: IndexLayout): string[] {
-  return [`DROP TABLE IF EXISTS ${layout.fts}`, `DROP TABLE IF EXISTS ${layout.bodies}`, `DROP TABLE IF EXISTS ${layout.table}`];
+  return [`DROP TABLE IF EXISTS ${layout.fts}`, `DROP TABLE IF EXISTS ${layout.table}`, `DROP TABLE IF EXISTS ${layout.pending}`, `DROP TABLE IF EXISTS ${layout.source}`];
 }
 
 /** A value as stored in a typed column (and as compared in filters and cursors). */

@@ -31,7 +31,8 @@ type Row = Record<string, unknown>;
 function matching(layout: IndexLayout, request: Pick<SearchRequest, 'text' | 'filter'>): Sql {
   const plan = readPlan(layout, request);
   if (plan.none) return { sql: '0', params: [] };
-  const live = `d.deleted = 0 AND (${plan.rest.sql})`;
+  // The documents table holds live documents only (a refresh removes tombstoned rows).
+  const live = `(${plan.rest.sql})`;
   if (plan.fts === undefined) return { sql: live, params: plan.rest.params };
   return { sql: `${live} AND d.rid IN (SELECT rowid FROM ${layout.fts} WHERE ${layout.fts} MATCH ?)`, params: [...plan.rest.params, plan.fts] };
 }
@@ -41,9 +42,9 @@ function cappedCount(ctx: ReadContext, layout: IndexLayout, request: Pick<Search
   const plan = readPlan(layout, request);
   let sql: Sql;
   if (plan.fts === undefined || plan.none) sql = { sql: `SELECT 1 FROM ${layout.table} d WHERE ${matching(layout, request).sql}`, params: matching(layout, request).params };
-  // Tombstones have no FTS5 row: FTS5 alone counts when it answers the whole filter.
+  // Tombstones have no FTS5 row, nor a documents row: FTS5 alone counts when it answers the whole filter.
   else if (plan.rest.sql === '1') sql = { sql: `SELECT 1 FROM ${layout.fts} WHERE ${layout.fts} MATCH ?`, params: [plan.fts] };
-  else sql = { sql: `SELECT 1 FROM ${layout.fts} CROSS JOIN ${layout.table} d ON d.rid = ${layout.fts}.rowid WHERE ${layout.fts} MATCH ? AND d.deleted = 0 AND (${plan.rest.sql})`, params: [plan.fts, ...plan.rest.params] };
+  else sql = { sql: `SELECT 1 FROM ${layout.fts} CROSS JOIN ${layout.table} d ON d.rid = ${layout.fts}.rowid WHERE ${layout.fts} MATCH ? AND (${plan.rest.sql})`, params: [plan.fts, ...plan.rest.params] };
   const row = ctx.prepare(`SELECT count(*) AS n FROM (${sql.sql} LIMIT ?)`).get(...sql.params, cap + 1) as { n: number };
   return totalOf(row.n, cap);
 }
@@ -54,11 +55,15 @@ export function toDoc(layout: IndexLayout, row: Row): ProjectionDoc {
   return { id: row['id'] as string, type: layout.spec.type, version: row['version'] as number, body: JSON.parse(row['body'] as string) as ProjectionDoc['body'] };
 }
 
-/** Hits in `rows` order, their bodies read in one query. */
+/** Hits in `rows` order, their stored documents read in one query. */
 function hitsOf(ctx: ReadContext, layout: IndexLayout, rows: Array<{ rid: number; cursor: string; score?: number }>): SearchHit[] {
-  const bodies = ctx.prepare(`SELECT d.rid, d.id, d.version, b.body FROM ${layout.table} d JOIN ${layout.bodies} b ON b.rid = d.rid WHERE d.rid IN (SELECT value FROM json_each(?))`).all(JSON.stringify(rows.map((r) => r.rid))) as Row[];
+  const bodies = ctx.prepare(`SELECT s.rid, s.id, s.version, s.body FROM ${layout.source} s WHERE s.rid IN (SELECT value FROM json_each(?))`).all(JSON.stringify(rows.map((r) => r.rid))) as Row[];
   const byRid = new Map(bodies.map((row) => [row['rid'] as number, row]));
-  return rows.map((r) => ({ doc: toDoc(layout, byRid.get(r.rid)!), cursor: r.cursor, ...(r.score === undefined ? {} : { score: r.score }) }));
+  // A row tombstoned by another connection since this read's refresh has no body: left out.
+  return rows.flatMap((r) => {
+    const row = byRid.get(r.rid);
+    return row?.['body'] == null ? [] : [{ doc: toDoc(layout, row), cursor: r.cursor, ...(r.score === undefined ? {} : { score: r.score }) }];
+  });
 }
 
 function pageOf(hits: SearchHit[], first: number, total: SearchPage['total']): SearchPage {
@@ -84,7 +89,7 @@ function rankedSearch(ctx: ReadContext, layout: IndexLayout, request: SearchRequ
   const limit = Math.max(ctx.rankWindow, first + 1);
   // CROSS JOIN keeps the FTS5 match as the outer loop, which bm25() needs.
   const candidates = ctx
-    .prepare(`SELECT d.rid AS rid, d.id AS id, ${bm25Sql(layout)} AS score FROM ${layout.fts} CROSS JOIN ${layout.table} d ON d.rid = ${layout.fts}.rowid WHERE ${layout.fts} MATCH ? AND d.deleted = 0 AND (${filter.sql}) LIMIT ?`)
+    .prepare(`SELECT d.rid AS rid, d.id AS id, ${bm25Sql(layout)} AS score FROM ${layout.fts} CROSS JOIN ${layout.table} d ON d.rid = ${layout.fts}.rowid WHERE ${layout.fts} MATCH ? AND (${filter.sql}) LIMIT ?`)
     .all(plan.fts, ...filter.params, limit) as Array<{ rid: number; id: string; score: number }>;
   // bm25 is lower for better matches; ties go to the global id, as in every other order.
   candidates.sort((a, b) => a.score - b.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

@@ -1,27 +1,36 @@
 // The embedded ProjectionStore: one SQLite file under MESH_DATA_DIR (WAL), one table set per
 // index version (adapters/search/sqlite-layout.ts) and an alias table, so aliases and indexes
 // survive restarts and a reindex in another process is seen by the next query.
+// Like Elasticsearch, a write and its searchability are two steps: a bulk commits documents to
+// the source table (get and mget see them at once, and they survive a crash) and a refresh makes
+// them searchable in large batches, `refreshMs` after a bulk, before any search, facet or count
+// that finds documents pending, and before an alias is pointed at an index.
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { SystemError, UserError, errorMessage } from '../../core/errors';
-import type { BulkResult, FacetBucket, IndexSpec, ProjectionDoc, ProjectionStore, SearchPage, SearchRequest } from '../../core/projection/port';
-import { createIndexSql, dropIndexSql, layoutOf } from './sqlite-layout';
+import type { BulkResult, FacetBucket, IndexSpec, IndexVersion, ProjectionDoc, ProjectionStore, SearchPage, SearchRequest } from '../../core/projection/port';
+import { createIndexSql, dropIndexSql, hasTable, layoutOf, quoteIdent } from './sqlite-layout';
 import type { IndexLayout } from './sqlite-layout';
 import { count, facets, search, toDoc } from './sqlite-search';
 import type { ReadContext } from './sqlite-search';
 import { IndexWriter } from './sqlite-writer';
-import type { FreshRows } from './sqlite-writer';
 
 export interface SqliteStoreOptions {
   /** Database file; `:memory:` for a throwaway store. */
   file: string;
   /** Matches scored per ranked page (see sqlite-search.ts). */
   rankWindow?: number;
+  /** How long after a bulk its documents are made searchable in the background (reads never wait longer: they refresh first). */
+  refreshMs?: number;
+  /** Documents per refresh transaction. */
+  refreshBatch?: number;
 }
 
 export const SQLITE_FILE_NAME = 'projections.sqlite';
 export const DEFAULT_RANK_WINDOW = 1_000;
+export const DEFAULT_REFRESH_MS = 100;
+export const DEFAULT_REFRESH_BATCH = 10_000;
 
 /** The store in `dataDir` (MESH_DATA_DIR), created on first use. */
 export function openSqliteStore(dataDir: string, options: Partial<SqliteStoreOptions> = {}): SqliteProjectionStore {
@@ -35,8 +44,13 @@ export class SqliteProjectionStore implements ProjectionStore {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly writers = new Map<string, IndexWriter>();
   private readonly reads: ReadContext;
+  private readonly refreshMs: number;
+  private readonly refreshBatch: number;
+  private refreshTimer: NodeJS.Timeout | undefined;
 
   constructor(options: SqliteStoreOptions) {
+    this.refreshMs = options.refreshMs ?? DEFAULT_REFRESH_MS;
+    this.refreshBatch = options.refreshBatch ?? DEFAULT_REFRESH_BATCH;
     this.db = new Database(options.file);
     this.db.pragma('journal_mode = WAL');
     // WAL + NORMAL: a committed bulk survives a process crash; the index is rebuildable anyway.
@@ -48,6 +62,79 @@ export class SqliteProjectionStore implements ProjectionStore {
     this.db.exec(`CREATE TABLE IF NOT EXISTS mesh_indexes (name TEXT PRIMARY KEY, spec TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS mesh_aliases (type TEXT PRIMARY KEY, index_name TEXT NOT NULL REFERENCES mesh_indexes(name));`);
     this.reads = { db: this.db, prepare: (sql) => this.prepare(sql), rankWindow: options.rankWindow ?? DEFAULT_RANK_WINDOW };
+    for (const { name } of this.db.prepare('SELECT name FROM mesh_indexes').all() as Array<{ name: string }>) {
+      this.upgradeLayout(name);
+      this.layout(name);
+    }
+    // Documents a crash or another process left unrefreshed.
+    if ([...this.writers.values()].some((w) => w.hasPending())) this.scheduleRefresh();
+  }
+
+  /**
+   * An index built before the source/refresh split (documents table with version and deleted,
+   * bodies in `_body`): its documents move to the source table and wait for a refresh.
+   */
+  private upgradeLayout(index: string): void {
+    const row = this.prepare('SELECT spec FROM mesh_indexes WHERE name = ?').get(index) as { spec: string } | undefined;
+    if (!row || hasTable(this.db, `${index}_src`) || !hasTable(this.db, index)) return;
+    const layout = layoutOf(JSON.parse(row.spec) as IndexSpec);
+    const bodies = quoteIdent(`${index}_body`);
+    this.db.transaction(() => {
+      this.db.exec(`CREATE TABLE ${layout.source} (rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, version INTEGER NOT NULL, deleted INTEGER NOT NULL, body TEXT);
+        INSERT INTO ${layout.source} SELECT d.rid, d.id, d.version, d.deleted, b.body FROM ${layout.table} d LEFT JOIN ${bodies} b ON b.rid = d.rid;
+        DROP TABLE IF EXISTS ${layout.fts}; DROP TABLE IF EXISTS ${bodies}; DROP TABLE ${layout.table};`);
+      for (const sql of createIndexSql(layout)) this.db.exec(sql);
+      this.db.exec(`INSERT INTO ${layout.pending} SELECT rid FROM ${layout.source}`);
+    }).immediate();
+  }
+
+  /** Makes every pending document of `index` (default: every index) searchable now. */
+  refresh(index?: string): void {
+    const writers = index === undefined ? [...this.writers.values()] : [this.writerOf(index)].filter((w) => w !== undefined);
+    for (const writer of writers) while (this.refreshStep(writer) > 0);
+  }
+
+  private refreshStep(writer: IndexWriter): number {
+    return this.db.transaction(() => writer.refresh(this.refreshBatch)).immediate();
+  }
+
+  private writerOf(index: string): IndexWriter | undefined {
+    return this.layout(index) ? this.writers.get(index) : undefined;
+  }
+
+  private scheduleRefresh(): void {
+    if (this.refreshTimer || !this.db.open) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      this.backgroundRefresh();
+    }, this.refreshMs);
+    this.refreshTimer.unref();
+  }
+
+  /** One batch per index per turn of the event loop, so entity invocations keep running meanwhile. */
+  private backgroundRefresh(): void {
+    if (!this.db.open) return;
+    let more = false;
+    let failed = false;
+    for (const [index, writer] of [...this.writers.entries()]) {
+      try {
+        if (this.refreshStep(writer) >= this.refreshBatch) more = true;
+      } catch {
+        // Busy, or the index was deleted by another process: reads refresh for themselves meanwhile.
+        if (this.prepare('SELECT 1 FROM mesh_indexes WHERE name = ?').get(index)) failed = true;
+        else this.writers.delete(index);
+      }
+    }
+    if (more) setImmediate(() => this.backgroundRefresh()).unref();
+    else if (failed) this.scheduleRefresh();
+  }
+
+  /** A read over the alias's index: pending documents are made searchable first; one snapshot throughout. */
+  private read<T>(type: string, body: (layout: IndexLayout) => T): T {
+    const layout = this.readable(type);
+    const writer = this.writer(layout);
+    if (writer.hasPending()) this.refresh(layout.name);
+    return this.db.transaction(() => body(this.readable(type)))();
   }
 
   private prepare(sql: string): Database.Statement {
@@ -98,7 +185,18 @@ export class SqliteProjectionStore implements ProjectionStore {
   async swapAlias(type: string, index: string): Promise<void> {
     const layout = this.layout(index);
     if (!layout || layout.spec.type !== type) throw new UserError(404, 'unknown-index', `no index ${index} of type ${type}`);
+    // The first query on the new index should not pay for the copy's refresh.
+    this.refresh(index);
     this.prepare('INSERT INTO mesh_aliases (type, index_name) VALUES (?, ?) ON CONFLICT(type) DO UPDATE SET index_name = excluded.index_name').run(type, index);
+  }
+
+  async indexes(type: string): Promise<IndexVersion[]> {
+    const rows = this.prepare('SELECT i.name, i.spec, a.type AS aliased FROM mesh_indexes i LEFT JOIN mesh_aliases a ON a.index_name = i.name').all() as Array<{ name: string; spec: string; aliased: string | null }>;
+    return rows
+      .map((r) => ({ row: r, spec: JSON.parse(r.spec) as IndexSpec }))
+      .filter(({ spec }) => spec.type === type)
+      .map(({ row, spec }) => ({ index: row.name, version: spec.version, aliased: row.aliased !== null }))
+      .sort((a, b) => a.version - b.version);
   }
 
   async deleteIndex(index: string): Promise<void> {
@@ -118,10 +216,7 @@ export class SqliteProjectionStore implements ProjectionStore {
     const result: BulkResult = { written: 0, stale: 0, failed: [] };
     const target = options.index === undefined ? undefined : this.layout(options.index);
     const write = this.db.transaction(() => {
-      // Read once per bulk: the alias of each type, and per index the first rowid this bulk can
-      // create (rows are never removed, tombstones stay, so a rowid above the old maximum is new).
       const aliases = new Map<string, IndexLayout | undefined>();
-      const fresh = new Map<string, FreshRows>();
       for (const doc of docs) {
         if (options.index === undefined && !aliases.has(doc.type)) aliases.set(doc.type, this.aliasTarget(doc.type));
         const layout = options.index === undefined ? aliases.get(doc.type) : target;
@@ -129,10 +224,7 @@ export class SqliteProjectionStore implements ProjectionStore {
           result.failed.push({ id: doc.id, retryable: false, reason: `no search index ${options.index ?? `for type ${doc.type}`}` });
           continue;
         }
-        const writer = this.writer(layout);
-        let rows = fresh.get(layout.name);
-        if (!rows) fresh.set(layout.name, (rows = writer.freshRows()));
-        writer.write(doc, result, rows);
+        this.writer(layout).write(doc, result);
       }
     });
     try {
@@ -142,6 +234,7 @@ export class SqliteProjectionStore implements ProjectionStore {
       const reason = `sqlite: ${errorMessage(err)}`;
       return { written: 0, stale: 0, failed: docs.map((d) => ({ id: d.id, retryable: true, reason })) };
     }
+    if (result.written > 0) this.scheduleRefresh();
     return result;
   }
 
@@ -149,26 +242,30 @@ export class SqliteProjectionStore implements ProjectionStore {
     return (await this.mget(type, [id]))[0];
   }
 
+  /** From the source table: a document is there as soon as its bulk returned, refreshed or not. */
   async mget(type: string, ids: string[]): Promise<Array<ProjectionDoc | undefined>> {
     const layout = this.readable(type);
-    const rows = this.prepare(`SELECT d.id, d.version, b.body FROM ${layout.table} d JOIN ${layout.bodies} b ON b.rid = d.rid WHERE d.id IN (SELECT value FROM json_each(?)) AND d.deleted = 0`).all(JSON.stringify(ids)) as Array<Record<string, unknown>>;
+    const rows = this.prepare(`SELECT id, version, body FROM ${layout.source} WHERE id IN (SELECT value FROM json_each(?)) AND deleted = 0`).all(JSON.stringify(ids)) as Array<Record<string, unknown>>;
     const byId = new Map(rows.map((row) => [row['id'] as string, toDoc(layout, row)]));
     return ids.map((id) => byId.get(id));
   }
 
   async search(type: string, request: SearchRequest): Promise<SearchPage> {
-    return search(this.reads, this.readable(type), request);
+    return this.read(type, (layout) => search(this.reads, layout, request));
   }
 
   async facets(type: string, fields: string[], request: Pick<SearchRequest, 'text' | 'filter'>, size = 10): Promise<Record<string, FacetBucket[]>> {
-    return facets(this.reads, this.readable(type), fields, request, size);
+    return this.read(type, (layout) => facets(this.reads, layout, fields, request, size));
   }
 
   async count(type: string, request: Pick<SearchRequest, 'text' | 'filter'> = {}): Promise<number> {
-    return count(this.reads, this.readable(type), request);
+    return this.read(type, (layout) => count(this.reads, layout, request));
   }
 
   async close(): Promise<void> {
+    // Pending documents stay pending in the file; the next store to open it refreshes them.
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = undefined;
     this.db.close();
   }
 }

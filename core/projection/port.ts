@@ -60,6 +60,14 @@ export interface FacetBucket {
   count: number;
 }
 
+/** One version of a type's index. */
+export interface IndexVersion {
+  index: string;
+  version: number;
+  /** Whether the type's alias points at it. */
+  aliased: boolean;
+}
+
 export interface ProjectionStore {
   readonly kind: string;
   /** Creates index version `<type>_v<version>` for a node type from its contract; idempotent. */
@@ -67,7 +75,13 @@ export interface ProjectionStore {
   /** Points the alias `<type>` at `index` atomically (queries and writes follow the alias). */
   swapAlias(type: string, index: string): Promise<void>;
   deleteIndex(index: string): Promise<void>;
-  /** Versioned upserts and tombstones; `index` overrides the alias (reindex writes the new version). */
+  /** Every version of a type's index, oldest first (a reindex deletes the ones it replaced). */
+  indexes(type: string): Promise<IndexVersion[]>;
+  /**
+   * Versioned upserts and tombstones; `index` overrides the alias (reindex writes the new version).
+   * Once it resolves, `get` and `mget` see the documents; search, facets and count see them after
+   * the store's refresh (Elasticsearch: refresh_interval; SQLite: before the next read).
+   */
   bulk(docs: ProjectionDoc[], options?: { index?: string }): Promise<BulkResult>;
   get(type: string, id: string): Promise<ProjectionDoc | undefined>;
   mget(type: string, ids: string[]): Promise<Array<ProjectionDoc | undefined>>;

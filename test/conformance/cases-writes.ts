@@ -122,6 +122,22 @@ export function writeCases(makeStore: MakeStore, withIndex: WithIndex): void {
         }
       }));
 
+    it('lists every version of a type oldest first with the aliased one marked; a deleted version is gone', () =>
+      withIndex([], async ({ store, type, index }) => {
+        const next = await store.createIndex(personSpec(type, 2));
+        const other = await store.createIndex(personSpec(freshTypeName(), 1));
+        try {
+          assert.deepEqual(await store.indexes(type), [{ index, version: 1, aliased: true }, { index: next.index, version: 2, aliased: false }]);
+          await store.swapAlias(type, next.index);
+          await store.deleteIndex(index);
+          assert.deepEqual(await store.indexes(type), [{ index: next.index, version: 2, aliased: true }]);
+          assert.deepEqual(await store.indexes(freshTypeName()), []);
+        } finally {
+          await store.deleteIndex(next.index);
+          await store.deleteIndex(other.index);
+        }
+      }));
+
     it('mget answers in the order asked, undefined where nothing is stored', () =>
       withIndex((t) => [person(t, 'a', 1), person(t, 'b', 1)], async ({ store, type }) => {
         const docs = await store.mget(type, [`${type}:b`, `${type}:nope`, `${type}:a`]);

@@ -69,6 +69,28 @@ describe('elasticsearch store: indexes', () => {
     assert.deepEqual(await store.createIndex(spec), { index: 'meshgraph-person_v1' });
   });
 
+  it('lists the versions of a type from its index pattern, oldest first, the aliased one marked', async () => {
+    let asked = '';
+    mock.add({ method: 'GET', path: '/:index/_alias' }, (params) => {
+      asked = decodeURIComponent(String(params.path));
+      return {
+        'meshgraph-person_v12': { aliases: {} },
+        'meshgraph-person_v3': { aliases: { [ALIAS]: {} } },
+        'meshgraph-person_vx': { aliases: {} },
+      };
+    });
+    assert.deepEqual(await store.indexes('Person'), [
+      { index: 'meshgraph-person_v3', version: 3, aliased: true },
+      { index: 'meshgraph-person_v12', version: 12, aliased: false },
+    ]);
+    assert.equal(asked, `/${ALIAS}_v*/_alias`);
+  });
+
+  it('lists no versions when nothing matches the pattern (404)', async () => {
+    mock.add({ method: 'GET', path: '/:index/_alias' }, () => responseError(404, 'index_not_found_exception'));
+    assert.deepEqual(await store.indexes('Person'), []);
+  });
+
   it('swaps the alias in one request: remove from the old index, add to the new', async () => {
     mock.add({ method: 'GET', path: `/_alias/${ALIAS}` }, () => ({ 'meshgraph-person_v1': { aliases: { [ALIAS]: {} } } }));
     let actions: unknown;

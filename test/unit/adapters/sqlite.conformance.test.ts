@@ -5,9 +5,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openSqliteStore } from '../../../adapters/search/sqlite';
+import Database from 'better-sqlite3';
+import { openSqliteStore, SQLITE_FILE_NAME } from '../../../adapters/search/sqlite';
 import { runProjectionStoreConformance } from '../../conformance/projection-store';
-import { person, personSpec } from '../../conformance/fixtures';
+import { person, personSpec, tombstone } from '../../conformance/fixtures';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-sqlite-'));
 after(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -50,6 +51,73 @@ describe('sqlite store on disk', () => {
     } finally {
       await serving.close();
       await reindexer.close();
+    }
+  });
+
+  it('a bulk is in get at once and durable; another connection finds it pending and its search refreshes first', async () => {
+    const dir = freshDir();
+    const writer = openSqliteStore(dir, { refreshMs: 60_000 });
+    const reader = openSqliteStore(dir, { refreshMs: 60_000 });
+    try {
+      const { index } = await writer.createIndex(personSpec('Person'));
+      await writer.swapAlias('Person', index);
+      await writer.bulk([person('Person', 'a', 1, { name: 'Pending Pia', city: 'Oslo' }), person('Person', 'b', 1, { name: 'Gone Gus' })]);
+      await writer.bulk([tombstone('Person', 'b', 2)]);
+      const raw = new Database(path.join(dir, SQLITE_FILE_NAME), { readonly: true });
+      assert.equal((raw.prepare('SELECT count(*) AS n FROM "Person_v1_pending"').get() as { n: number }).n, 2, 'nothing refreshed yet');
+      assert.equal((raw.prepare('SELECT count(*) AS n FROM "Person_v1"').get() as { n: number }).n, 0);
+      assert.equal((await reader.get('Person', 'Person:a'))?.body['name'], 'Pending Pia');
+      assert.deepEqual((await reader.search('Person', { text: 'pia', filter: { field: 'city', op: 'eq', value: 'Oslo' }, first: 5 })).hits.map((h) => h.doc.id), ['Person:a']);
+      assert.equal(await reader.count('Person'), 1);
+      assert.equal((raw.prepare('SELECT count(*) AS n FROM "Person_v1_pending"').get() as { n: number }).n, 0);
+      raw.close();
+    } finally {
+      await writer.close();
+      await reader.close();
+    }
+  });
+
+  it('documents left pending by a closed store are made searchable by the next one', async () => {
+    const dir = freshDir();
+    const first = openSqliteStore(dir, { refreshMs: 60_000 });
+    const { index } = await first.createIndex(personSpec('Person'));
+    await first.swapAlias('Person', index);
+    await first.bulk([person('Person', 'a', 1, { name: 'Later Lou' })]);
+    await first.close();
+    const again = openSqliteStore(dir, { refreshMs: 1 });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const raw = new Database(path.join(dir, SQLITE_FILE_NAME), { readonly: true });
+      assert.equal((raw.prepare('SELECT count(*) AS n FROM "Person_v1_pending"').get() as { n: number }).n, 0, 'refreshed in the background');
+      raw.close();
+      assert.equal((await again.search('Person', { text: 'lou', first: 5 })).hits.length, 1);
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('upgrades an index written before the source/refresh split, keeping its documents and tombstones', async () => {
+    const dir = freshDir();
+    fs.mkdirSync(dir, { recursive: true });
+    const spec = personSpec('Person');
+    const old = new Database(path.join(dir, SQLITE_FILE_NAME));
+    const cols = spec.fields.map((_, i) => `, f${i}`).join('');
+    old.exec(`CREATE TABLE mesh_indexes (name TEXT PRIMARY KEY, spec TEXT NOT NULL);
+      CREATE TABLE mesh_aliases (type TEXT PRIMARY KEY, index_name TEXT NOT NULL REFERENCES mesh_indexes(name));
+      CREATE TABLE "Person_v1" (rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, version INTEGER NOT NULL, deleted INTEGER NOT NULL${cols});
+      CREATE TABLE "Person_v1_body" (rid INTEGER PRIMARY KEY, body TEXT NOT NULL);
+      INSERT INTO "Person_v1" (rid, id, version, deleted) VALUES (1, 'Person:a', 4, 0), (2, 'Person:b', 2, 1);
+      INSERT INTO "Person_v1_body" VALUES (1, '{"id":"a","name":"Old Olga"}');`);
+    old.prepare('INSERT INTO mesh_indexes VALUES (?, ?)').run('Person_v1', JSON.stringify(spec));
+    old.exec(`INSERT INTO mesh_aliases VALUES ('Person', 'Person_v1')`);
+    old.close();
+    const store = openSqliteStore(dir);
+    try {
+      assert.equal((await store.get('Person', 'Person:a'))?.version, 4);
+      assert.deepEqual((await store.search('Person', { text: 'olga', first: 5 })).hits.map((h) => h.doc.id), ['Person:a']);
+      assert.deepEqual(await store.bulk([person('Person', 'b', 1, { name: 'Late' })]), { written: 0, stale: 1, failed: [] });
+    } finally {
+      await store.close();
     }
   });
 
