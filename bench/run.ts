@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fmt, pad, type Figure } from './lib';
 import { figuresTable, writeReadme } from './readme';
 
-const BENCHES = ['host-start.ts', 'entity-ops.ts', 'ingest.ts', 'cold-start.ts', 'cold-queries.ts', 'demo-generate.ts', 'sqlite-projection.ts', 'es-bulk.ts', 'connectors.ts'];
+const BENCHES = ['host-start.ts', 'entity-ops.ts', 'ingest.ts', 'cold-start.ts', 'cold-queries.ts', 'demo-generate.ts', 'sqlite-projection.ts', 'es-bulk.ts', 'connectors.ts', 'graphql.ts'];
 const args = process.argv.slice(2);
 const toReadme = args.includes('--readme');
 const only = args.filter((a) => !a.startsWith('--'));

@@ -1,0 +1,256 @@
+// GraphQL over HTTP through the local host (hot app from source, memory entity store) at 100k
+// nodes in the embedded SQLite index (BENCH_GRAPHQL_NODES), driven by autocannon (16
+// connections, BENCH_DURATION seconds per case). Each case runs next to its baseline:
+// - customer(id) with its accounts (variables, random ids) vs a bare node:http server that reads
+//   and parses the same request and answers the precomputed response body (goal >= 0.5x, p99
+//   <= 10 ms); the same with inline literal ids vs the variables form (goal within 20%);
+// - a searchCustomers text + facet query (p99 <= 50 ms) and a 20-customer search with accounts,
+//   each vs the bare server;
+// - customer(id) on the standard executor (graphql-js) vs the bare server, and vs the jit run.
+// The host and the bare server run in child processes, autocannon in this one: the load
+// generator and the server share the 2 cores. BENCH_GRAPHQL_PROFILE=file.cpuprofile adds a
+// profiled jit customer(id) run (not a figure) and writes the host's CPU profile there.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { report, type Figure } from './lib';
+
+const NODES = Number(process.env.BENCH_GRAPHQL_NODES ?? 100_000);
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const WARMUP = Math.max(1, Math.round(DURATION / 5));
+const CONNECTIONS = 16;
+const POOL = Number(process.env.BENCH_GRAPHQL_POOL ?? 20_000);
+
+const FIELDS = 'id name segment city accounts { id status balance currency }';
+const BY_ID = `query Customer($id: ID!) { customer(id: $id) { ${FIELDS} } }`;
+const byIdInline = (id: string) => `query Customer { customer(id: ${JSON.stringify(id)}) { ${FIELDS} } }`;
+// The facet filters take scalar variables: a variable of the recursive CustomerFilter type sends
+// graphql-jit 0.8's compiler into endless recursion (it runs out of memory; reported on issue 7).
+const searchQuery = (facet: 'segment' | 'city', first: number, selection: string) =>
+  `query Search($q: String, $v: ${facet === 'segment' ? 'CustomerSegment' : 'String'}) { searchCustomers(query: $q, filter: {${facet}: {eq: $v}}, first: ${first}) { ${selection} } }`;
+const SEARCH = 'totalCount edges { node { id name city segment } } facets { field buckets { value count } }';
+const SEARCH_20 = 'edges { node { id name city accounts { id status balance } } }';
+
+type Served = { child: ChildProcess; url: string; lines: readline.Interface };
+
+// ---- children: the host, the bare server ----
+
+async function serveHost(): Promise<void> {
+  const { startHost } = await import('../host/main');
+  const host = await startHost({ apps: [{ name: 'hot', entry: path.join(__dirname, '../functions/index.ts') }], port: 0, store: 'memory', log: () => {} });
+  const inspector = await import('node:inspector');
+  const session = new inspector.Session();
+  readline.createInterface({ input: process.stdin }).on('line', (line) => {
+    const [command, file] = line.split(' ');
+    if (command === 'profile-start') {
+      session.connect();
+      session.post('Profiler.enable', () => session.post('Profiler.start', () => process.stdout.write('profiling\n')));
+    } else if (command === 'profile-stop' && file) {
+      session.post('Profiler.stop', (err, result) => {
+        if (!err) fs.writeFileSync(file, JSON.stringify(result.profile));
+        session.disconnect();
+        process.stdout.write('profiled\n');
+      });
+    }
+  });
+  process.stdout.write(JSON.stringify({ url: host.url }) + '\n');
+  process.on('SIGTERM', () => void host.stop().then(() => process.exit(0)));
+}
+
+/** Answers each request body (read and parsed, as any server must) with its precomputed response. */
+function serveBare(file: string): void {
+  const answers = new Map<string, string>(JSON.parse(fs.readFileSync(file, 'utf8')) as Array<[string, string]>);
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      JSON.parse(text);
+      const body = answers.get(text);
+      res.writeHead(body === undefined ? 404 : 200, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(body ?? '{}');
+    });
+  });
+  server.listen(0, '127.0.0.1', () => process.stdout.write(JSON.stringify({ url: `http://127.0.0.1:${(server.address() as { port: number }).port}` }) + '\n'));
+  process.on('SIGTERM', () => process.exit(0));
+}
+
+function spawnServer(args: string[], env: Record<string, string>): Promise<Served> {
+  const child = spawn(process.execPath, ['--import', 'tsx', __filename, ...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = readline.createInterface({ input: child.stdout! });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`${args[0]} exited early with ${code}`)));
+    lines.once('line', (line) => resolve({ child, lines, url: (JSON.parse(line) as { url: string }).url }));
+  });
+}
+
+async function stop(served: Served): Promise<void> {
+  const exited = new Promise((r) => served.child.once('exit', r));
+  served.child.kill('SIGTERM');
+  await exited;
+}
+
+// ---- data ----
+
+/** Customers with 1-2 accounts each (2.5 nodes per customer), names and cities Zipf-distributed. */
+async function seed(dataDir: string): Promise<{ customers: number; searches: Array<{ facet: 'segment' | 'city'; q: string; v: string }> }> {
+  const { openSqliteStore } = await import('../adapters/search/sqlite');
+  const { compileDataProduct } = await import('../core/contracts/compile');
+  const { indexSpecOf } = await import('../core/projection/spec');
+  const { telecom } = await import('../contracts/telecom');
+  const words = await import('../contracts/telecom/demo-words');
+  let state = 7;
+  const rand = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const zipf = <T>(xs: readonly T[]) => xs[Math.min(xs.length - 1, Math.floor(xs.length * rand() ** 2.5))]!;
+  const model = compileDataProduct(telecom).model;
+  const store = openSqliteStore(dataDir);
+  for (const node of Object.values(model.types)) await store.swapAlias(node.name, (await store.createIndex(indexSpecOf(node, 1))).index);
+  const customers = Math.round(NODES / 2.5);
+  const t0 = performance.now();
+  for (let from = 1; from <= customers; from += 1000) {
+    const docs = [];
+    for (let i = from; i < Math.min(from + 1000, customers + 1); i++) {
+      const accounts = Array.from({ length: 1 + (i % 2) }, (_, k) => ({ id: `a${i}-${k}`, status: k === 0 ? 'active' : rand() < 0.5 ? 'suspended' : 'closed', balance: Math.round(rand() * 50_000) / 100 - 100, currency: zipf(words.CURRENCIES) }));
+      const segment = rand() < 0.7 ? 'consumer' : rand() < 0.8 ? 'business' : 'vip';
+      const body = { id: `c${i}`, name: `${zipf(words.FIRST_NAMES)} ${zipf(words.LAST_NAMES)}`, email: `c${i}@${zipf(words.MAIL_DOMAINS)}`, phone: `+34${600000000 + i}`, segment, city: zipf(words.CITIES), createdAt: new Date(Date.UTC(2020, 0, 1) + i * 600_000).toISOString(), accounts: accounts.map((a) => a.id), interactions: [], accountSummaries: accounts.map(({ id, status, balance }) => ({ id, status, balance })), plans: [] };
+      docs.push({ id: `Customer:c${i}`, type: 'Customer', version: 1, body });
+      for (const a of accounts) docs.push({ id: `Account:${a.id}`, type: 'Account', version: 1, body: { ...a, owner: `c${i}`, lines: [] } });
+    }
+    const { failed } = await store.bulk(docs);
+    if (failed.length > 0) throw new Error(`seeding failed: ${JSON.stringify(failed[0])}`);
+  }
+  await store.close();
+  process.stderr.write(`seeded ${customers} customers and ${NODES - customers} accounts in ${((performance.now() - t0) / 1000).toFixed(1)} s (not part of any figure)\n`);
+  const texts = Array.from({ length: 400 }, (_, i) => (i % 2 ? zipf(words.FIRST_NAMES) : `${zipf(words.FIRST_NAMES)} ${zipf(words.LAST_NAMES)}`));
+  const searches = texts.map((q, i) => (i % 3 ? { facet: 'segment' as const, q, v: rand() < 0.5 ? 'vip' : 'consumer' } : { facet: 'city' as const, q, v: zipf(words.CITIES) }));
+  return { customers, searches };
+}
+
+/** Each body's response from the host (checked: 200, no errors), 16 requests at a time. */
+async function answers(url: string, bodies: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < bodies.length; i = next++) {
+      const res = await fetch(`${url}/api/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bodies[i] });
+      const text = await res.text();
+      if (res.status !== 200 || text.includes('"errors"')) throw new Error(`${bodies[i]} answered ${res.status}: ${text.slice(0, 300)}`);
+      out.set(bodies[i]!, text);
+    }
+  };
+  await Promise.all(Array.from({ length: CONNECTIONS }, worker));
+  return out;
+}
+
+// ---- load ----
+
+interface Load {
+  rps: number;
+  p50: number;
+  p99: number;
+}
+
+async function load(url: string, bodies: string[], seconds = DURATION): Promise<Load> {
+  const { default: autocannon } = await import('autocannon');
+  const pick = () => bodies[Math.floor(Math.random() * bodies.length)]!;
+  const result = await autocannon({
+    url: `${url}/api/graphql`,
+    connections: CONNECTIONS,
+    duration: seconds,
+    requests: [{ method: 'POST', headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: pick() }) }],
+  });
+  if (result.errors || result.timeouts || result.non2xx) throw new Error(`load on ${url}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx`);
+  return { rps: result.requests.total / (result.duration || seconds), p50: result.latency.p50, p99: result.latency.p99 };
+}
+
+/** A warm-up, then the measured run. */
+async function measure(label: string, url: string, bodies: string[]): Promise<Load> {
+  await load(url, bodies, WARMUP);
+  const m = await load(url, bodies);
+  process.stderr.write(`${label}: ${Math.round(m.rps)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms\n`);
+  return m;
+}
+
+const rpsFigure = (figure: string, m: Load, base: Load, baselineLabel: string, goal?: number): Figure => ({ figure, value: m.rps, unit: 'req/s', baseline: base.rps, baselineLabel, ratio: m.rps / base.rps, ...(goal === undefined ? {} : { goal: `>= ${goal}x`, met: m.rps / base.rps >= goal }) });
+const p99Figure = (figure: string, m: Load, base: Load, baselineLabel: string, goalMs?: number): Figure => ({ figure, value: m.p99, unit: 'ms', baseline: base.p99, baselineLabel, ratio: m.p99 / base.p99, ...(goalMs === undefined ? {} : { goal: `<= ${goalMs} ms`, met: m.p99 <= goalMs }) });
+
+async function main(): Promise<void> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-bench-graphql-'));
+  const servers: Served[] = [];
+  const hostEnv = (executor: string) => ({ AzureWebJobsStorage: 'UseDevelopmentStorage=true', MESH_DATA_DIR: dataDir, EventHubConnection: '', MESH_CONTRACTS: 'contracts/telecom', MESH_GRAPHQL_EXECUTOR: executor });
+  try {
+    const { customers, searches } = await seed(dataDir);
+    const ids = Array.from({ length: Math.min(POOL, customers) }, () => `c${1 + Math.floor(Math.random() * customers)}`);
+    const byId = ids.map((id) => JSON.stringify({ query: BY_ID, variables: { id } }));
+    const byIdInlined = ids.map((id) => JSON.stringify({ query: byIdInline(id) }));
+    const search = searches.map(({ facet, q, v }) => JSON.stringify({ query: searchQuery(facet, 10, SEARCH), variables: { q, v } }));
+    const search20 = searches.map(({ facet, q, v }) => JSON.stringify({ query: searchQuery(facet, 20, SEARCH_20), variables: { q, v } }));
+
+    let host = await spawnServer(['--serve-host'], hostEnv('jit'));
+    servers.push(host);
+    const expected = await answers(host.url, [...byId, ...search, ...search20]);
+    const inlined = await answers(host.url, byIdInlined.slice(0, 200));
+    byIdInlined.slice(0, 200).forEach((b, i) => {
+      if (inlined.get(b) !== expected.get(byId[i]!)) throw new Error(`the inline form of ${ids[i]} answers differently`);
+    });
+    const answersFile = path.join(dataDir, 'answers.json');
+    fs.writeFileSync(answersFile, JSON.stringify([...expected]));
+    const bare = await spawnServer(['--serve-bare', answersFile], {});
+    servers.push(bare);
+
+    const bareById = await measure('bare http, customer(id)', bare.url, byId);
+    const jitById = await measure('jit, customer(id) variables', host.url, byId);
+    const jitInline = await measure('jit, customer(id) inline literals', host.url, byIdInlined);
+    const bareSearch = await measure('bare http, search', bare.url, search);
+    const jitSearch = await measure('jit, searchCustomers text + facet', host.url, search);
+    const bareSearch20 = await measure('bare http, search 20 with accounts', bare.url, search20);
+    const jitSearch20 = await measure('jit, 20 customers with accounts', host.url, search20);
+
+    const profile = process.env.BENCH_GRAPHQL_PROFILE;
+    if (profile) {
+      await load(host.url, byId, WARMUP);
+      host.child.stdin!.write('profile-start\n');
+      await new Promise((r) => host.lines.once('line', r));
+      await load(host.url, byId);
+      host.child.stdin!.write(`profile-stop ${path.resolve(profile)}\n`);
+      await new Promise((r) => host.lines.once('line', r));
+      process.stderr.write(`host CPU profile of the jit customer(id) run: ${profile}\n`);
+    }
+
+    await stop(host);
+    servers.splice(servers.indexOf(host), 1);
+    host = await spawnServer(['--serve-host'], hostEnv('standard'));
+    servers.push(host);
+    await answers(host.url, byId.slice(0, 2000));
+    const bareById2 = await measure('bare http, customer(id)', bare.url, byId);
+    const stdById = await measure('standard, customer(id) variables', host.url, byId);
+
+    const n = `${NODES.toLocaleString('en-US')} nodes`;
+    report(`graphql (${n}, ${CONNECTIONS} connections, ${DURATION} s per case; autocannon and the host share 2 cores)`, [
+      rpsFigure('customer(id) + accounts, variables, jit', jitById, bareById, 'req/s bare http', 0.5),
+      p99Figure('customer(id) + accounts, variables, jit, p99', jitById, bareById, 'ms bare http', 10),
+      rpsFigure('customer(id) + accounts, inline literals, jit', jitInline, jitById, 'req/s variables form', 0.8),
+      p99Figure('customer(id) + accounts, inline literals, jit, p99', jitInline, jitById, 'ms variables form', 10),
+      rpsFigure('searchCustomers text + facet, first 10', jitSearch, bareSearch, 'req/s bare http'),
+      p99Figure('searchCustomers text + facet, first 10, p99', jitSearch, bareSearch, 'ms bare http', 50),
+      rpsFigure('searchCustomers, 20 with accounts', jitSearch20, bareSearch20, 'req/s bare http'),
+      p99Figure('searchCustomers, 20 with accounts, p99', jitSearch20, bareSearch20, 'ms bare http'),
+      rpsFigure('customer(id) + accounts, variables, standard', stdById, bareById2, 'req/s bare http'),
+      p99Figure('customer(id) + accounts, variables, standard, p99', stdById, bareById2, 'ms bare http'),
+      { figure: 'customer(id): jit over standard (each / its bare run)', value: jitById.rps / bareById.rps / (stdById.rps / bareById2.rps), unit: 'x' },
+    ]);
+  } finally {
+    for (const s of servers) await stop(s);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const [mode, arg] = process.argv.slice(2);
+const run = mode === '--serve-host' ? serveHost() : mode === '--serve-bare' && arg ? Promise.resolve(serveBare(arg)) : main();
+run.catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
