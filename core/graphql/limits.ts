@@ -24,24 +24,29 @@ export function checkShape(document: DocumentNode, limits: QueryLimits): GraphQL
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
   let aliases = 0;
-  const depthOf = (set: SelectionSetNode | undefined, seen: ReadonlySet<string>): number => {
+  // Inside introspection (`__schema`, `__type`), `ofType` only unwraps a type's list and non-null
+  // wrappers (one object, no list), so it does not count: GraphiQL's and codegen's schema query
+  // nests it seven deep.
+  const depthOf = (set: SelectionSetNode | undefined, seen: ReadonlySet<string>, introspection: boolean): number => {
     if (!set) return 0;
     let max = 0;
     for (const s of set.selections) {
       if (s.kind === Kind.FIELD) {
         if (s.alias) aliases++;
-        max = Math.max(max, 1 + depthOf(s.selectionSet, seen));
+        const name = s.name.value;
+        const inside = introspection || name === '__schema' || name === '__type';
+        max = Math.max(max, (inside && name === 'ofType' ? 0 : 1) + depthOf(s.selectionSet, seen, inside));
       } else if (s.kind === Kind.INLINE_FRAGMENT) {
-        max = Math.max(max, depthOf(s.selectionSet, seen));
+        max = Math.max(max, depthOf(s.selectionSet, seen, introspection));
       } else if (!seen.has(s.name.value)) {
-        max = Math.max(max, depthOf(fragments.get(s.name.value)?.selectionSet, new Set([...seen, s.name.value])));
+        max = Math.max(max, depthOf(fragments.get(s.name.value)?.selectionSet, new Set([...seen, s.name.value]), introspection));
       }
     }
     return max;
   };
   for (const d of document.definitions) {
     if (d.kind !== Kind.OPERATION_DEFINITION) continue;
-    const depth = depthOf(d.selectionSet, new Set());
+    const depth = depthOf(d.selectionSet, new Set(), false);
     if (depth > limits.maxDepth) return limitError('depth', limits.maxDepth, depth, 'nests fields');
   }
   if (aliases > limits.maxAliases) return limitError('aliases', limits.maxAliases, aliases, 'uses aliases');

@@ -152,3 +152,19 @@ describe('GraphQL engine without an index for a type', () => {
     assert.ok(GraphQLEngine);
   });
 });
+
+describe('GraphQL limits and introspection', () => {
+  it("lets the standard introspection query through the depth limit (ofType does not count), but not deep user nesting", async () => {
+    const { getIntrospectionQuery } = await import('graphql');
+    const bed = await openBed('jit', 1, { maxDepth: 12 });
+    try {
+      const schema = await bed.run(getIntrospectionQuery({ inputValueDeprecation: true }));
+      assert.equal(schema.errors, undefined);
+      assert.ok(schema.data.__schema.types.some((t: any) => t.name === 'Customer'));
+      const deep = await bed.run('{ customer(id: "c1") { accounts { owner { accounts { owner { accounts { owner { accounts { owner { accounts { owner { accounts { id } } } } } } } } } } } } }');
+      assert.equal(deep.errors[0].extensions.limit, 'depth');
+    } finally {
+      await bed.close();
+    }
+  });
+});
