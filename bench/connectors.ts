@@ -36,7 +36,7 @@ async function writeFiles(dir: string): Promise<{ csv: string; xlsx: string }> {
   const out = fs.createWriteStream(csv);
   out.write(HEADER.join(',') + '\n');
   for (let i = 0; i < ROWS; i++) if (!out.write(rowOf(i).join(',') + '\n')) await new Promise((r) => out.once('drain', r));
-  await new Promise((r) => out.end(r));
+  await new Promise<void>((r) => out.end(() => r()));
   const xlsx = path.join(dir, 'customers.xlsx');
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: xlsx, useSharedStrings: false });
   const ws = wb.addWorksheet('Customers');

@@ -84,7 +84,7 @@ describe('Postgres change data capture into the local host', { skip: missing }, 
     assert.equal((await account('A3')).fields.balance, 7);
     await eventually(() => nodeOf(suite.host, 'Account', 'A1'), (n) => n.fields.balance === 25, 'the later update of one transaction wins');
     await eventually(() => nodeOf(suite.host, 'Account', 'A2'), (n) => n === undefined || n.deleted === true, 'A2 deleted');
-    const lineage = await (await fetch(`${suite.host.url}/api/nodes/Account/A3/lineage`)).json();
+    const lineage = (await (await fetch(`${suite.host.url}/api/nodes/Account/A3/lineage`)).json()) as { edges: Array<{ rel: string; to: string; linked: boolean }> };
     assert.deepEqual(lineage.edges.map((e: { rel: string; to: string; linked: boolean }) => [e.rel, e.to, e.linked]).sort(), [['lines', 'Line:S1', true], ['owner', 'Customer:C3', true]]);
     cdc.stop.abort();
     const stats: CdcStats = await cdc.run;
