@@ -35,7 +35,7 @@ async function writeFiles(dir: string): Promise<{ csv: string; xlsx: string }> {
   const csv = path.join(dir, 'customers.csv');
   const out = fs.createWriteStream(csv);
   out.write(HEADER.join(',') + '\n');
-  for (let i = 0; i < ROWS; i++) if (!out.write(rowOf(i).join(',') + '\n')) await new Promise((r) => out.once('drain', r));
+  for (let i = 0; i < ROWS; i++) if (!out.write(rowOf(i).join(',') + '\n')) await new Promise<void>((r) => out.once('drain', () => r()));
   await new Promise<void>((r) => out.end(() => r()));
   const xlsx = path.join(dir, 'customers.xlsx');
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: xlsx, useSharedStrings: false });
