@@ -21,7 +21,7 @@ export interface EntityRuntimeOptions {
   maxBatch?: number;
   /** Entity batches running at once (across entities). */
   concurrency?: number;
-  /** Entity states kept in memory. */
+  /** Entity states kept in memory (default 50,000; none over the memory store, which keeps its own). */
   cacheSize?: number;
 }
 
@@ -54,7 +54,9 @@ export class EntityRuntime {
     this.store = options.store;
     this.maxBatch = options.maxBatch ?? 100;
     this.concurrency = options.concurrency ?? 64;
-    this.cacheSize = options.cacheSize ?? 50_000;
+    // The memory store keeps recently written states plain itself: a second copy here would only
+    // cost memory (up to 50k states, ~80 MB of demo nodes).
+    this.cacheSize = options.cacheSize ?? (options.store.kind === 'memory' ? 0 : 50_000);
     this.cache = new RecentCache(this.cacheSize);
   }
 
