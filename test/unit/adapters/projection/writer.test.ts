@@ -22,12 +22,35 @@ const doc = (id: string, version = 1, type = 'T'): ProjectionDoc => ({ id, type,
 const ok = (docs: ProjectionDoc[]): BulkResult => ({ written: docs.length, stale: 0, failed: [] });
 
 describe('ProjectionWriter', () => {
-  it('group-commits concurrent writes into one bulk request per type', async () => {
+  it('group-commits concurrent writes of every type into one bulk request', async () => {
     const store = fakeStore(ok);
     const writer = new ProjectionWriter(store, { maxDelayMs: 5 });
     await Promise.all([writer.write([doc('a')]), writer.write([doc('b')]), writer.write([doc('c', 1, 'U')])]);
-    assert.equal(store.calls.length, 2);
-    assert.deepEqual(store.calls.map((c) => c.map((d) => d.id).sort()).sort(), [['a', 'b'], ['c']]);
+    assert.deepEqual(store.calls.map((c) => c.map((d) => d.id)), [['a', 'b', 'c']]);
+  });
+
+  it('keeps one bulk in flight: documents handed over meanwhile go together in the next one, at most maxDocs each', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const calls: string[][] = [];
+    const store = {
+      kind: 'fake',
+      async bulk(docs: ProjectionDoc[]) {
+        calls.push(docs.map((d) => d.id));
+        if (calls.length === 1) await gate;
+        return ok(docs);
+      },
+    } as unknown as ProjectionStore;
+    const writer = new ProjectionWriter(store, { maxDelayMs: 0, maxDocs: 3 });
+    const first = writer.write([doc('a')]);
+    await new Promise((r) => setTimeout(r, 5));
+    const rest = ['b', 'c', 'd', 'e'].map((id) => writer.write([doc(id)]));
+    await new Promise((r) => setTimeout(r, 5));
+    assert.deepEqual(calls, [['a']], 'nothing else starts while the first bulk runs');
+    assert.equal(writer.lag().documents, 5);
+    release();
+    await Promise.all([first, ...rest]);
+    assert.deepEqual(calls, [['a'], ['b', 'c', 'd'], ['e']]);
   });
 
   it('coalesces versions of one document: only the newest is written, every writer is answered', async () => {
