@@ -2,7 +2,7 @@
 // its shape) is parsed, validated, limit-checked and compiled once; later requests only coerce
 // variables and execute. Two executors give the same answers: graphql-js (`standard`) and
 // graphql-jit (`jit`, the default: compiled resolvers, ~2x the throughput).
-import { GraphQLError, Kind, execute, getOperationAST, parse, validate, type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { GraphQLError, Kind, execute, getNamedType, getOperationAST, isInputObjectType, parse, validate, type DocumentNode, type ExecutionResult, type GraphQLInputObjectType, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { RecentCache } from '../recent-cache';
 import { checkShape, costOf, limitError, type QueryLimits } from './limits';
@@ -27,6 +27,13 @@ interface Prepared {
   hoisted?: Pick<Hoisted, 'variables' | 'fixed'>;
   shapeError?: GraphQLError;
   compiled: Map<string, CompiledQuery | ExecutionResult>;
+  /** Cost per operation name, when it does not depend on the variables. */
+  costs: Map<string, { cost: number; largestFirst: number }>;
+  /**
+   * A variable of a recursive input type (CustomerFilter has `and: [CustomerFilter!]`): graphql-jit
+   * 0.8 recurses forever compiling its coercion (its issue #81), so such documents run on graphql-js.
+   */
+  standardOnly: boolean;
 }
 
 export interface EngineOptions {
@@ -44,6 +51,7 @@ export interface Operation {
 export class GraphQLEngine {
   private readonly byText: RecentCache<string, { prepared: Prepared; variables: Record<string, unknown> }>;
   private readonly byShape: RecentCache<string, Prepared>;
+  private readonly recursiveInputs: ReadonlySet<string>;
 
   constructor(
     readonly schema: GraphQLSchema,
@@ -51,6 +59,7 @@ export class GraphQLEngine {
   ) {
     this.byText = new RecentCache(options.cacheSize ?? 2000);
     this.byShape = new RecentCache(options.cacheSize ?? 2000);
+    this.recursiveInputs = recursiveInputTypes(schema);
   }
 
   /** Parses (or finds) the document and picks the operation; errors here are request errors. */
@@ -65,7 +74,14 @@ export class GraphQLEngine {
     const operation = pickOperation(prepared.document, params.operationName);
     if (operation instanceof GraphQLError) return { errors: [operation] };
     const variables = Object.keys(found.variables).length > 0 ? { ...params.variables, ...found.variables } : (params.variables ?? {});
-    const { cost, largestFirst } = costOf(this.schema, prepared.document, operation, variables, limits);
+    const costKey = operation.name?.value ?? '';
+    let costs = prepared.costs.get(costKey);
+    if (!costs) {
+      const measured = costOf(this.schema, prepared.document, operation, variables, limits);
+      costs = { cost: measured.cost, largestFirst: measured.largestFirst };
+      if (!measured.usesVariables) prepared.costs.set(costKey, costs);
+    }
+    const { cost, largestFirst } = costs;
     if (largestFirst > limits.maxFirst) return { errors: [limitError('maxFirst', limits.maxFirst, largestFirst, 'asks for a page (first) of')] };
     if (cost > limits.maxCost) return { errors: [limitError('cost', limits.maxCost, cost, 'costs')] };
     return { prepared, operation, variables };
@@ -74,7 +90,7 @@ export class GraphQLEngine {
   async execute(op: Operation, context: MeshContext): Promise<ExecutionResult> {
     const { prepared, operation, variables } = op;
     const operationName = operation.name?.value;
-    if (this.options.executor === 'standard') {
+    if (this.options.executor === 'standard' || prepared.standardOnly) {
       return execute({ schema: this.schema, document: prepared.document, operationName, variableValues: variables, contextValue: context });
     }
     const key = operationName ?? '';
@@ -94,7 +110,8 @@ export class GraphQLEngine {
     if (shape) {
       const prepared = this.byShape.get(shape.key);
       const variables = prepared?.hoisted ? literalVariables(prepared.hoisted, shape) : undefined;
-      if (prepared && variables) return this.remember(query, { prepared, variables });
+      // Not remembered by text: with inline literals every text differs, and would evict the rest.
+      if (prepared && variables) return { prepared, variables };
     }
     let document: DocumentNode;
     try {
@@ -105,13 +122,14 @@ export class GraphQLEngine {
     const errors = validate(this.schema, document);
     if (errors.length > 0) return { errors };
     const shapeError = checkShape(document, this.options.limits);
-    let prepared: Prepared = { document, compiled: new Map(), ...(shapeError ? { shapeError } : {}) };
+    const standardOnly = this.hasRecursiveVariable(document);
+    let prepared: Prepared = { document, compiled: new Map(), costs: new Map(), standardOnly, ...(shapeError ? { shapeError } : {}) };
     let variables: Record<string, unknown> = {};
     if (shape && !shapeError) {
       const hoisted = hoistLiterals(this.schema, document, shape);
       const literal = literalVariables(hoisted, shape);
       if (hoisted.variables.length > 0 && literal && validate(this.schema, hoisted.document).length === 0) {
-        prepared = { document: hoisted.document, hoisted: { variables: hoisted.variables, fixed: hoisted.fixed }, compiled: new Map() };
+        prepared = { document: hoisted.document, hoisted: { variables: hoisted.variables, fixed: hoisted.fixed }, compiled: new Map(), costs: new Map(), standardOnly };
         variables = literal;
       } else {
         prepared.hoisted = { variables: [], fixed: hoisted.fixed };
@@ -119,6 +137,18 @@ export class GraphQLEngine {
       this.byShape.set(shape.key, prepared);
     }
     return this.remember(query, { prepared, variables });
+  }
+
+  private hasRecursiveVariable(document: DocumentNode): boolean {
+    for (const d of document.definitions) {
+      if (d.kind !== Kind.OPERATION_DEFINITION) continue;
+      for (const v of d.variableDefinitions ?? []) {
+        let t = v.type;
+        while (t.kind !== Kind.NAMED_TYPE) t = t.type;
+        if (this.recursiveInputs.has(t.name.value)) return true;
+      }
+    }
+    return false;
   }
 
   private remember<T extends { prepared: Prepared; variables: Record<string, unknown> }>(query: string, entry: T): T {
@@ -135,4 +165,22 @@ function pickOperation(document: DocumentNode, name: string | undefined): Operat
   if (count === 0) return new GraphQLError('Must provide an operation.');
   if (name === undefined) return new GraphQLError('Must provide operation name if query contains multiple operations.');
   return new GraphQLError(`Unknown operation named "${name}".`);
+}
+
+/** Input object types that can contain themselves, directly or through other input types. */
+export function recursiveInputTypes(schema: GraphQLSchema): ReadonlySet<string> {
+  const out = new Set<string>();
+  const reaches = (from: GraphQLInputObjectType, target: string, seen: Set<string>): boolean => {
+    for (const field of Object.values(from.getFields())) {
+      const named = getNamedType(field.type);
+      if (!isInputObjectType(named)) continue;
+      if (named.name === target) return true;
+      if (seen.has(named.name)) continue;
+      seen.add(named.name);
+      if (reaches(named, target, seen)) return true;
+    }
+    return false;
+  };
+  for (const type of Object.values(schema.getTypeMap())) if (isInputObjectType(type) && reaches(type, type.name, new Set())) out.add(type.name);
+  return out;
 }

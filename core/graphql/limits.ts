@@ -62,8 +62,9 @@ function argValue(node: ValueNode | undefined, variables: Record<string, unknown
 }
 
 /** The cost of running `operation` with `variables`, and the largest page (`first`) it asks for. */
-export function costOf(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>, limits: QueryLimits): { cost: number; largestFirst: number } {
+export function costOf(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>, limits: QueryLimits): { cost: number; largestFirst: number; usesVariables: boolean } {
   let largestFirst = 0;
+  let usesVariables = false;
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
   const multiplier = (value: unknown): number => Math.min(limits.maxFirst, Math.max(0, typeof value === 'number' ? value : Array.isArray(value) ? value.length : 1));
@@ -80,7 +81,9 @@ export function costOf(schema: GraphQLSchema, document: DocumentNode, operation:
         const declared = def.args.find((a) => a.name === 'first');
         let times = 1;
         if (firstArg) {
-          const value = argValue(firstArg.value, variables);
+          if (firstArg.value.kind === Kind.VARIABLE) usesVariables = true;
+          // A variable left out takes the argument's default (first: Int = 20).
+          const value = argValue(firstArg.value, variables) ?? (firstArg.name.value === 'first' ? declared?.defaultValue : undefined);
           if (firstArg.name.value === 'first' && typeof value === 'number') largestFirst = Math.max(largestFirst, value);
           times = multiplier(value);
         }
@@ -98,5 +101,5 @@ export function costOf(schema: GraphQLSchema, document: DocumentNode, operation:
     }
     return total;
   };
-  return { cost: costOfSet(operation.selectionSet, schema.getQueryType() ?? undefined, new Set()), largestFirst };
+  return { cost: costOfSet(operation.selectionSet, schema.getQueryType() ?? undefined, new Set()), largestFirst, usesVariables };
 }

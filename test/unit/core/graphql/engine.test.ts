@@ -88,6 +88,15 @@ for (const executor of ['jit', 'standard'] as const) {
       assert.deepEqual(data.searchLines.edges.map((e: any) => e.node.planInfo.name), ['Max', 'Gold', 'Basic']);
     });
 
+    it('takes a recursive filter input (and/or/not) as a variable', { timeout: 20_000 }, async () => {
+      // graphql-jit 0.8 recursed forever compiling the coercion of such a variable (its issue #81).
+      const query = 'query($f: CustomerFilter) { searchCustomers(filter: $f, first: 100) { totalCount } }';
+      const { data, errors } = await bed.run(query, { f: { or: [{ city: { eq: 'Oslo' } }, { and: [{ city: { eq: 'Lima' } }, { not: { segment: { eq: 'vip' } } }] }] } });
+      assert.equal(errors, undefined);
+      // Oslo: i % 4 == 0 (15 of 60); Lima and not vip: i % 4 == 1 and i % 3 != 2 (10 of 15).
+      assert.equal(data.searchCustomers.totalCount, 15 + 10);
+    });
+
     it('masks personal data without the role and shows it with the role', async () => {
       const anonymous = await bed.run('{ customer(id: "c1") { name email } }');
       assert.deepEqual(anonymous.data.customer, { name: 'Ada Lovelace', email: null });
@@ -143,6 +152,15 @@ describe('GraphQL engine: both executors give the same answers', () => {
     ['{ node(id: "Customer:c2") { globalId ... on Customer { accountSummaries { status } } } }'],
     ['{ searchCustomers(filter: {phone: {eq: "x"}}) { totalCount } }'],
   ];
+  it('finds the recursive input types (the filters with and/or/not)', async () => {
+    const { recursiveInputTypes } = await import('../../../../core/graphql/engine');
+    const { buildMeshSchema } = await import('../../../../core/graphql/schema');
+    const { model } = await import('./fixture');
+    const recursive = recursiveInputTypes(buildMeshSchema(model).schema);
+    assert.ok(recursive.has('CustomerFilter'));
+    assert.ok(!recursive.has('CustomerSort') && !recursive.has('IDFilter'));
+  });
+
   it('jit and standard agree on data and errors', async () => {
     const jit = await openBed('jit', 20);
     const standard = await openBed('standard', 20);
