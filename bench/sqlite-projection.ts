@@ -1,7 +1,8 @@
 // SQLite projection store figures, each against a baseline of the same run:
 // - bulk upserts of customer documents vs a bare better-sqlite3 insert loop of the same rows
-//   (id primary key, version, JSON body; same pragmas, same 1,000-row transactions), at each size
-//   in BENCH_DOCS (default 100000,1000000);
+//   (id primary key, version, JSON body; same pragmas, same 1,000-row transactions), the two taking
+//   turns 10,000 documents at a time so both see the same load, at each size in BENCH_DOCS
+//   (default 100000,1000000); then the refresh that makes them searchable, as bulk + refresh;
 // - text + facet filter page latency p50/p99 at the largest size vs the straightforward FTS5
 //   query (ORDER BY rank over every match, exact total) on the same data. Single first names
 //   are very common words here (the commonest is in about a quarter of all documents).
