@@ -14,6 +14,8 @@ export interface Config {
   contractsModule: string;
   dataDir: string;
   coldApiBaseUrl?: string;
+  /** Where the cold app's dead-letter replay sends events; absent: its own origin (the local host). */
+  hotApiBaseUrl?: string;
   logLevel: LogLevel;
   ingest: { maxBytes: number; maxEvents: number; waitTimeoutMs: number; routers: number };
   history: { limit: number; maxAgeMs: number };
@@ -51,6 +53,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { name: 'ELASTICSEARCH_API_KEY', apps: ['hot', 'cold'], description: 'Elasticsearch API key (a Key Vault reference in Azure).', secret: true },
   { name: 'MESH_CONTRACTS', apps: ['hot', 'cold'], default: 'contracts/telecom', description: 'Module that exports the data product (node types, edges, source mappings).' },
   { name: 'MESH_DATA_DIR', apps: ['hot', 'cold', 'host'], default: '.data', description: 'Folder for local data: the SQLite index, Azurite files.' },
+  { name: 'HOT_API_BASE_URL', apps: ['cold'], description: 'Base URL of the hot function app (…/api): where POST /api/admin/deadletters/replay sends events; empty: the cold app\'s own origin, as in the local host.' },
   { name: 'COLD_API_BASE_URL', apps: ['hot'], description: 'Base URL of the cold function app, linked from the hot app for rarely used queries.' },
   { name: 'MESH_LOG_LEVEL', apps: ['hot', 'cold', 'host'], default: 'info', description: 'Lowest level logged: debug, info, warn or error.' },
   { name: 'MESH_MAX_INGEST_BYTES', apps: ['hot'], default: '4194304', description: 'Largest body POST /api/events accepts, in bytes (413 beyond).' },
@@ -143,6 +146,7 @@ export function loadConfig(env: Env = process.env): Config {
 
   const esUrl = httpUrl(env, 'ELASTICSEARCH_URL', problems);
   const coldUrl = httpUrl(env, 'COLD_API_BASE_URL', problems);
+  const hotUrl = httpUrl(env, 'HOT_API_BASE_URL', problems);
 
   const portText = withDefault(env, 'PORT');
   const port = Number(portText);
@@ -161,6 +165,7 @@ export function loadConfig(env: Env = process.env): Config {
     contractsModule: withDefault(env, 'MESH_CONTRACTS'),
     dataDir: withDefault(env, 'MESH_DATA_DIR'),
     ...(coldUrl ? { coldApiBaseUrl: coldUrl } : {}),
+    ...(hotUrl ? { hotApiBaseUrl: hotUrl } : {}),
     logLevel: oneOf(env, 'MESH_LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, problems),
     ingest: {
       maxBytes: positiveInt(env, 'MESH_MAX_INGEST_BYTES', problems),

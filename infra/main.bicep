@@ -186,6 +186,9 @@ module cold 'app/cold.bicep' = {
     hasElasticsearchApiKey: !empty(elasticsearchApiKey)
     schedulerEndpoint: schedulerEndpoint
     logLevel: logLevel
+    // The hot app is deployed after the cold one (it links to it), so its address is spelled
+    // out here: a Flex Consumption app answers on <name>.azurewebsites.net.
+    hotApiBaseUrl: 'https://${abbrs.webSitesFunctions}hot-${resourceToken}.azurewebsites.net/api'
   }
   dependsOn: [coldAccess]
 }

@@ -2,6 +2,7 @@
 // rejected events again to the ingest endpoint, as `meshgraph deadletters replay` does (role
 // mesh.admin). Each sent letter leaves the store; one rejected again is dead-lettered anew.
 import { app } from '@azure/functions';
+import { config } from '../../core/config';
 import { httpHandler } from '../shared/http';
 import { ADMIN_ROLE, requireRole } from '../../core/auth/roles';
 import { UnavailableError, UserError } from '../../core/errors';
@@ -36,8 +37,8 @@ app.http('coldAdminDeadLettersReplay', {
       if (v !== undefined && typeof v !== 'string') throw new UserError(400, `invalid-${name}`, `${name} must be a string`);
       return v;
     });
-    // The hot app's ingest endpoint: the local host serves both apps on one origin.
-    const ingest = new URL(request.url).origin;
+    // The hot app's ingest endpoint: HOT_API_BASE_URL in Azure; the local host serves both apps on one origin.
+    const ingest = config().hotApiBaseUrl?.replace(/\/api$/, '') ?? new URL(request.url).origin;
     try {
       const result = await replayDeadLetters(await deadLetterStore(), all ? { all, filter } : { ids: ids as string[] }, ingestEndpoint(ingest));
       log.info('dead letters replayed', { replayed: result.replayed, accepted: result.accepted, rejected: result.rejected.length, skipped: result.skipped.length });

@@ -14,6 +14,8 @@ param elasticsearchSecretName string
 param elasticsearchUrl string
 param hasElasticsearchApiKey bool
 param schedulerEndpoint string
+@description('Base URL of the hot app (…/api): where the admin dead-letter replay sends events.')
+param hotApiBaseUrl string
 param logLevel string
 
 module shared 'shared-settings.bicep' = {
@@ -31,6 +33,10 @@ module shared 'shared-settings.bicep' = {
   }
 }
 
+var coldSettings = {
+  HOT_API_BASE_URL: hotApiBaseUrl
+}
+
 module app '../core/host/flex-function.bicep' = {
   name: 'cold-flex-function'
   params: {
@@ -42,8 +48,8 @@ module app '../core/host/flex-function.bicep' = {
     identityResourceId: identityResourceId
     storageAccountName: storageAccountName
     deploymentContainerName: deploymentContainerName
-    // Every setting the cold app reads is one it shares with the hot app.
-    appSettings: shared.outputs.settings
+    // The settings it shares with the hot app, and where replayed dead letters go.
+    appSettings: union(shared.outputs.settings, coldSettings)
     alwaysReady: []
     maximumInstanceCount: 40
   }

@@ -44,6 +44,8 @@ describe('loadConfig', () => {
     const cfg = loadConfig({ ...base, ELASTICSEARCH_URL: 'https://es.example:9243/', COLD_API_BASE_URL: '  ' });
     assert.equal(cfg.elasticsearch.url, 'https://es.example:9243');
     assert.equal(cfg.coldApiBaseUrl, undefined);
+    assert.equal(loadConfig({ ...base, HOT_API_BASE_URL: 'https://func-hot-x.azurewebsites.net/api/' }).hotApiBaseUrl, 'https://func-hot-x.azurewebsites.net/api');
+    assert.throws(() => loadConfig({ ...base, HOT_API_BASE_URL: 'func-hot' }), /setting HOT_API_BASE_URL/);
   });
 
   it('lists every setting it reads in SETTINGS, each with a description', () => {

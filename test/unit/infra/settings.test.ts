@@ -12,7 +12,7 @@ type App = 'hot' | 'cold';
 /** Where each app's settings are written: [file, variable or output holding an object]. */
 const SOURCES: Record<App, Array<[string, string]>> = {
   hot: [['infra/app/shared-settings.bicep', 'settings'], ['infra/app/hot.bicep', 'hotSettings']],
-  cold: [['infra/app/shared-settings.bicep', 'settings']],
+  cold: [['infra/app/shared-settings.bicep', 'settings'], ['infra/app/cold.bicep', 'coldSettings']],
 };
 
 /** SETTINGS entries Azure does without: the identity-based alternative next to each is set instead. */
@@ -86,10 +86,10 @@ describe('settings contract (core/config.ts SETTINGS)', () => {
     });
   }
 
-  it('hot passes its own settings and the shared ones to the function app', () => {
+  it('each app passes its own settings and the shared ones to the function app', () => {
     const hot = fs.readFileSync(path.join(ROOT, 'infra/app/hot.bicep'), 'utf8');
     assert.match(hot, /appSettings: union\(shared\.outputs\.settings, hotSettings\)/);
-    assert.match(fs.readFileSync(path.join(ROOT, 'infra/app/cold.bicep'), 'utf8'), /appSettings: shared\.outputs\.settings\n/);
+    assert.match(fs.readFileSync(path.join(ROOT, 'infra/app/cold.bicep'), 'utf8'), /appSettings: union\(shared\.outputs\.settings, coldSettings\)/);
   });
 
   it('local-host-only settings appear in no Bicep file', () => {
