@@ -14,7 +14,7 @@ import { LINKS, OWNERS, answers, cloudEvents, model } from './graph';
 import { Oracle, type OracleEvent } from './oracle';
 import { full } from './profile';
 
-const TOTAL = full ? 100_000 : 3_000;
+const TOTAL = Number(process.env.RELIABILITY_CRASH_EVENTS ?? (full ? 100_000 : 3_000));
 const KILLS = full ? 10 : 5;
 const BATCH = 250;
 const SEED = Number(process.env.RELIABILITY_SEED ?? 20261123);

@@ -68,7 +68,9 @@ export function cloudEvents(events: OracleEvent[]): unknown[] {
 /** The GraphQL answers for `ids` (per type), in the oracle's form, `Type:id` → view or null. */
 export async function answers(url: string, ids: Record<string, string[]>): Promise<Map<string, NodeView | null>> {
   const res = await fetch(`${url}/api/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-ms-client-principal': principalHeader(['pii.read']) }, body: JSON.stringify({ query: viewQuery(model), variables: ids }) });
-  const { data, errors } = (await res.json()) as { data: Record<string, Array<Record<string, unknown> | null>>; errors?: unknown };
+  const text = await res.text();
+  assert.equal(res.status, 200, `GraphQL answered ${res.status}: ${text.slice(0, 1000)}`);
+  const { data, errors } = JSON.parse(text) as { data: Record<string, Array<Record<string, unknown> | null>>; errors?: unknown };
   assert.equal(errors, undefined, JSON.stringify(errors));
   const out = new Map<string, NodeView | null>();
   for (const [type, list] of Object.entries(ids)) list.forEach((id, i) => out.set(`${type}:${id}`, normalize(model, type, data[type]![i] ?? null)));
