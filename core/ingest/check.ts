@@ -5,6 +5,7 @@ import { eventToChange, type CloudEvent } from '../contracts/changes';
 import { orderKey } from '../graph/order';
 import type { NodeEvent } from '../graph/node-event';
 import { fnv1a32 } from '../hash';
+import { NODE_ID_RULE, isValidNodeId } from './node-id';
 
 export interface AcceptedEvent {
   index: number;
@@ -43,6 +44,8 @@ export function checkEvents(product: CompiledDataProduct, raw: readonly unknown[
       if (k === undefined) return reject(`${e.id}: needs a sequence (a non-negative integer or a decimal string of up to 40 digits) or a time (RFC 3339)`);
       const change = eventToChange(e);
       if (!change) return reject(`${e.id}: mapping produced no valid change`);
+      if (!isValidNodeId(change.id)) return reject(`${e.id}: subject ${JSON.stringify(change.id.slice(0, 40))}: ${NODE_ID_RULE}`);
+      if ((change.op === 'link' || change.op === 'unlink') && !isValidNodeId(change.toId)) return reject(`${e.id}: data.to ${JSON.stringify(change.toId.slice(0, 40))}: ${NODE_ID_RULE}`);
       nodeEvents.push({ id: e.id, source: e.source, k, ...(e.time ? { time: e.time } : {}), change });
     }
     accepted.push({ index, event: input as CloudEvent, nodeEvents });

@@ -3,6 +3,7 @@
 import { input, type InvocationContext, type HttpRequest } from '@azure/functions';
 import type { NodeModel } from '../../../core/contracts/model';
 import { UserError } from '../../../core/errors';
+import { NODE_ID_RULE, isValidNodeId } from '../../../core/ingest/node-id';
 import { principalFrom, type Principal } from '../../../core/auth/principal';
 import type { NodeState } from '../../../core/graph/node-state';
 import { BeforeHistory, stateAsOf } from '../../../core/graph/time-travel';
@@ -22,13 +23,14 @@ export function readerOf(context: InvocationContext): EntityReader {
 
 export function nodeTypeOf(type: string | undefined): NodeModel {
   const model = contractModel();
-  const node = type ? model.types[type] : undefined;
+  // Own keys only: "__proto__" or "constructor" must not name Object.prototype's members.
+  const node = type && Object.hasOwn(model.types, type) ? model.types[type] : undefined;
   if (!node) throw new UserError(404, 'unknown-type', `no node type "${type ?? ''}"; known types: ${Object.keys(model.types).join(', ')}`, { knownTypes: Object.keys(model.types) });
   return node;
 }
 
 export function nodeIdOf(id: string | undefined): string {
-  if (!id || id.length > 256 || /[\u0000-\u001f\u007f]/.test(id)) throw new UserError(400, 'invalid-id', 'the node id must be 1-256 characters without control characters');
+  if (id === undefined || !isValidNodeId(id)) throw new UserError(400, 'invalid-id', NODE_ID_RULE);
   return id;
 }
 
