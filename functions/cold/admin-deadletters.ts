@@ -21,7 +21,12 @@ app.http('coldAdminDeadLetters', {
     const [{ filterOf, listDeadLetters }, { deadLetterStore }] = await Promise.all([import('../../adapters/deadletter/manage'), import('./shared/dead-letters')]);
     const filter = filterOf((name) => request.query.get(name) ?? undefined);
     const continuation = request.query.get('continuation') ?? undefined;
-    const page = await listDeadLetters(await deadLetterStore(), { top, filter, ...(continuation ? { continuation } : {}) });
+    const store = await deadLetterStore();
+    const page = await listDeadLetters(store, { top, filter, ...(continuation ? { continuation } : {}) }).catch((err: unknown) => {
+      // A token this API did not hand out does not decode (the reliability fuzzer sent some): the caller's mistake.
+      if (continuation && err instanceof SyntaxError) throw new UserError(400, 'invalid-continuation', 'continuation must be a token from a previous page of this listing');
+      throw err;
+    });
     return { jsonBody: page };
   }),
 });
