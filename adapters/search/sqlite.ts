@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { RecentCache } from '../../core/recent-cache';
 import { SystemError, UserError, errorMessage } from '../../core/errors';
 import type { BulkResult, FacetBucket, IndexSpec, IndexVersion, ProjectionDoc, ProjectionStore, SearchPage, SearchRequest } from '../../core/projection/port';
 import { createIndexSql, dropIndexSql, hasTable, layoutOf, quoteIdent } from './sqlite-layout';
@@ -42,6 +43,9 @@ export class SqliteProjectionStore implements ProjectionStore {
   readonly kind = 'sqlite';
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
+  /** Search, facet and count results, valid while the stamp they were computed under holds. */
+  private readonly results = new RecentCache<string, { stamp: string; value: unknown }>(2000);
+  private generation = 0;
   private readonly writers = new Map<string, IndexWriter>();
   private readonly reads: ReadContext;
   private readonly refreshMs: number;
@@ -95,7 +99,27 @@ export class SqliteProjectionStore implements ProjectionStore {
   }
 
   private refreshStep(writer: IndexWriter): number {
-    return this.db.transaction(() => writer.refresh(this.refreshBatch)).immediate();
+    const applied = this.db.transaction(() => writer.refresh(this.refreshBatch)).immediate();
+    if (applied > 0) this.generation++;
+    return applied;
+  }
+
+  /**
+   * What searches, facets and counts see changes with every refresh here (the generation) and
+   * every commit of another connection (`data_version`): a result cached under an older stamp is
+   * never served. Like Elasticsearch's request cache, which a refresh invalidates.
+   */
+  private stamp(): string {
+    return `${this.generation}:${this.prepare('PRAGMA data_version').pluck().get() as number}`;
+  }
+
+  private cached<T>(key: string, compute: () => T): T {
+    const stamp = this.stamp();
+    const hit = this.results.get(key);
+    if (hit && hit.stamp === stamp) return hit.value as T;
+    const value = compute();
+    this.results.set(key, { stamp, value });
+    return value;
   }
 
   private writerOf(index: string): IndexWriter | undefined {
@@ -188,6 +212,7 @@ export class SqliteProjectionStore implements ProjectionStore {
     // The first query on the new index should not pay for the copy's refresh.
     this.refresh(index);
     this.prepare('INSERT INTO mesh_aliases (type, index_name) VALUES (?, ?) ON CONFLICT(type) DO UPDATE SET index_name = excluded.index_name').run(type, index);
+    this.generation++;
   }
 
   async indexes(type: string): Promise<IndexVersion[]> {
@@ -210,6 +235,7 @@ export class SqliteProjectionStore implements ProjectionStore {
     })();
     this.writers.delete(index);
     this.statements.clear();
+    this.generation++;
   }
 
   async bulk(docs: ProjectionDoc[], options: { index?: string } = {}): Promise<BulkResult> {
@@ -251,15 +277,15 @@ export class SqliteProjectionStore implements ProjectionStore {
   }
 
   async search(type: string, request: SearchRequest): Promise<SearchPage> {
-    return this.read(type, (layout) => search(this.reads, layout, request));
+    return this.read(type, (layout) => this.cached(`s|${layout.name}|${JSON.stringify(request)}`, () => search(this.reads, layout, request)));
   }
 
   async facets(type: string, fields: string[], request: Pick<SearchRequest, 'text' | 'filter'>, size = 10): Promise<Record<string, FacetBucket[]>> {
-    return this.read(type, (layout) => facets(this.reads, layout, fields, request, size));
+    return this.read(type, (layout) => this.cached(`f|${layout.name}|${fields.join(',')}|${size}|${JSON.stringify(request)}`, () => facets(this.reads, layout, fields, request, size)));
   }
 
   async count(type: string, request: Pick<SearchRequest, 'text' | 'filter'> = {}): Promise<number> {
-    return this.read(type, (layout) => count(this.reads, layout, request));
+    return this.read(type, (layout) => this.cached(`c|${layout.name}|${JSON.stringify(request)}`, () => count(this.reads, layout, request)));
   }
 
   async close(): Promise<void> {
