@@ -29,6 +29,7 @@ export class IndexWriter {
   private readonly mark: Statement;
   private readonly pendingRows: Statement;
   private readonly anyPending: Statement;
+  private readonly countPending: Statement;
   private readonly clearPending: Statement;
   private readonly row: { add: Statement; drop: Statement };
   private readonly fts?: { add: Statement; drop: Statement };
@@ -44,6 +45,7 @@ export class IndexWriter {
     this.mark = db.prepare(`INSERT OR IGNORE INTO ${pending} (rid) VALUES (?)`);
     this.pendingRows = db.prepare(`SELECT p.rid, s.id, s.deleted, s.body FROM ${pending} p JOIN ${source} s ON s.rid = p.rid ORDER BY p.rid LIMIT ?`);
     this.anyPending = db.prepare(`SELECT 1 FROM ${pending} LIMIT 1`).pluck();
+    this.countPending = db.prepare(`SELECT count(*) FROM ${pending}`).pluck();
     this.clearPending = db.prepare(`DELETE FROM ${pending} WHERE rid <= ?`);
     const cols = layout.columns.map((c) => c.column);
     this.row = {
@@ -78,6 +80,11 @@ export class IndexWriter {
 
   hasPending(): boolean {
     return this.anyPending.get() !== undefined;
+  }
+
+  /** Documents written but not yet searchable (waiting for a refresh). */
+  pendingCount(): number {
+    return this.countPending.get() as number;
   }
 
   /** Call inside a write transaction: makes up to `limit` pending documents searchable; returns how many. */

@@ -122,6 +122,13 @@ export class SqliteProjectionStore implements ProjectionStore {
     return value;
   }
 
+  /** Documents written but not searchable yet, over every index (the refresh backlog). */
+  unrefreshed(): number {
+    let n = 0;
+    for (const writer of this.writers.values()) n += writer.pendingCount();
+    return n;
+  }
+
   private writerOf(index: string): IndexWriter | undefined {
     return this.layout(index) ? this.writers.get(index) : undefined;
   }

@@ -78,6 +78,13 @@ describe('GraphQL through the local host', () => {
     assert.match(res.headers.get('content-type') ?? '', /problem\+json/);
   });
 
+  it('reports the projection lag in /api/health once documents were written', async () => {
+    const health = (await (await fetch(`${host.url}/api/health`)).json()) as { projection?: { documents: number; oldestMs: number; unrefreshed?: number } };
+    assert.ok(health.projection, 'projection lag present');
+    assert.equal(health.projection.documents, 0, 'everything handed over is durable once idle');
+    assert.equal(typeof health.projection.unrefreshed, 'number');
+  });
+
   it('serves GET requests (legacy application/json)', async () => {
     const url = new URL(`${host.url}/api/graphql`);
     url.searchParams.set('query', '{ account(id: "a1") { status owner { name } } }');
