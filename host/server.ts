@@ -8,6 +8,16 @@ import { UnknownEntityError, type EntityRuntime } from './entities/runtime';
 import { UnknownHubError, type LocalEventStream } from './event-stream';
 import { toProblem, UserError, PROBLEM_CONTENT_TYPE } from '../core/errors';
 
+
+/** A percent-decoded path segment; malformed encoding is the client's error (400), not a 500. */
+function decodePathPart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new UserError(400, 'malformed-path', `the path segment "${part.slice(0, 100)}" is not valid percent-encoding`);
+  }
+}
+
 export const DURABLE_PREFIX = '/runtime/webhooks/durabletask/';
 /** The Functions host's default request body limit (100 MB). */
 const MAX_BODY = 100 * 1024 * 1024;
@@ -108,9 +118,9 @@ export function createServer(options: ServerOptions): http.Server {
     const url = new URL(req.url ?? '/', origin);
     if (!options.isReady()) throw new UserError(503, 'starting', 'the host is starting (resuming queued work); retry in a moment');
     if (url.pathname.startsWith(DURABLE_PREFIX) && options.runtime) return durableApi(options.runtime, req, res, url);
-    if (url.pathname.startsWith(STREAM_PREFIX) && req.method === 'POST' && options.stream) return streamApi(options.stream, req, res, decodeURIComponent(url.pathname.slice(STREAM_PREFIX.length)));
+    if (url.pathname.startsWith(STREAM_PREFIX) && req.method === 'POST' && options.stream) return streamApi(options.stream, req, res, decodePathPart(url.pathname.slice(STREAM_PREFIX.length)));
     if (!url.pathname.startsWith('/api/') && url.pathname !== '/api') throw new UserError(404, 'not-found', `no route ${url.pathname}; functions are served under /api/`);
-    const parts = url.pathname.slice(5).split('/').filter((p) => p !== '').map(decodeURIComponent);
+    const parts = url.pathname.slice(5).split('/').filter((p) => p !== '').map(decodePathPart);
     const candidates = routes.map((r) => ({ r, params: matchRoute(r, parts) })).filter((c) => c.params);
     if (candidates.length === 0) throw new UserError(404, 'not-found', `no function answers ${url.pathname}`);
     const method = (req.method ?? 'GET').toUpperCase();
@@ -233,7 +243,7 @@ export function createServer(options: ServerOptions): http.Server {
   }
 
   async function durableApi(runtime: EntityRuntime, req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
-    const rest = url.pathname.slice(DURABLE_PREFIX.length).split('/').map(decodeURIComponent);
+    const rest = url.pathname.slice(DURABLE_PREFIX.length).split('/').map(decodePathPart);
     if (rest[0] !== 'entities' || !rest[1]) throw new UserError(404, 'not-found', `the local host implements only the entities part of the durable HTTP API, not ${url.pathname}`);
     const name = rest[1];
     const key = rest.slice(2).join('/');

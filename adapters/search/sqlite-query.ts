@@ -60,7 +60,8 @@ export function filterSql(layout: IndexLayout, filter: Filter | undefined): Sql 
 
 /** An FTS5 query for free text: each word quoted (`"` doubled), all required; undefined = no words. */
 export function matchQuery(text: string | undefined): string | undefined {
-  const tokens = (text ?? '').split(/\s+/).filter((t) => /[\p{L}\p{N}]/u.test(t));
+  // Control characters (NUL ends an FTS5 string) separate words like spaces do.
+  const tokens = (text ?? '').replace(/\p{Cc}/gu, ' ').split(/\s+/).filter((t) => /[\p{L}\p{N}]/u.test(t));
   if (tokens.length === 0) return undefined;
   return tokens.map((t) => `"${t.replace(/"/g, '""')}"`).join(' ');
 }

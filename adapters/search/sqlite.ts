@@ -125,7 +125,15 @@ export class SqliteProjectionStore implements ProjectionStore {
   /** Documents written but not searchable yet, over every index (the refresh backlog). */
   unrefreshed(): number {
     let n = 0;
-    for (const writer of this.writers.values()) n += writer.pendingCount();
+    for (const [index, writer] of this.writers) {
+      try {
+        n += writer.pendingCount();
+      } catch (err) {
+        // Another process (a reindex) deleted this index version: forget its writer.
+        if (this.prepare('SELECT 1 FROM mesh_indexes WHERE name = ?').get(index)) throw err;
+        this.writers.delete(index);
+      }
+    }
     return n;
   }
 

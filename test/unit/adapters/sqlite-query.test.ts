@@ -13,6 +13,10 @@ describe('matchQuery', () => {
     assert.equal(matchQuery(' - . @ '), undefined);
     assert.equal(matchQuery(undefined), undefined);
   });
+
+  it('splits words at control characters (a NUL would end the FTS5 string)', () => {
+    assert.equal(matchQuery('a\u0000b\u0007c'), '"a" "b" "c"');
+  });
 });
 
 describe('readPlan', () => {

@@ -49,3 +49,25 @@ describe('SQLite store result cache', () => {
     }
   });
 });
+
+describe('SQLite store refresh backlog', () => {
+  it('counts unrefreshed documents, and forgets an index another process deleted', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-backlog-'));
+    const store = openSqliteStore(dir);
+    try {
+      const { index } = await store.createIndex(SPEC);
+      await store.swapAlias('Person', index);
+      await store.bulk([person('p1', 'Ada', 'London'), person('p2', 'Bob', 'Paris')]);
+      assert.equal(store.unrefreshed(), 2);
+      store.refresh();
+      assert.equal(store.unrefreshed(), 0);
+      const other = openSqliteStore(dir);
+      await other.deleteIndex(index);
+      await other.close();
+      assert.equal(store.unrefreshed(), 0, 'no error for the deleted index');
+    } finally {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
