@@ -1,7 +1,7 @@
 // A dead letter as a table row, and back: shared by the SDK store (table.ts) and the plain-fetch
 // one (table-rest.ts). Rows are keyed by day and time, so listing is oldest first.
 import type { DeadLetter } from '../../core/ports/dead-letters';
-import { getChunks, putChunks } from '../../core/table-chunks';
+import { getChunks, putChunks, tableSafe } from '../../core/table-chunks';
 
 export const DEAD_LETTER_TABLE = 'meshgraphdeadletters';
 
@@ -10,7 +10,7 @@ const partitionOf = (id: string) => id.slice(0, 10);
 /** The row of a dead letter; the payload is split across properties like entity state. */
 export function rowOf(l: DeadLetter) {
   return putChunks(
-    { partitionKey: partitionOf(l.id), rowKey: l.id.slice(11), at: l.at, stage: l.stage, reason: l.reason.slice(0, 30_000), ...(l.eventId ? { eventId: l.eventId } : {}), ...(l.source ? { source: l.source } : {}) },
+    { partitionKey: partitionOf(l.id), rowKey: l.id.slice(11), at: l.at, stage: l.stage, reason: tableSafe(l.reason.slice(0, 30_000)), ...(l.eventId ? { eventId: tableSafe(l.eventId) } : {}), ...(l.source ? { source: tableSafe(l.source) } : {}) },
     JSON.stringify(l.payload ?? null),
     `payload of dead letter ${l.id}`,
   );

@@ -52,10 +52,14 @@ function eventSchema(name: string, title: string, properties: JsonSchema, requir
   };
 }
 
-function scalarSchema(f: FieldModel): JsonSchema {
+/** A node's int is GraphQL's Int (32 bits): a larger one would be stored, then fail every query. */
+const GRAPHQL_INT = { minimum: -2147483648, maximum: 2147483647 };
+
+function scalarSchema(f: FieldModel, node: boolean): JsonSchema {
   switch (f.kind) {
     case 'int':
-      return { type: 'integer' };
+      // A source record's int (a row version, an LSN) may be any integer.
+      return { type: 'integer', ...(node ? GRAPHQL_INT : {}) };
     case 'float':
       return { type: 'number' };
     case 'bool':
@@ -70,17 +74,17 @@ function scalarSchema(f: FieldModel): JsonSchema {
 }
 
 /** A field's value; optional values may also be null (which clears the field). */
-export function fieldSchema(f: FieldModel): JsonSchema {
-  const value = f.list ? { type: 'array', items: scalarSchema(f) } : scalarSchema(f);
+export function fieldSchema(f: FieldModel, node = true): JsonSchema {
+  const value = f.list ? { type: 'array', items: scalarSchema(f, node) } : scalarSchema(f, node);
   const description = f.description ? { description: f.description } : {};
   if (f.required) return { ...value, ...description };
   const nullable = value['enum'] ? { enum: [...(value['enum'] as string[]), null] } : {};
   return { ...value, ...nullable, type: [value['type'], 'null'], ...description };
 }
 
-function objectOf(fields: Record<string, FieldModel>, additionalProperties: boolean): JsonSchema {
+function objectOf(fields: Record<string, FieldModel>, additionalProperties: boolean, node: boolean): JsonSchema {
   const properties: JsonSchema = {};
-  for (const f of Object.values(fields)) properties[f.name] = fieldSchema(f);
+  for (const f of Object.values(fields)) properties[f.name] = fieldSchema(f, node);
   const required = Object.values(fields).filter((f) => f.required).map((f) => f.name);
   return { type: 'object', properties, ...(required.length ? { required } : {}), additionalProperties };
 }
@@ -91,7 +95,7 @@ function upsertSchema(node: NodeModel): JsonSchema {
   return eventSchema(schemaNames.upsert(node.name), `Upsert of a ${node.name}: the fields to set (unknown fields are rejected)`, {
     type: { const: CANONICAL_EVENT_TYPES.upsert },
     subject: subjectOfType([node.name]),
-    data: objectOf(node.fields, false),
+    data: objectOf(node.fields, false, true),
   }, ['subject', 'data']);
 }
 
@@ -121,7 +125,7 @@ function recordSchema(rec: RecordModel): JsonSchema {
   return eventSchema(schemaNames.record(rec.type), rec.description ?? `Source-native record ${rec.type} of ${rec.source}`, {
     type: { const: rec.type },
     source: { const: rec.source },
-    data: objectOf(rec.fields, true),
+    data: objectOf(rec.fields, true, false),
   }, ['data']);
 }
 

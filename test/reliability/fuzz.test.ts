@@ -195,7 +195,7 @@ describe(`reliability: bad input (${full ? 'full' : 'short'} profile)`, () => {
     assertClean(tallies.events);
   });
 
-  it('POST /api/events: an int field takes only what GraphQL Int can answer', { todo: 'core/contracts: an int field takes any JSON integer (2 ** 70 is accepted); GraphQL Int holds 32 bits, Elasticsearch long 64' }, async () => {
+  it('POST /api/events: an int field takes only what GraphQL Int can answer', async () => {
     const subject = `Person/${uid('fz-int')}`;
     const answer = await postEvents(JSON.stringify([event({ subject, data: { name: 'big', level: 2 ** 40 } })]), 'application/cloudevents-batch+json', '?wait=true');
     if (answer.body.accepted === 1) {
@@ -204,10 +204,16 @@ describe(`reliability: bad input (${full ? 'full' : 'short'} profile)`, () => {
     }
   });
 
-  it('POST /api/events: U+2028 in a value is stored like any character', { todo: 'Azurite 3.35 fails table transactions holding U+2028/U+2029: the dead-letter put answers 503, and an accepted event wedges the local entity store (the host cannot stop)' }, async () => {
-    // Only a refused event: an accepted one would wedge the host's entity store for the rest of the run.
-    const res = await fetch(`${url()}/api/events`, { method: 'POST', headers: { 'content-type': 'application/cloudevents-batch+json' }, body: JSON.stringify([event({ data: { bogus: 'line\u2028separator' } })]) });
-    assert.equal(res.status, 202, await res.text());
+  it('POST /api/events: U+2028 and U+2029 in values are stored like any character', async () => {
+    // Azurite 3.35 fails table transactions holding them raw; the table rows escape them.
+    const refused = await fetch(`${url()}/api/events`, { method: 'POST', headers: { 'content-type': 'application/cloudevents-batch+json' }, body: JSON.stringify([event({ data: { bogus: 'line\u2028separator' } })]) });
+    assert.equal(refused.status, 202, await refused.text());
+    const subject = `Person/${uid('fz-sep')}`;
+    const name = 'line\u2028and\u2029paragraph';
+    const accepted = await postEvents(JSON.stringify([event({ subject, data: { name, level: 1 } })]), 'application/cloudevents-batch+json', '?wait=true');
+    assert.equal(accepted.body.accepted, 1, accepted.text);
+    const read = await graphql({ query: 'query($id: ID!) { person(id: $id) { name } }', variables: { id: subject.slice('Person/'.length) } });
+    assert.equal(read.body.data.person.name, name);
   });
 
   it('/api/graphql: a NUL in search text is searched for, not an internal error', async () => {

@@ -26,6 +26,14 @@ describe('JSON Schemas', () => {
   const upsert = (data: unknown, more: Partial<CloudEvent> = {}) =>
     validate(event({ type: 'meshgraph.node.upsert', subject: 'Book/b1', data, sequence: 3, ...more }));
 
+  it("takes a node's int only within GraphQL's Int (32 bits)", () => {
+    assert.equal(upsert({ pages: 2 ** 31 - 1 }).ok, true);
+    assert.match(reasonsOf(upsert({ pages: 2 ** 31 })).join(' '), /pages/);
+    assert.match(reasonsOf(upsert({ pages: -(2 ** 31) - 1 })).join(' '), /pages/);
+    // A source record's int (a row version) may be any integer.
+    assert.deepEqual(reasonsOf(validate(event({ type: 'cms.author.row', source: 'cms', data: { ID: 'a1', Rev: 2 ** 40 }, sequence: 1 }))), []);
+  });
+
   it('accepts a partial upsert with typed values and nulls', () => {
     const verdict = upsert({ title: 'Dune', price: 9.5, pages: 412, inPrint: true, published: '1965-08-01T00:00:00Z', tags: ['sf'], genre: null });
     assert.ok(verdict.ok && verdict.kind === 'canonical', JSON.stringify(verdict));
