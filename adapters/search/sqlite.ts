@@ -172,7 +172,15 @@ export class SqliteProjectionStore implements ProjectionStore {
   private read<T>(type: string, body: (layout: IndexLayout) => T): T {
     const layout = this.readable(type);
     const writer = this.writer(layout);
-    if (writer.hasPending()) this.refresh(layout.name);
+    if (writer.hasPending()) {
+      try {
+        this.refresh(layout.name);
+      } catch {
+        // A refresh that cannot write (disk full, busy) leaves the pending documents pending:
+        // the read answers from what is searchable, and the background refresh tries again.
+        this.scheduleRefresh();
+      }
+    }
     return this.db.transaction(() => body(this.readable(type)))();
   }
 
