@@ -39,9 +39,13 @@ for (const r of rows) {
 const when = new Date().toISOString().slice(0, 10);
 const saved = path.join(process.env.MESH_DATA_DIR ?? '.data', 'bench-latest.json');
 fs.mkdirSync(path.dirname(saved), { recursive: true });
-fs.writeFileSync(saved, JSON.stringify({ when, figures: rows }, null, 1));
+// A run of some benchmarks replaces their rows in the saved figures and keeps the others.
+const previous = only.length > 0 && fs.existsSync(saved) ? (JSON.parse(fs.readFileSync(saved, 'utf8')) as { figures: typeof rows }).figures : [];
+const ran = new Set(rows.map((r) => r.bench));
+const merged = [...previous.filter((r) => !ran.has(r.bench)), ...rows];
+fs.writeFileSync(saved, JSON.stringify({ when, figures: merged }, null, 1));
 if (toReadme) {
-  writeReadme(path.join(__dirname, '..', 'README.md'), figuresTable(rows, when));
-  process.stderr.write(`README figures regenerated (${rows.length} figures)\n`);
+  writeReadme(path.join(__dirname, '..', 'README.md'), figuresTable(merged, when));
+  process.stderr.write(`README figures regenerated (${merged.length} figures)\n`);
 }
 process.stdout.write(JSON.stringify({ bench: 'all', figures: rows }) + '\n');

@@ -11,7 +11,7 @@ import type { EntityStore } from './entities/store';
 import { consoleLogSink } from './log';
 import { createServer, durableClientData, STREAM_PREFIX } from './server';
 import { LocalEventStream } from './event-stream';
-import { blobCheckpointStore, startEventHubConsumers, type ConsumerClientFactory, type EventHubConsumers } from './eventhub-consumer';
+import type { ConsumerClientFactory, EventHubConsumers } from './eventhub-consumer';
 import { LOCAL_STREAM_URL_VARIABLE } from '../adapters/eventhub/local-stream';
 import { applyLocalSettings, readHostJson } from './settings';
 import { setSystemLog } from './functions-core';
@@ -109,6 +109,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     const hubTriggers = functions.filter((f) => f.kind === 'eventHub');
     if (eventHubSet && hubTriggers.length > 0) {
       try {
+        // Loaded only with a hub: the Event Hubs and blob clients are large and most runs need neither.
+        const { blobCheckpointStore, startEventHubConsumers } = await import('./eventhub-consumer');
         consumers = await startEventHubConsumers({
           triggers: hubTriggers,
           maxEventBatchSize: hostJson.extensions?.eventHubs?.maxEventBatchSize ?? 100,
