@@ -3,32 +3,18 @@
 // GraphQL answer must equal what the reference model computes from the events alone.
 // A failure prints fast-check's seed and the shrunk event list (replay with RELIABILITY_SEED).
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { startHost, type RunningHost } from '../../host/main';
-import { GRAPH_CONTRACTS, HOT_APP } from '../helpers/mesh-host';
-import { answers, cloudEvents, draft, model } from './graph';
+import { answers, cloudEvents, draft, model, useMemoryHost } from './graph';
 import { Oracle, type OracleEvent } from './oracle';
 import { full } from './profile';
 
 describe(`reliability: convergence against the oracle (${full ? 'full' : 'short'} profile)`, () => {
-  let host: RunningHost;
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-oracle-'));
+  const suite = useMemoryHost('oracle');
   let run = 0;
-  before(async () => {
-    Object.assign(process.env, { AzureWebJobsStorage: 'UseDevelopmentStorage=true', MESH_CONTRACTS: GRAPH_CONTRACTS, MESH_DATA_DIR: dataDir, EventHubConnection: '' });
-    host = await startHost({ apps: [{ name: 'hot', entry: HOT_APP }], port: 0, store: 'memory', log: () => {} });
-  });
-  after(async () => {
-    await host?.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
 
   async function post(events: OracleEvent[]): Promise<void> {
-    const res = await fetch(`${host.url}/api/events`, { method: 'POST', headers: { 'content-type': 'application/cloudevents-batch+json' }, body: JSON.stringify(cloudEvents(events)) });
+    const res = await fetch(`${suite.host.url}/api/events`, { method: 'POST', headers: { 'content-type': 'application/cloudevents-batch+json' }, body: JSON.stringify(cloudEvents(events)) });
     const answer = (await res.json()) as { accepted: number; rejected: unknown[] };
     assert.equal(res.status, 202);
     assert.deepEqual(answer.rejected, [], 'the generator makes only valid events');
@@ -37,10 +23,10 @@ describe(`reliability: convergence against the oracle (${full ? 'full' : 'short'
 
   /** Waits for the host to settle, then checks every node of the run against the oracle. */
   async function compare(prefix: string, events: OracleEvent[]): Promise<void> {
-    await host.runtime.idle();
+    await suite.host.runtime.idle();
     const expected = new Oracle(model).views(events);
     const ids: Record<string, string[]> = Object.fromEntries(Object.keys(model.types).map((t) => [t, [1, 2].map((n) => `${prefix}${t[0]!.toLowerCase()}${n}`)]));
-    for (const [gid, view] of await answers(host.url, ids)) assert.deepEqual(view, expected.get(gid) ?? null, gid);
+    for (const [gid, view] of await answers(suite.host.url, ids)) assert.deepEqual(view, expected.get(gid) ?? null, gid);
   }
 
   const at = (prefix: string, list: Array<[string, string, number, string, Record<string, unknown>?]>): OracleEvent[] =>

@@ -13,23 +13,13 @@ import { GRAPH_CONTRACTS } from '../helpers/mesh-host';
 import { LINKS, OWNERS, answers, cloudEvents, model } from './graph';
 import { Oracle, type OracleEvent } from './oracle';
 import { full } from './profile';
+import { createRandom } from '../../core/demo/random';
 
 const TOTAL = Number(process.env.RELIABILITY_CRASH_EVENTS ?? (full ? 100_000 : 3_000));
 const KILLS = full ? 10 : 5;
 const BATCH = 250;
 const SEED = Number(process.env.RELIABILITY_SEED ?? 20261123);
 
-/** A small seeded PRNG (mulberry32), so a failing run can be repeated with its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function generate(total: number, rand: () => number): { events: OracleEvent[]; ids: Record<string, string[]> } {
   const perType = Math.max(10, Math.round(total / 12));
@@ -80,7 +70,7 @@ describe(`reliability: kill -9 during ingest on Azurite (${full ? 'full' : 'shor
   });
 
   it(`loses nothing acknowledged and converges to the oracle (seed ${SEED})`, { timeout: full ? 3_600_000 : 300_000 }, async () => {
-    const rand = random(SEED);
+    const rand = createRandom(SEED).next;
     const { events, ids } = generate(TOTAL, rand);
     const batches: OracleEvent[][] = [];
     for (let i = 0; i < events.length; i += BATCH) batches.push(events.slice(i, i + BATCH));

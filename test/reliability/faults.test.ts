@@ -19,6 +19,7 @@ import { ProjectionWriter } from '../../adapters/projection/writer';
 import type { BulkFailure, ProjectionDoc } from '../../core/projection/port';
 import { person, personSpec } from '../conformance/fixtures';
 import { full } from './profile';
+import { createRandom } from '../../core/demo/random';
 
 const ALIAS = 'meshgraph-person';
 type Line = Record<string, any>;
@@ -73,17 +74,6 @@ function responseError(statusCode: number, type: string) {
   return new errors.ResponseError({ body: { error: { type, reason: type }, status: statusCode }, statusCode, headers: {}, warnings: null, meta: {} as never });
 }
 
-/** A small seeded generator, so a failing run can be replayed (RELIABILITY_SEED). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * What a node actor does with the writer: hand its newest document over; if the write is
@@ -105,7 +95,7 @@ async function projectLikeAnActor(writer: ProjectionWriter, doc: ProjectionDoc, 
 describe(`reliability: store faults (${full ? 'full' : 'short'} profile)`, () => {
   it('elasticsearch: 429s, 5xx, timeouts and partial bulk failures lose nothing; 409 is stale; mapping errors are refused with their reason', async () => {
     const seed = Number(process.env.RELIABILITY_SEED ?? Date.now() % 1_000_000);
-    const random = mulberry32(seed);
+    const random = createRandom(seed).next;
     const cluster = new FakeCluster(random);
     const mock = new Mock();
     mock.add({ method: 'GET', path: `/${ALIAS}/_mapping` }, () => ({ [`${ALIAS}_v1`]: { mappings: { _meta: { spec: personSpec('Person') } } } }));

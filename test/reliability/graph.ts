@@ -2,7 +2,13 @@
 // Client, a 3-hop carried path), generators of valid change events, CloudEvents for them, and
 // every node's GraphQL answer in the oracle's form.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before } from 'node:test';
 import fc from 'fast-check';
+import { startHost, type RunningHost } from '../../host/main';
+import { GRAPH_CONTRACTS, HOT_APP } from '../helpers/mesh-host';
 import { principalHeader } from '../../core/auth/principal';
 import { queryFieldNames } from '../../core/contracts/naming';
 import type { ContractModel } from '../../core/contracts/model';
@@ -75,4 +81,24 @@ export async function answers(url: string, ids: Record<string, string[]>): Promi
   const out = new Map<string, NodeView | null>();
   for (const [type, list] of Object.entries(ids)) list.forEach((id, i) => out.set(`${type}:${id}`, normalize(model, type, data[type]![i] ?? null)));
   return out;
+}
+
+/** Inside a describe(): the hot app in an in-process host (memory store) on the test data product. */
+export function useMemoryHost(label: string): { readonly host: RunningHost } {
+  let host: RunningHost | undefined;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `meshgraph-${label}-`));
+  before(async () => {
+    Object.assign(process.env, { AzureWebJobsStorage: 'UseDevelopmentStorage=true', MESH_CONTRACTS: GRAPH_CONTRACTS, MESH_DATA_DIR: dataDir, EventHubConnection: '' });
+    host = await startHost({ apps: [{ name: 'hot', entry: HOT_APP }], port: 0, store: 'memory', log: () => {} });
+  });
+  after(async () => {
+    await host?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+  return {
+    get host(): RunningHost {
+      if (!host) throw new Error('the host is not started (use it inside tests of the suite)');
+      return host;
+    },
+  };
 }

@@ -11,13 +11,9 @@
 // heap sizing does not. Idle within 60 s of the last answer (the queue only holds what the
 // last writers sent; the convergence suite drains far larger backlogs faster).
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { startHost, type RunningHost } from '../../host/main';
+import { describe, it } from 'node:test';
 import { projections } from '../../functions/shared/projections';
-import { GRAPH_CONTRACTS, HOT_APP } from '../helpers/mesh-host';
+import { useMemoryHost } from './graph';
 import { full } from './profile';
 
 const DURATION_MS = Number(process.env.LOAD_DURATION_MS ?? (full ? 600_000 : 30_000));
@@ -29,16 +25,7 @@ const MB = 2 ** 20;
 const NAMES = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Ken'];
 
 describe(`reliability: sustained load (${full ? 'full' : 'short'} profile, ${DURATION_MS / 1000} s)`, () => {
-  let host: RunningHost;
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-load-'));
-  before(async () => {
-    Object.assign(process.env, { AzureWebJobsStorage: 'UseDevelopmentStorage=true', MESH_CONTRACTS: GRAPH_CONTRACTS, MESH_DATA_DIR: dataDir, EventHubConnection: '' });
-    host = await startHost({ apps: [{ name: 'hot', entry: HOT_APP }], port: 0, store: 'memory', log: () => {} });
-  });
-  after(async () => {
-    await host?.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  const suite = useMemoryHost('load');
 
   it('keeps memory flat and lag bounded under ingest plus queries, and goes idle after', async () => {
     let seq = 0;
@@ -71,7 +58,7 @@ describe(`reliability: sustained load (${full ? 'full' : 'short'} profile, ${DUR
     const rssStart = process.memoryUsage().rss;
     let stop = false;
     const sampler = setInterval(async () => {
-      const health = (await (await fetch(`${host.url}/api/health`)).json()) as { host: { pendingOperations: number; entitiesWithWork: number } };
+      const health = (await (await fetch(`${suite.host.url}/api/health`)).json()) as { host: { pendingOperations: number; entitiesWithWork: number } };
       const lag = (await projections()).lag();
       stats.maxPending = Math.max(stats.maxPending, health.host.pendingOperations);
       stats.maxEntitiesWithWork = Math.max(stats.maxEntitiesWithWork, health.host.entitiesWithWork);
@@ -83,19 +70,19 @@ describe(`reliability: sustained load (${full ? 'full' : 'short'} profile, ${DUR
     const writer = async () => {
       while (!stop) {
         const events = batch();
-        const res = await fetch(`${host.url}/api/events`, { method: 'POST', headers: { 'content-type': 'application/cloudevents-batch+json' }, body: JSON.stringify(events) });
+        const res = await fetch(`${suite.host.url}/api/events`, { method: 'POST', headers: { 'content-type': 'application/cloudevents-batch+json' }, body: JSON.stringify(events) });
         const body = (await res.json()) as { accepted: number; rejected: unknown[] };
         assert.equal(res.status, 202, JSON.stringify(body));
         assert.deepEqual(body.rejected, []);
         stats.batches++;
         stats.events += body.accepted;
         // Back-pressure as a well-behaved source would apply it: do not outrun the actors forever.
-        while (!stop && host.runtime.depth().pendingOperations > 2_000) await new Promise((r) => setTimeout(r, 50));
+        while (!stop && suite.host.runtime.depth().pendingOperations > 2_000) await new Promise((r) => setTimeout(r, 50));
       }
     };
     const reader = async () => {
       while (!stop) {
-        const res = await fetch(`${host.url}/api/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(queries[pick(queries.length)]!()) });
+        const res = await fetch(`${suite.host.url}/api/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(queries[pick(queries.length)]!()) });
         const body = (await res.json()) as { errors?: unknown };
         assert.equal(res.status, 200, JSON.stringify(body));
         assert.equal(body.errors, undefined, JSON.stringify(body.errors));
@@ -111,7 +98,7 @@ describe(`reliability: sustained load (${full ? 'full' : 'short'} profile, ${DUR
     }
     const loadEnded = Date.now();
     const idleWithin = 60_000;
-    const idle = await Promise.race([host.runtime.idle().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), idleWithin))]);
+    const idle = await Promise.race([suite.host.runtime.idle().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), idleWithin))]);
     const idleMs = Date.now() - loadEnded;
     clearInterval(sampler);
     (globalThis as { gc?: () => void }).gc?.();
@@ -126,7 +113,7 @@ describe(`reliability: sustained load (${full ? 'full' : 'short'} profile, ${DUR
         `RSS start ${Math.round(rssStart / MB)} MB, after warm-up (${WARMUP_MS / 1000} s) ${Math.round(rssWarm / MB)} MB, max ${Math.round(rssMax / MB)} MB, end ${Math.round(rssEnd / MB)} MB (bound ${Math.round(bound / MB)} MB); ` +
         `max pending operations ${stats.maxPending}, max entities with work ${stats.maxEntitiesWithWork}, max projection lag ${stats.maxLagDocs} documents / ${stats.maxLagMs} ms; idle ${idle ? `${idleMs} ms` : `not within ${idleWithin} ms`} after the load stopped`,
     );
-    assert.ok(idle, `the host was not idle ${idleWithin} ms after the load stopped: ${JSON.stringify(host.runtime.depth())}`);
+    assert.ok(idle, `the host was not idle ${idleWithin} ms after the load stopped: ${JSON.stringify(suite.host.runtime.depth())}`);
     assert.ok(rssEnd <= bound, `RSS grew from ${Math.round(rssWarm / MB)} MB after warm-up to ${Math.round(rssEnd / MB)} MB`);
     assert.deepEqual((await projections()).lag(), { documents: 0, oldestMs: 0 });
   });
