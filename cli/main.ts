@@ -1,14 +1,5 @@
-// The meshgraph command line.
-import { startCommand } from './start';
-import { buildApps } from './build';
-import { contractsCommand } from './contracts';
-import { demoCommand } from './demo';
-import { demoRunCommand } from './demo-run';
-import { deadLettersCommand } from './deadletters';
-import { reindexCommand } from './reindex';
-import { ingestCommand } from './ingest';
-import { cdcCommand } from './cdc';
-import { queriesCommand } from './queries';
+// The meshgraph command line. Each command is loaded when it runs: `start` should not pay for
+// exceljs, pg or the GraphQL schema that other commands need.
 
 const USAGE = `usage: meshgraph <command> [options]
 
@@ -36,15 +27,16 @@ commands:
 `;
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
-  start: startCommand,
-  contracts: (args) => contractsCommand(args),
-  demo: (args) => (args[0] === 'generate' || args[0] === 'help' ? demoCommand(args) : demoRunCommand(args[0] === 'run' ? args.slice(1) : args)),
-  deadletters: deadLettersCommand,
-  reindex: reindexCommand,
-  ingest: ingestCommand,
-  cdc: cdcCommand,
-  queries: queriesCommand,
+  start: async (args) => (await import('./start')).startCommand(args),
+  contracts: async (args) => (await import('./contracts')).contractsCommand(args),
+  demo: async (args) => (args[0] === 'generate' || args[0] === 'help' ? (await import('./demo')).demoCommand(args) : (await import('./demo-run')).demoRunCommand(args[0] === 'run' ? args.slice(1) : args)),
+  deadletters: async (args) => (await import('./deadletters')).deadLettersCommand(args),
+  reindex: async (args) => (await import('./reindex')).reindexCommand(args),
+  ingest: async (args) => (await import('./ingest')).ingestCommand(args),
+  cdc: async (args) => (await import('./cdc')).cdcCommand(args),
+  queries: async (args) => (await import('./queries')).queriesCommand(args),
   build: async () => {
+    const { buildApps } = await import('./build');
     for (const a of await buildApps()) process.stdout.write(`dist/${a.name}/main.js  ${(a.bytes / 1024).toFixed(1)} KB\n`);
     return 0;
   },
