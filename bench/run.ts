@@ -41,8 +41,13 @@ const saved = path.join(process.env.MESH_DATA_DIR ?? '.data', 'bench-latest.json
 fs.mkdirSync(path.dirname(saved), { recursive: true });
 // A run of some benchmarks replaces their rows in the saved figures and keeps the others.
 const previous = only.length > 0 && fs.existsSync(saved) ? (JSON.parse(fs.readFileSync(saved, 'utf8')) as { figures: typeof rows }).figures : [];
-const ran = new Set(rows.map((r) => r.bench));
-const merged = [...previous.filter((r) => !ran.has(r.bench)), ...rows];
+// New rows take the place of the old rows of their benchmark; a benchmark not seen before goes last.
+const merged: typeof rows = [];
+for (const r of previous) {
+  if (!rows.some((n) => n.bench === r.bench)) merged.push(r);
+  else if (!merged.some((m) => m.bench === r.bench)) merged.push(...rows.filter((n) => n.bench === r.bench));
+}
+merged.push(...rows.filter((n) => !merged.includes(n)));
 fs.writeFileSync(saved, JSON.stringify({ when, figures: merged }, null, 1));
 if (toReadme) {
   writeReadme(path.join(__dirname, '..', 'README.md'), figuresTable(merged, when));
