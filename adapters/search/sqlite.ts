@@ -129,12 +129,17 @@ export class SqliteProjectionStore implements ProjectionStore {
       try {
         n += writer.pendingCount();
       } catch (err) {
-        // Another process (a reindex) deleted this index version: forget its writer.
-        if (this.prepare('SELECT 1 FROM mesh_indexes WHERE name = ?').get(index)) throw err;
-        this.writers.delete(index);
+        if (!this.forgetIfDeleted(index)) throw err;
       }
     }
     return n;
+  }
+
+  /** Forgets the writer of an index another process (a reindex) deleted; false if it still exists. */
+  private forgetIfDeleted(index: string): boolean {
+    if (this.prepare('SELECT 1 FROM mesh_indexes WHERE name = ?').get(index)) return false;
+    this.writers.delete(index);
+    return true;
   }
 
   private writerOf(index: string): IndexWriter | undefined {
@@ -160,8 +165,7 @@ export class SqliteProjectionStore implements ProjectionStore {
         if (this.refreshStep(writer) >= this.refreshBatch) more = true;
       } catch {
         // Busy, or the index was deleted by another process: reads refresh for themselves meanwhile.
-        if (this.prepare('SELECT 1 FROM mesh_indexes WHERE name = ?').get(index)) failed = true;
-        else this.writers.delete(index);
+        if (!this.forgetIfDeleted(index)) failed = true;
       }
     }
     if (more) setImmediate(() => this.backgroundRefresh()).unref();

@@ -17,7 +17,7 @@ export interface GraphQLParams {
   variables?: Record<string, unknown> | undefined;
 }
 
-/** Why a request did not run: the errors, and whether they are request errors (HTTP 400). */
+/** Why a request did not run: its request errors (the HTTP layer picks the status). */
 export interface Refusal {
   errors: readonly GraphQLError[];
 }
@@ -136,7 +136,9 @@ export class GraphQLEngine {
       }
       this.byShape.set(shape.key, prepared);
     }
-    return this.remember(query, { prepared, variables });
+    const entry = { prepared, variables };
+    this.byText.set(query, entry);
+    return entry;
   }
 
   private hasRecursiveVariable(document: DocumentNode): boolean {
@@ -151,10 +153,6 @@ export class GraphQLEngine {
     return false;
   }
 
-  private remember<T extends { prepared: Prepared; variables: Record<string, unknown> }>(query: string, entry: T): T {
-    this.byText.set(query, entry);
-    return entry;
-  }
 }
 
 /** The operation to run, with graphql-js's own messages when there is none to pick. */
