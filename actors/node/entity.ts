@@ -1,11 +1,13 @@
-// Durable-functions adapter of the node entity: reads state once, applies the pure transition,
-// performs its effects (dead letters, projection, signals) and sets state once.
+// Durable-functions adapter of the node entity: per batch of operations, reads state once, folds
+// each operation into the pure transition, performs its effects (dead letters, projection,
+// signals) and sets state once.
 import * as df from 'durable-functions';
 import type { CompiledDataProduct } from '../../core/contracts/compile';
 import type { Needs } from '../../core/graph/needs';
 import type { DeadLetter, DeadLetterStore } from '../../core/ports/dead-letters';
 import type { BulkFailure, ProjectionDoc } from '../../core/projection/port';
-import { apply } from './logic';
+import { begin, end, step, type NodeBatch } from './logic';
+import { registerBatchEntity } from '../batched';
 import { NODE_ENTITY, type NodeEffect, type NodeMessage } from './messages';
 import { BUCKET_ENTITY } from '../bucket/messages';
 import type { NodeState } from './state';
@@ -50,18 +52,23 @@ async function performIo(effects: NodeEffect[], state: StoredState, deps: NodeEn
 }
 
 export function registerNodeEntity(deps: NodeEntityDeps): void {
-  df.app.entity(NODE_ENTITY, async (context) => {
-    const now = new Date().toISOString();
-    const { product, needs } = deps.dataProduct();
-    const message = context.df.getInput() as NodeMessage;
-    const previous = context.df.getState() as StoredState | undefined;
-    const ctx = { model: product.model, needs, key: context.df.entityKey, now, historyLimit: deps.history.limit, historyMaxAgeMs: deps.history.maxAgeMs };
-    const { state, effects } = apply(previous, message, ctx);
-    await performIo(effects, state as StoredState, deps, now);
-    context.df.setState(state);
-    for (const e of effects) {
-      if (e.kind === 'signal') context.df.signalEntity(new df.EntityId(NODE_ENTITY, e.to), e.message.op, e.message);
-      else if (e.kind === 'bucket') context.df.signalEntity(new df.EntityId(BUCKET_ENTITY, e.to), e.message.op, e.message);
-    }
+  registerBatchEntity<NodeBatch>(NODE_ENTITY, {
+    begin(context) {
+      const { product, needs } = deps.dataProduct();
+      const ctx = { model: product.model, needs, key: context.df.entityKey, now: new Date().toISOString(), historyLimit: deps.history.limit, historyMaxAgeMs: deps.history.maxAgeMs };
+      return begin(context.df.getState() as StoredState | undefined, ctx);
+    },
+    step(batch, context) {
+      step(batch, context.df.getInput() as NodeMessage);
+    },
+    async end(batch, context) {
+      const { state, effects } = end(batch);
+      await performIo(effects, state as StoredState, deps, batch.ctx.now);
+      context.df.setState(state);
+      for (const e of effects) {
+        if (e.kind === 'signal') context.df.signalEntity(new df.EntityId(NODE_ENTITY, e.to), e.message.op, e.message);
+        else if (e.kind === 'bucket') context.df.signalEntity(new df.EntityId(BUCKET_ENTITY, e.to), e.message.op, e.message);
+      }
+    },
   });
 }

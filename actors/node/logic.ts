@@ -1,5 +1,7 @@
-// The node actor as a pure transition: (state, message) -> (state, effects). The entity adapter
-// reads state once, calls apply, sets state once, and performs the effects.
+// The node actor as a pure transition: (state, messages) -> (state, effects). The entity adapter
+// reads state once per batch, folds each operation in (step), and at the end of the batch (end)
+// sets state once and performs the effects: one projection and one message per neighbour for the
+// whole batch. apply() is a batch of one operation.
 import type { ContractModel, NodeModel } from '../../core/contracts/model';
 import { ownershipProblems } from '../../core/contracts/ownership';
 import { hash53 } from '../../core/hash';
@@ -162,14 +164,27 @@ function project(state: NodeState, node: NodeModel, s: Scratch): void {
   s.effects.push({ kind: 'project', doc });
 }
 
-export function apply(previous: NodeState | undefined, message: NodeMessage, ctx: NodeContext): { state: NodeState; effects: NodeEffect[] } {
+/** A batch of operations being folded into one transition (see begin/step/end). */
+export interface NodeBatch {
+  state: NodeState;
+  node: NodeModel | undefined;
+  ctx: NodeContext;
+  s: Scratch;
+}
+
+/** Starts a batch on the state the entity holds (undefined: a node never seen). */
+export function begin(previous: NodeState | undefined, ctx: NodeContext): NodeBatch {
   const ref = parseGlobalId(ctx.key);
   const state = previous ?? emptyNodeState(ref?.type ?? '', ref?.id ?? '');
-  const s: Scratch = { dirty: false, mirrors: [], linked: new Map(), effects: [] };
-  const node = ctx.model.types[state.t];
+  return { state, node: ctx.model.types[state.t], ctx, s: { dirty: false, mirrors: [], linked: new Map(), effects: [] } };
+}
+
+/** Folds one operation into the batch. */
+export function step(batch: NodeBatch, message: NodeMessage): void {
+  const { state, node, ctx, s } = batch;
   if (!node) {
     if (message.op === NodeOp.apply) for (const event of message.events) s.effects.push({ kind: 'deadLetter', event, reason: `unknown node type ${state.t}` });
-    return { state, effects: s.effects };
+    return;
   }
   switch (message.op) {
     case NodeOp.apply:
@@ -188,6 +203,15 @@ export function apply(previous: NodeState | undefined, message: NodeMessage, ctx
       if (!state.sp?.[message.rel] && setNeighbour(state, message.rel, message.from, message.ver, message.summary)) s.dirty = true;
       break;
   }
+}
+
+/**
+ * Ends the batch: spills large relations, and when anything changed, bumps the version, trims
+ * history, tells the neighbours (one message per neighbour for the whole batch) and projects once.
+ */
+export function end(batch: NodeBatch): { state: NodeState; effects: NodeEffect[] } {
+  const { state, node, ctx, s } = batch;
+  if (!node) return { state, effects: s.effects };
   spillIfLarge(state, node, ctx, s);
   if (!s.dirty) return { state, effects: s.effects };
   state.ver++;
@@ -195,4 +219,11 @@ export function apply(previous: NodeState | undefined, message: NodeMessage, ctx
   react(state, node, ctx, s);
   project(state, node, s);
   return { state, effects: s.effects };
+}
+
+/** One operation as a batch of its own. */
+export function apply(previous: NodeState | undefined, message: NodeMessage, ctx: NodeContext): { state: NodeState; effects: NodeEffect[] } {
+  const batch = begin(previous, ctx);
+  step(batch, message);
+  return end(batch);
 }

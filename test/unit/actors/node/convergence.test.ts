@@ -26,9 +26,10 @@ const change: fc.Arbitrary<[string, CanonicalChange]> = fc.oneof(
 const eventList = fc.array(fc.tuple(change, fc.integer({ min: 1, max: 12 })), { minLength: 1, maxLength: 40 }).map((items) => items.map(([[src, c], seq], i) => ev(src, seq, c, `ev${i}`)));
 
 /** Runs the events as the ingest path would: split in batches, grouped per node, delivered in the mesh's order. */
-function run(events: NodeEvent[], cuts: number[], random: () => number, options: Partial<NodeContext> = {}): Record<string, unknown> {
+function run(events: NodeEvent[], cuts: number[], random: () => number, options: Partial<NodeContext> = {}, maxBatch = 1): Record<string, unknown> {
   const mesh = new Mesh(model, random);
   mesh.options = options;
+  mesh.maxBatch = maxBatch;
   let start = 0;
   for (const cut of [...cuts.filter((c) => c > 0 && c < events.length).sort((a, b) => a - b), events.length]) {
     const byNode = new Map<string, NodeEvent[]>();
@@ -52,6 +53,19 @@ describe('node actor: convergence', () => {
         assert.deepEqual(run(shuffled, cuts.map((c) => c % (shuffled.length + 1)), random), expected);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('gives the same final graph when each node folds several queued operations into one batch', () => {
+    fc.assert(
+      fc.property(eventList, fc.integer({ min: 2, max: 8 }), fc.array(fc.nat(), { maxLength: 10 }), fc.infiniteStream(fc.double({ min: 0, max: 0.999999, noNaN: true })), (events, maxBatch, cuts, stream) => {
+        const expected = run(events, [], () => 0);
+        const shuffled = fc.sample(fc.shuffledSubarray([...events, ...events.slice(0, 3)], { minLength: events.length + Math.min(3, events.length) }), { seed: events.length, numRuns: 1 })[0]!;
+        const random = () => stream.next().value as number;
+        assert.deepEqual(run(shuffled, cuts.map((c) => c % (shuffled.length + 1)), random, {}, maxBatch), expected);
+        assert.deepEqual(run(shuffled, cuts.map((c) => c % (shuffled.length + 1)), random, { maxInlineEdges: 1, buckets: 2 }, maxBatch), run(events, [], () => 0, { maxInlineEdges: 1, buckets: 2 }));
+      }),
+      { numRuns: 200 },
     );
   });
 

@@ -1,6 +1,6 @@
 // Runs node actors in memory with the pure logic: signals are delivered through a queue in a
 // chosen order, so tests can shuffle, duplicate and re-batch and compare final graphs.
-import { apply, type NodeContext } from '../../../../actors/node/logic';
+import { begin, end, step, type NodeContext } from '../../../../actors/node/logic';
 import type { NodeEffect, NodeEvent, NodeMessage } from '../../../../actors/node/messages';
 import type { NodeState } from '../../../../actors/node/state';
 import { applyBucket } from '../../../../actors/bucket/logic';
@@ -27,6 +27,10 @@ export class Mesh {
 
   /** Options passed to every node context (e.g. a small maxInlineEdges to exercise buckets). */
   options: Partial<NodeContext> = {};
+  /** Most operations one node takes in a batch: the others queued for it join the one picked (1: one at a time). */
+  maxBatch = 1;
+  /** Node batches run (each folds up to maxBatch operations). */
+  batches = 0;
 
   ctx(key: string): NodeContext {
     return { model: this.model, needs: this.needs, key, now: '2026-11-23T00:00:00.000Z', historyLimit: 100, historyMaxAgeMs: 365 * 86_400_000, ...this.options };
@@ -49,8 +53,23 @@ export class Mesh {
         continue;
       }
       const { to, message } = item!;
-      if (message.op === 'neighbour') this.reactions++;
-      const { state, effects } = apply(this.states.get(to), message, this.ctx(to));
+      // Like the host: the operations queued for this node meanwhile run in the same batch, in order.
+      const messages = [message];
+      for (let j = i; j < this.queue.length && messages.length < this.maxBatch; ) {
+        const next = this.queue[j]!;
+        if ('to' in next && next.to === to) {
+          messages.push(next.message);
+          this.queue.splice(j, 1);
+        } else j++;
+      }
+      this.batches++;
+      const batch = begin(this.states.get(to), this.ctx(to));
+      for (const m of messages) {
+        if (m.op === 'neighbour') this.reactions++;
+        this.operations += m === message ? 0 : 1;
+        step(batch, m);
+      }
+      const { state, effects } = end(batch);
       this.states.set(to, JSON.parse(JSON.stringify(state)));
       this.perform(effects);
     }
