@@ -22,3 +22,22 @@ export function applyBucket(previous: BucketState | undefined, message: BucketMe
   }
   return { state, effects };
 }
+
+/**
+ * The effects of a batch with, per neighbour and relation, only the newest news of each owner
+ * (receivers keep the newest version anyway, so the older ones would change nothing).
+ */
+export function newestPerTarget(effects: BucketEffect[]): BucketEffect[] {
+  const newest = new Map<string, BucketEffect>();
+  const out: BucketEffect[] = [];
+  for (const e of effects) {
+    if (e.message.op !== NodeOp.neighbour) {
+      out.push(e);
+      continue;
+    }
+    const key = `${e.to}|${e.message.rel}|${e.message.from}`;
+    const seen = newest.get(key);
+    if (!seen || (seen.message.op === NodeOp.neighbour && seen.message.ver < e.message.ver)) newest.set(key, e);
+  }
+  return [...out, ...newest.values()];
+}

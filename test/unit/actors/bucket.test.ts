@@ -1,0 +1,28 @@
+// Edge buckets: a batch of fan-outs sends each neighbour only the newest news of each owner.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { applyBucket, newestPerTarget, type BucketEffect } from '../../../actors/bucket/logic';
+import type { BucketMessage, BucketState } from '../../../actors/bucket/messages';
+
+describe('edge bucket', () => {
+  it('folds two fan-outs of one batch into one message per neighbour, the newest', () => {
+    let state: BucketState | undefined;
+    const effects: BucketEffect[] = [];
+    const ops: BucketMessage[] = [
+      { op: 'cells', cells: [{ to: 'Line:l1', on: true, k: 'a', src: 'billing', ev: 'e1' }, { to: 'Line:l2', on: true, k: 'a', src: 'billing', ev: 'e2' }, { to: 'Line:l3', on: false, k: 'a', src: 'billing', ev: 'e3' }] },
+      { op: 'fanout', rel: 'plan', from: 'Plan:p1', ver: 3, summary: { id: 'Plan:p1', f: { name: 'Old' } } },
+      { op: 'fanout', rel: 'plan', from: 'Plan:p1', ver: 4, summary: { id: 'Plan:p1', f: { name: 'New' } } },
+    ];
+    for (const message of ops) {
+      const out = applyBucket(state, message);
+      state = out.state;
+      effects.push(...out.effects);
+    }
+    assert.equal(effects.length, 4);
+    const sent = newestPerTarget(effects);
+    assert.deepEqual(
+      sent.map((e) => [e.to, e.message.op === 'neighbour' ? e.message.ver : -1]).sort(),
+      [['Line:l1', 4], ['Line:l2', 4]],
+    );
+  });
+});
