@@ -18,7 +18,7 @@ export interface Config {
   hotApiBaseUrl?: string;
   logLevel: LogLevel;
   ingest: { maxBytes: number; maxEvents: number; waitTimeoutMs: number; routers: number };
-  history: { limit: number; maxAgeMs: number };
+  history: { limit: number; maxAgeMs: number; maxChars: number };
   graphql: {
     maxDepth: number;
     maxAliases: number;
@@ -62,6 +62,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { name: 'MESH_ROUTERS', apps: ['hot'], default: '16', description: 'Router entities that fan an ingest batch out to node entities (durable client calls per batch at most).' },
   { name: 'MESH_HISTORY_LIMIT', apps: ['hot'], default: '100', description: 'Field changes each node keeps for history, lineage and time travel.' },
   { name: 'MESH_HISTORY_MAX_AGE_DAYS', apps: ['hot'], default: '90', description: 'Oldest field change a node keeps, in days.' },
+  { name: 'MESH_HISTORY_MAX_KB', apps: ['hot'], default: '64', description: 'Field values (in KB of JSON) each node keeps in its history; values over 4 KB are never kept there (the history says how large they were).' },
   { name: 'MESH_GRAPHQL_MAX_DEPTH', apps: ['hot'], default: '12', description: 'Deepest field nesting a GraphQL query may have (400 QUERY_LIMIT beyond).' },
   { name: 'MESH_GRAPHQL_MAX_ALIASES', apps: ['hot'], default: '30', description: 'Most aliases one GraphQL document may use.' },
   { name: 'MESH_GRAPHQL_MAX_COST', apps: ['hot'], default: '20000', description: 'Highest cost of one GraphQL query: each field costs 1, times the size of the lists above it (first, ids, or 20 per relation).' },
@@ -173,7 +174,7 @@ export function loadConfig(env: Env = process.env): Config {
       waitTimeoutMs: positiveInt(env, 'MESH_INGEST_WAIT_MS', problems),
       routers: positiveInt(env, 'MESH_ROUTERS', problems),
     },
-    history: { limit: positiveInt(env, 'MESH_HISTORY_LIMIT', problems), maxAgeMs: positiveInt(env, 'MESH_HISTORY_MAX_AGE_DAYS', problems) * 86_400_000 },
+    history: { limit: positiveInt(env, 'MESH_HISTORY_LIMIT', problems), maxAgeMs: positiveInt(env, 'MESH_HISTORY_MAX_AGE_DAYS', problems) * 86_400_000, maxChars: positiveInt(env, 'MESH_HISTORY_MAX_KB', problems) * 1024 },
     graphql: {
       maxDepth: positiveInt(env, 'MESH_GRAPHQL_MAX_DEPTH', problems),
       maxAliases: positiveInt(env, 'MESH_GRAPHQL_MAX_ALIASES', problems),

@@ -18,7 +18,7 @@ export interface NodeEntityDeps {
   /** Durable once resolved; returns the documents refused for good. */
   project(docs: ProjectionDoc[]): Promise<BulkFailure[]>;
   newDeadLetterId(at: string): string;
-  history: { limit: number; maxAgeMs: number };
+  history: { limit: number; maxAgeMs: number; maxChars?: number };
 }
 
 /** State plus what could not be done yet: retried on the node's next operation. */
@@ -55,7 +55,7 @@ export function registerNodeEntity(deps: NodeEntityDeps): void {
   registerBatchEntity<NodeBatch>(NODE_ENTITY, {
     begin(context) {
       const { product, needs } = deps.dataProduct();
-      const ctx = { model: product.model, needs, key: context.df.entityKey, now: new Date().toISOString(), historyLimit: deps.history.limit, historyMaxAgeMs: deps.history.maxAgeMs };
+      const ctx = { model: product.model, needs, key: context.df.entityKey, now: new Date().toISOString(), historyLimit: deps.history.limit, historyMaxAgeMs: deps.history.maxAgeMs, historyMaxChars: deps.history.maxChars };
       return begin(context.df.getState() as StoredState | undefined, ctx);
     },
     step(batch, context) {

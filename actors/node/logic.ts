@@ -23,6 +23,8 @@ export interface NodeContext {
   now: string;
   historyLimit: number;
   historyMaxAgeMs: number;
+  /** Characters of field values the history keeps (default HISTORY_MAX_CHARS). */
+  historyMaxChars?: number;
   /** Neighbours a relation keeps inline before spilling to edge buckets (default MAX_INLINE_EDGES). */
   maxInlineEdges?: number;
   /** Buckets per spilled relation (default BUCKETS). */
@@ -215,7 +217,7 @@ export function end(batch: NodeBatch): { state: NodeState; effects: NodeEffect[]
   spillIfLarge(state, node, ctx, s);
   if (!s.dirty) return { state, effects: s.effects };
   state.ver++;
-  trimHistory(state, ctx.historyLimit, ctx.historyMaxAgeMs, ctx.now);
+  trimHistory(state, ctx.historyLimit, ctx.historyMaxAgeMs, ctx.now, ctx.historyMaxChars);
   react(state, node, ctx, s);
   project(state, node, s);
   return { state, effects: s.effects };

@@ -72,6 +72,8 @@ export function historyView(state: NodeState, node: NodeModel, who: Principal, f
       op: h.op,
       ...(h.field ? { field: h.field } : {}),
       ...(h.op === 'set' ? { value: h.field && !canSee(node, h.field, who) ? null : (h.v ?? null) } : {}),
+      // Values over HISTORY_VALUE_MAX_CHARS are not kept in history: their size says why value is null.
+      ...(h.omitted ? { omittedChars: h.omitted } : {}),
       ...(h.to ? { to: h.to } : {}),
       source: h.src,
       eventId: h.ev,

@@ -17,6 +17,20 @@ function record(state: NodeState, origin: Origin, entry: Omit<HistoryEntry, 'at'
   state.h.push({ at: origin.at ?? now, ev: origin.ev, src: origin.src, k: origin.k, ...entry });
 }
 
+/**
+ * Values longer than this (JSON characters) are kept in the node but not in its history: a node
+ * whose large text changes often would otherwise carry every version of it in its state.
+ */
+export const HISTORY_VALUE_MAX_CHARS = 4096;
+
+/** The length of a field value as JSON, near enough (strings without escapes). */
+export function valueChars(value: FieldValue | null | undefined): number {
+  if (value === null || value === undefined) return 4;
+  if (typeof value === 'string') return value.length + 2;
+  if (typeof value === 'object') return JSON.stringify(value).length;
+  return 16;
+}
+
 /** Sets fields newer than what the node holds; an upsert older than the owner's delete is ignored. Returns the fields changed. */
 export function upsertFields(state: NodeState, fields: Record<string, FieldValue | null>, origin: Origin, now: string): string[] {
   if (state.tomb && state.tomb.src === origin.src && origin.k <= state.tomb.k) return [];
@@ -26,7 +40,8 @@ export function upsertFields(state: NodeState, fields: Record<string, FieldValue
     if (cell && cell.k >= origin.k) continue;
     state.f[name] = { v: value ?? null, k: origin.k, src: origin.src, ev: origin.ev, ...(origin.at ? { at: origin.at } : {}) };
     changed.push(name);
-    record(state, origin, { op: 'set', field: name, v: value ?? null }, now);
+    const chars = valueChars(value);
+    record(state, origin, chars > HISTORY_VALUE_MAX_CHARS ? { op: 'set', field: name, omitted: chars } : { op: 'set', field: name, v: value ?? null }, now);
   }
   return changed;
 }

@@ -43,6 +43,8 @@ export interface HistoryEntry {
   op: 'set' | 'delete' | 'link' | 'unlink';
   field?: string;
   v?: FieldValue | null;
+  /** A value too large for the history (its length in JSON characters): `v` is not kept. */
+  omitted?: number;
   to?: string;
 }
 

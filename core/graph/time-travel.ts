@@ -4,11 +4,12 @@
 import type { FieldValue } from '../contracts/fields';
 import type { OrderKey } from './order';
 import type { EdgeCell, FieldCell, HistoryEntry, NodeState } from './node-state';
+import { valueChars } from './merge';
 
 export interface HistoryBaseline {
   /** The horizon: times before it can no longer be rebuilt. */
   t: string;
-  f: Record<string, { v: FieldValue | null; k: OrderKey; src: string }>;
+  f: Record<string, { v: FieldValue | null; k: OrderKey; src: string; omitted?: number }>;
   tomb?: { k: OrderKey; src: string };
   /** Inline relations only: a spilled relation's edges are not kept here (unbounded). */
   e: Record<string, Record<string, { on: boolean; k: OrderKey }>>;
@@ -17,7 +18,7 @@ export interface HistoryBaseline {
 function fold(base: HistoryBaseline, entry: HistoryEntry, spilled: ReadonlySet<string>): void {
   if (entry.op === 'set' && entry.field) {
     const cell = base.f[entry.field];
-    if (!cell || cell.k < entry.k) base.f[entry.field] = { v: entry.v ?? null, k: entry.k, src: entry.src };
+    if (!cell || cell.k < entry.k) base.f[entry.field] = { v: entry.v ?? null, k: entry.k, src: entry.src, ...(entry.omitted ? { omitted: entry.omitted } : {}) };
   } else if (entry.op === 'delete') {
     if (!base.tomb || base.tomb.k < entry.k) base.tomb = { k: entry.k, src: entry.src };
     for (const [name, cell] of Object.entries(base.f)) if (cell.src === entry.src && cell.k <= entry.k) delete base.f[name];
@@ -28,12 +29,24 @@ function fold(base: HistoryBaseline, entry: HistoryEntry, spilled: ReadonlySet<s
   }
 }
 
-/** Removes the oldest entries past the limits, folding them into the baseline. */
-export function trimHistory(state: NodeState, limit: number, maxAgeMs: number, now: string): void {
+/** Characters of field values the history keeps by default (HistoryEntry.v), besides the count and age limits. */
+export const HISTORY_MAX_CHARS = 65_536;
+
+/**
+ * Removes the oldest entries past the limits (count, age, and `maxChars` of values), folding
+ * them into the baseline.
+ */
+export function trimHistory(state: NodeState, limit: number, maxAgeMs: number, now: string, maxChars = HISTORY_MAX_CHARS): void {
   const cutoff = Date.parse(now) - maxAgeMs;
   state.h.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
   let drop = Math.max(0, state.h.length - limit);
   while (drop < state.h.length && Date.parse(state.h[drop]!.at) < cutoff) drop++;
+  let chars = 0;
+  for (let i = drop; i < state.h.length; i++) chars += state.h[i]!.v === undefined ? 0 : valueChars(state.h[i]!.v);
+  while (chars > maxChars && drop < state.h.length) {
+    const v = state.h[drop++]!.v;
+    if (v !== undefined) chars -= valueChars(v);
+  }
   if (drop === 0) return;
   const spilled = new Set(Object.keys(state.sp ?? {}));
   const base: HistoryBaseline = state.hb ?? { t: '', f: {}, e: {} };
@@ -60,7 +73,11 @@ export function stateAsOf(state: NodeState, time: number): NodeState {
   const spilled = new Set(Object.keys(state.sp ?? {}));
   for (const entry of [...state.h].sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))) if (Date.parse(entry.at) <= time) fold(base, entry, spilled);
   const f: Record<string, FieldCell> = {};
-  for (const [name, cell] of Object.entries(base.f)) f[name] = { v: cell.v, k: cell.k, src: cell.src, ev: '' };
+  for (const [name, cell] of Object.entries(base.f)) {
+    // A value too large for the history is known only while it is still the node's value.
+    const v = cell.omitted && state.f[name]?.k === cell.k ? state.f[name]!.v : cell.v;
+    f[name] = { v, k: cell.k, src: cell.src, ev: '' };
+  }
   const e: Record<string, Record<string, EdgeCell>> = {};
   for (const [rel, cells] of Object.entries(base.e)) e[rel] = Object.fromEntries(Object.entries(cells).map(([to, c]) => [to, { on: c.on, k: c.k, src: '', ev: '' }]));
   return { t: state.t, id: state.id, f, e, n: {}, sent: {}, ver: state.ver, h: [], ...(base.tomb ? { tomb: { ...base.tomb, ev: '' } } : {}) };

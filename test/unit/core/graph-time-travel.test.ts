@@ -30,6 +30,15 @@ const levelAt = (state: NodeState, day: number) => stateAsOf(state, Date.parse(a
 describe('time travel', () => {
   const events = [event(1, 1, { name: 'Ada', level: 1 }), event(2, 5, { level: 2 }), event(3, 10, { level: 3 }), event(4, 15, { level: 4 })];
 
+  it('shows a value too large for the history while it is still current, and null once replaced', () => {
+    const big = (c: string) => c.repeat(10_000);
+    const state = person([event(1, 1, { name: big('a') }), event(2, 5, { name: big('b') })]);
+    const nameAt = (day: number) => stateAsOf(state, Date.parse(at(day))).f.name?.v;
+    assert.equal(nameAt(7), big('b'));
+    assert.equal(nameAt(2), null, 'a replaced large value is not kept');
+    assert.ok(state.h.every((h) => h.v === undefined && h.omitted === 10_002));
+  });
+
   it('rebuilds the fields as they were at a time', () => {
     const state = person(events);
     assert.equal(levelAt(state, 1), 1);

@@ -219,4 +219,21 @@ describe('node actor: history', () => {
     for (let i = 1; i <= 5; i++) state = apply(state, { op: 'apply', events: [ev('hr', i, up('Person', 'p1', { level: i }), `h${i}`)] }, ctx).state;
     assert.deepEqual(state!.h.map((h) => [h.ev, h.src, h.v]), [['h3', 'hr', 3], ['h4', 'hr', 4], ['h5', 'hr', 5]]);
   });
+
+  it('keeps a large value out of the history, and the history within its size budget', () => {
+    const mesh = new Mesh(model);
+    const ctx = { ...mesh.ctx('Person:p1'), historyMaxChars: 10_000 };
+    let state;
+    // A 200 KB text changed 30 times: kept in the node, never in its history.
+    for (let i = 1; i <= 30; i++) state = apply(state, { op: 'apply', events: [ev('hr', i, up('Person', 'p1', { name: String(i % 10).repeat(200_000) }), `big${i}`)] }, ctx).state;
+    assert.equal((state!.f.name!.v as string).length, 200_000);
+    assert.equal(state!.h.length, 30);
+    assert.ok(state!.h.every((h) => h.v === undefined && h.omitted === 200_002));
+    assert.ok(JSON.stringify(state).length < 250_000, `state is ${JSON.stringify(state).length} characters`);
+    // 3 KB values: 30 changes would be 90 KB of history; the newest 3 fit in 10 KB.
+    for (let i = 31; i <= 60; i++) state = apply(state, { op: 'apply', events: [ev('hr', i, up('Person', 'p1', { name: String(i % 10).repeat(3000) }), `mid${i}`)] }, ctx).state;
+    assert.deepEqual(state!.h.map((h) => h.ev), ['mid58', 'mid59', 'mid60']);
+    // What was dropped is folded into the baseline: the name as of the newest dropped change.
+    assert.equal(state!.hb?.f.name?.v, '7'.repeat(3000));
+  });
 });
