@@ -11,7 +11,7 @@ import { BUCKETS, BucketOp, MAX_INLINE_EDGES, bucketKey } from '../bucket/messag
 import { isEmptyShape, type Needs } from '../../core/graph/needs';
 import { buildSummary, projectionOf } from '../../core/graph/summary';
 import { NodeOp, type NodeEffect, type NodeEvent, type NodeMessage } from './messages';
-import { emptyNodeState, globalId, parseGlobalId, type NodeState } from './state';
+import { emptyNodeState, globalId, parseGlobalId, usedBuckets, type NodeState } from './state';
 import type { Summary } from '../../core/graph/node-state';
 
 export interface NodeContext {
@@ -71,7 +71,7 @@ function applyEvent(state: NodeState, node: NodeModel, ev: NodeEvent, ctx: NodeC
     default: {
       const on = change.op === 'link';
       const to = globalId(change.toType, change.toId);
-      if (!changeEdge(state, change.rel, to, on, origin, ctx, s)) return;
+      if (!changeEdge(state, change.rel, to, on, origin, ctx, s, true)) return;
       s.dirty = true;
       if (on) addLinked(s, change.rel, to);
       s.mirrors.push({ rel: change.rel, to, on, k: ev.k, src: ev.source, ev: ev.id });
@@ -79,10 +79,10 @@ function applyEvent(state: NodeState, node: NodeModel, ev: NodeEvent, ctx: NodeC
   }
 }
 
-/** Sets an edge cell here, or forwards it to its bucket when the relation is spilled. */
-function changeEdge(state: NodeState, rel: string, to: string, on: boolean, origin: Origin, ctx: NodeContext, s: Scratch): boolean {
+/** Sets an edge cell here, or forwards it to its bucket when the relation is spilled (`own`: from an event about this node). */
+function changeEdge(state: NodeState, rel: string, to: string, on: boolean, origin: Origin, ctx: NodeContext, s: Scratch, own: boolean): boolean {
   if (!state.sp?.[rel]) return setEdge(state, rel, to, on, origin, ctx.now);
-  const n = forwardEdge(state, rel, to, on, origin, ctx.buckets ?? BUCKETS, ctx.now);
+  const n = forwardEdge(state, rel, to, on, origin, ctx.buckets ?? BUCKETS, ctx.now, own);
   s.effects.push({ kind: 'bucket', to: bucketKey(ctx.key, rel, n), message: { op: BucketOp.cells, cells: [{ to, on, k: origin.k, src: origin.src, ev: origin.ev }] } });
   return true;
 }
@@ -135,7 +135,7 @@ function react(state: NodeState, node: NodeModel, ctx: NodeContext, s: Scratch):
     if (spilled) {
       // Through the buckets: each signals its share of the neighbours.
       const h = hash53(JSON.stringify(summary));
-      if (state.sent[edge.name] !== h) for (const n of spilled) s.effects.push({ kind: 'bucket', to: bucketKey(ctx.key, edge.name, n), message: { op: BucketOp.fanout, rel: edge.inverse, from: ctx.key, ver: state.ver, summary } });
+      if (state.sent[edge.name] !== h) for (const n of usedBuckets(spilled)) s.effects.push({ kind: 'bucket', to: bucketKey(ctx.key, edge.name, n), message: { op: BucketOp.fanout, rel: edge.inverse, from: ctx.key, ver: state.ver, summary } });
       state.sent[edge.name] = h;
       for (const to of s.linked.get(edge.name) ?? []) {
         if (!informed.has(`${edge.name}|${to}`)) s.effects.push({ kind: 'signal', to, message: { op: NodeOp.neighbour, rel: edge.inverse, from: ctx.key, ver: state.ver, summary } });
@@ -194,7 +194,7 @@ export function step(batch: NodeBatch, message: NodeMessage): void {
       break;
     case NodeOp.edge:
       if (!node.edges[message.rel]) break;
-      if (changeEdge(state, message.rel, message.to, message.on, { ev: message.ev, src: message.src, k: message.k }, ctx, s)) {
+      if (changeEdge(state, message.rel, message.to, message.on, { ev: message.ev, src: message.src, k: message.k }, ctx, s, false)) {
         s.dirty = true;
         if (message.on) addLinked(s, message.rel, message.to);
       }

@@ -3,7 +3,7 @@
 // within a node budget: past it the walk stops with an error that names the budget.
 import type { ContractModel } from '../contracts/model';
 import type { EdgeCell, NodeState } from '../graph/node-state';
-import { parseGlobalId } from '../graph/node-state';
+import { parseGlobalId, usedBuckets } from '../graph/node-state';
 import type { Principal } from '../auth/principal';
 import { UserError } from '../errors';
 import { nodeView, type NodeView } from './views';
@@ -48,7 +48,7 @@ async function neighbours(state: NodeState, reader: SubgraphReader, opts: Subgra
   }
   for (const [rel, buckets] of Object.entries(state.sp ?? {})) {
     if (opts.rels && !opts.rels.has(rel)) continue;
-    const read = await mapLimit(buckets, opts.concurrency, (n) => reader.bucket(`${key}|${rel}|${n}`));
+    const read = await mapLimit(usedBuckets(buckets), opts.concurrency, (n) => reader.bucket(`${key}|${rel}|${n}`));
     for (const b of read) for (const [to, cell] of Object.entries(b?.c ?? {})) if (cell.on) out.push({ rel, to });
   }
   return out;

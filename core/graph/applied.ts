@@ -14,7 +14,8 @@ export function reflects(state: (NodeState & { pendingDoc?: unknown }) | undefin
       return deletedSince;
     default:
       // A spilled relation forwards the cell to its bucket in the operation that applies it,
-      // and the node's history records that (so this may time out once history is trimmed).
+      // and the node's history records that (so this may time out once history is trimmed, or
+      // for a link applied before the relation spilled: spilling drops the relation's entries).
       if (state.sp?.[change.rel]) return state.h.some((h) => h.k === k);
       return (state.e[change.rel]?.[`${change.toType}:${change.toId}`]?.k ?? '') >= k;
   }

@@ -3,7 +3,7 @@
 // makes the result independent of arrival order, duplication and batching.
 import type { FieldValue } from '../contracts/fields';
 import type { OrderKey } from './order';
-import type { EdgeCell, HistoryEntry, NodeState } from './node-state';
+import { withBucket, type EdgeCell, type HistoryEntry, type NodeState } from './node-state';
 import { fnv1a32 } from '../hash';
 
 export interface Origin {
@@ -71,17 +71,18 @@ export function setEdge(state: NodeState, rel: string, to: string, on: boolean, 
 }
 
 /**
- * A link or unlink on a relation kept in edge buckets: the bucket merges it (last writer wins);
- * the node records it in its history and remembers the bucket is in use. Returns the bucket.
+ * A link or unlink on a relation kept in edge buckets: the bucket merges it (last writer wins,
+ * with the event's id, source and key); the node remembers the bucket is in use and, for a link
+ * of its own (`own`: an event about this node, not the other end's mirror), records it in its
+ * history. Mirrors are left out: a Plan with a million lines would otherwise fill its history
+ * with them, pushing out its own changes (and time travel skips spilled relations anyway).
+ * Returns the bucket.
  */
-export function forwardEdge(state: NodeState, rel: string, to: string, on: boolean, origin: Origin, buckets: number, now: string): number {
+export function forwardEdge(state: NodeState, rel: string, to: string, on: boolean, origin: Origin, buckets: number, now: string, own: boolean): number {
   const n = fnv1a32(to) % buckets;
-  const used = ((state.sp ??= {})[rel] ??= []);
-  if (!used.includes(n)) {
-    used.push(n);
-    used.sort((a, b) => a - b);
-  }
-  record(state, origin, { op: on ? 'link' : 'unlink', field: rel, to }, now);
+  const sp = (state.sp ??= {});
+  sp[rel] = withBucket(sp[rel], n);
+  if (own) record(state, origin, { op: on ? 'link' : 'unlink', field: rel, to }, now);
   return n;
 }
 
@@ -94,7 +95,11 @@ export function spillEdges(state: NodeState, rel: string, buckets: number): Map<
   }
   delete state.e[rel];
   delete state.n[rel];
-  (state.sp ??= {})[rel] = [...byBucket.keys()].sort((a, b) => a - b);
+  // The relation's links leave the history too (time travel skips spilled relations): kept, they
+  // would fill it for good, since no new entry of theirs comes to push them out.
+  state.h = state.h.filter((h) => h.field !== rel || (h.op !== 'link' && h.op !== 'unlink'));
+  if (state.hb) delete state.hb.e[rel];
+  (state.sp ??= {})[rel] = [...byBucket.keys()].reduce<string>((used, n) => withBucket(used, n), '');
   return byBucket;
 }
 

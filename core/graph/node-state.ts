@@ -48,6 +48,30 @@ export interface HistoryEntry {
   to?: string;
 }
 
+/** Buckets in use by a spilled relation: bit n of the hex bitmap is bucket n (digit n >> 2, bit n & 3), or the list older states kept. */
+export type UsedBuckets = string | number[];
+
+/** The bucket numbers in use, ascending. */
+export function usedBuckets(used: UsedBuckets | undefined): number[] {
+  if (used === undefined) return [];
+  if (Array.isArray(used)) return [...used].sort((a, b) => a - b);
+  const out: number[] = [];
+  for (let d = 0; d < used.length; d++) {
+    const bits = parseInt(used[d]!, 16);
+    for (let b = 0; b < 4; b++) if (bits & (1 << b)) out.push(d * 4 + b);
+  }
+  return out;
+}
+
+/** The bitmap with bucket `n` added (converting an older list). */
+export function withBucket(used: UsedBuckets | undefined, n: number): string {
+  let hex = Array.isArray(used) ? used.reduce<string>((acc, m) => withBucket(acc, m), '') : (used ?? '');
+  const d = n >> 2;
+  if (hex.length <= d) hex = hex.padEnd(d + 1, '0');
+  const digit = (parseInt(hex[d]!, 16) | (1 << (n & 3))).toString(16);
+  return digit === hex[d] ? hex : hex.slice(0, d) + digit + hex.slice(d + 1);
+}
+
 export interface NodeState {
   /** Node type and id. */
   t: string;
@@ -65,8 +89,11 @@ export interface NodeState {
   /** Grows with every change; the projection's external version and the reactions' version. */
   ver: number;
   h: HistoryEntry[];
-  /** Relations spilled to edge buckets (too many neighbours to keep here): bucket numbers in use. */
-  sp?: Record<string, number[]>;
+  /**
+   * Relations spilled to edge buckets (too many neighbours to keep here): the buckets in use, as a
+   * bitmap in hex (see usedBuckets; states written before kept a list of bucket numbers).
+   */
+  sp?: Record<string, UsedBuckets>;
   /** History entries that aged out, folded: the node as of its history horizon (time travel). */
   hb?: HistoryBaseline;
 }

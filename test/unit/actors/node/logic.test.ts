@@ -6,6 +6,7 @@ import { graphProduct } from '../../../fixtures/graph-product';
 import { ev, keyOf, Mesh } from './harness';
 import type { CanonicalChange } from '../../../../core/contracts/changes';
 import { describeKey, orderKey } from '../../../../core/graph/order';
+import { usedBuckets, withBucket } from '../../../../core/graph/node-state';
 
 const model = graphProduct.model;
 const up = (type: string, id: string, fields: Record<string, unknown>): CanonicalChange => ({ op: 'upsert', type, id, fields: fields as never });
@@ -167,6 +168,22 @@ describe('node actor: high-degree relations', () => {
     mesh.run();
     return mesh;
   }
+
+  it("keeps the spilled relation's links out of its history, so they never push out its own changes", () => {
+    const mesh = team(12);
+    const state = mesh.states.get('Team:big')!;
+    assert.deepEqual(state.h.filter((h) => h.field === 'members'), []);
+    assert.deepEqual(state.hb?.e.members, undefined);
+    assert.deepEqual(state.h.map((h) => [h.op, h.field]), [['set', 'name']]);
+  });
+
+  it('keeps the buckets in use as a bitmap, and reads the list older states kept', () => {
+    let used = '';
+    for (const n of [5, 0, 1023, 7, 5, 64]) used = withBucket(used, n);
+    assert.equal(used.length, 256);
+    assert.deepEqual(usedBuckets(used), [0, 5, 7, 64, 1023]);
+    assert.deepEqual(usedBuckets(withBucket([9, 3], 4)), [3, 4, 9]);
+  });
 
   it('spills a relation past the inline limit to buckets: the node keeps no cells and lists no ids', () => {
     const mesh = team(6);
