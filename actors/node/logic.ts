@@ -5,7 +5,7 @@
 import type { ContractModel, NodeModel } from '../../core/contracts/model';
 import { ownershipProblems } from '../../core/contracts/ownership';
 import { hash53 } from '../../core/hash';
-import { deleteNode, forwardEdge, holders, setEdge, setNeighbour, spillEdges, upsertFields, type Origin } from '../../core/graph/merge';
+import { deleteNode, forwardEdge, holders, setEdge, setNeighbour, spillEdges, upsertFields, valueChars, type Origin } from '../../core/graph/merge';
 import { trimHistory } from '../../core/graph/time-travel';
 import { BUCKETS, BucketOp, MAX_INLINE_EDGES, bucketKey } from '../bucket/messages';
 import { isEmptyShape, type Needs } from '../../core/graph/needs';
@@ -49,6 +49,21 @@ interface Scratch {
   effects: NodeEffect[];
 }
 
+/**
+ * Characters of field values (as JSON) one node may hold. Its state must fit an entity row of
+ * the local host's table store (480,000 characters) with its edges, neighbours and history
+ * (bounded apart); an event that would take the fields past this is dead-lettered whole.
+ */
+export const MAX_NODE_FIELD_CHARS = 300_000;
+
+/** The characters of the node's field values once `fields` are set (counting every one as set). */
+function fieldCharsAfter(state: NodeState, fields: Record<string, unknown>): number {
+  let chars = 0;
+  for (const [name, cell] of Object.entries(state.f)) if (!(name in fields)) chars += valueChars(cell.v);
+  for (const value of Object.values(fields)) chars += valueChars(value as never);
+  return chars;
+}
+
 function applyEvent(state: NodeState, node: NodeModel, ev: NodeEvent, ctx: NodeContext, s: Scratch): void {
   const { change } = ev;
   if (change.type !== state.t || change.id !== state.id) {
@@ -62,9 +77,15 @@ function applyEvent(state: NodeState, node: NodeModel, ev: NodeEvent, ctx: NodeC
   }
   const origin: Origin = { ev: ev.id, src: ev.source, k: ev.k, ...(ev.time ? { at: ev.time } : {}) };
   switch (change.op) {
-    case 'upsert':
+    case 'upsert': {
+      const chars = fieldCharsAfter(state, change.fields);
+      if (chars > MAX_NODE_FIELD_CHARS) {
+        s.effects.push({ kind: 'deadLetter', event: ev, reason: `the fields of ${change.type}/${change.id} would hold ${chars} characters of values; a node keeps at most ${MAX_NODE_FIELD_CHARS}` });
+        return;
+      }
       if (upsertFields(state, change.fields, origin, ctx.now).length > 0) s.dirty = true;
       return;
+    }
     case 'delete':
       if (deleteNode(state, origin, ctx.now)) s.dirty = true;
       return;

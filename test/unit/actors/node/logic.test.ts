@@ -237,6 +237,17 @@ describe('node actor: history', () => {
     assert.deepEqual(state!.h.map((h) => [h.ev, h.src, h.v]), [['h3', 'hr', 3], ['h4', 'hr', 4], ['h5', 'hr', 5]]);
   });
 
+  it('dead-letters an upsert that would take the node past its field size bound, and keeps the rest', () => {
+    const big = (c: string) => c.repeat(200_000);
+    const mesh = single([ev('hr', 1, up('Person', 'p1', { name: big('a') }), 'first'), ev('hr', 2, up('Person', 'p1', { email: big('b'), level: 2 }), 'second'), ev('hr', 3, up('Person', 'p1', { name: big('c') }), 'third')]);
+    assert.deepEqual(mesh.deadLetters.map((d) => d.event.id), ['second']);
+    assert.match(mesh.deadLetters[0]!.reason, /would hold 400\d{3} characters of values; a node keeps at most 300000/);
+    const f = mesh.states.get('Person:p1')!.f;
+    assert.equal((f.name!.v as string)[0], 'c', 'replacing a large value with another fits');
+    assert.equal(f.email, undefined);
+    assert.equal(f.level, undefined, 'the event is refused whole');
+  });
+
   it('keeps a large value out of the history, and the history within its size budget', () => {
     const mesh = new Mesh(model);
     const ctx = { ...mesh.ctx('Person:p1'), historyMaxChars: 10_000 };
