@@ -79,6 +79,24 @@ describe('ingestion through the local host', () => {
     assert.ok(c2 === undefined || c2.deleted, 'an upsert older than the delete does not resurrect the node');
   });
 
+  it('keeps a node with large values working on the table store, and dead-letters an upsert past its bound', async () => {
+    const url = suite.mesh.host.url;
+    const big = (c: string) => c.repeat(200_000);
+    // Twice a 200 KB name: kept in the state once (not in its history), so the node's row fits.
+    for (const [seq, c] of [[1, 'a'], [2, 'b']] as const) assert.equal((await ingest(url, [ce('hr', 'upsert', 'Person/big', seq, { name: big(c) }, `big-${seq}`)])).body.applied, true);
+    const tooMuch = await ingest(url, [ce('hr', 'upsert', 'Person/big', 3, { email: big('x') }, 'big-too-much')], false);
+    assert.equal(tooMuch.body.accepted, 1);
+    // The node keeps going: a later small change is applied.
+    assert.equal((await ingest(url, [ce('hr', 'upsert', 'Person/big', 4, { level: 7 }, 'big-small')])).body.applied, true);
+    await suite.mesh.host.runtime.idle();
+    const body = (await suite.mesh.index.get('Person', 'Person:big'))?.body as { name: string; level: number; email?: string };
+    assert.deepEqual({ first: body.name[0], length: body.name.length, level: body.level, email: body.email }, { first: 'b', length: 200_000, level: 7, email: undefined });
+    const letters = await suite.mesh.deadLetters.list({ top: 1000 });
+    const letter = letters.items.find((l) => l.eventId === 'big-too-much');
+    assert.equal(letter?.stage, 'actor');
+    assert.match(letter?.reason ?? '', /would hold \d+ characters of values; a node keeps at most 300000/);
+  });
+
   it('propagates a change three hops away (Client -> Project -> Team -> Person)', async () => {
     await ingest(suite.mesh.host.url, [
       ce('hr', 'upsert', 'Person/h1', 1, { name: 'Hopper' }),
