@@ -97,6 +97,13 @@ describe('ingestion through the local host', () => {
     assert.match(letter?.reason ?? '', /would hold \d+ characters of values; a node keeps at most 300000/);
   });
 
+  it('waits for nodes whose ids hold URL syntax (?, #, %, /, space)', async () => {
+    const ids = ['q?x=1', 'h#frag', 'pct%20not-space', 'a/b', 'sp ace'];
+    const { body } = await ingest(suite.mesh.host.url, ids.map((id, i) => ce('hr', 'upsert', `Person/${id}`, 1, { name: `N${i}` }, `url-${i}`)));
+    assert.deepEqual({ accepted: body.accepted, applied: body.applied }, { accepted: ids.length, applied: true });
+    for (const [i, id] of ids.entries()) assert.equal((await suite.mesh.index.get('Person', `Person:${id}`))?.body.name, `N${i}`, id);
+  });
+
   it('propagates a change three hops away (Client -> Project -> Team -> Person)', async () => {
     await ingest(suite.mesh.host.url, [
       ce('hr', 'upsert', 'Person/h1', 1, { name: 'Hopper' }),
