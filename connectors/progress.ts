@@ -1,10 +1,8 @@
-// Progress of a connector run: on a terminal a bar redrawn in place (rows/s, rejected); elsewhere
-// (CI, logs, pipes) a plain line per 10% of the input, or every 10 s when the size is unknown.
+// Progress of a connector run: rows, rows/s and rejected rows, against the input's size in bytes
+// when it is known.
+import { progressLine, type ProgressStream } from '../core/progress';
 
-export interface ProgressStream {
-  isTTY?: boolean;
-  write(text: string): unknown;
-}
+export type { ProgressStream };
 
 export interface ProgressCounts {
   rows: number;
@@ -13,34 +11,10 @@ export interface ProgressCounts {
 
 export type Progress = (done: number, counts: ProgressCounts, final?: boolean) => void;
 
-const BAR_WIDTH = 24;
-const REDRAW_MS = 200;
-const PLAIN_EVERY_MS = 10_000;
+const n = (value: number) => value.toLocaleString('en-US');
 
 /** `total` in the unit of `done` (bytes of a file); 0 when unknown. */
 export function createProgress(label: string, total: number, stream: ProgressStream, now: () => number = Date.now): Progress {
-  const started = now();
-  let lastDraw = -Infinity;
-  let lastDecile = 0;
-  let lastPlain = started;
-  return (done, counts, final = false) => {
-    const at = now();
-    const ratio = total > 0 ? Math.min(done / total, 1) : undefined;
-    const rate = Math.round(counts.rows / Math.max((at - started) / 1000, 0.001));
-    const text = `${counts.rows.toLocaleString('en-US')} rows, ${rate.toLocaleString('en-US')} rows/s, ${counts.rejected.toLocaleString('en-US')} rejected`;
-    const percent = ratio === undefined ? '' : `${String(Math.floor(ratio * 100)).padStart(3)}% `;
-    if (stream.isTTY) {
-      if (!final && at - lastDraw < REDRAW_MS) return;
-      lastDraw = at;
-      const bar = ratio === undefined ? '' : `[${'#'.repeat(Math.round(ratio * BAR_WIDTH)).padEnd(BAR_WIDTH, '.')}] `;
-      stream.write(`\r\x1b[2K${label} ${bar}${percent}${text}${final ? '\n' : ''}`);
-      return;
-    }
-    const decile = ratio === undefined ? 0 : Math.floor(ratio * 10);
-    if (final || (ratio !== undefined ? decile > lastDecile : at - lastPlain >= PLAIN_EVERY_MS)) {
-      lastDecile = decile;
-      lastPlain = at;
-      stream.write(`${label}: ${percent}${text}\n`);
-    }
-  };
+  const line = progressLine(total, stream, { plainPrefix: `${label}: `, ttyPrefix: `${label} `, barWidth: 24, redrawMs: 200 }, now);
+  return (done, counts, final) => line(done, (s) => `${n(counts.rows)} rows, ${n(Math.round(counts.rows / s))} rows/s, ${n(counts.rejected)} rejected`, final);
 }
