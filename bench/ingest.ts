@@ -67,6 +67,13 @@ async function throughHost(store: 'memory' | 'azurite', lines: string[], env: Re
   try {
     const t0 = performance.now();
     let accepted = 0;
+    let posted = 0;
+    // A large run on Azurite takes many minutes: say where it is every 10 s.
+    const progress = setInterval(() => {
+      const { pendingOperations } = host.runtime.depth();
+      process.stderr.write(`ingest (${store}): ${posted}/${lines.length} events posted, ${host.runtime.counters.operations} operations run, ${pendingOperations} pending, ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
+    }, 10_000);
+    progress.unref();
     const inFlight = new Set<Promise<void>>();
     for (let i = 0; i < lines.length; i += CHUNK) {
       const body = lines.slice(i, i + CHUNK).join('\n');
@@ -78,10 +85,12 @@ async function throughHost(store: 'memory' | 'azurite', lines: string[], env: Re
         })
         .finally(() => inFlight.delete(p));
       inFlight.add(p);
+      posted = Math.min(i + CHUNK, lines.length);
       if (inFlight.size >= 4) await Promise.race(inFlight);
     }
     await Promise.all(inFlight);
     await host.runtime.idle();
+    clearInterval(progress);
     const seconds = (performance.now() - t0) / 1000;
     global.gc?.();
     const rssGrowth = process.memoryUsage().rss - rssBefore;
