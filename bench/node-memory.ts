@@ -54,10 +54,19 @@ function writeDemo(file: string, roots: number): void {
 /** Loads every event; `warmedUp` runs once after the first WARM_EVENTS are applied. */
 async function load(host: RunningHost, file: string, warmedUp: () => Promise<void>): Promise<number> {
   const compiled = await loadDataProduct();
-  const lines = readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Infinity });
+  const size = fs.statSync(file).size;
+  const input = fs.createReadStream(file);
+  const lines = readline.createInterface({ input, crlfDelay: Infinity });
   let chunk: unknown[] = [];
   let events = 0;
   let warm = false;
+  const started = performance.now();
+  // A million nodes take many minutes: say where the load is every 10 s.
+  const progress = setInterval(() => {
+    const read = Math.floor((100 * input.bytesRead) / Math.max(size, 1));
+    process.stderr.write(`node-memory: ${read}% of the demo stream read, ${events} events, ${((performance.now() - started) / 1000).toFixed(0)} s, ${Math.round(process.memoryUsage().rss / 1_048_576)} MB RSS\n`);
+  }, 10_000);
+  progress.unref();
   const flush = async () => {
     const { accepted } = checkEvents(compiled, chunk);
     const items = [...groupByNode(accepted.flatMap((a) => a.nodeEvents))].map(([key, nodeEvents]) => ({ key, input: JSON.stringify({ op: NodeOp.apply, events: nodeEvents }) }));
@@ -66,19 +75,23 @@ async function load(host: RunningHost, file: string, warmedUp: () => Promise<voi
     await host.runtime.signalMany(NODE_ENTITY, NodeOp.apply, items);
     if (host.runtime.depth().pendingOperations > MAX_PENDING) await host.runtime.idle();
   };
-  for await (const line of lines) {
-    if (line === '') continue;
-    chunk.push(JSON.parse(line));
-    if (chunk.length >= CHUNK) await flush();
-    if (!warm && events >= WARM_EVENTS) {
-      warm = true;
-      await host.runtime.idle();
-      await warmedUp();
+  try {
+    for await (const line of lines) {
+      if (line === '') continue;
+      chunk.push(JSON.parse(line));
+      if (chunk.length >= CHUNK) await flush();
+      if (!warm && events >= WARM_EVENTS) {
+        warm = true;
+        await host.runtime.idle();
+        await warmedUp();
+      }
     }
+    if (chunk.length > 0) await flush();
+    await host.runtime.idle();
+    return events;
+  } finally {
+    clearInterval(progress);
   }
-  if (chunk.length > 0) await flush();
-  await host.runtime.idle();
-  return events;
 }
 
 async function liveNodes(host: RunningHost): Promise<number> {
