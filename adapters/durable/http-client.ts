@@ -5,6 +5,13 @@
 import http from 'node:http';
 import type https from 'node:https';
 
+/**
+ * An entity key as it goes into a durable HTTP API path: each `/`-separated part percent-encoded
+ * (durable-functions 3.5's own client puts keys in as they are, so `?`, `#` or `%` in a key would
+ * address another entity); the host decodes the path.
+ */
+export const entityKeyInUrl = (key: string): string => key.split('/').map(encodeURIComponent).join('/');
+
 export interface DurableClientBinding {
   rpcBaseUrl?: string;
   baseUrl?: string;
@@ -68,7 +75,7 @@ export class EntityReader {
 
   /** The entity's state, or undefined when it does not exist. */
   async read<T>(name: string, key: string): Promise<T | undefined> {
-    const res = await get(this.url(`entities/${encodeURIComponent(name)}/${key.split('/').map(encodeURIComponent).join('/')}`), {});
+    const res = await get(this.url(`entities/${encodeURIComponent(name)}/${entityKeyInUrl(key)}`), {});
     if (res.status === 404) return undefined;
     if (res.status !== 200) throw new Error(`reading entity @${name}@${key} failed: ${res.status}`);
     return JSON.parse(res.text) as T;
