@@ -20,6 +20,7 @@ import { getChunks, putChunks, shardOf, SHARDS, StateTooLargeError } from '../..
 export { StateTooLargeError };
 
 const entityKey = (id: EntityInstanceId) => `e:${encodeURIComponent(id)}`;
+const idOfEntityKey = (rowKey: string) => decodeURIComponent(rowKey.slice(2)) as EntityInstanceId;
 /** Operations packed per log row; keeps a row far below the 1 MiB entity limit for small inputs. */
 const OPS_PER_ROW = 500;
 
@@ -107,10 +108,7 @@ export class TableEntityStore implements EntityStore {
 
   private async scanRowIds(): Promise<void> {
     try {
-      for (let s = 0; s < SHARDS; s++) {
-        const filter = `PartitionKey eq 's${s}' and RowKey ge 'e:' and RowKey lt 'e;'`;
-        for await (const row of this.client.listEntities({ queryOptions: { filter, select: ['RowKey'] } })) this.rowIds.add(decodeURIComponent(String(row.rowKey).slice(2)) as EntityInstanceId);
-      }
+      for (let s = 0; s < SHARDS; s++) for await (const row of this.range(`s${s}`, 'e:', 'e;', ['RowKey'])) this.rowIds.add(idOfEntityKey(String(row.rowKey)));
       this.rowIdsComplete = true;
     } catch {
       // Not complete: every read keeps going to the table.
@@ -156,7 +154,7 @@ export class TableEntityStore implements EntityStore {
       const filter = `PartitionKey eq 's${shard}' and RowKey ge '${prefix}' and RowKey lt '${prefix}\uffff' and exists eq true`;
       const pages = this.client.listEntities({ queryOptions: { filter } }).byPage({ maxPageSize: top - entities.length, ...(token ? { continuationToken: token } : {}) });
       const { value: page } = await pages.next();
-      for (const row of page ?? []) entities.push({ id: decodeURIComponent(String(row.rowKey).slice(2)), exists: true, state: getChunks(row), lastOperationTime: Number(row.t) });
+      for (const row of page ?? []) entities.push({ id: idOfEntityKey(String(row.rowKey)), exists: true, state: getChunks(row), lastOperationTime: Number(row.t) });
       token = page?.continuationToken;
       if (!token) shard++;
     }
@@ -262,8 +260,9 @@ export class TableEntityStore implements EntityStore {
     }
   }
 
-  private async *range(partition: string, from: string, to: string): AsyncIterable<Record<string, unknown>> {
+  /** Rows of a partition with `from` <= RowKey < `to` (only the `select`ed properties when given). */
+  private async *range(partition: string, from: string, to: string, select?: string[]): AsyncIterable<Record<string, unknown>> {
     const filter = `PartitionKey eq '${partition}' and RowKey ge '${from}' and RowKey lt '${to}'`;
-    yield* this.client.listEntities({ queryOptions: { filter } });
+    yield* this.client.listEntities({ queryOptions: { filter, ...(select ? { select } : {}) } });
   }
 }
