@@ -3,6 +3,7 @@
 // sets state once and performs the effects: one projection and one message per neighbour for the
 // whole batch. apply() is a batch of one operation.
 import type { ContractModel, NodeModel } from '../../core/contracts/model';
+import type { FieldValue } from '../../core/contracts/fields';
 import { ownershipProblems } from '../../core/contracts/ownership';
 import { hash53 } from '../../core/hash';
 import { deleteNode, forwardEdge, holders, setEdge, setNeighbour, spillEdges, upsertFields, valueChars, type Origin } from '../../core/graph/merge';
@@ -57,10 +58,10 @@ interface Scratch {
 export const MAX_NODE_FIELD_CHARS = 300_000;
 
 /** The characters of the node's field values once `fields` are set (counting every one as set). */
-function fieldCharsAfter(state: NodeState, fields: Record<string, unknown>): number {
+function fieldCharsAfter(state: NodeState, fields: Record<string, FieldValue | null>): number {
   let chars = 0;
   for (const [name, cell] of Object.entries(state.f)) if (!(name in fields)) chars += valueChars(cell.v);
-  for (const value of Object.values(fields)) chars += valueChars(value as never);
+  for (const value of Object.values(fields)) chars += valueChars(value);
   return chars;
 }
 
