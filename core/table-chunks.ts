@@ -37,6 +37,17 @@ export function putChunks(row: Row, json: string | undefined, what: string, pref
   return out;
 }
 
+/** The blob a property holds its JSON in (putChunks' `<prefix>n` is -2 then), if any. */
+export function blobRef(row: Record<string, unknown>, prefix = 'c'): string | undefined {
+  const name = row[`${prefix}b`];
+  return Number(row[`${prefix}n`]) === -2 && typeof name === 'string' ? name : undefined;
+}
+
+/** Marks a property as kept in blob `name` (for JSON too long for the row). */
+export function putBlobRef(row: Row, name: string, prefix = 'c'): Row {
+  return { ...row, [`${prefix}n`]: -2, [`${prefix}b`]: name };
+}
+
 export function getChunks(row: Record<string, unknown>, prefix = 'c'): string | undefined {
   const n = Number(row[`${prefix}n`] ?? -1);
   if (n < 0) return undefined;

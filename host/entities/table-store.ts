@@ -12,10 +12,20 @@
 // row write (the entity row, shared by every operation of a batch) instead of an insert and a
 // delete per operation: Azurite does ~1.4k single writes/s but ~5k rows/s in transactions, and
 // concurrent batches are group-committed per shard.
+//
+// JSON too long for a row (a state, a log row or an outbox over ~480,000 characters) goes to a
+// gzipped blob in container <table>-large, uploaded before the transaction that names it; the
+// blob is deleted once its row is replaced or deleted. A crash between the upload and the commit
+// leaves an unnamed blob, swept at the next open. Azure's own durable store does the same for
+// large states and messages.
+import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
 import { TableClient, type TransactionAction } from '@azure/data-tables';
+import { ContainerClient } from '@azure/storage-blob';
 import type { EntityCommit, EntityInstanceId, EntityStore, ListPage, QueuedOperation, Recovered, StoreStats, StoredEntity } from './store';
 import { GroupCommitter } from './group-commit';
-import { getChunks, putChunks, shardOf, SHARDS, StateTooLargeError } from '../../core/table-chunks';
+import { blobRef, getChunks, putBlobRef, putChunks, shardOf, SHARDS, StateTooLargeError, type Row } from '../../core/table-chunks';
 
 export { StateTooLargeError };
 
@@ -23,6 +33,10 @@ const entityKey = (id: EntityInstanceId) => `e:${encodeURIComponent(id)}`;
 const idOfEntityKey = (rowKey: string) => decodeURIComponent(rowKey.slice(2)) as EntityInstanceId;
 /** Operations packed per log row; keeps a row far below the 1 MiB entity limit for small inputs. */
 const OPS_PER_ROW = 500;
+/** Where JSON too long for a row goes: a container per table (the sweep at open owns it). */
+export const largeContainerOf = (tableName: string) => `${tableName.toLowerCase()}-large`;
+const gzip = promisify(zlib.gzip);
+const gunzip = promisify(zlib.gunzip);
 
 /** What an entity took from log rows that are still alive: row key -> operation seqs. */
 type Consumed = Record<string, string[]>;
@@ -58,27 +72,39 @@ export class TableEntityStore implements EntityStore {
   private readonly rowIds = new Set<EntityInstanceId>();
   private rowIdsComplete = false;
   private rowIdsScan: Promise<void> = Promise.resolve();
+  private readonly large: ContainerClient;
+  /** Blobs a row names (its JSON was too long to keep inline): deleted when the row is replaced or deleted. */
+  private readonly blobsOf = new Map<string, string[]>();
+  /** Blobs uploaded, by this store, whose rows have not been committed yet (kept by the sweep). */
+  private readonly uploading = new Set<string>();
 
   constructor(connectionString: string, tableName = 'meshgraphentities') {
     this.client = TableClient.fromConnectionString(connectionString, tableName, { allowInsecureConnection: true });
+    this.large = new ContainerClient(connectionString, largeContainerOf(tableName));
     this.committer = new GroupCommitter((actions) => this.client.submitTransaction(actions).then(() => undefined));
   }
 
   async open(): Promise<Recovered> {
+    const openedAt = new Date();
     await this.client.createTable();
+    await this.large.createIfNotExists();
     const logged: QueuedOperation[] = [];
     const outboxes: Array<{ shard: string; rowKey: string; ops: QueuedOperation[] }> = [];
     for (let s = 0; s < SHARDS; s++) {
       const shard = `s${s}`;
       for await (const row of this.range(shard, 'q:', 'q;')) {
-        const ops = JSON.parse(getChunks(row) ?? '[]') as QueuedOperation[];
+        this.learn(row);
+        const ops = JSON.parse((await this.text(row)) ?? '[]') as QueuedOperation[];
         this.rows.set(String(row.rowKey), { shard, remaining: ops.length });
         for (const op of ops) {
           this.rowOf.set(op.seq, String(row.rowKey));
           logged.push(op);
         }
       }
-      for await (const row of this.range(shard, 'o:', 'o;')) outboxes.push({ shard, rowKey: String(row.rowKey), ops: JSON.parse(getChunks(row) ?? '[]') });
+      for await (const row of this.range(shard, 'o:', 'o;')) {
+        this.learn(row);
+        outboxes.push({ shard, rowKey: String(row.rowKey), ops: JSON.parse((await this.text(row)) ?? '[]') });
+      }
     }
     // Skip what each target already consumed (its entity row says so).
     const targets = [...new Set(logged.map((op) => op.target))];
@@ -94,9 +120,10 @@ export class TableEntityStore implements EntityStore {
       await this.append(missing);
       pending.push(...missing);
       await this.committer.submit(outbox.shard, [['delete', { partitionKey: outbox.shard, rowKey: outbox.rowKey }]]);
+      this.replaced(outbox.rowKey, []);
     }
     // In the background: reads go to the table until it completes.
-    this.rowIdsScan = this.scanRowIds();
+    this.rowIdsScan = this.scanRowIds(openedAt);
     return { pending: pending.sort((a, b) => (a.seq < b.seq ? -1 : 1)) };
   }
 
@@ -106,12 +133,78 @@ export class TableEntityStore implements EntityStore {
     return this.rowIdsComplete;
   }
 
-  private async scanRowIds(): Promise<void> {
+  private async scanRowIds(openedAt: Date): Promise<void> {
+    const named = new Set<string>();
     try {
-      for (let s = 0; s < SHARDS; s++) for await (const row of this.range(`s${s}`, 'e:', 'e;', ['RowKey'])) this.rowIds.add(idOfEntityKey(String(row.rowKey)));
+      for (let s = 0; s < SHARDS; s++) {
+        for await (const row of this.range(`s${s}`, 'e:', 'e;', ['RowKey', 'cn', 'cb', 'kn', 'kb'])) {
+          this.rowIds.add(idOfEntityKey(String(row.rowKey)));
+          for (const prefix of ['c', 'k']) {
+            const name = blobRef(row, prefix);
+            if (name) named.add(name);
+          }
+        }
+      }
       this.rowIdsComplete = true;
     } catch {
-      // Not complete: every read keeps going to the table.
+      return; // Not complete: every read keeps going to the table, and no blob is swept.
+    }
+    await this.sweepLarge(openedAt, named).catch(() => {});
+  }
+
+  /**
+   * Deletes blobs no row names: uploads a crash cut off before their commit. Only blobs older
+   * than this open (later ones may be uploads of this run waiting for their commit).
+   */
+  private async sweepLarge(openedAt: Date, namedByEntities: Set<string>): Promise<void> {
+    const named = new Set([...namedByEntities, ...[...this.blobsOf.values()].flat(), ...this.uploading]);
+    for await (const blob of this.large.listBlobsFlat()) {
+      if (named.has(blob.name) || (blob.properties.lastModified ?? openedAt) >= openedAt) continue;
+      await this.large.deleteBlob(blob.name).catch(() => {});
+    }
+  }
+
+  /** `json` in properties `<prefix>…` of `row`, or, when too long for a row, in a blob the row names (pushed to `uploaded`). */
+  private async put(row: Row, json: string | undefined, what: string, uploaded: string[], prefix = 'c'): Promise<Row> {
+    try {
+      return putChunks(row, json, what, prefix);
+    } catch (err) {
+      if (!(err instanceof StateTooLargeError) || json === undefined) throw err;
+      const name = `${String(row.rowKey).slice(0, 1)}/${randomUUID()}.json.gz`;
+      this.uploading.add(name);
+      uploaded.push(name);
+      await this.large.getBlockBlobClient(name).uploadData(await gzip(json), { blobHTTPHeaders: { blobContentType: 'application/json', blobContentEncoding: 'gzip' } });
+      return putBlobRef(row, name, prefix);
+    }
+  }
+
+  /** The JSON a row keeps in properties `<prefix>…`, inline or in its blob. */
+  private async text(row: Record<string, unknown>, prefix = 'c'): Promise<string | undefined> {
+    const name = blobRef(row, prefix);
+    if (name === undefined) return getChunks(row, prefix);
+    return (await gunzip(await this.large.getBlockBlobClient(name).downloadToBuffer())).toString('utf8');
+  }
+
+  /** Remembers the blobs a row read from the table names. */
+  private learn(row: Record<string, unknown>): void {
+    const names = ['c', 'k'].flatMap((prefix) => blobRef(row, prefix) ?? []);
+    if (names.length > 0) this.blobsOf.set(String(row.rowKey), names);
+  }
+
+  /** `rowKey` now durably names `now` (none once deleted): the blobs it named before are garbage. */
+  private replaced(rowKey: string, now: string[]): void {
+    const before = this.blobsOf.get(rowKey) ?? [];
+    now.forEach((name) => this.uploading.delete(name));
+    if (now.length > 0) this.blobsOf.set(rowKey, now);
+    else this.blobsOf.delete(rowKey);
+    for (const name of before) if (!now.includes(name)) this.large.deleteBlob(name).catch(() => {}); // else swept at the next open
+  }
+
+  /** Blobs uploaded for a commit that failed: nothing names them. */
+  private discard(names: string[]): void {
+    for (const name of names) {
+      this.uploading.delete(name);
+      this.large.deleteBlob(name).catch(() => {});
     }
   }
 
@@ -122,26 +215,37 @@ export class TableEntityStore implements EntityStore {
   async read(id: EntityInstanceId): Promise<StoredEntity | undefined> {
     if (this.rowIdsComplete && !this.rowIds.has(id)) return undefined;
     const row = await this.entityRow(id);
-    return row && { id, exists: Boolean(row.exists), state: getChunks(row), lastOperationTime: Number(row.t) };
+    if (!row) return undefined;
+    this.learn(row);
+    return { id, exists: Boolean(row.exists), state: await this.text(row), lastOperationTime: Number(row.t) };
   }
 
   async commit({ entity, consumed, emitted }: EntityCommit): Promise<{ delivered: Promise<void> }> {
     const shard = shardOf(entity.id);
     this.rowIds.add(entity.id);
     const taken = this.withConsumed(entity.id, consumed);
-    const actions: TransactionAction[] = [
-      ['upsert', putChunks(putChunks({ partitionKey: shard, rowKey: entityKey(entity.id), exists: entity.exists, t: entity.lastOperationTime }, JSON.stringify(taken), `consumed list of ${entity.id}`, 'k'), entity.state, `state of ${entity.id}`), 'Replace'],
-    ];
+    const rowKey = entityKey(entity.id);
+    const blobs: string[] = [];
+    const outBlobs: string[] = [];
     const first = emitted[0];
     const outboxKey = first ? `o:${first.seq}` : undefined;
-    if (outboxKey) actions.push(['upsert', putChunks({ partitionKey: shard, rowKey: outboxKey }, JSON.stringify(emitted), `signals of ${entity.id}`), 'Replace']);
-    await this.committer.submit(shard, actions);
+    try {
+      const withTaken = await this.put({ partitionKey: shard, rowKey, exists: entity.exists, t: entity.lastOperationTime }, JSON.stringify(taken), `consumed list of ${entity.id}`, blobs, 'k');
+      const actions: TransactionAction[] = [['upsert', await this.put(withTaken, entity.state, `state of ${entity.id}`, blobs), 'Replace']];
+      if (outboxKey) actions.push(['upsert', await this.put({ partitionKey: shard, rowKey: outboxKey }, JSON.stringify(emitted), `signals of ${entity.id}`, outBlobs), 'Replace']);
+      await this.committer.submit(shard, actions);
+    } catch (err) {
+      this.discard([...blobs, ...outBlobs]);
+      throw err;
+    }
+    this.replaced(rowKey, blobs);
+    if (outboxKey && outBlobs.length > 0) this.replaced(outboxKey, outBlobs);
     if (Object.keys(taken).length > 0) this.consumed.set(entity.id, taken);
     else this.consumed.delete(entity.id);
     consumed.forEach((op) => this.release(op.seq));
     // Emitted operations become runnable only once their outbox is gone, so a log row holding
     // them can never be deleted while the outbox that would re-append them still exists.
-    const delivered = outboxKey ? this.append(emitted).then(() => this.committer.submit(shard, [['delete', { partitionKey: shard, rowKey: outboxKey }]])) : Promise.resolve();
+    const delivered = outboxKey ? this.append(emitted).then(() => this.committer.submit(shard, [['delete', { partitionKey: shard, rowKey: outboxKey }]])).then(() => this.replaced(outboxKey, [])) : Promise.resolve();
     delivered.catch(() => {}); // the runtime observes it; open() re-appends after a crash
     return { delivered };
   }
@@ -154,7 +258,7 @@ export class TableEntityStore implements EntityStore {
       const filter = `PartitionKey eq 's${shard}' and RowKey ge '${prefix}' and RowKey lt '${prefix}\uffff' and exists eq true`;
       const pages = this.client.listEntities({ queryOptions: { filter } }).byPage({ maxPageSize: top - entities.length, ...(token ? { continuationToken: token } : {}) });
       const { value: page } = await pages.next();
-      for (const row of page ?? []) entities.push({ id: idOfEntityKey(String(row.rowKey)), exists: true, state: getChunks(row), lastOperationTime: Number(row.t) });
+      for (const row of page ?? []) entities.push({ id: idOfEntityKey(String(row.rowKey)), exists: true, state: await this.text(row), lastOperationTime: Number(row.t) });
       token = page?.continuationToken;
       if (!token) shard++;
     }
@@ -189,7 +293,10 @@ export class TableEntityStore implements EntityStore {
     const row = this.rows.get(rowKey)!;
     if (--row.remaining > 0) return;
     this.committer.submit(row.shard, [['delete', { partitionKey: row.shard, rowKey }]]).then(
-      () => this.rows.delete(rowKey),
+      () => {
+        this.rows.delete(rowKey);
+        this.replaced(rowKey, []);
+      },
       () => {}, // left for the next start: open() sees every operation in it consumed
     );
   }
@@ -221,22 +328,25 @@ export class TableEntityStore implements EntityStore {
       for (let batch = this.appendBuffers.get(shard); batch && batch.length > 0; batch = this.appendBuffers.get(shard)) {
         this.appendBuffers.set(shard, []);
         const ops = batch.flatMap((a) => a.ops);
-        const actions: TransactionAction[] = [];
-        const written: Array<[string, QueuedOperation[]]> = [];
-        for (let i = 0; i < ops.length; i += OPS_PER_ROW) {
-          const rowOps = ops.slice(i, i + OPS_PER_ROW);
-          const rowKey = `q:${rowOps[0]!.seq}`;
-          actions.push(['upsert', putChunks({ partitionKey: shard, rowKey }, JSON.stringify(rowOps), `log row ${rowKey}`), 'Replace']);
-          written.push([rowKey, rowOps]);
-        }
+        const written: Array<[string, QueuedOperation[], string[]]> = [];
         try {
+          const actions: TransactionAction[] = [];
+          for (let i = 0; i < ops.length; i += OPS_PER_ROW) {
+            const rowOps = ops.slice(i, i + OPS_PER_ROW);
+            const rowKey = `q:${rowOps[0]!.seq}`;
+            const blobs: string[] = [];
+            written.push([rowKey, rowOps, blobs]);
+            actions.push(['upsert', await this.put({ partitionKey: shard, rowKey }, JSON.stringify(rowOps), `log row ${rowKey}`, blobs), 'Replace']);
+          }
           await this.committer.submit(shard, actions);
-          for (const [rowKey, rowOps] of written) {
+          for (const [rowKey, rowOps, blobs] of written) {
             this.rows.set(rowKey, { shard, remaining: rowOps.length });
             rowOps.forEach((op) => this.rowOf.set(op.seq, rowKey));
+            if (blobs.length > 0) this.replaced(rowKey, blobs);
           }
           batch.forEach((a) => a.resolve());
         } catch (err) {
+          this.discard(written.flatMap(([, , blobs]) => blobs));
           batch.forEach((a) => a.reject(err));
         }
       }
@@ -247,7 +357,8 @@ export class TableEntityStore implements EntityStore {
 
   private async loadConsumed(id: EntityInstanceId): Promise<void> {
     const row = await this.entityRow(id);
-    const taken = row ? (JSON.parse(getChunks(row, 'k') ?? '{}') as Consumed) : {};
+    if (row) this.learn(row);
+    const taken = row ? (JSON.parse((await this.text(row, 'k')) ?? '{}') as Consumed) : {};
     if (Object.keys(taken).length > 0) this.consumed.set(id, taken);
   }
 

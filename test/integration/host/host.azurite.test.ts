@@ -6,8 +6,20 @@ import assert from 'node:assert/strict';
 import { startTestAzurite, type TestAzurite } from '../../helpers/azurite';
 import { startFixtureHost, json, post } from '../../helpers/host';
 import { spawnHost, waitIdle } from '../../helpers/child-host';
-import { TableEntityStore } from '../../../host/entities/table-store';
-import { instanceId } from '../../../host/entities/store';
+import { ContainerClient } from '@azure/storage-blob';
+import { largeContainerOf, TableEntityStore } from '../../../host/entities/table-store';
+import { instanceId, type QueuedOperation } from '../../../host/entities/store';
+
+/** Polls `probe` until it returns `want` (blob deletes run after their row's commit, unawaited). */
+async function eventually<T>(probe: () => Promise<T>, want: T, what: string): Promise<void> {
+  let last: T | undefined;
+  for (let i = 0; i < 50; i++) {
+    last = await probe();
+    if (JSON.stringify(last) === JSON.stringify(want)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.deepEqual(last, want, what);
+}
 
 describe('local host (Azurite store)', () => {
   let azurite: TestAzurite;
@@ -120,5 +132,82 @@ describe('local host (Azurite store)', () => {
     await (await second.commit({ entity: { id: later, exists: true, state: '{"n":9}', lastOperationTime: 2 }, consumed: [], emitted: [] })).delivered;
     assert.equal((await second.read(later))?.state, '{"n":9}');
     await second.close();
+  });
+
+  it('keeps states, log rows and signals too long for a row in blobs, and deletes each blob with its row', async () => {
+    const table = `large${Date.now()}`;
+    const blobs = new ContainerClient(azurite.connectionString, largeContainerOf(table));
+    const names = async () => {
+      const out: string[] = [];
+      for await (const b of blobs.listBlobsFlat()) out.push(b.name.slice(0, 2));
+      return out.sort();
+    };
+    const id = instanceId('counter', 'big');
+    const op = (seq: string, chars: number): QueuedOperation => ({ seq, target: id, op: 'append', input: JSON.stringify('x'.repeat(chars)), from: 'client', enqueuedAt: 1 });
+    const first = new TableEntityStore(azurite.connectionString, table);
+    await first.open();
+    // Three 200,000-character signals in one log row (600,000): more than a row holds.
+    const queued = [op('00000000000000000001', 200_000), op('00000000000000000002', 200_000), op('00000000000000000003', 200_000)];
+    await first.enqueue(queued);
+    assert.deepEqual(await names(), ['q/']);
+    // A 1.2 MB state, and a 500,000-character signal out (its outbox row, then its log row).
+    const state = JSON.stringify({ log: ['y'.repeat(600_000), 'z'.repeat(600_000)] });
+    const emitted = [{ ...op('00000000000000000004', 500_000), target: instanceId('counter', 'other'), from: id }];
+    const { delivered } = await first.commit({ entity: { id, exists: true, state, lastOperationTime: 5 }, consumed: queued, emitted });
+    await delivered;
+    // Left: the state's blob and the new log row's; the consumed log row and the outbox are gone with theirs.
+    await eventually(names, ['e/', 'q/'], 'blobs after the commit');
+    await first.close();
+
+    const second = new TableEntityStore(azurite.connectionString, table);
+    const { pending } = await second.open();
+    assert.deepEqual(pending.map((p) => [p.seq, p.input.length]), [['00000000000000000004', 500_002]]);
+    assert.equal((await second.read(id))?.state, state);
+    // A small state replaces the large one; consuming the pending signal deletes its log row.
+    await (await second.commit({ entity: { id: emitted[0]!.target, exists: true, state: '{"n":1}', lastOperationTime: 6 }, consumed: pending, emitted: [] })).delivered;
+    await (await second.commit({ entity: { id, exists: true, state: '{"log":[]}', lastOperationTime: 7 }, consumed: [], emitted: [] })).delivered;
+    await eventually(names, [], 'no blob once no row names one');
+    assert.equal((await second.read(id))?.state, '{"log":[]}');
+    await second.close();
+  });
+
+  it('sweeps at open the blobs no row names (an upload a crash cut off before its commit)', async () => {
+    const table = `sweep${Date.now()}`;
+    const blobs = new ContainerClient(azurite.connectionString, largeContainerOf(table));
+    const first = new TableEntityStore(azurite.connectionString, table);
+    await first.open();
+    const id = instanceId('counter', 'kept');
+    await (await first.commit({ entity: { id, exists: true, state: JSON.stringify({ big: 'k'.repeat(700_000) }), lastOperationTime: 1 }, consumed: [], emitted: [] })).delivered;
+    await first.close();
+    await blobs.getBlockBlobClient('e/orphan.json.gz').uploadData(Buffer.from('never committed'));
+    await new Promise((r) => setTimeout(r, 1100)); // blob times have 1 s resolution: the orphan is older than the next open
+
+    const second = new TableEntityStore(azurite.connectionString, table);
+    await second.open();
+    assert.equal(await second.rowIndexReady(), true);
+    const left = async () => {
+      const out: string[] = [];
+      for await (const b of blobs.listBlobsFlat()) out.push(b.name === 'e/orphan.json.gz' ? 'orphan' : 'named');
+      return out;
+    };
+    await eventually(left, ['named'], 'the orphan is swept, the named blob kept');
+    assert.equal(JSON.parse((await second.read(id))?.state ?? '{}').big.length, 700_000);
+    await second.close();
+  });
+
+  it('runs an entity whose state outgrows a table row, through the host, across a restart', async () => {
+    const env = { AzureWebJobsStorage: azurite.connectionString };
+    const first = await startFixtureHost('azurite', env);
+    for (let i = 0; i < 4; i++) assert.equal((await post(`${first.url}/api/counter/grows/append`, JSON.stringify(`${i}`.repeat(150_000)))).status, 202);
+    await first.runtime.idle();
+    assert.equal(first.runtime.depth().stuckEntities, 0);
+    await first.stop();
+    const second = await startFixtureHost('azurite', env);
+    try {
+      const state = await json(await fetch(`${second.url}/api/counter/grows`));
+      assert.deepEqual(state.log.map((l: string) => [l[0], l.length]).sort(), [['0', 150_000], ['1', 150_000], ['2', 150_000], ['3', 150_000]]);
+    } finally {
+      await second.stop();
+    }
   });
 });
