@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TransactionAction } from '@azure/data-tables';
-import { GroupCommitter } from '../../../host/entities/group-commit';
+import { GroupCommitter, payloadChars } from '../../../host/entities/group-commit';
 
 const row = (rk: string): TransactionAction => ['upsert', { partitionKey: 'p', rowKey: rk }, 'Replace'];
 
@@ -50,5 +50,18 @@ describe('GroupCommitter', () => {
     await pending;
     await d;
     assert.equal(drained, true);
+  });
+
+  it('keeps a transaction under the body limit, counting row values at least at their serialized size', async () => {
+    // States of JSON text: every quote escapes in the request body.
+    const state = JSON.stringify({ log: Array.from({ length: 20_000 }, (_, i) => `entry ${i}`) });
+    const action = (rk: string): TransactionAction => ['upsert', { partitionKey: 'p', rowKey: rk, c0: state, c1: state, cn: 2 }, 'Replace'];
+    assert.ok(payloadChars([action('x')]) >= JSON.stringify([action('x')]).length, 'the estimate errs high');
+    const sent: TransactionAction[][] = [];
+    const c = new GroupCommitter(async (actions) => void sent.push(actions));
+    await Promise.all(Array.from({ length: 12 }, (_, i) => c.submit('p', [action(`s${i}`)])));
+    for (const tx of sent) assert.ok(JSON.stringify(tx).length <= 3_500_000, `a transaction of ${JSON.stringify(tx).length} characters`);
+    assert.ok(sent.length >= 3, 'large rows split into several transactions');
+    assert.equal(sent.flat().length, 12);
   });
 });
