@@ -44,9 +44,10 @@ function bareLoop(compiled: CompiledDataProduct, lines: string[]): { seconds: nu
       const [key, message, isBucket] = queue.pop()!;
       ops++;
       if (isBucket) {
-        const out = applyBucket(buckets.get(key), message as BucketMessage);
+        const out = applyBucket(buckets.get(key), message as BucketMessage, key);
         buckets.set(key, out.state);
         for (const e of out.effects) queue.push([e.to, e.message, false]);
+        if (out.forward) queue.push([out.forward.to, out.forward.message, true]);
         continue;
       }
       const now = new Date().toISOString();

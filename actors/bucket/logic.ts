@@ -1,13 +1,21 @@
 // The bucket as a pure transition: merge edge cells, or fan the owner's news out to its share.
 import { NodeOp, type NodeMessage } from '../node/messages';
-import { BucketOp, type BucketMessage, type BucketState } from './messages';
+import { BucketOp, siblingBucket, type BucketMessage, type BucketState } from './messages';
 
 export interface BucketEffect {
   to: string;
   message: NodeMessage;
 }
 
-export function applyBucket(previous: BucketState | undefined, message: BucketMessage): { state: BucketState; effects: BucketEffect[] } {
+export interface BucketOutcome {
+  state: BucketState;
+  effects: BucketEffect[];
+  /** The fan-out handed on to the next bucket of its chain. */
+  forward?: { to: string; message: BucketMessage };
+}
+
+/** `key`: this bucket's own key (the chain's next bucket is its sibling). */
+export function applyBucket(previous: BucketState | undefined, message: BucketMessage, key: string): BucketOutcome {
   const state = previous ?? { c: {} };
   if (message.op === BucketOp.cells) {
     for (const { to, ...cell } of message.cells) {
@@ -20,7 +28,9 @@ export function applyBucket(previous: BucketState | undefined, message: BucketMe
   for (const [to, cell] of Object.entries(state.c)) {
     if (cell.on) effects.push({ to, message: { op: NodeOp.neighbour, rel: message.rel, from: message.from, ver: message.ver, summary: message.summary } });
   }
-  return { state, effects };
+  const [next, ...rest] = message.next ?? [];
+  if (next === undefined) return { state, effects };
+  return { state, effects, forward: { to: siblingBucket(key, next), message: { ...message, next: rest } } };
 }
 
 /**

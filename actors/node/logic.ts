@@ -8,7 +8,7 @@ import { ownershipProblems } from '../../core/contracts/ownership';
 import { hash53 } from '../../core/hash';
 import { deleteNode, forwardEdge, holders, setEdge, setNeighbour, spillEdges, upsertFields, valueChars, type Origin } from '../../core/graph/merge';
 import { trimHistory } from '../../core/graph/time-travel';
-import { BUCKETS, BucketOp, MAX_INLINE_EDGES, bucketKey } from '../bucket/messages';
+import { BUCKETS, BucketOp, MAX_INLINE_EDGES, bucketKey, fanoutLanes } from '../bucket/messages';
 import { isEmptyShape, type Needs } from '../../core/graph/needs';
 import { buildSummary, projectionOf } from '../../core/graph/summary';
 import { NodeOp, type NodeEffect, type NodeEvent, type NodeMessage } from './messages';
@@ -155,9 +155,11 @@ function react(state: NodeState, node: NodeModel, ctx: NodeContext, s: Scratch):
     if (summary === undefined) continue;
     const spilled = state.sp?.[edge.name];
     if (spilled) {
-      // Through the buckets: each signals its share of the neighbours.
+      // Through the buckets: each signals its share of the neighbours, in FANOUT_LANES chains.
       const h = hash53(JSON.stringify(summary));
-      if (state.sent[edge.name] !== h) for (const n of usedBuckets(spilled)) s.effects.push({ kind: 'bucket', to: bucketKey(ctx.key, edge.name, n), message: { op: BucketOp.fanout, rel: edge.inverse, from: ctx.key, ver: state.ver, summary } });
+      if (state.sent[edge.name] !== h) {
+        for (const [first, ...next] of fanoutLanes(usedBuckets(spilled))) s.effects.push({ kind: 'bucket', to: bucketKey(ctx.key, edge.name, first!), message: { op: BucketOp.fanout, rel: edge.inverse, from: ctx.key, ver: state.ver, summary, next } });
+      }
       state.sent[edge.name] = h;
       for (const to of s.linked.get(edge.name) ?? []) {
         if (!informed.has(`${edge.name}|${to}`)) s.effects.push({ kind: 'signal', to, message: { op: NodeOp.neighbour, rel: edge.inverse, from: ctx.key, ver: state.ver, summary } });

@@ -14,7 +14,7 @@ describe('edge bucket', () => {
       { op: 'fanout', rel: 'plan', from: 'Plan:p1', ver: 4, summary: { id: 'Plan:p1', f: { name: 'New' } } },
     ];
     for (const message of ops) {
-      const out = applyBucket(state, message);
+      const out = applyBucket(state, message, 'Plan:p1|lines|3');
       state = out.state;
       effects.push(...out.effects);
     }

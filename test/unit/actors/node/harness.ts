@@ -31,6 +31,8 @@ export class Mesh {
   maxBatch = 1;
   /** Node batches run (each folds up to maxBatch operations). */
   batches = 0;
+  /** The most operations queued at once (set it to 0 to measure from now). */
+  peakQueued = 0;
 
   ctx(key: string): NodeContext {
     return { model: this.model, needs: this.needs, key, now: '2026-11-23T00:00:00.000Z', historyLimit: 100, historyMaxAgeMs: 365 * 86_400_000, ...this.options };
@@ -43,13 +45,15 @@ export class Mesh {
   /** Delivers queued messages until none is left, picking the next one with `random` (0 = FIFO). */
   run(): void {
     while (this.queue.length > 0) {
+      this.peakQueued = Math.max(this.peakQueued, this.queue.length);
       const i = Math.floor(this.random() * this.queue.length);
       const [item] = this.queue.splice(i, 1);
       this.operations++;
       if ('bucket' in item!) {
-        const { state, effects } = applyBucket(this.buckets.get(item.bucket), item.message);
+        const { state, effects, forward } = applyBucket(this.buckets.get(item.bucket), item.message, item.bucket);
         this.buckets.set(item.bucket, JSON.parse(JSON.stringify(state)));
         for (const e of effects) this.queue.push(e);
+        if (forward) this.queue.push({ bucket: forward.to, message: forward.message });
         continue;
       }
       const { to, message } = item!;

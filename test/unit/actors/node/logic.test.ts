@@ -7,6 +7,8 @@ import { ev, keyOf, Mesh } from './harness';
 import type { CanonicalChange } from '../../../../core/contracts/changes';
 import { describeKey, orderKey } from '../../../../core/graph/order';
 import { usedBuckets, withBucket } from '../../../../core/graph/node-state';
+import { applyBucket } from '../../../../actors/bucket/logic';
+import { FANOUT_LANES, fanoutLanes, siblingBucket } from '../../../../actors/bucket/messages';
 
 const model = graphProduct.model;
 const up = (type: string, id: string, fields: Record<string, unknown>): CanonicalChange => ({ op: 'upsert', type, id, fields: fields as never });
@@ -200,6 +202,35 @@ describe('node actor: high-degree relations', () => {
     mesh.send('Team:big', { op: 'apply', events: [ev('org', 9, up('Team', 'big', { name: 'All hands' }))] });
     mesh.run();
     for (let i = 0; i < 6; i++) assert.deepEqual((mesh.docs.get(`Person:m${i}`)!.body as { teamInfo: unknown }).teamInfo, [{ id: 'big', name: 'All hands' }], `member m${i}`);
+  });
+
+  it('fans out in a few chains of buckets, so the queue holds a few shares, not the whole degree', () => {
+    const mesh = new Mesh(model);
+    mesh.options = { maxInlineEdges: 3, buckets: 64 };
+    const members = 640;
+    mesh.send('Team:big', { op: 'apply', events: [ev('org', 1, up('Team', 'big', { name: 'Everyone' }))] });
+    for (let i = 0; i < members; i++) mesh.send(`Person:m${i}`, { op: 'apply', events: [ev('hr', 1, up('Person', `m${i}`, { name: `M${i}` })), ev('org', 2, link('Person', `m${i}`, 'teams', 'Team', 'big'))] });
+    mesh.run();
+    mesh.peakQueued = 0;
+    mesh.send('Team:big', { op: 'apply', events: [ev('org', 9, up('Team', 'big', { name: 'All hands' }))] });
+    mesh.run();
+    for (let i = 0; i < members; i++) assert.deepEqual((mesh.docs.get(`Person:m${i}`)!.body as { teamInfo: unknown }).teamInfo, [{ id: 'big', name: 'All hands' }], `member m${i}`);
+    // 64 buckets of ~10 members, told in FANOUT_LANES (8) chains: ~8 shares queued at a time.
+    const largestShare = Math.max(...[...mesh.buckets.values()].map((b) => Object.keys(b.c).length));
+    assert.ok(mesh.peakQueued <= FANOUT_LANES * (largestShare + 1), `peak ${mesh.peakQueued} operations queued (a share is at most ${largestShare})`);
+  });
+
+  it('chains a fan-out bucket to bucket: the next one is a sibling, the last hands on nothing', () => {
+    assert.equal(siblingBucket('Team:a|b|c|members|7', 12), 'Team:a|b|c|members|12');
+    const lanes = fanoutLanes([0, 3, 5, 9, 10, 11, 20, 30, 31, 40], 4);
+    assert.deepEqual(lanes, [[0, 10, 31], [3, 11, 40], [5, 20], [9, 30]]);
+    assert.deepEqual(fanoutLanes([2, 7], 8), [[2], [7]]);
+    const summary = { id: 'Team:big', f: { name: 'X' } };
+    const first = applyBucket({ c: { 'Person:p': { on: true, k: 'a', src: 'org', ev: 'e' } } }, { op: 'fanout', rel: 'teams', from: 'Team:big', ver: 2, summary, next: [10, 31] }, 'Team:big|members|0');
+    assert.deepEqual(first.effects.map((e) => e.to), ['Person:p']);
+    assert.deepEqual(first.forward, { to: 'Team:big|members|10', message: { op: 'fanout', rel: 'teams', from: 'Team:big', ver: 2, summary, next: [31] } });
+    const last = applyBucket(undefined, { op: 'fanout', rel: 'teams', from: 'Team:big', ver: 2, summary, next: [] }, 'Team:big|members|31');
+    assert.equal(last.forward, undefined);
   });
 
   it('an unlink after the spill reaches the bucket: that neighbour no longer hears the news', () => {
