@@ -1,19 +1,21 @@
 // Entity state and queues in Azure Table storage (Azurite locally), durable across a kill -9.
 //
-// One table, a few partitions ("shards"); an entity and the operations waiting for it live in
-// the same shard. Rows in a shard:
-//   q:<seq>  a log row: many operations appended together (packed), for entities of this shard
-//   e:<id>   an entity: its state, plus which operations of still-live log rows it consumed
-//   o:<seq>  the signals one batch emitted, until they are appended to their targets' logs
+// One table, a few partitions ("shards"). Rows in a shard:
+//   e:<id>   an entity of this shard: its state, plus which operations of still-live log rows
+//            it consumed (log rows of any shard)
+//   q:<seq>  a log row: operations packed together, either client signals for entities of this
+//            shard, or the signals one batch of an entity of this shard emitted
+//   o:<seq>  (tables written before: a batch's signals waiting to be appended; re-appended at open)
 // A batch commits as ONE transaction in its shard: the entity row (new state + consumed
-// operations) and its outbox row, so state and signals are never kept one without the other.
+// operations) and the log rows of the signals it emitted, so state and signals are never kept
+// one without the other, and the signals can run as soon as it commits.
 // A log row is deleted once every operation in it is consumed; until then, each consumer's row
 // remembers what it took, so a restart skips exactly those. Per operation this costs about one
 // row write (the entity row, shared by every operation of a batch) instead of an insert and a
 // delete per operation: Azurite does ~1.4k single writes/s but ~5k rows/s in transactions, and
 // concurrent batches are group-committed per shard.
 //
-// JSON too long for a row (a state, a log row or an outbox over ~480,000 characters) goes to a
+// JSON too long for a row (a state or a log row over ~480,000 characters) goes to a
 // gzipped blob in container <table>-large, uploaded before the transaction that names it; the
 // blob is deleted once its row is replaced or deleted. A crash between the upload and the commit
 // leaves an unnamed blob, swept at the next open. Azure's own durable store does the same for
@@ -33,6 +35,18 @@ const entityKey = (id: EntityInstanceId) => `e:${encodeURIComponent(id)}`;
 const idOfEntityKey = (rowKey: string) => decodeURIComponent(rowKey.slice(2)) as EntityInstanceId;
 /** Operations packed per log row; keeps a row far below the 1 MiB entity limit for small inputs. */
 const OPS_PER_ROW = 500;
+/**
+ * Operations as log rows of at most OPS_PER_ROW each, and at most 90 rows (a transaction holds
+ * 100 actions, and the entity row shares it): a larger emission packs more into each row (a row
+ * too long goes to a blob anyway).
+ */
+function packLogRows(ops: QueuedOperation[]): QueuedOperation[][] {
+  const per = Math.max(OPS_PER_ROW, Math.ceil(ops.length / 90));
+  const rows: QueuedOperation[][] = [];
+  for (let i = 0; i < ops.length; i += per) rows.push(ops.slice(i, i + per));
+  return rows;
+}
+
 /** Where JSON too long for a row goes: a container per table (the sweep at open owns it). */
 export const largeContainerOf = (tableName: string) => `${tableName.toLowerCase()}-large`;
 const gzip = promisify(zlib.gzip);
@@ -226,28 +240,31 @@ export class TableEntityStore implements EntityStore {
     const taken = this.withConsumed(entity.id, consumed);
     const rowKey = entityKey(entity.id);
     const blobs: string[] = [];
-    const outBlobs: string[] = [];
-    const first = emitted[0];
-    const outboxKey = first ? `o:${first.seq}` : undefined;
+    // The signals the batch emitted are log rows of this entity's shard, in the same transaction
+    // as its state: durable with it, and runnable once it commits (their targets' consumed lists
+    // name these rows, wherever they live).
+    const logRows = packLogRows(emitted);
+    const written: Array<[string, QueuedOperation[], string[]]> = [];
     try {
       const withTaken = await this.put({ partitionKey: shard, rowKey, exists: entity.exists, t: entity.lastOperationTime }, JSON.stringify(taken), `consumed list of ${entity.id}`, blobs, 'k');
       const actions: TransactionAction[] = [['upsert', await this.put(withTaken, entity.state, `state of ${entity.id}`, blobs), 'Replace']];
-      if (outboxKey) actions.push(['upsert', await this.put({ partitionKey: shard, rowKey: outboxKey }, JSON.stringify(emitted), `signals of ${entity.id}`, outBlobs), 'Replace']);
+      for (const ops of logRows) {
+        const logKey = `q:${ops[0]!.seq}`;
+        const logBlobs: string[] = [];
+        written.push([logKey, ops, logBlobs]);
+        actions.push(['upsert', await this.put({ partitionKey: shard, rowKey: logKey }, JSON.stringify(ops), `signals of ${entity.id}`, logBlobs), 'Replace']);
+      }
       await this.committer.submit(shard, actions);
     } catch (err) {
-      this.discard([...blobs, ...outBlobs]);
+      this.discard([...blobs, ...written.flatMap(([, , b]) => b)]);
       throw err;
     }
     this.replaced(rowKey, blobs);
-    if (outboxKey && outBlobs.length > 0) this.replaced(outboxKey, outBlobs);
+    for (const [logKey, ops, logBlobs] of written) this.logged(shard, logKey, ops, logBlobs);
     if (Object.keys(taken).length > 0) this.consumed.set(entity.id, taken);
     else this.consumed.delete(entity.id);
     consumed.forEach((op) => this.release(op.seq));
-    // Emitted operations become runnable only once their outbox is gone, so a log row holding
-    // them can never be deleted while the outbox that would re-append them still exists.
-    const delivered = outboxKey ? this.append(emitted).then(() => this.committer.submit(shard, [['delete', { partitionKey: shard, rowKey: outboxKey }]])).then(() => this.replaced(outboxKey, [])) : Promise.resolve();
-    delivered.catch(() => {}); // the runtime observes it; open() re-appends after a crash
-    return { delivered };
+    return { delivered: Promise.resolve() };
   }
 
   async list(name: string, { top, continuation }: { top: number; continuation?: string }): Promise<ListPage> {
@@ -283,6 +300,13 @@ export class TableEntityStore implements EntityStore {
       if (rowKey) (next[rowKey] ??= []).push(op.seq);
     }
     return next;
+  }
+
+  /** A log row is durable in `shard`: its operations wait to be consumed. */
+  private logged(shard: string, rowKey: string, ops: QueuedOperation[], blobs: string[]): void {
+    this.rows.set(rowKey, { shard, remaining: ops.length });
+    ops.forEach((op) => this.rowOf.set(op.seq, rowKey));
+    if (blobs.length > 0) this.replaced(rowKey, blobs);
   }
 
   /** One operation of a log row is consumed durably; the last one deletes the row. */
@@ -339,11 +363,7 @@ export class TableEntityStore implements EntityStore {
             actions.push(['upsert', await this.put({ partitionKey: shard, rowKey }, JSON.stringify(rowOps), `log row ${rowKey}`, blobs), 'Replace']);
           }
           await this.committer.submit(shard, actions);
-          for (const [rowKey, rowOps, blobs] of written) {
-            this.rows.set(rowKey, { shard, remaining: rowOps.length });
-            rowOps.forEach((op) => this.rowOf.set(op.seq, rowKey));
-            if (blobs.length > 0) this.replaced(rowKey, blobs);
-          }
+          for (const [rowKey, rowOps, blobs] of written) this.logged(shard, rowKey, rowOps, blobs);
           batch.forEach((a) => a.resolve());
         } catch (err) {
           this.discard(written.flatMap(([, , blobs]) => blobs));

@@ -155,7 +155,7 @@ describe('local host (Azurite store)', () => {
     const emitted = [{ ...op('00000000000000000004', 500_000), target: instanceId('counter', 'other'), from: id }];
     const { delivered } = await first.commit({ entity: { id, exists: true, state, lastOperationTime: 5 }, consumed: queued, emitted });
     await delivered;
-    // Left: the state's blob and the new log row's; the consumed log row and the outbox are gone with theirs.
+    // Left: the state's blob and that of the log row of the emitted signal; the consumed log row's is gone.
     await eventually(names, ['e/', 'q/'], 'blobs after the commit');
     await first.close();
 
