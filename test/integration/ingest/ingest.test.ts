@@ -3,6 +3,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { cloudEvent as ce, ingest, useMeshHost } from '../../helpers/mesh-host';
+import { usedBuckets, type NodeState } from '../../../core/graph/node-state';
+import { FANOUT_LANES } from '../../../actors/bucket/messages';
 
 describe('ingestion through the local host', () => {
   const suite = useMeshHost();
@@ -119,5 +121,25 @@ describe('ingestion through the local host', () => {
     await ingest(suite.mesh.host.url, [ce('sales', 'upsert', 'Client/h1', 2, { name: 'US Navy' })]);
     await suite.mesh.host.runtime.idle();
     assert.deepEqual((await suite.mesh.index.get('Person', 'Person:h1'))?.body.clients, [{ id: 'h1', name: 'US Navy' }]);
+  });
+
+  it('fans a change of a high-degree node out through its edge buckets to every neighbour', async () => {
+    // Past 128 members the relation spills to bucket entities; a rename then travels in chains
+    // of buckets (bucket entities, keys with '|', signalled bucket to bucket through the host).
+    const members = 200;
+    const events: unknown[] = [ce('org', 'upsert', 'Team/wide', 1, { name: 'Everyone' })];
+    for (let i = 0; i < members; i++) events.push(ce('hr', 'upsert', `Person/w${i}`, 1, { name: `W${i}` }), ce('org', 'link', `Person/w${i}`, 2, { rel: 'teams', to: 'Team/wide' }));
+    assert.equal((await ingest(suite.mesh.host.url, events, false)).body.accepted, events.length);
+    await suite.mesh.host.runtime.idle();
+    const fanouts = suite.mesh.host.runtime.operationsByName['bucket.fanout'] ?? 0;
+    await ingest(suite.mesh.host.url, [ce('org', 'upsert', 'Team/wide', 3, { name: 'All hands' })], false);
+    await suite.mesh.host.runtime.idle();
+    const docs = await Promise.all(Array.from({ length: members }, (_, i) => suite.mesh.index.get('Person', `Person:w${i}`)));
+    assert.deepEqual(docs.filter((d) => JSON.stringify(d?.body.teamInfo) !== JSON.stringify([{ id: 'wide', name: 'All hands' }])).map((d) => d?.id), []);
+    // Every bucket in use heard the rename once: the chains reached all of them, none twice.
+    const team = JSON.parse((await suite.mesh.host.runtime.read('node', 'Team:wide'))?.state ?? '{}') as NodeState;
+    const used = usedBuckets(team.sp?.members).length;
+    assert.ok(used > FANOUT_LANES, `${used} buckets in use`);
+    assert.equal((suite.mesh.host.runtime.operationsByName['bucket.fanout'] ?? 0) - fanouts, used);
   });
 });
