@@ -52,12 +52,11 @@ export class MemoryEntityStore implements EntityStore {
     return this.get(id);
   }
 
-  async commit({ entity, consumed, emitted }: EntityCommit): Promise<{ delivered: Promise<void> }> {
+  async commit({ entity, consumed, emitted }: EntityCommit): Promise<void> {
     this.commits++;
     this.put({ ...entity });
     for (const op of consumed) this.queue.delete(op.seq);
     for (const op of emitted) this.queue.set(op.seq, op);
-    return { delivered: Promise.resolve() };
   }
 
   async list(name: string, { top, continuation }: { top: number; continuation?: string }): Promise<ListPage> {

@@ -42,7 +42,6 @@ export class EntityRuntime {
   private readonly maxBatch: number;
   private readonly concurrency: number;
   private readonly cacheSize: number;
-  private inTransit = 0;
   private queued = 0;
   private stopping = false;
   private idleWaiters: Array<() => void> = [];
@@ -120,10 +119,10 @@ export class EntityRuntime {
   }
 
   depth(): { pendingOperations: number; entitiesWithWork: number; running: number; stuckEntities: number } {
-    return { pendingOperations: this.queued + this.inTransit, entitiesWithWork: this.pending.size, running: this.running.size, stuckEntities: this.failures.size };
+    return { pendingOperations: this.queued, entitiesWithWork: this.pending.size, running: this.running.size, stuckEntities: this.failures.size };
   }
 
-  /** Resolves once no operation is queued, running or being delivered. */
+  /** Resolves once no operation is queued or running. */
   idle(): Promise<void> {
     if (this.isIdle()) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
@@ -132,12 +131,12 @@ export class EntityRuntime {
   /** Finishes the batches in flight, starts no new one, and closes the store. */
   async stop(): Promise<void> {
     this.stopping = true;
-    while (this.running.size > 0 || this.inTransit > 0) await new Promise((r) => setTimeout(r, 5));
+    while (this.running.size > 0) await new Promise((r) => setTimeout(r, 5));
     await this.store.close();
   }
 
   private isIdle(): boolean {
-    return this.queued === 0 && this.running.size === 0 && this.inTransit === 0;
+    return this.queued === 0 && this.running.size === 0;
   }
 
   private accept(op: QueuedOperation): void {
@@ -183,22 +182,14 @@ export class EntityRuntime {
         enqueuedAt: Date.now(),
       }));
       const entity: StoredEntity = { id, exists: output.entityExists, state: output.entityExists ? output.entityState : undefined, lastOperationTime: Date.now() };
-      const { delivered } = await this.store.commit({ entity, consumed: batch, emitted });
+      await this.store.commit({ entity, consumed: batch, emitted });
       this.remember(entity);
       list.splice(0, batch.length);
       if (list.length === 0) this.pending.delete(id);
       this.queued -= batch.length;
       this.failures.delete(id);
       this.count(id, batch, output);
-      if (emitted.length === 0) return;
-      this.inTransit += emitted.length;
-      delivered.then(
-        () => emitted.forEach((op) => this.accept(op)),
-        (err) => this.options.log({ level: 'error', category: 'host', fn: name, invocationId: id, message: `signals of ${id} not delivered yet (redelivered at next start): ${String(err)}` }),
-      ).finally(() => {
-        this.inTransit -= emitted.length;
-        if (this.isIdle()) this.idleWaiters.splice(0).forEach((w) => w());
-      });
+      emitted.forEach((op) => this.accept(op));
     } catch (err) {
       // The batch left no trace: its operations stay queued and run again after a pause.
       const attempts = (this.failures.get(id) ?? 0) + 1;

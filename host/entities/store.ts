@@ -66,10 +66,9 @@ export interface EntityStore {
   read(id: EntityInstanceId): Promise<StoredEntity | undefined>;
   /**
    * Durably stores an entity's new state, drops the consumed operations and keeps the emitted
-   * ones, all or nothing; resolves then. `delivered` resolves once the emitted operations sit in
-   * their targets' queues, so they may run (and be consumed) from then on.
+   * ones, all or nothing; resolves then, and the emitted operations may run from then on.
    */
-  commit(commit: EntityCommit): Promise<{ delivered: Promise<void> }>;
+  commit(commit: EntityCommit): Promise<void>;
   list(name: string, options: { top: number; continuation?: string }): Promise<ListPage>;
   stats(): StoreStats;
   close(): Promise<void>;

@@ -234,7 +234,7 @@ export class TableEntityStore implements EntityStore {
     return { id, exists: Boolean(row.exists), state: await this.text(row), lastOperationTime: Number(row.t) };
   }
 
-  async commit({ entity, consumed, emitted }: EntityCommit): Promise<{ delivered: Promise<void> }> {
+  async commit({ entity, consumed, emitted }: EntityCommit): Promise<void> {
     const shard = shardOf(entity.id);
     this.rowIds.add(entity.id);
     const taken = this.withConsumed(entity.id, consumed);
@@ -264,7 +264,6 @@ export class TableEntityStore implements EntityStore {
     if (Object.keys(taken).length > 0) this.consumed.set(entity.id, taken);
     else this.consumed.delete(entity.id);
     consumed.forEach((op) => this.release(op.seq));
-    return { delivered: Promise.resolve() };
   }
 
   async list(name: string, { top, continuation }: { top: number; continuation?: string }): Promise<ListPage> {

@@ -110,7 +110,7 @@ describe('local host (Azurite store)', () => {
     const ids = ['Person:p1', 'Person:a/b?c#d%20e', 'Team:t 1'].map((key) => instanceId('node', key));
     const first = new TableEntityStore(azurite.connectionString, table);
     await first.open();
-    for (const [i, id] of ids.entries()) await (await first.commit({ entity: { id, exists: true, state: JSON.stringify({ n: i }), lastOperationTime: 1 }, consumed: [], emitted: [] })).delivered;
+    for (const [i, id] of ids.entries()) await first.commit({ entity: { id, exists: true, state: JSON.stringify({ n: i }), lastOperationTime: 1 }, consumed: [], emitted: [] });
     await first.close();
 
     const second = new TableEntityStore(azurite.connectionString, table);
@@ -129,7 +129,7 @@ describe('local host (Azurite store)', () => {
     assert.equal(requests.length, ids.length, 'a never-seen entity is not read from the table');
     // Committed here after the scan: read from the table again.
     const later = instanceId('node', 'Person:later');
-    await (await second.commit({ entity: { id: later, exists: true, state: '{"n":9}', lastOperationTime: 2 }, consumed: [], emitted: [] })).delivered;
+    await second.commit({ entity: { id: later, exists: true, state: '{"n":9}', lastOperationTime: 2 }, consumed: [], emitted: [] });
     assert.equal((await second.read(later))?.state, '{"n":9}');
     await second.close();
   });
@@ -153,8 +153,7 @@ describe('local host (Azurite store)', () => {
     // A 1.2 MB state, and a 500,000-character signal out (its outbox row, then its log row).
     const state = JSON.stringify({ log: ['y'.repeat(600_000), 'z'.repeat(600_000)] });
     const emitted = [{ ...op('00000000000000000004', 500_000), target: instanceId('counter', 'other'), from: id }];
-    const { delivered } = await first.commit({ entity: { id, exists: true, state, lastOperationTime: 5 }, consumed: queued, emitted });
-    await delivered;
+    await first.commit({ entity: { id, exists: true, state, lastOperationTime: 5 }, consumed: queued, emitted });
     // Left: the state's blob and that of the log row of the emitted signal; the consumed log row's is gone.
     await eventually(names, ['e/', 'q/'], 'blobs after the commit');
     await first.close();
@@ -164,8 +163,8 @@ describe('local host (Azurite store)', () => {
     assert.deepEqual(pending.map((p) => [p.seq, p.input.length]), [['00000000000000000004', 500_002]]);
     assert.equal((await second.read(id))?.state, state);
     // A small state replaces the large one; consuming the pending signal deletes its log row.
-    await (await second.commit({ entity: { id: emitted[0]!.target, exists: true, state: '{"n":1}', lastOperationTime: 6 }, consumed: pending, emitted: [] })).delivered;
-    await (await second.commit({ entity: { id, exists: true, state: '{"log":[]}', lastOperationTime: 7 }, consumed: [], emitted: [] })).delivered;
+    await second.commit({ entity: { id: emitted[0]!.target, exists: true, state: '{"n":1}', lastOperationTime: 6 }, consumed: pending, emitted: [] });
+    await second.commit({ entity: { id, exists: true, state: '{"log":[]}', lastOperationTime: 7 }, consumed: [], emitted: [] });
     await eventually(names, [], 'no blob once no row names one');
     assert.equal((await second.read(id))?.state, '{"log":[]}');
     await second.close();
@@ -177,7 +176,7 @@ describe('local host (Azurite store)', () => {
     const first = new TableEntityStore(azurite.connectionString, table);
     await first.open();
     const id = instanceId('counter', 'kept');
-    await (await first.commit({ entity: { id, exists: true, state: JSON.stringify({ big: 'k'.repeat(700_000) }), lastOperationTime: 1 }, consumed: [], emitted: [] })).delivered;
+    await first.commit({ entity: { id, exists: true, state: JSON.stringify({ big: 'k'.repeat(700_000) }), lastOperationTime: 1 }, consumed: [], emitted: [] });
     await first.close();
     await blobs.getBlockBlobClient('e/orphan.json.gz').uploadData(Buffer.from('never committed'));
     await new Promise((r) => setTimeout(r, 1100)); // blob times have 1 s resolution: the orphan is older than the next open
