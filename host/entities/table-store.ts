@@ -47,10 +47,21 @@ function packLogRows(ops: QueuedOperation[]): QueuedOperation[][] {
   return rows;
 }
 
+/** The blobs a row names: its state or log (`c…`) and its consumed list (`k…`). */
+const blobsNamedBy = (row: Record<string, unknown>): string[] => ['c', 'k'].flatMap((prefix) => blobRef(row, prefix) ?? []);
+
 /** Where JSON too long for a row goes: a container per table (the sweep at open owns it). */
 export const largeContainerOf = (tableName: string) => `${tableName.toLowerCase()}-large`;
 const gzip = promisify(zlib.gzip);
 const gunzip = promisify(zlib.gunzip);
+
+/** A log row being written: its operations, and the blobs it uploaded (JSON too long for the row). */
+interface NewLogRow {
+  shard: string;
+  rowKey: string;
+  ops: QueuedOperation[];
+  blobs: string[];
+}
 
 /** What an entity took from log rows that are still alive: row key -> operation seqs. */
 type Consumed = Record<string, string[]>;
@@ -153,10 +164,7 @@ export class TableEntityStore implements EntityStore {
       for (let s = 0; s < SHARDS; s++) {
         for await (const row of this.range(`s${s}`, 'e:', 'e;', ['RowKey', 'cn', 'cb', 'kn', 'kb'])) {
           this.rowIds.add(idOfEntityKey(String(row.rowKey)));
-          for (const prefix of ['c', 'k']) {
-            const name = blobRef(row, prefix);
-            if (name) named.add(name);
-          }
+          blobsNamedBy(row).forEach((name) => named.add(name));
         }
       }
       this.rowIdsComplete = true;
@@ -201,7 +209,7 @@ export class TableEntityStore implements EntityStore {
 
   /** Remembers the blobs a row read from the table names. */
   private learn(row: Record<string, unknown>): void {
-    const names = ['c', 'k'].flatMap((prefix) => blobRef(row, prefix) ?? []);
+    const names = blobsNamedBy(row);
     if (names.length > 0) this.blobsOf.set(String(row.rowKey), names);
   }
 
@@ -243,24 +251,18 @@ export class TableEntityStore implements EntityStore {
     // The signals the batch emitted are log rows of this entity's shard, in the same transaction
     // as its state: durable with it, and runnable once it commits (their targets' consumed lists
     // name these rows, wherever they live).
-    const logRows = packLogRows(emitted);
-    const written: Array<[string, QueuedOperation[], string[]]> = [];
+    const written: NewLogRow[] = [];
     try {
       const withTaken = await this.put({ partitionKey: shard, rowKey, exists: entity.exists, t: entity.lastOperationTime }, JSON.stringify(taken), `consumed list of ${entity.id}`, blobs, 'k');
       const actions: TransactionAction[] = [['upsert', await this.put(withTaken, entity.state, `state of ${entity.id}`, blobs), 'Replace']];
-      for (const ops of logRows) {
-        const logKey = `q:${ops[0]!.seq}`;
-        const logBlobs: string[] = [];
-        written.push([logKey, ops, logBlobs]);
-        actions.push(['upsert', await this.put({ partitionKey: shard, rowKey: logKey }, JSON.stringify(ops), `signals of ${entity.id}`, logBlobs), 'Replace']);
-      }
+      actions.push(...(await this.logRows(shard, emitted, written)));
       await this.committer.submit(shard, actions);
     } catch (err) {
-      this.discard([...blobs, ...written.flatMap(([, , b]) => b)]);
+      this.discard([...blobs, ...written.flatMap((r) => r.blobs)]);
       throw err;
     }
     this.replaced(rowKey, blobs);
-    for (const [logKey, ops, logBlobs] of written) this.logged(shard, logKey, ops, logBlobs);
+    written.forEach((r) => this.logged(r));
     if (Object.keys(taken).length > 0) this.consumed.set(entity.id, taken);
     else this.consumed.delete(entity.id);
     consumed.forEach((op) => this.release(op.seq));
@@ -301,8 +303,22 @@ export class TableEntityStore implements EntityStore {
     return next;
   }
 
-  /** A log row is durable in `shard`: its operations wait to be consumed. */
-  private logged(shard: string, rowKey: string, ops: QueuedOperation[], blobs: string[]): void {
+  /**
+   * The upserts of `ops` as log rows of `shard` (see packLogRows); each row is pushed to
+   * `written` as it is made, with the blobs it uploaded, so a failed commit can discard them.
+   */
+  private async logRows(shard: string, ops: QueuedOperation[], written: NewLogRow[]): Promise<TransactionAction[]> {
+    const actions: TransactionAction[] = [];
+    for (const rowOps of packLogRows(ops)) {
+      const row: NewLogRow = { shard, rowKey: `q:${rowOps[0]!.seq}`, ops: rowOps, blobs: [] };
+      written.push(row);
+      actions.push(['upsert', await this.put({ partitionKey: shard, rowKey: row.rowKey }, JSON.stringify(rowOps), `log row ${row.rowKey}`, row.blobs), 'Replace']);
+    }
+    return actions;
+  }
+
+  /** A log row is durable: its operations wait to be consumed. */
+  private logged({ shard, rowKey, ops, blobs }: NewLogRow): void {
     this.rows.set(rowKey, { shard, remaining: ops.length });
     ops.forEach((op) => this.rowOf.set(op.seq, rowKey));
     if (blobs.length > 0) this.replaced(rowKey, blobs);
@@ -350,22 +366,13 @@ export class TableEntityStore implements EntityStore {
     try {
       for (let batch = this.appendBuffers.get(shard); batch && batch.length > 0; batch = this.appendBuffers.get(shard)) {
         this.appendBuffers.set(shard, []);
-        const ops = batch.flatMap((a) => a.ops);
-        const written: Array<[string, QueuedOperation[], string[]]> = [];
+        const written: NewLogRow[] = [];
         try {
-          const actions: TransactionAction[] = [];
-          for (let i = 0; i < ops.length; i += OPS_PER_ROW) {
-            const rowOps = ops.slice(i, i + OPS_PER_ROW);
-            const rowKey = `q:${rowOps[0]!.seq}`;
-            const blobs: string[] = [];
-            written.push([rowKey, rowOps, blobs]);
-            actions.push(['upsert', await this.put({ partitionKey: shard, rowKey }, JSON.stringify(rowOps), `log row ${rowKey}`, blobs), 'Replace']);
-          }
-          await this.committer.submit(shard, actions);
-          for (const [rowKey, rowOps, blobs] of written) this.logged(shard, rowKey, rowOps, blobs);
+          await this.committer.submit(shard, await this.logRows(shard, batch.flatMap((a) => a.ops), written));
+          written.forEach((r) => this.logged(r));
           batch.forEach((a) => a.resolve());
         } catch (err) {
-          this.discard(written.flatMap(([, , blobs]) => blobs));
+          this.discard(written.flatMap((r) => r.blobs));
           batch.forEach((a) => a.reject(err));
         }
       }
