@@ -6,7 +6,7 @@ import type { ContractModel, NodeModel } from '../../core/contracts/model';
 import type { FieldValue } from '../../core/contracts/fields';
 import { ownershipProblems } from '../../core/contracts/ownership';
 import { hash53 } from '../../core/hash';
-import { deleteNode, forwardEdge, holders, setEdge, setNeighbour, spillEdges, upsertFields, valueChars, type Origin } from '../../core/graph/merge';
+import { deleteNode, forwardEdge, holders, setEdge, setNeighbour, spillEdges, upsertFields, valueChars, type EdgeChange, type Origin } from '../../core/graph/merge';
 import { trimHistory } from '../../core/graph/time-travel';
 import { BUCKETS, BucketOp, MAX_INLINE_EDGES, bucketKey, fanoutLanes } from '../bucket/messages';
 import { isEmptyShape, type Needs } from '../../core/graph/needs';
@@ -39,6 +39,8 @@ interface Mirror {
   k: string;
   src: string;
   ev: string;
+  /** This end already held the edge so: a re-sent link or unlink. */
+  re: boolean;
 }
 
 interface Scratch {
@@ -93,20 +95,25 @@ function applyEvent(state: NodeState, node: NodeModel, ev: NodeEvent, ctx: NodeC
     default: {
       const on = change.op === 'link';
       const to = globalId(change.toType, change.toId);
-      if (!changeEdge(state, change.rel, to, on, origin, ctx, s, true)) return;
+      const result = changeEdge(state, change.rel, to, on, origin, ctx, s, true);
+      if (!result) return;
       s.dirty = true;
-      if (on) addLinked(s, change.rel, to);
-      s.mirrors.push({ rel: change.rel, to, on, k: ev.k, src: ev.source, ev: ev.id });
+      if (on && result === 'flipped') addLinked(s, change.rel, to);
+      s.mirrors.push({ rel: change.rel, to, on, k: ev.k, src: ev.source, ev: ev.id, re: result === 'reasserted' });
     }
   }
 }
 
-/** Sets an edge cell here, or forwards it to its bucket when the relation is spilled (`own`: from an event about this node). */
-function changeEdge(state: NodeState, rel: string, to: string, on: boolean, origin: Origin, ctx: NodeContext, s: Scratch, own: boolean): boolean {
+/**
+ * Sets an edge cell here, or forwards it to its bucket when the relation is spilled (`own`: from
+ * an event about this node). Only the bucket knows a forwarded cell: it counts as re-asserted when
+ * the other end says it re-sent the link (`re`; the bucket checks), else as flipped.
+ */
+function changeEdge(state: NodeState, rel: string, to: string, on: boolean, origin: Origin, ctx: NodeContext, s: Scratch, own: boolean, re = false): EdgeChange {
   if (!state.sp?.[rel]) return setEdge(state, rel, to, on, origin, ctx.now);
   const n = forwardEdge(state, rel, to, on, origin, ctx.buckets ?? BUCKETS, ctx.now, own);
-  s.effects.push({ kind: 'bucket', to: bucketKey(ctx.key, rel, n), message: { op: BucketOp.cells, cells: [{ to, on, k: origin.k, src: origin.src, ev: origin.ev }] } });
-  return true;
+  s.effects.push({ kind: 'bucket', to: bucketKey(ctx.key, rel, n), message: { op: BucketOp.cells, cells: [{ to, on, k: origin.k, src: origin.src, ev: origin.ev, ...(re ? { re: true as const } : {}) }] } });
+  return re ? 'reasserted' : 'flipped';
 }
 
 /**
@@ -147,7 +154,7 @@ function react(state: NodeState, node: NodeModel, ctx: NodeContext, s: Scratch):
   for (const m of s.mirrors) {
     const summary = m.on ? summaryFor(m.rel) : undefined;
     if (summary !== undefined) informed.add(`${m.rel}|${m.to}`);
-    const message: NodeMessage = { op: NodeOp.edge, rel: node.edges[m.rel]!.inverse, to: ctx.key, on: m.on, k: m.k, src: m.src, ev: m.ev, ...(summary !== undefined ? { ver: state.ver, summary } : {}) };
+    const message: NodeMessage = { op: NodeOp.edge, rel: node.edges[m.rel]!.inverse, to: ctx.key, on: m.on, k: m.k, src: m.src, ev: m.ev, ...(summary !== undefined ? { ver: state.ver, summary } : {}), ...(m.re ? { re: true as const } : {}) };
     s.effects.push({ kind: 'signal', to: m.to, message });
   }
   for (const edge of Object.values(node.edges)) {
@@ -218,15 +225,24 @@ export function step(batch: NodeBatch, message: NodeMessage): void {
       break;
     case NodeOp.edge:
       if (!node.edges[message.rel]) break;
-      if (changeEdge(state, message.rel, message.to, message.on, { ev: message.ev, src: message.src, k: message.k }, ctx, s, false)) {
+      const result = changeEdge(state, message.rel, message.to, message.on, { ev: message.ev, src: message.src, k: message.k }, ctx, s, false, message.re === true);
+      if (result) {
         s.dirty = true;
-        if (message.on) addLinked(s, message.rel, message.to);
+        // Re-asserted (on here all along): the other end has heard every change of this node's
+        // summary since it linked, so it needs no fresh copy.
+        if (message.on && result === 'flipped') addLinked(s, message.rel, message.to);
       }
       // A spilled relation keeps no neighbour news: paths do not run through it.
       if (message.summary !== undefined && !state.sp?.[message.rel] && setNeighbour(state, message.rel, message.to, message.ver ?? 0, message.summary)) s.dirty = true;
       break;
     case NodeOp.neighbour:
       if (!state.sp?.[message.rel] && setNeighbour(state, message.rel, message.from, message.ver, message.summary)) s.dirty = true;
+      break;
+    case NodeOp.relinked:
+      if (state.sp?.[message.rel]) {
+        addLinked(s, message.rel, message.to);
+        s.dirty = true;
+      }
       break;
   }
 }

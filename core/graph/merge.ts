@@ -56,18 +56,26 @@ export function deleteNode(state: NodeState, origin: Origin, now: string): boole
 }
 
 /**
- * Links or unlinks `to` through `rel`: a last-writer-wins cell per neighbour. Returns whether the
- * cell changed (then the other end is told the same on/off and key, so both ends agree).
+ * What a link or unlink did to its cell: `flipped`, the edge is new or turned on or off;
+ * `reasserted`, it already was so and only its key advanced (a source re-sending a row with the
+ * same foreign key); undefined, nothing (the event is older than the cell).
+ */
+export type EdgeChange = 'flipped' | 'reasserted' | undefined;
+
+/**
+ * Links or unlinks `to` through `rel`: a last-writer-wins cell per neighbour. Any change is told
+ * to the other end (the same on/off and key, so both ends agree).
  * A 'one' relation shows its newest link (see holders()); sources unlink the previous neighbour
  * for that neighbour's side to drop the edge.
  */
-export function setEdge(state: NodeState, rel: string, to: string, on: boolean, origin: Origin, now: string): boolean {
+export function setEdge(state: NodeState, rel: string, to: string, on: boolean, origin: Origin, now: string): EdgeChange {
   const cells = (state.e[rel] ??= {});
   const cell = cells[to];
-  if (cell && cell.k >= origin.k) return false;
+  if (cell && cell.k >= origin.k) return undefined;
   cells[to] = { on, k: origin.k, src: origin.src, ev: origin.ev };
+  // History keeps re-assertions too: time travel compares keys across a 'one' relation's cells.
   record(state, origin, { op: on ? 'link' : 'unlink', field: rel, to }, now);
-  return true;
+  return cell && cell.on === on ? 'reasserted' : 'flipped';
 }
 
 /**

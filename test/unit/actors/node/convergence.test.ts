@@ -19,6 +19,8 @@ const change: fc.Arbitrary<[string, CanonicalChange]> = fc.oneof(
   fc.tuple(ids('c'), fc.constantFrom('Acme', 'Initech')).map(([id, name]) => ['sales', { op: 'upsert', type: 'Client', id, fields: { name } }] as [string, CanonicalChange]),
   fc.tuple(ids('p'), ids('t'), fc.constantFrom('link', 'unlink') as fc.Arbitrary<'link' | 'unlink'>).map(([p, t, op]) => ['org', { op, type: 'Person', id: p, rel: 'teams', toType: 'Team', toId: t }] as [string, CanonicalChange]),
   fc.tuple(ids('t'), ids('x'), fc.constantFrom('link', 'unlink') as fc.Arbitrary<'link' | 'unlink'>).map(([t, x, op]) => ['pm', { op, type: 'Team', id: t, rel: 'projects', toType: 'Project', toId: x }] as [string, CanonicalChange]),
+  // The same edges from the other end: a re-sent link can cross an unlink made there.
+  fc.tuple(ids('t'), ids('p'), fc.constantFrom('link', 'unlink') as fc.Arbitrary<'link' | 'unlink'>).map(([t, p, op]) => ['org', { op, type: 'Team', id: t, rel: 'members', toType: 'Person', toId: p }] as [string, CanonicalChange]),
   fc.tuple(ids('x'), ids('c'), fc.constantFrom('link', 'unlink') as fc.Arbitrary<'link' | 'unlink'>).map(([x, c, op]) => ['pm', { op, type: 'Project', id: x, rel: 'client', toType: 'Client', toId: c }] as [string, CanonicalChange]),
   fc.tuple(fc.constantFrom<[string, string]>(['hr', 'Person'], ['org', 'Team'], ['pm', 'Project'], ['sales', 'Client']), fc.constantFrom('1', '2')).map(([[src, type], n]) => [src, { op: 'delete', type, id: `${type[0]!.toLowerCase()}${n}` }] as [string, CanonicalChange]),
 );

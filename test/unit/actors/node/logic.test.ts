@@ -139,6 +139,28 @@ describe('node actor: edges and reactions', () => {
     assert.equal(mesh.reactions, before + 1, 'name is carried by the member: one reaction');
   });
 
+  it('a source re-sending a link the edge already has costs no reaction, but keeps the newer key', () => {
+    const mesh = single([ev('hr', 1, up('Person', 'p1', { name: 'Ada' })), ev('org', 1, up('Team', 't1', { name: 'Core' })), ev('org', 2, link('Person', 'p1', 'teams', 'Team', 't1'))]);
+    const before = mesh.reactions;
+    const docs = JSON.stringify([...mesh.docs]);
+    // A row re-sent with the same foreign key: both ends already hold the edge and each other's news.
+    mesh.send('Person:p1', { op: 'apply', events: [ev('org', 7, link('Person', 'p1', 'teams', 'Team', 't1'))] });
+    mesh.run();
+    assert.equal(mesh.reactions, before, 'no neighbour news for a link both ends had');
+    assert.equal(JSON.stringify([...mesh.docs]), docs, 'the graph is the same');
+    // Both ends took the newer key: an unlink older than the re-sent link changes nothing.
+    mesh.send('Team:t1', { op: 'apply', events: [ev('org', 5, link('Team', 't1', 'members', 'Person', 'p1', 'unlink'))] });
+    mesh.run();
+    assert.deepEqual((mesh.docs.get('Team:t1')!.body as { members: string[] }).members, ['p1']);
+    assert.deepEqual((mesh.docs.get('Person:p1')!.body as { teams: string[] }).teams, ['t1']);
+    // A link that turns the edge back on after an unlink is news again.
+    mesh.send('Team:t1', { op: 'apply', events: [ev('org', 8, link('Team', 't1', 'members', 'Person', 'p1', 'unlink'))] });
+    mesh.send('Person:p1', { op: 'apply', events: [ev('org', 9, link('Person', 'p1', 'teams', 'Team', 't1'))] });
+    mesh.run();
+    assert.ok(mesh.reactions > before, 'the re-link after an unlink exchanges news');
+    assert.deepEqual((mesh.docs.get('Person:p1')!.body as { teamInfo: unknown[] }).teamInfo, [{ id: 't1', name: 'Core' }]);
+  });
+
   it('ignores late or repeated neighbour news (versions only grow)', () => {
     const ctx = new Mesh(model).ctx('Person:p1');
     let { state } = apply(undefined, { op: 'apply', events: [ev('hr', 1, up('Person', 'p1', { name: 'Ada' }))] }, ctx);
@@ -231,6 +253,31 @@ describe('node actor: high-degree relations', () => {
     assert.deepEqual(first.forward, { to: 'Team:big|members|10', message: { op: 'fanout', rel: 'teams', from: 'Team:big', ver: 2, summary, next: [31] } });
     const last = applyBucket(undefined, { op: 'fanout', rel: 'teams', from: 'Team:big', ver: 2, summary, next: [] }, 'Team:big|members|31');
     assert.equal(last.forward, undefined);
+  });
+
+  it('a member re-sending its link to a spilled relation gets no news back', () => {
+    const mesh = team(6);
+    const before = mesh.reactions;
+    const ops = mesh.operations;
+    mesh.send('Person:m0', { op: 'apply', events: [ev('org', 7, link('Person', 'm0', 'teams', 'Team', 'big'))] });
+    mesh.run();
+    assert.equal(mesh.reactions, before, 'the Team did not send its news again');
+    // The member's apply, the Team's edge, the bucket's cell: nothing else.
+    assert.equal(mesh.operations - ops, 3);
+  });
+
+  it('a re-sent link crossing an unlink of the spilled owner still brings the owner news it missed', () => {
+    const mesh = team(6);
+    // The Team unlinks m0 while m0 re-sends its link (newer); the Team is renamed meanwhile, and
+    // its fan-out passes m0's bucket while the cell there is off.
+    mesh.send('Team:big', { op: 'apply', events: [ev('org', 5, link('Team', 'big', 'members', 'Person', 'm0', 'unlink'))] });
+    mesh.send('Person:m0', { op: 'apply', events: [ev('org', 7, link('Person', 'm0', 'teams', 'Team', 'big'))] });
+    mesh.send('Team:big', { op: 'apply', events: [ev('org', 9, up('Team', 'big', { name: 'Renamed' }))] });
+    mesh.run();
+    const cell = [...mesh.buckets.values()].find((b) => b.c['Person:m0'])!.c['Person:m0']!;
+    assert.equal(cell.on, true, 'the newer link wins in the bucket');
+    assert.equal((cell as { re?: unknown }).re, undefined, 'the bucket keeps the cell only');
+    assert.deepEqual((mesh.docs.get('Person:m0')!.body as { teamInfo: unknown }).teamInfo, [{ id: 'big', name: 'Renamed' }]);
   });
 
   it('an unlink after the spill reaches the bucket: that neighbour no longer hears the news', () => {
