@@ -1,6 +1,9 @@
 // End-to-end ingestion: events/s from POST /api/events to applied and projected, through the
 // local host (memory and Azurite stores), against a bare loop that parses, validates, maps and
 // merges the same events (reactions included) in one process, in the same run.
+// Two phases: the load (the demo stream creating the graph) and live traffic (one change of every
+// record that has one, on the graph the load left), each timed apart, each against the bare
+// loop's same phase.
 // Also: durable client HTTP signals per ingested event, and entity operations per event
 // (direct vs reactions) on the demo stream.
 import fs from 'node:fs';
@@ -23,18 +26,24 @@ import { report, type Figure } from './lib';
 
 const CHUNK = 1000;
 
-function demoEvents(compiled: CompiledDataProduct, roots: number): CloudEvent[] {
+/** The load, then a round of live changes on what it created. */
+function demoEvents(compiled: CompiledDataProduct, roots: number): { load: CloudEvent[]; updates: CloudEvent[] } {
   const scenario = compiled.product.demo;
   if (!isDemoScenario(scenario)) throw new Error('the data product has no demo scenario');
   const gen = createDemoGenerator(compiled, scenario, { roots, seed: 7, canonical: false });
-  return [...gen.batches()].flat();
+  const load = [...gen.batches()].flat();
+  return { load, updates: [...gen.updates()].flat() };
+}
+
+interface Graph {
+  states: Map<string, NodeState>;
+  buckets: Map<string, BucketState>;
 }
 
 /** Parse, validate, map, merge (with reactions) in one process: what the host adds nothing to. */
-function bareLoop(compiled: CompiledDataProduct, lines: string[]): { seconds: number; nodes: number; ops: number } {
+function bareLoop(compiled: CompiledDataProduct, lines: string[], graph: Graph = { states: new Map(), buckets: new Map() }): { seconds: number; nodes: number; ops: number } {
   const needs = computeNeeds(compiled.model);
-  const states = new Map<string, NodeState>();
-  const buckets = new Map<string, BucketState>();
+  const { states, buckets } = graph;
   const t0 = performance.now();
   let ops = 0;
   for (let i = 0; i < lines.length; i += CHUNK) {
@@ -59,30 +68,24 @@ function bareLoop(compiled: CompiledDataProduct, lines: string[]): { seconds: nu
   return { seconds: (performance.now() - t0) / 1000, nodes: states.size, ops };
 }
 
-async function throughHost(store: 'memory' | 'azurite', lines: string[], env: Record<string, string>) {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-bench-ingest-'));
-  Object.assign(process.env, { MESH_DATA_DIR: dataDir, EventHubConnection: '', ...env });
-  const host = await startHost({ apps: [{ name: 'hot', entry: path.join(__dirname, '../functions/index.ts') }], port: 0, store, log: () => {} });
-  global.gc?.();
-  const rssBefore = process.memoryUsage().rss;
+/** Posts `lines` in chunks (4 in flight) and waits until everything they caused has run. */
+async function ingest(host: Awaited<ReturnType<typeof startHost>>, label: string, lines: string[]): Promise<number> {
+  const t0 = performance.now();
+  let posted = 0;
+  // A large run on Azurite takes many minutes: say where it is every 10 s.
+  const progress = setInterval(() => {
+    const { pendingOperations } = host.runtime.depth();
+    process.stderr.write(`${label}: ${posted}/${lines.length} events posted, ${host.runtime.counters.operations} operations run, ${pendingOperations} pending, ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
+  }, 10_000);
+  progress.unref();
   try {
-    const t0 = performance.now();
-    let accepted = 0;
-    let posted = 0;
-    // A large run on Azurite takes many minutes: say where it is every 10 s.
-    const progress = setInterval(() => {
-      const { pendingOperations } = host.runtime.depth();
-      process.stderr.write(`ingest (${store}): ${posted}/${lines.length} events posted, ${host.runtime.counters.operations} operations run, ${pendingOperations} pending, ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
-    }, 10_000);
-    progress.unref();
     const inFlight = new Set<Promise<void>>();
     for (let i = 0; i < lines.length; i += CHUNK) {
       const body = lines.slice(i, i + CHUNK).join('\n');
       const p = fetch(`${host.url}/api/events`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body })
         .then((r) => r.json() as Promise<{ accepted: number; rejected: unknown[] }>)
         .then((b) => {
-          accepted += b.accepted;
-          if (b.rejected.length) throw new Error(`rejected: ${JSON.stringify(b.rejected.slice(0, 2))}`);
+          if (b.rejected.length || b.accepted !== Math.min(CHUNK, lines.length - i)) throw new Error(`rejected: ${JSON.stringify(b.rejected.slice(0, 2))}`);
         })
         .finally(() => inFlight.delete(p));
       inFlight.add(p);
@@ -91,11 +94,27 @@ async function throughHost(store: 'memory' | 'azurite', lines: string[], env: Re
     }
     await Promise.all(inFlight);
     await host.runtime.idle();
+    return (performance.now() - t0) / 1000;
+  } finally {
     clearInterval(progress);
-    const seconds = (performance.now() - t0) / 1000;
+  }
+}
+
+async function throughHost(store: 'memory' | 'azurite', phases: { load: string[]; updates: string[] }, env: Record<string, string>) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-bench-ingest-'));
+  Object.assign(process.env, { MESH_DATA_DIR: dataDir, EventHubConnection: '', ...env });
+  const host = await startHost({ apps: [{ name: 'hot', entry: path.join(__dirname, '../functions/index.ts') }], port: 0, store, log: () => {} });
+  global.gc?.();
+  const rssBefore = process.memoryUsage().rss;
+  try {
+    const seconds = await ingest(host, `load (${store})`, phases.load);
     global.gc?.();
     const rssGrowth = process.memoryUsage().rss - rssBefore;
-    return { seconds, accepted, rssGrowth, counters: { ...host.runtime.counters }, byName: { ...host.runtime.operationsByName } };
+    const counters = { ...host.runtime.counters };
+    const byName = { ...host.runtime.operationsByName };
+    const updateSeconds = await ingest(host, `updates (${store})`, phases.updates);
+    const updateOps = host.runtime.counters.operations - counters.operations;
+    return { seconds, rssGrowth, counters, byName, updates: { seconds: updateSeconds, ops: updateOps } };
   } finally {
     await host.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
@@ -106,27 +125,37 @@ async function main(): Promise<void> {
   process.env.AzureWebJobsStorage ??= 'UseDevelopmentStorage=true';
   const compiled = await loadDataProduct();
   const roots = Number(process.env.BENCH_ROOTS ?? 1200);
-  const lines = demoEvents(compiled, roots).map((e) => JSON.stringify(e));
+  const events = demoEvents(compiled, roots);
+  const phases = { load: events.load.map((e) => JSON.stringify(e)), updates: events.updates.map((e) => JSON.stringify(e)) };
+  const lines = phases.load;
   bareLoop(compiled, lines.slice(0, 2000)); // warm-up
-  const bare = bareLoop(compiled, lines);
-  const memory = await throughHost('memory', lines, {});
-  let onAzurite = { seconds: NaN };
+  const graph: Graph = { states: new Map(), buckets: new Map() };
+  const bare = bareLoop(compiled, lines, graph);
+  const bareUpdates = bareLoop(compiled, phases.updates, graph);
+  const memory = await throughHost('memory', phases, {});
+  let onAzurite = { seconds: NaN, updates: { seconds: NaN, ops: NaN } };
   if (!process.env.BENCH_MEMORY_ONLY) {
     const azurite = await startTestAzurite();
     try {
-      onAzurite = await throughHost('azurite', lines, { AzureWebJobsStorage: azurite.connectionString });
+      onAzurite = await throughHost('azurite', phases, { AzureWebJobsStorage: azurite.connectionString });
     } finally {
       await azurite.stop();
     }
   }
   const perSec = (r: { seconds: number }) => lines.length / r.seconds;
   const bareRate = perSec(bare);
+  const updatesPerSec = (r: { seconds: number }) => phases.updates.length / r.seconds;
+  const bareUpdateRate = updatesPerSec(bareUpdates);
   const applies = memory.byName['node.apply'] ?? 0;
   const routes = memory.byName['router.route'] ?? 0;
-  const reactions = (memory.byName['node.neighbour'] ?? 0) + (memory.byName['node.edge'] ?? 0);
+  const reactions = (memory.byName['node.neighbour'] ?? 0) + (memory.byName['node.edge'] ?? 0) + (memory.byName['node.relinked'] ?? 0);
   const figures: Figure[] = [
     { figure: 'ingest events/s, host, memory store', value: perSec(memory), unit: 'ev/s', baseline: bareRate, baselineLabel: 'ev/s bare loop', ratio: perSec(memory) / bareRate, goal: '>= 10,000 ev/s and >= 0.25x', met: perSec(memory) >= 10_000 && perSec(memory) / bareRate >= 0.25 },
     { figure: `ingest events/s, host, Azurite (${bare.nodes} nodes)`, value: perSec(onAzurite), unit: 'ev/s', baseline: bareRate, baselineLabel: 'ev/s bare loop', ratio: perSec(onAzurite) / bareRate, goal: '>= 3,000 ev/s', met: perSec(onAzurite) >= 3000 },
+    // Live traffic: the graph is loaded, and every record that has a change changes once.
+    { figure: `live updates events/s, memory (${bare.nodes} live nodes)`, value: updatesPerSec(memory.updates), unit: 'ev/s', baseline: bareUpdateRate, baselineLabel: 'ev/s bare loop', ratio: updatesPerSec(memory.updates) / bareUpdateRate },
+    { figure: `live updates events/s, Azurite (${bare.nodes} live nodes)`, value: updatesPerSec(onAzurite.updates), unit: 'ev/s', baseline: bareUpdateRate, baselineLabel: 'ev/s bare loop', ratio: updatesPerSec(onAzurite.updates) / bareUpdateRate, goal: '>= 3,000 ev/s', met: updatesPerSec(onAzurite.updates) >= 3000 },
+    { figure: 'entity ops per live update event, memory', value: memory.updates.ops / phases.updates.length, unit: '', baseline: bareUpdates.ops / phases.updates.length, baselineLabel: 'bare loop' },
     { figure: 'durable client HTTP signals per event', value: memory.counters.clientSignals / lines.length, unit: '', goal: '<= 0.1', met: memory.counters.clientSignals / lines.length <= 0.1 },
     // Direct: the node operations the events themselves cause (one per node per trigger batch);
     // the router hop is the fan-out (at most MESH_ROUTERS per trigger batch), counted apart.
@@ -137,7 +166,7 @@ async function main(): Promise<void> {
     // At 10k nodes this is mostly fixed costs (SQLite page cache, code); bench/node-memory.ts measures per-node memory.
     { figure: `RSS growth per live node, memory store (${bare.nodes} nodes)`, value: memory.rssGrowth / bare.nodes / 1024, unit: 'KB' },
   ];
-  report(`ingest (${lines.length} demo events, ${bare.nodes} nodes)`, figures);
+  report(`ingest (${lines.length} demo events, ${bare.nodes} nodes; then ${phases.updates.length} live updates)`, figures);
 }
 
 main().catch((err) => {

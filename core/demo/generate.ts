@@ -44,6 +44,12 @@ export interface DemoGenerator {
   stats: DemoStats;
   /** Batches of events: the reference data first, then one batch per root neighbourhood. */
   batches(): Generator<CloudEvent[]>;
+  /**
+   * Live traffic on the graph `batches()` loaded: one batch per root neighbourhood, with one change
+   * of every record that has one (a city, a balance, a plan switch, ...), newer than any event
+   * before it. Call it after `batches()` ran to the end; each call is a new round of changes.
+   */
+  updates(): Generator<CloudEvent[]>;
 }
 
 export function createDemoGenerator(compiled: CompiledDataProduct, scenario: DemoScenario, options: DemoOptions): DemoGenerator {
@@ -151,5 +157,31 @@ export function createDemoGenerator(compiled: CompiledDataProduct, scenario: Dem
     }
   }
 
-  return { stats, batches };
+  let loaded = false;
+  let rounds = 0;
+  function* updates(): Generator<CloudEvent[]> {
+    // Sequences continue from the load: a fresh generator's changes would all be older than it.
+    if (!loaded) throw new Error('updates() needs the load first: run batches() to its end on this generator');
+    const round = ++rounds;
+    for (let index = 0; index < options.roots; index++) {
+      // The same stream as the load, so the same records; then this round's own choices.
+      const records = scenario.neighbourhood(index, createRandom(seedFor(options.seed, index)));
+      const rng = createRandom(seedFor(options.seed + round, options.roots + index));
+      const events: CloudEvent[] = [];
+      for (const rec of records) {
+        const update = scenario.update(rec, rng);
+        if (!update) continue;
+        stats.updates++;
+        events.push(toEvent(update));
+      }
+      yield finish(events);
+    }
+  }
+
+  function* loadThenMark(): Generator<CloudEvent[]> {
+    yield* batches();
+    loaded = true;
+  }
+
+  return { stats, batches: loadThenMark, updates };
 }

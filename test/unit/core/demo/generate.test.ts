@@ -50,6 +50,28 @@ describe('demo generator', () => {
     for (const e of events) assert.ok(compiled.validators.validateEvent(e).ok, JSON.stringify(e));
   });
 
+  it('changes every loaded record that has a change, newer than the whole load, once it ran', () => {
+    const generator = createDemoGenerator(compiled, scenario, { roots: 50, seed: 1, canonical: false, mix: NO_MESS });
+    assert.throws(() => [...generator.updates()], /batches\(\) to its end/);
+    const load = [...generator.batches()].flat();
+    const round = [...generator.updates()].flat();
+    assert.equal(round.length, 100);
+    assert.equal(generator.stats.updates, 100);
+    const lastLoaded = Math.max(...load.filter((e) => e.source === 'shop').map(sequenceOf));
+    for (const e of round) {
+      assert.equal(e.type, 'shop.book.row');
+      assert.ok(sequenceOf(e) > lastLoaded, 'each change is newer than the load');
+      assert.ok(compiled.validators.validateEvent(e).ok, JSON.stringify(e));
+    }
+    // The same records as the load (same keys), changed.
+    const isbns = (events: CloudEvent[]) => events.filter((e) => e.type === 'shop.book.row').map((e) => (e.data as Record<string, unknown>)['isbn']).sort();
+    assert.deepEqual(isbns(round), isbns(load));
+    assert.ok(round.every((e) => String((e.data as Record<string, unknown>)['title']).endsWith('(2nd ed.)')));
+    // A second round continues the sequences.
+    const again = [...generator.updates()].flat();
+    assert.ok(Math.min(...again.map(sequenceOf)) > Math.max(...round.map(sequenceOf)));
+  });
+
   it('puts an update ahead of its original when out of order, with the higher sequence', () => {
     const { events, stats } = generate({ mix: { ...NO_MESS, updates: 1, outOfOrder: 1 } });
     assert.equal(stats.updates, 100);
