@@ -1,6 +1,6 @@
 // The bucket as a pure transition: merge edge cells, or fan the owner's news out to its share.
 import { NodeOp, type NodeMessage } from '../node/messages';
-import { BucketOp, bucketOwner, siblingBucket, type BucketMessage, type BucketState } from './messages';
+import { BucketOp, siblingBucket, type BucketMessage, type BucketState } from './messages';
 
 export interface BucketEffect {
   to: string;
@@ -18,17 +18,11 @@ export interface BucketOutcome {
 export function applyBucket(previous: BucketState | undefined, message: BucketMessage, key: string): BucketOutcome {
   const state = previous ?? { c: {} };
   if (message.op === BucketOp.cells) {
-    const effects: BucketEffect[] = [];
-    for (const { to, re, ...cell } of message.cells) {
+    for (const { to, ...cell } of message.cells) {
       const current = state.c[to];
-      if (current && current.k >= cell.k) continue;
-      state.c[to] = cell;
-      if (re && cell.on && !current?.on) {
-        const { owner, rel } = bucketOwner(key);
-        effects.push({ to: owner, message: { op: NodeOp.relinked, rel, to } });
-      }
+      if (!current || current.k < cell.k) state.c[to] = cell;
     }
-    return { state, effects };
+    return { state, effects: [] };
   }
   const effects: BucketEffect[] = [];
   for (const [to, cell] of Object.entries(state.c)) {

@@ -12,13 +12,8 @@ export const MAX_INLINE_EDGES = 128;
 export const BUCKETS = 1024;
 
 export type BucketMessage =
-  /**
-   * Edge cells to merge (last writer wins per neighbour, as on the node). `re`: the linking end
-   * re-sent a link it already held, so the owner did not send that neighbour its news; if this
-   * bucket's cell was off all the same (an unlink of the owner's crossed it), the bucket asks the
-   * owner to (NodeOp.relinked).
-   */
-  | { op: typeof BucketOp.cells; cells: Array<{ to: string; re?: true } & EdgeCell> }
+  /** Edge cells to merge (last writer wins per neighbour, as on the node). */
+  | { op: typeof BucketOp.cells; cells: Array<{ to: string } & EdgeCell> }
   /**
    * The owner's news for every linked neighbour in this bucket (`rel` as the neighbours name it);
    * `next`: the buckets of the owner's relation still to tell, in order (see FANOUT_LANES).
@@ -39,13 +34,6 @@ export interface BucketState {
 export const FANOUT_LANES = 8;
 
 export const bucketKey = (owner: string, rel: string, n: number): string => `${owner}|${rel}|${n}`;
-
-/** The owner and relation of bucket `key` (the owner's id may hold `|`; a relation name does not). */
-export function bucketOwner(key: string): { owner: string; rel: string } {
-  const last = key.lastIndexOf('|');
-  const middle = key.lastIndexOf('|', last - 1);
-  return { owner: key.slice(0, middle), rel: key.slice(middle + 1, last) };
-}
 
 /** The key of bucket `n` of the same owner and relation as bucket `key`. */
 export const siblingBucket = (key: string, n: number): string => `${key.slice(0, key.lastIndexOf('|'))}|${n}`;

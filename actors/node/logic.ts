@@ -39,8 +39,6 @@ interface Mirror {
   k: string;
   src: string;
   ev: string;
-  /** This end already held the edge so: a re-sent link or unlink. */
-  re: boolean;
 }
 
 interface Scratch {
@@ -99,21 +97,24 @@ function applyEvent(state: NodeState, node: NodeModel, ev: NodeEvent, ctx: NodeC
       if (!result) return;
       s.dirty = true;
       if (on && result === 'flipped') addLinked(s, change.rel, to);
-      s.mirrors.push({ rel: change.rel, to, on, k: ev.k, src: ev.source, ev: ev.id, re: result === 'reasserted' });
+      // A re-sent link (or unlink) changes nothing a 'many' end shows: it lists every linked
+      // neighbour, whatever the key. So that end is not told; should it ever contradict this end
+      // with an older key, this end answers with its cell (see the edge operation).
+      if (result === 'reasserted' && ctx.model.types[change.toType]?.edges[node.edges[change.rel]!.inverse]?.cardinality === 'many') return;
+      s.mirrors.push({ rel: change.rel, to, on, k: ev.k, src: ev.source, ev: ev.id });
     }
   }
 }
 
 /**
  * Sets an edge cell here, or forwards it to its bucket when the relation is spilled (`own`: from
- * an event about this node). Only the bucket knows a forwarded cell: it counts as re-asserted when
- * the other end says it re-sent the link (`re`; the bucket checks), else as flipped.
+ * an event about this node). A forwarded cell counts as flipped: only the bucket knows its cell.
  */
-function changeEdge(state: NodeState, rel: string, to: string, on: boolean, origin: Origin, ctx: NodeContext, s: Scratch, own: boolean, re = false): EdgeChange {
+function changeEdge(state: NodeState, rel: string, to: string, on: boolean, origin: Origin, ctx: NodeContext, s: Scratch, own: boolean): EdgeChange {
   if (!state.sp?.[rel]) return setEdge(state, rel, to, on, origin, ctx.now);
   const n = forwardEdge(state, rel, to, on, origin, ctx.buckets ?? BUCKETS, ctx.now, own);
-  s.effects.push({ kind: 'bucket', to: bucketKey(ctx.key, rel, n), message: { op: BucketOp.cells, cells: [{ to, on, k: origin.k, src: origin.src, ev: origin.ev, ...(re ? { re: true as const } : {}) }] } });
-  return re ? 'reasserted' : 'flipped';
+  s.effects.push({ kind: 'bucket', to: bucketKey(ctx.key, rel, n), message: { op: BucketOp.cells, cells: [{ to, on, k: origin.k, src: origin.src, ev: origin.ev }] } });
+  return 'flipped';
 }
 
 /**
@@ -154,7 +155,7 @@ function react(state: NodeState, node: NodeModel, ctx: NodeContext, s: Scratch):
   for (const m of s.mirrors) {
     const summary = m.on ? summaryFor(m.rel) : undefined;
     if (summary !== undefined) informed.add(`${m.rel}|${m.to}`);
-    const message: NodeMessage = { op: NodeOp.edge, rel: node.edges[m.rel]!.inverse, to: ctx.key, on: m.on, k: m.k, src: m.src, ev: m.ev, ...(summary !== undefined ? { ver: state.ver, summary } : {}), ...(m.re ? { re: true as const } : {}) };
+    const message: NodeMessage = { op: NodeOp.edge, rel: node.edges[m.rel]!.inverse, to: ctx.key, on: m.on, k: m.k, src: m.src, ev: m.ev, ...(summary !== undefined ? { ver: state.ver, summary } : {}) };
     s.effects.push({ kind: 'signal', to: m.to, message });
   }
   for (const edge of Object.values(node.edges)) {
@@ -223,26 +224,29 @@ export function step(batch: NodeBatch, message: NodeMessage): void {
     case NodeOp.apply:
       for (const ev of message.events) applyEvent(state, node, ev, ctx, s);
       break;
-    case NodeOp.edge:
+    case NodeOp.edge: {
       if (!node.edges[message.rel]) break;
-      const result = changeEdge(state, message.rel, message.to, message.on, { ev: message.ev, src: message.src, k: message.k }, ctx, s, false, message.re === true);
+      const result = changeEdge(state, message.rel, message.to, message.on, { ev: message.ev, src: message.src, k: message.k }, ctx, s, false);
       if (result) {
         s.dirty = true;
-        // Re-asserted (on here all along): the other end has heard every change of this node's
+        // Re-asserted (so here all along): the other end has heard every change of this node's
         // summary since it linked, so it needs no fresh copy.
         if (message.on && result === 'flipped') addLinked(s, message.rel, message.to);
+      } else {
+        // Older than the cell here and saying otherwise: the other end missed this end's newer
+        // word (a re-sent link is not told to a 'many' end). Tell it now; its cell takes ours.
+        const cell = state.sp?.[message.rel] ? undefined : state.e[message.rel]?.[message.to];
+        if (cell && cell.on !== message.on) {
+          s.mirrors.push({ rel: message.rel, to: message.to, on: cell.on, k: cell.k, src: cell.src, ev: cell.ev });
+          s.dirty = true;
+        }
       }
       // A spilled relation keeps no neighbour news: paths do not run through it.
       if (message.summary !== undefined && !state.sp?.[message.rel] && setNeighbour(state, message.rel, message.to, message.ver ?? 0, message.summary)) s.dirty = true;
       break;
+    }
     case NodeOp.neighbour:
       if (!state.sp?.[message.rel] && setNeighbour(state, message.rel, message.from, message.ver, message.summary)) s.dirty = true;
-      break;
-    case NodeOp.relinked:
-      if (state.sp?.[message.rel]) {
-        addLinked(s, message.rel, message.to);
-        s.dirty = true;
-      }
       break;
   }
 }

@@ -14,22 +14,15 @@ export const NodeOp = {
   edge: 'edge',
   /** A neighbour's news about itself (a reaction). */
   neighbour: 'neighbour',
-  /** From an edge bucket: a re-sent link turned its cell on, so that neighbour needs this node's news. */
-  relinked: 'relinked',
 } as const;
 
 export type { NodeEvent };
 
 export type NodeMessage =
   | { op: typeof NodeOp.apply; events: NodeEvent[] }
-  /**
-   * The other end of a link/unlink; a link carries the linker's summary when the receiver needs
-   * it. `re`: the linker already held the edge so (a source re-sent it): the receiver, if it did
-   * too, has nothing to send back.
-   */
-  | { op: typeof NodeOp.edge; rel: string; to: string; on: boolean; k: OrderKey; src: string; ev: string; ver?: number; summary?: Summary | null; re?: true }
-  | { op: typeof NodeOp.neighbour; rel: string; from: string; ver: number; summary: Summary | null }
-  | { op: typeof NodeOp.relinked; rel: string; to: string };
+  /** The other end of a link/unlink; a link carries the linker's summary when the receiver needs it. */
+  | { op: typeof NodeOp.edge; rel: string; to: string; on: boolean; k: OrderKey; src: string; ev: string; ver?: number; summary?: Summary | null }
+  | { op: typeof NodeOp.neighbour; rel: string; from: string; ver: number; summary: Summary | null };
 
 export type NodeEffect =
   | { kind: 'signal'; to: string; message: NodeMessage }
