@@ -41,11 +41,14 @@ const saved = path.join(process.env.MESH_DATA_DIR ?? '.data', 'bench-latest.json
 fs.mkdirSync(path.dirname(saved), { recursive: true });
 // A run of some benchmarks replaces their rows in the saved figures and keeps the others.
 const previous = only.length > 0 && fs.existsSync(saved) ? (JSON.parse(fs.readFileSync(saved, 'utf8')) as { figures: typeof rows }).figures : [];
-// New rows take the place of the old rows of their benchmark; a benchmark not seen before goes last.
+// New rows take the place of the old rows of their benchmark, whatever the conditions in its
+// label (`ingest (12645 demo events, ...)`: sizes and such); a benchmark not seen before goes last.
+const benchName = (label: string) => label.split(' (')[0];
 const merged: typeof rows = [];
 for (const r of previous) {
-  if (!rows.some((n) => n.bench === r.bench)) merged.push(r);
-  else if (!merged.some((m) => m.bench === r.bench)) merged.push(...rows.filter((n) => n.bench === r.bench));
+  const fresh = rows.filter((n) => benchName(n.bench) === benchName(r.bench));
+  if (fresh.length === 0) merged.push(r);
+  else if (!merged.includes(fresh[0]!)) merged.push(...fresh);
 }
 merged.push(...rows.filter((n) => !merged.includes(n)));
 fs.writeFileSync(saved, JSON.stringify({ when, figures: merged }, null, 1));
