@@ -63,8 +63,9 @@ export function deleteNode(state: NodeState, origin: Origin, now: string): boole
 export type EdgeChange = 'flipped' | 'reasserted' | undefined;
 
 /**
- * Links or unlinks `to` through `rel`: a last-writer-wins cell per neighbour. Any change is told
- * to the other end (the same on/off and key, so both ends agree).
+ * Links or unlinks `to` through `rel`: a last-writer-wins cell per neighbour. The node actor tells
+ * the other end the same on/off and key, so both ends agree (a re-assertion only where that end
+ * shows keys: see actors/node/logic.ts).
  * A 'one' relation shows its newest link (see holders()); sources unlink the previous neighbour
  * for that neighbour's side to drop the edge.
  */
