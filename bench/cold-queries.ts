@@ -2,14 +2,12 @@
 // store): subgraph depth 3 latency p50/p99 against GET /api/cold/health in the same run (the floor
 // of one request through the host), and a reindex of every type while queries run: its duration
 // against the time the ingestion took, and the number of failed queries (goal 0).
-import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { loadDataProduct } from '../core/contracts';
 import { createDemoGenerator } from '../core/demo/generate';
 import { isDemoScenario } from '../core/demo/scenario';
-import { startHost } from '../host/main';
+import { HOT_APP, withBenchHost } from './host';
 import { report } from './lib';
 import { principalHeader } from '../core/auth/principal';
 import { ADMIN_ROLE } from '../core/auth/roles';
@@ -45,10 +43,8 @@ async function main(): Promise<void> {
   const roots = Number(process.env.BENCH_ROOTS ?? 12_000);
   const gen = createDemoGenerator(compiled, compiled.product.demo, { roots, seed: 11, canonical: false });
   const lines = [...gen.batches()].flat().map((e) => JSON.stringify(e));
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-bench-subgraph-'));
-  Object.assign(process.env, { AzureWebJobsStorage: 'UseDevelopmentStorage=true', MESH_DATA_DIR: dataDir, EventHubConnection: '' });
-  const host = await startHost({ apps: [{ name: 'hot', entry: path.join(__dirname, '../functions/index.ts') }, { name: 'cold', entry: path.join(__dirname, '../functions/cold/index.ts') }], port: 0, store: 'memory', log: () => {} });
-  try {
+  const apps = [HOT_APP, { name: 'cold', entry: path.join(__dirname, '../functions/cold/index.ts') }];
+  await withBenchHost('subgraph', { apps, env: { AzureWebJobsStorage: 'UseDevelopmentStorage=true' } }, async (host) => {
     const t0 = performance.now();
     for (let i = 0; i < lines.length; i += 2000) {
       const res = await fetch(`${host.url}/api/events`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: lines.slice(i, i + 2000).join('\n') });
@@ -101,10 +97,7 @@ async function main(): Promise<void> {
       { figure: `reindex of every type (${copied} documents)`, value: reindexMs / 1000, unit: 's', baseline: loadMs / 1000, baselineLabel: 's to ingest them', ratio: reindexMs / loadMs },
       { figure: `failed queries during the reindex (of ${queries})`, value: failed, unit: '', goal: '0', met: failed === 0 },
     ]);
-  } finally {
-    await host.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 }
 
 main().catch((err) => {

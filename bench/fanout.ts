@@ -5,10 +5,7 @@
 // against the rate the same host ran node operations loading the lines, in the same run.
 // (Before the chains, every bucket fanned out at once: the queue held all N updates at its peak,
 // and a 20,000-line rename took the same 4 s.)
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { startHost } from '../host/main';
+import { withBenchHost } from './host';
 import { FANOUT_LANES } from '../actors/bucket/messages';
 import { report } from './lib';
 
@@ -19,10 +16,7 @@ let n = 0;
 const ce = (source: string, type: string, subject: string, sequence: number, data: unknown) => ({ specversion: '1.0', id: `f${++n}`, source, type, subject, sequence, data });
 
 async function main(): Promise<void> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-bench-fanout-'));
-  Object.assign(process.env, { MESH_DATA_DIR: dataDir, EventHubConnection: '', MESH_CONTRACTS: 'contracts/telecom' });
-  const host = await startHost({ apps: [{ name: 'hot', entry: path.join(__dirname, '../functions/index.ts') }], port: 0, store: 'memory', log: () => {} });
-  try {
+  await withBenchHost('fanout', { env: { MESH_CONTRACTS: 'contracts/telecom' } }, async (host) => {
     const post = async (events: unknown[]) => {
       const res = await fetch(`${host.url}/api/events`, { method: 'POST', headers: { 'content-type': 'application/cloudevents-batch+json' }, body: JSON.stringify(events) });
       const body = (await res.json()) as { accepted: number; rejected: unknown[] };
@@ -62,10 +56,7 @@ async function main(): Promise<void> {
       { figure: `most operations queued during a fan-out to ${N} neighbours`, value: peak, unit: 'ops', baseline: N, baselineLabel: 'neighbours', ratio: peak / N, goal: `<= ${bound} (not the degree)`, met: peak <= bound },
       { figure: 'fan-out neighbour updates/s', value: updates / seconds, unit: 'ops/s', baseline: loadRate, baselineLabel: 'node ops/s loading', ratio: updates / seconds / loadRate },
     ]);
-  } finally {
-    await host.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 }
 
 main().catch((err) => {

@@ -6,9 +6,6 @@
 // loop's same phase.
 // Also: durable client HTTP signals per ingested event, and entity operations per event
 // (direct vs reactions) on the demo stream.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { loadDataProduct, type CompiledDataProduct } from '../core/contracts';
 import { createDemoGenerator } from '../core/demo/generate';
 import { isDemoScenario } from '../core/demo/scenario';
@@ -20,7 +17,8 @@ import type { NodeMessage } from '../actors/node/messages';
 import type { NodeState } from '../actors/node/state';
 import { applyBucket } from '../actors/bucket/logic';
 import type { BucketMessage, BucketState } from '../actors/bucket/messages';
-import { startHost } from '../host/main';
+import type { RunningHost } from '../host/main';
+import { withBenchHost } from './host';
 import { startTestAzurite } from '../test/helpers/azurite';
 import { report, type Figure } from './lib';
 
@@ -69,7 +67,7 @@ function bareLoop(compiled: CompiledDataProduct, lines: string[], graph: Graph =
 }
 
 /** Posts `lines` in chunks (4 in flight) and waits until everything they caused has run. */
-async function ingest(host: Awaited<ReturnType<typeof startHost>>, label: string, lines: string[]): Promise<number> {
+async function ingest(host: RunningHost, label: string, lines: string[]): Promise<number> {
   const t0 = performance.now();
   let posted = 0;
   // A large run on Azurite takes many minutes: say where it is every 10 s.
@@ -100,13 +98,10 @@ async function ingest(host: Awaited<ReturnType<typeof startHost>>, label: string
   }
 }
 
-async function throughHost(store: 'memory' | 'azurite', phases: { load: string[]; updates: string[] }, env: Record<string, string>) {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-bench-ingest-'));
-  Object.assign(process.env, { MESH_DATA_DIR: dataDir, EventHubConnection: '', ...env });
-  const host = await startHost({ apps: [{ name: 'hot', entry: path.join(__dirname, '../functions/index.ts') }], port: 0, store, log: () => {} });
-  global.gc?.();
-  const rssBefore = process.memoryUsage().rss;
-  try {
+function throughHost(store: 'memory' | 'azurite', phases: { load: string[]; updates: string[] }, env: Record<string, string>) {
+  return withBenchHost('ingest', { store, env }, async (host) => {
+    global.gc?.();
+    const rssBefore = process.memoryUsage().rss;
     const seconds = await ingest(host, `load (${store})`, phases.load);
     global.gc?.();
     const rssGrowth = process.memoryUsage().rss - rssBefore;
@@ -115,10 +110,7 @@ async function throughHost(store: 'memory' | 'azurite', phases: { load: string[]
     const updateSeconds = await ingest(host, `updates (${store})`, phases.updates);
     const updateOps = host.runtime.counters.operations - counters.operations;
     return { seconds, rssGrowth, counters, byName, updates: { seconds: updateSeconds, ops: updateOps } };
-  } finally {
-    await host.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 }
 
 async function main(): Promise<void> {

@@ -8,13 +8,13 @@
 //   BENCH_NODES=1000000 node --expose-gc --import tsx bench/node-memory.ts
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { loadDataProduct } from '../core/contracts';
 import { checkEvents, groupByNode } from '../core/ingest/check';
 import { NODE_ENTITY, NodeOp } from '../actors/node/messages';
-import { startHost, type RunningHost } from '../host/main';
+import type { RunningHost } from '../host/main';
+import { withBenchHost } from './host';
 import { report, type Figure } from './lib';
 
 const TARGET_NODES = Number(process.env.BENCH_NODES ?? 200_000);
@@ -100,13 +100,11 @@ async function liveNodes(host: RunningHost): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-bench-memory-'));
-  const demoFile = path.join(dataDir, 'demo.ndjson');
   const roots = Math.ceil(TARGET_NODES / NODES_PER_ROOT);
-  writeDemo(demoFile, roots);
-  Object.assign(process.env, { MESH_DATA_DIR: dataDir, EventHubConnection: '', AzureWebJobsStorage: process.env.AzureWebJobsStorage ?? 'UseDevelopmentStorage=true' });
-  const host = await startHost({ apps: [{ name: 'hot', entry: path.join(__dirname, '../functions/index.ts') }], port: 0, store: 'memory', log: () => {}, concurrency: CONCURRENCY });
-  try {
+  const demoFileIn = (dataDir: string) => path.join(dataDir, 'demo.ndjson');
+  const env = { AzureWebJobsStorage: process.env.AzureWebJobsStorage ?? 'UseDevelopmentStorage=true' };
+  await withBenchHost('memory', { env, concurrency: CONCURRENCY, prepare: (dataDir) => writeDemo(demoFileIn(dataDir), roots) }, async (host, dataDir) => {
+    const demoFile = demoFileIn(dataDir);
     // The baseline is the host after its first WARM_EVENTS (modules loaded, code compiled,
     // SQLite caches filled), not a cold one; the nodes counted are those loaded after it.
     let empty: Sample | undefined;
@@ -130,10 +128,7 @@ async function main(): Promise<void> {
       { figure: 'load rate through the entity runtime', value: events / seconds, unit: 'ev/s' },
     ];
     report(`node-memory (${events.toLocaleString('en-US')} demo events, ${nodes.toLocaleString('en-US')} nodes, memory store)`, figures);
-  } finally {
-    await host.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 }
 
 main().catch((err) => {
