@@ -51,11 +51,12 @@ export const Line = node({
     startedAt: field.datetime().sortable(),
   },
   edges: {
-    plan: edge({ to: 'Plan', cardinality: 'one', inverse: 'lines', inverseCardinality: 'many', owner: 'billing' }),
+    // Search facets count lines per plan: by its id and by its name.
+    plan: edge({ to: 'Plan', cardinality: 'one', inverse: 'lines', inverseCardinality: 'many', owner: 'billing', facet: true }),
     device: edge({ to: 'Device', cardinality: 'one', inverse: 'line', inverseCardinality: 'one', owner: 'inventory' }),
   },
   denormalized: {
-    planInfo: carry(['plan'], ['name']),
+    planInfo: carry(['plan'], ['name'], { facets: ['name'] }),
     deviceInfo: carry(['device'], ['model']),
   },
 });

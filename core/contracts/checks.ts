@@ -2,7 +2,7 @@
 // names GraphQL accepts and does not reserve, known owners, no name used twice, no personal data
 // in facets (a facet count reveals values to everyone).
 import type { ContractModel, ContractProblem, ContractProblemCode, FieldModel, NodeModel } from './model';
-import { FIELD_NAME, GRAPHQL_NAME, RESERVED_FIELD_NAMES, RESERVED_TYPE_NAMES, ROOT_TYPE_NAMES, TYPE_NAME, nodeTypeNames, queryFieldNames } from './naming';
+import { FIELD_NAME, GLOBAL_ID_FIELD, GRAPHQL_NAME, RESERVED_FIELD_NAMES, RESERVED_TYPE_NAMES, ROOT_TYPE_NAMES, TYPE_NAME, connectionFieldOf, keyFieldOf, nodeTypeNames, queryFieldNames } from './naming';
 
 type Report = (code: ContractProblemCode, at: string, message: string) => void;
 
@@ -25,7 +25,6 @@ function checkField(at: string, f: FieldModel, sources: ContractModel['sources']
   if (!sources[f.owner]) report('unknown-source', at, `${at} is owned by "${f.owner}", which is not a declared source (${Object.keys(sources).join(', ')})`);
   if (f.pii !== undefined && f.facet) report('pii-facet', at, `${at} is pii (role ${f.pii}) and a facet: facet counts would show its values to every caller`);
   if (f.pii !== undefined && f.pii.trim() === '') report('invalid-flag', at, `${at}: pii needs the role that may see it`);
-  if (f.facet && f.kind === 'text') report('invalid-flag', at, `${at}: a text field cannot be a facet (use keyword or enum)`);
   if (f.kind !== 'enum') return;
   const values = f.values ?? [];
   if (values.length === 0) report('invalid-enum', at, `${at}: an enum needs at least one value`);
@@ -38,7 +37,9 @@ function checkField(at: string, f: FieldModel, sources: ContractModel['sources']
 function checkNode(node: NodeModel, model: ContractModel, report: Report): void {
   checkTypeName(node.name, report);
   if (!model.sources[node.owner]) report('unknown-source', node.name, `${node.name} is owned by "${node.owner}", which is not a declared source (${Object.keys(model.sources).join(', ')})`);
-  const seen = new Map<string, string>([[node.key, 'key']]);
+  // The global id is `id`; a type keyed by another name shows its key under that name, a type
+  // keyed `id` under `key`.
+  const seen = new Map<string, string>([[node.key, 'key'], [GLOBAL_ID_FIELD, 'the global id (Node.id)'], [keyFieldOf(node), 'key']]);
   const claim = (name: string, what: string) => {
     const at = `${node.name}.${name}`;
     checkFieldName(at, name, report);
@@ -52,10 +53,20 @@ function checkNode(node: NodeModel, model: ContractModel, report: Report): void 
     checkField(`${node.name}.${f.name}`, f, model.sources, report);
   }
   for (const e of Object.values(node.edges)) {
-    claim(e.name, e.declaredOn === node.name ? 'edge' : `edge (the inverse of ${e.to}.${e.inverse})`);
+    const what = e.declaredOn === node.name ? 'edge' : `edge (the inverse of ${e.to}.${e.inverse})`;
+    claim(e.name, what);
+    if (e.cardinality === 'many') claim(connectionFieldOf(e.name), `paged form of ${what} ${e.name}`);
     if (!model.sources[e.owner]) report('unknown-source', `${node.name}.${e.name}`, `edge ${node.name}.${e.name} is owned by "${e.owner}", which is not a declared source`);
+    if (e.facet && e.cardinality === 'many') {
+      report('invalid-flag', `${node.name}.${e.name}`, `${node.name}.${e.name} is a 'many' end and cannot be a facet: past 128 neighbours its ids move to edge buckets, out of the search document; facet the other end (${e.to}.${e.inverse}) instead`);
+    }
   }
-  for (const d of Object.values(node.denormalized)) claim(d.name, 'denormalized path');
+  for (const d of Object.values(node.denormalized)) {
+    claim(d.name, 'denormalized path');
+    for (const f of Object.values(d.fields)) {
+      if (f.facet && f.pii !== undefined) report('pii-facet', `${node.name}.${d.name}.${f.name}`, `${node.name}.${d.name}.${f.name} carries pii (role ${f.pii}) and is a facet: facet counts would show its values to every caller`);
+    }
+  }
 }
 
 /** Generated GraphQL names (types and query fields) must not collide across node types. */
@@ -69,7 +80,7 @@ function checkGeneratedNames(model: ContractModel, report: Report): void {
   for (const node of Object.values(model.types)) claim(node.name, node.name);
   for (const node of Object.values(model.types)) {
     const names = nodeTypeNames(node.name);
-    for (const n of [names.filter, names.sort, names.sortField, names.connection, names.edge]) claim(n, node.name);
+    for (const n of [names.filter, names.sort, names.sortField, names.connection, names.edge, names.facetField]) claim(n, node.name);
     for (const f of Object.values(node.fields)) {
       if (f.kind === 'enum') for (const n of [names.enumOf(f.name), names.enumFilterOf(f.name)]) claim(n, `${node.name}.${f.name}`);
     }
@@ -79,6 +90,7 @@ function checkGeneratedNames(model: ContractModel, report: Report): void {
     for (const q of Object.values(queryFieldNames(node.name, node.plural))) claim(`Query.${q}`, node.name);
   }
   claim('Query.node', 'the Node interface');
+  claim('Query.nodes', 'the Node interface');
 }
 
 export function checkModel(model: ContractModel): ContractProblem[] {

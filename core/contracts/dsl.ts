@@ -15,6 +15,14 @@ export interface EdgeDecl<To extends string = string> {
   inverseCardinality: Cardinality;
   /** Source that links and unlinks the two ends: the one that owns the child record. */
   owner: string;
+  /**
+   * Count this end's nodes per neighbour id in search facets (`searchLines { facets }` by `plan`).
+   * Only a 'one' end: a 'many' end past MAX_INLINE_EDGES keeps its ids in edge buckets, not in
+   * its search document.
+   */
+  facet?: boolean;
+  /** The same for the inverse end. */
+  inverseFacet?: boolean;
   description?: string;
 }
 
@@ -23,7 +31,19 @@ export interface CarryDecl<V extends readonly string[] = readonly string[], F ex
   via: V;
   /** Fields of the node at the end of the path; defaults to that type's summary fields. */
   fields?: F;
+  /**
+   * Carried fields to count in this node's search facets (a carried field whose own field is a
+   * facet is one already): count Lines by their plan's name.
+   */
+  facets?: readonly string[];
   description?: string;
+}
+
+/** Options of a denormalized path (the third argument of `carry`). */
+export interface CarryOptions {
+  description?: string;
+  /** Carried fields to count in search facets (see CarryDecl.facets). */
+  facets?: readonly string[];
 }
 
 export interface NodeDef<
@@ -87,13 +107,17 @@ export function edge<const D extends EdgeDecl>(decl: D): D {
   return decl;
 }
 
-/** A denormalized path: `carry(['accounts', 'lines', 'plan'], ['name'])`. */
+/**
+ * A denormalized path: `carry(['accounts', 'lines', 'plan'], ['name'])`; the third argument is
+ * its description, or options (`{ description, facets: ['name'] }`).
+ */
 export function carry<const V extends readonly string[], const F extends readonly string[] = readonly string[]>(
   via: V,
   fields?: F,
-  description?: string,
+  options?: string | CarryOptions,
 ): CarryDecl<V, F> {
-  return { via, ...(fields ? { fields } : {}), ...(description ? { description } : {}) };
+  const { description, facets } = typeof options === 'string' ? { description: options, facets: undefined } : (options ?? {});
+  return { via, ...(fields ? { fields } : {}), ...(facets && facets.length > 0 ? { facets } : {}), ...(description ? { description } : {}) };
 }
 
 export function record<FS extends FieldMap>(def: RecordDef<FS>): RecordDef {

@@ -15,8 +15,9 @@ export const SHARED_SDL = `${FEDERATION_LINK}
 "An ISO 8601 date-time with a zone, e.g. 2024-05-01T12:00:00Z."
 scalar ${T.dateTime}
 
-"Any node of the graph, found by its global id \`Type:key\` (e.g. Customer:c1)."
+"Any node of the graph (Relay Global Object Identification): its id is global, \`Type:key\` (e.g. Customer:c1), and node(id:) finds it again."
 interface ${T.node} {
+  "The global id, \`Type:key\`."
   ${GLOBAL_ID_FIELD}: ID!
 }
 

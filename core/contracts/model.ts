@@ -16,7 +16,11 @@ export interface EdgeModel {
   cardinality: Cardinality;
   /** The same relation seen from `to`. */
   inverse: string;
+  /** The cardinality of `inverse` (a 'many' inverse can spill to edge buckets). */
+  inverseCardinality: Cardinality;
   owner: string;
+  /** Counted in search facets by neighbour id (a 'one' end only). */
+  facet?: boolean;
   /** The node type whose contract declares the pair (the other end is implied). */
   declaredOn: string;
   description?: string;

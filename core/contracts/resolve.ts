@@ -29,7 +29,7 @@ function resolveNode(def: NodeDef): NodeModel {
 }
 
 const sameRelation = (a: EdgeModel, b: EdgeModel): boolean =>
-  a.to === b.to && a.inverse === b.inverse && a.cardinality === b.cardinality && a.owner === b.owner;
+  a.to === b.to && a.inverse === b.inverse && a.cardinality === b.cardinality && a.inverseCardinality === b.inverseCardinality && a.owner === b.owner;
 
 /** Puts one end of a relation on its node; a second, different definition is an inverse mismatch. */
 function putEdge(types: Record<string, NodeModel>, edge: EdgeModel, report: Report): void {
@@ -40,7 +40,11 @@ function putEdge(types: Record<string, NodeModel>, edge: EdgeModel, report: Repo
     node.edges[edge.name] = edge;
     return;
   }
-  if (sameRelation(existing, edge)) return;
+  if (sameRelation(existing, edge)) {
+    // Both ends declared: a facet asked for on either declaration holds.
+    if (edge.facet) existing.facet = true;
+    return;
+  }
   const describe = (e: EdgeModel) => `-> ${e.to} (${e.cardinality}, inverse ${e.to}.${e.inverse}, owner ${e.owner}; from ${e.declaredOn}'s contract)`;
   report('inverse-mismatch', `${edge.from}.${edge.name}`, `edge ${edge.from}.${edge.name} is defined twice and the definitions disagree: ${describe(existing)} vs ${describe(edge)}`);
 }
@@ -53,8 +57,9 @@ function resolveEdges(def: NodeDef, types: Record<string, NodeModel>, report: Re
     }
     const description = decl.description ? { description: decl.description } : {};
     const common = { owner: decl.owner, declaredOn: def.name, ...description };
-    putEdge(types, { name, from: def.name, to: decl.to, cardinality: decl.cardinality, inverse: decl.inverse, ...common }, report);
-    putEdge(types, { name: decl.inverse, from: decl.to, to: def.name, cardinality: decl.inverseCardinality, inverse: name, ...common }, report);
+    const ends = { cardinality: decl.cardinality, inverseCardinality: decl.inverseCardinality };
+    putEdge(types, { name, from: def.name, to: decl.to, ...ends, inverse: decl.inverse, ...common, ...(decl.facet ? { facet: true } : {}) }, report);
+    putEdge(types, { name: decl.inverse, from: decl.to, to: def.name, cardinality: ends.inverseCardinality, inverseCardinality: ends.cardinality, inverse: name, ...common, ...(decl.inverseFacet ? { facet: true } : {}) }, report);
   }
 }
 
@@ -81,8 +86,11 @@ function resolvePath(from: NodeModel, name: string, decl: CarryDecl, types: Reco
   const fields: Record<string, FieldModel> = {};
   for (const fieldName of names) {
     const f = target.fields[fieldName];
-    if (f) fields[fieldName] = f;
+    if (f) fields[fieldName] = decl.facets?.includes(fieldName) ? { ...f, facet: true } : f;
     else report('unknown-field', at, `denormalized path ${at} carries ${target.name}.${fieldName}, which is not a field of ${target.name}`);
+  }
+  for (const facet of decl.facets ?? []) {
+    if (!names.includes(facet)) report('unknown-field', at, `denormalized path ${at} counts ${facet} in facets but does not carry it (it carries ${names.join(', ')})`);
   }
   const description = decl.description ? { description: decl.description } : {};
   return { name, via: [...decl.via], target: target.name, many, fields, ...description };

@@ -1,6 +1,7 @@
 // Summaries (what a node tells its neighbours) and the projection body (what it tells the index),
 // both built from the node's state and what its neighbours told it.
 import type { NodeModel } from '../contracts/model';
+import { DOC_LINKS_FIELD, DOC_SPILLED_FIELD } from '../contracts/naming';
 import type { Shape } from './needs';
 import { holders } from './merge';
 import type { ProjectionDoc } from '../projection/port';
@@ -54,10 +55,22 @@ export function buildBody(state: NodeState, node: NodeModel): Record<string, unk
     const value = currentValue(state, name);
     if (value !== undefined) body[name] = value;
   }
+  const idOf = (gid: string) => parseGlobalId(gid)?.id ?? gid;
+  const spilled: string[] = [];
+  const links: Record<string, string[]> = {};
   for (const edge of Object.values(node.edges)) {
-    const ids = holders(state, edge.name, edge.cardinality === 'one').map((gid) => parseGlobalId(gid)?.id ?? gid);
-    if (ids.length > 0) body[edge.name] = edge.cardinality === 'many' ? ids : ids[0];
+    const one = edge.cardinality === 'one';
+    const ids = holders(state, edge.name, one).map(idOf);
+    if (ids.length > 0) body[edge.name] = one ? ids[0] : ids;
+    if (!one && state.sp?.[edge.name]) spilled.push(edge.name);
+    if (one && edge.inverseCardinality === 'many') {
+      // The other end lists this node while its cell there is on, newest or not.
+      const others = holders(state, edge.name, false).map(idOf).filter((id) => id !== ids[0]);
+      if (others.length > 0) links[edge.name] = others;
+    }
   }
+  if (spilled.length > 0) body[DOC_SPILLED_FIELD] = spilled.sort();
+  if (Object.keys(links).length > 0) body[DOC_LINKS_FIELD] = links;
   for (const d of Object.values(node.denormalized)) {
     const rows = walk(state, node, d.via).map((s) => ({ id: s.id, ...Object.fromEntries(Object.keys(d.fields).filter((k) => s.f[k] !== undefined && s.f[k] !== null).map((k) => [k, s.f[k]])) }));
     // Absent rather than empty, like an edge without neighbours: `exists` filters read the same.

@@ -21,13 +21,27 @@ function checkRole(field: FieldModel | undefined, path: string, use: string, who
   if (field?.pii !== undefined && !who.roles.has(field.pii)) throw forbiddenField(`${use} on ${path}`, field.pii);
 }
 
+/**
+ * A key as a caller may give it: the key itself, or the global id `Type:key` (what `id` answers).
+ * A key that itself starts with `Type:` must be given as a global id.
+ */
+export function keyOf(type: string, value: unknown): string {
+  const text = String(value);
+  return text.startsWith(`${type}:`) && text.length > type.length + 1 ? text.slice(type.length + 1) : text;
+}
+
+export const keyOfInput = (node: NodeModel, value: unknown): string => keyOf(node.name, value);
+
+type Normalize = (value: Scalar) => Scalar;
+const asIs: Normalize = (v) => v;
+
 /** The leaves of one field's filter input (`{eq, in, gt, ..., prefix, exists, match}`), ANDed. */
-function leaves(path: string, input: Input, words: string[]): Filter[] {
+function leaves(path: string, input: Input, words: string[], normalize: Normalize = asIs): Filter[] {
   const out: Filter[] = [];
   for (const [op, value] of Object.entries(input)) {
     if (value === undefined || value === null) continue;
-    if ((COMPARISONS as readonly string[]).includes(op)) out.push({ field: path, op: op as (typeof COMPARISONS)[number], value: value as Scalar });
-    else if (op === 'in') out.push({ field: path, op: 'in', value: value as Scalar[] });
+    if ((COMPARISONS as readonly string[]).includes(op)) out.push({ field: path, op: op as (typeof COMPARISONS)[number], value: normalize(value as Scalar) });
+    else if (op === 'in') out.push({ field: path, op: 'in', value: (value as Scalar[]).map(normalize) });
     else if (op === 'prefix') out.push({ field: path, op: 'prefix', value: value as string });
     else if (op === 'exists') out.push({ field: path, op: 'exists', value: value as boolean });
     else if (op === 'match') words.push(String(value));
@@ -51,8 +65,11 @@ function fieldsOf(node: NodeModel, input: Input, who: Principal, words: string[]
       out.push(key === 'and' ? { and: parts } : { or: parts });
     } else if (key === 'not') {
       out.push({ not: combine(fieldsOf(node, value as Input, who, words)) });
-    } else if (key === node.key || node.edges[key]) {
-      out.push(...leaves(key, value as Input, words));
+    } else if (key === node.key) {
+      out.push(...leaves(key, value as Input, words, (v) => keyOf(node.name, v)));
+    } else if (node.edges[key]) {
+      const to = node.edges[key].to;
+      out.push(...leaves(key, value as Input, words, (v) => keyOf(to, v)));
     } else if (node.fields[key]) {
       checkRole(node.fields[key], `${node.name}.${key}`, 'filtering', who);
       out.push(...leaves(key, value as Input, words));
@@ -61,7 +78,7 @@ function fieldsOf(node: NodeModel, input: Input, who: Principal, words: string[]
       for (const [name, sub] of Object.entries(value as Input)) {
         if (sub === undefined || sub === null) continue;
         checkRole(carried.fields[name], `${node.name}.${key}.${name}`, 'filtering', who);
-        out.push(...leaves(`${key}.${name}`, sub as Input, words));
+        out.push(...leaves(`${key}.${name}`, sub as Input, words, name === 'id' ? (v) => keyOf(carried.target, v) : asIs));
       }
     } else {
       throw badInput(`${node.name} has no field ${key} to filter on`);

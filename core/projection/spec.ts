@@ -2,6 +2,7 @@
 // exactly what the contract declares: the key, the node's own fields, the neighbour ids of each
 // edge, and each denormalized path's carried fields as `path.field`.
 import type { FieldModel, NodeModel } from '../contracts/model';
+import { DOC_LINKS_FIELD, DOC_SPILLED_FIELD } from '../contracts/naming';
 import type { IndexFieldKind, IndexFieldSpec, IndexSpec } from './port';
 
 function kindOf(field: FieldModel): IndexFieldKind {
@@ -9,8 +10,8 @@ function kindOf(field: FieldModel): IndexFieldKind {
   return field.kind === 'enum' ? 'keyword' : field.kind;
 }
 
-function keywordField(path: string, list: boolean, sortable = false): IndexFieldSpec {
-  return { path, kind: 'keyword', list, searchable: false, facet: false, sortable };
+function keywordField(path: string, list: boolean, sortable = false, facet = false): IndexFieldSpec {
+  return { path, kind: 'keyword', list, searchable: false, facet, sortable };
 }
 
 function fieldSpec(path: string, field: FieldModel, inList: boolean): IndexFieldSpec {
@@ -26,11 +27,21 @@ function fieldSpec(path: string, field: FieldModel, inList: boolean): IndexField
   };
 }
 
-/** The fields an adapter indexes for `node`; `version` names the index `<type>_v<version>`. */
+/**
+ * The fields an adapter indexes for `node`; `version` names the index `<type>_v<version>`.
+ * Besides the contract's fields, two bookkeeping fields serve relations whose 'many' end can spill
+ * past MAX_INLINE_EDGES into edge buckets (its ids then leave its document, so such a relation is
+ * read from the other end's documents): `mesh_spilled`, the relations of this node held in
+ * buckets; `mesh_links.<rel>`, for a 'one' end whose other end is 'many', the linked neighbours
+ * other than the newest (which `<rel>` shows), so that other end finds every node it lists.
+ */
 export function indexSpecOf(node: NodeModel, version = 1): IndexSpec {
   const fields: IndexFieldSpec[] = [keywordField(node.key, false, true)];
   for (const f of Object.values(node.fields)) fields.push(fieldSpec(f.name, f, false));
-  for (const e of Object.values(node.edges)) fields.push(keywordField(e.name, e.cardinality === 'many'));
+  for (const e of Object.values(node.edges)) fields.push(keywordField(e.name, e.cardinality === 'many', false, e.facet === true));
+  const edges = Object.values(node.edges);
+  if (edges.some((e) => e.cardinality === 'many')) fields.push(keywordField(DOC_SPILLED_FIELD, true));
+  for (const e of edges) if (e.cardinality === 'one' && e.inverseCardinality === 'many') fields.push(keywordField(`${DOC_LINKS_FIELD}.${e.name}`, true));
   for (const d of Object.values(node.denormalized)) {
     fields.push(keywordField(`${d.name}.id`, d.many));
     for (const f of Object.values(d.fields)) fields.push(fieldSpec(`${d.name}.${f.name}`, f, d.many));

@@ -234,7 +234,7 @@ describe(`reliability: bad input (${full ? 'full' : 'short'} profile)`, () => {
       [JSON.stringify({ query: '{ __typename @nope }' })], [JSON.stringify({ query: '{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } }' })],
       [JSON.stringify({ query: '{ searchPersons(first: 100) { edges { node { teams { members { teams { members { id } } } } } } } }' })], [JSON.stringify({ query: '{ searchPersons(first: -1) { totalCount } }' })],
       [JSON.stringify({ query: '{ searchPersons(first: 2147483647) { totalCount } }' })], [JSON.stringify({ query: '{ searchPersons(first: 99999999999) { totalCount } }' })], [JSON.stringify({ query: 'mutation { x }' })], [JSON.stringify({ query: 'subscription { x }' })],
-      [JSON.stringify({ query: '{ node(id: "Person:p1") { globalId } n2: node(id: "nope") { globalId } n3: node(id: ":") { globalId } n4: node(id: "Nobody:x") { globalId } }' })],
+      [JSON.stringify({ query: '{ node(id: "Person:p1") { id } n2: node(id: "nope") { id } n3: node(id: ":") { id } n4: node(id: "Nobody:x") { id } n5: nodes(ids: ["Person:p1", "__proto__:x", "constructor:y"]) { id } }' })],
       [JSON.stringify({ query: `{ ${'__typename '.repeat(5000)} }` })], [`{"query":"${'{'.repeat(20_000)}"}`], [JSON.stringify({ query: '{ _entities(representations: [{__typename: "Person", id: "p1"}, {__typename: "Nope"}, {}]) { ... on Person { id } } }' })],
       [JSON.stringify({ query: 'query($r: [_Any!]!) { _entities(representations: $r) { __typename } }', variables: { r: [null, 1, 'x', { __typename: '__proto__' }, { __typename: 'Person', id: { a: 1 } }] } })],
     ];
@@ -247,7 +247,7 @@ describe(`reliability: bad input (${full ? 'full' : 'short'} profile)`, () => {
       await graphql({ query: search, variables: { q: s } });
       await graphql({ query: search, variables: { f: { name: { match: s } }, after: s } });
       await graphql({ query: search, variables: { f: { or: [{ email: { eq: s } }, { email: { prefix: s } }, { email: { in: [s, s] } }, { teams: { eq: s } }, { teamInfo: { name: { match: s } } }] } } }, { 'x-ms-client-principal': ADMIN });
-      await graphql({ query: 'query($id: ID!, $ids: [ID!]!) { person(id: $id) { id } persons(ids: $ids) { id } node(id: $id) { globalId } }', variables: { id: s, ids: [s, `Person:${s}`] } });
+      await graphql({ query: 'query($id: ID!, $ids: [ID!]!) { person(id: $id) { id } persons(ids: $ids) { id } node(id: $id) { id } nodes(ids: $ids) { id } team(id: "t1") { membersConnection(filter: {teams: {in: $ids}}) { totalCount } } }', variables: { id: s, ids: [s, `Person:${s}`] } });
       await graphql({ query: `{ searchClients(query: ${JSON.stringify(s)}, filter: {tier: {prefix: ${JSON.stringify(s)}}}) { totalCount } }` });
     }
     assertClean(tallies.graphql);

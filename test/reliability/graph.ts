@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { startHost, type RunningHost } from '../../host/main';
 import { GRAPH_CONTRACTS, HOT_APP } from '../helpers/mesh-host';
 import { principalHeader } from '../../core/auth/principal';
-import { queryFieldNames } from '../../core/contracts/naming';
+import { keyFieldOf, parseGlobalId, queryFieldNames } from '../../core/contracts/naming';
 import type { ContractModel } from '../../core/contracts/model';
 import { graphProduct } from '../fixtures/graph-product';
 import type { NodeView, OracleEvent } from './oracle';
@@ -41,8 +41,8 @@ export const draft: fc.Arbitrary<Draft> = fc.oneof(
 /** A GraphQL query reading every node of the model by id, all fields, edges and carried rows. */
 export function viewQuery(m: ContractModel): string {
   const parts = Object.values(m.types).map((node) => {
-    const fields = [node.key, ...Object.keys(node.fields)];
-    const edges = Object.values(node.edges).map((e) => `${e.name} { ${m.types[e.to]!.key} }`);
+    const fields = [keyFieldOf(node), ...Object.keys(node.fields)];
+    const edges = Object.values(node.edges).map((e) => `${e.name} { ${keyFieldOf(m.types[e.to]!)} }`);
     const carried = Object.values(node.denormalized).map((d) => `${d.name} { id ${Object.keys(d.fields).join(' ')} }`);
     return `${node.name}: ${queryFieldNames(node.name, node.plural).many}(ids: $${node.name}) { ${[...fields, ...edges, ...carried].join(' ')} }`;
   });
@@ -55,11 +55,14 @@ export function normalize(m: ContractModel, type: string, value: Record<string, 
   const node = m.types[type]!;
   const out: NodeView = {};
   for (const [k, v] of Object.entries(value)) {
-    if (node.edges[k]) {
-      const key = m.types[node.edges[k].to]!.key;
+    if (k === keyFieldOf(node)) {
+      out[node.key] = v;
+    } else if (node.edges[k]) {
+      const key = keyFieldOf(m.types[node.edges[k].to]!);
       out[k] = Array.isArray(v) ? v.map((x: any) => x[key]).sort() : (v?.[key] ?? null);
     } else if (node.denormalized[k]) {
-      const clean = (row: Record<string, unknown>) => Object.fromEntries(Object.entries(row).filter(([, x]) => x !== null));
+      // A carried neighbour's id is global (Type:key); the oracle keeps keys.
+      const clean = (row: Record<string, unknown>) => Object.fromEntries(Object.entries(row).filter(([, x]) => x !== null).map(([f, x]) => [f, f === 'id' ? (parseGlobalId(String(x))?.id ?? x) : x]));
       out[k] = Array.isArray(v) ? v.map(clean).sort((a: any, b: any) => (a.id < b.id ? -1 : 1)) : v ? clean(v) : null;
     } else if (v !== null) out[k] = v;
   }

@@ -45,19 +45,19 @@ describe('GraphQL through the local host', () => {
   });
 
   it('answers a customer with accounts and the carried account summaries the actors built', async () => {
-    const { status, contentType, body } = await graphql(host.url, 'query($id: ID!) { customer(id: $id) { name segment accounts { id status } accountSummaries { id balance } } }', { id: 'c1' });
+    const { status, contentType, body } = await graphql(host.url, 'query($id: ID!) { customer(id: $id) { name segment accounts { key status } accountSummaries { id balance } } }', { id: 'c1' });
     assert.equal(status, 200);
     assert.equal(contentType, 'application/graphql-response+json; charset=utf-8');
     assert.equal(body.errors, undefined);
     const c = body.data.customer;
     assert.equal(c.name, 'Ada Lovelace');
-    assert.deepEqual(c.accounts.map((a: any) => [a.id, a.status]).sort(), [['a1', 'active'], ['a2', 'suspended']]);
-    assert.deepEqual(c.accountSummaries.map((a: any) => [a.id, a.balance]).sort(), [['a1', 120.5], ['a2', -3]]);
+    assert.deepEqual(c.accounts.map((a: any) => [a.key, a.status]).sort(), [['a1', 'active'], ['a2', 'suspended']]);
+    assert.deepEqual(c.accountSummaries.map((a: any) => [a.id, a.balance]).sort(), [['Account:a1', 120.5], ['Account:a2', -3]]);
   });
 
   it('searches by text and by a carried neighbour field, with facets', async () => {
-    const { body } = await graphql(host.url, '{ searchCustomers(query: "lovelace") { totalCount edges { node { id } } } byBalance: searchCustomers(filter: {accountSummaries: {balance: {lt: 0}}}) { totalCount edges { node { id } } facets { field buckets { value count } } } }');
-    assert.deepEqual(body.data.searchCustomers.edges, [{ node: { id: 'c1' } }]);
+    const { body } = await graphql(host.url, '{ searchCustomers(query: "lovelace") { totalCount edges { node { key } } } byBalance: searchCustomers(filter: {accountSummaries: {balance: {lt: 0}}}) { totalCount edges { node { key } } facets { field buckets { value count } } } }');
+    assert.deepEqual(body.data.searchCustomers.edges, [{ node: { key: 'c1' } }]);
     assert.equal(body.data.byBalance.totalCount, 1);
     assert.deepEqual(body.data.byBalance.facets.find((f: any) => f.field === 'segment').buckets, [{ value: 'vip', count: 1 }]);
   });

@@ -76,9 +76,9 @@ describe('GraphQL compiler', () => {
     assert.match(printType(schema.getType('KeywordFilter')!), /prefix: String/);
   });
 
-  it('puts @key on every node type and describes pii fields', () => {
-    assert.match(sdl, /type Author implements Node @key\(fields: "id"\)/);
-    assert.match(sdl, /type Book implements Node @key\(fields: "id"\)/);
+  it('puts @key (global id and key) on every node type and describes pii fields', () => {
+    assert.match(sdl, /type Author implements Node @key\(fields: "id"\) @key\(fields: "key"\)/);
+    assert.match(sdl, /type Book implements Node @key\(fields: "id"\) @key\(fields: "key"\)/);
     assert.match(sdl, /"Personal data: null unless the caller holds the role pii.read."\n  email: String/);
   });
 

@@ -34,11 +34,11 @@ describe('loadDataProduct', () => {
   });
 
   it('lists every validation problem of the loaded module', async () => {
-    writeModule('broken', `export default dataProduct({ name: 'b', types: [node({ name: 'Subscription', owner: 'ghost', fields: { x: field.text().pii('r').facet() } })], sources: {} });`);
+    writeModule('broken', `export default dataProduct({ name: 'b', types: [node({ name: 'Subscription', owner: 'ghost', fields: { x: field.text().pii('r').facet(), y: field.keyword().pii(' ') } })], sources: {} });`);
     await assert.rejects(loadDataProduct('./broken', dir), (err: unknown) => {
       assert.ok(err instanceof ContractValidationError);
-      assert.deepEqual(err.problems.map((p) => p.code).sort(), ['invalid-flag', 'pii-facet', 'reserved-name', 'unknown-source', 'unknown-source']);
-      assert.match(err.message, /^setting MESH_CONTRACTS: \.\/broken has 5 contract problem/);
+      assert.deepEqual(err.problems.map((p) => p.code).sort(), ['invalid-flag', 'pii-facet', 'reserved-name', 'unknown-source', 'unknown-source', 'unknown-source']);
+      assert.match(err.message, /^setting MESH_CONTRACTS: \.\/broken has 6 contract problem/);
       return true;
     });
   });

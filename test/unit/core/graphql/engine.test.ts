@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { openBed, type Bed } from './fixture';
 
-const CUSTOMER_WITH_ACCOUNTS = 'query($id: ID!) { customer(id: $id) { id globalId name segment city accounts { id status balance } accountSummaries { id status balance } } }';
+const CUSTOMER_WITH_ACCOUNTS = 'query($id: ID!) { customer(id: $id) { id key name segment city accounts { key status balance } accountSummaries { id status balance } } }';
 
 for (const executor of ['jit', 'standard'] as const) {
   describe(`GraphQL engine (${executor})`, () => {
@@ -18,35 +18,47 @@ for (const executor of ['jit', 'standard'] as const) {
       const { data, errors } = await bed.run(CUSTOMER_WITH_ACCOUNTS, { id: 'c1' });
       assert.equal(errors, undefined);
       assert.deepEqual(data.customer, {
-        id: 'c1',
-        globalId: 'Customer:c1',
+        id: 'Customer:c1',
+        key: 'c1',
         name: 'Ada Lovelace',
         segment: 'business',
         city: 'Lima',
         accounts: [
-          { id: 'a1', status: 'active', balance: 1 },
-          { id: 'a1b', status: 'suspended', balance: 2 },
+          { key: 'a1', status: 'active', balance: 1 },
+          { key: 'a1b', status: 'suspended', balance: 2 },
         ],
         accountSummaries: [
-          { id: 'a1', status: 'active', balance: 1 },
-          { id: 'a1b', status: 'suspended', balance: 2 },
+          { id: 'Account:a1', status: 'active', balance: 1 },
+          { id: 'Account:a1b', status: 'suspended', balance: 2 },
         ],
       });
     });
 
-    it('answers null for an unknown id and for a node id of an unknown type', async () => {
-      const { data } = await bed.run('{ customer(id: "nope") { id } node(id: "Planet:p1") { globalId } }');
-      assert.deepEqual(data, { customer: null, node: null });
+    it('finds a node by key or by global id; null for an unknown key', async () => {
+      const { data } = await bed.run('{ a: customer(id: "nope") { id } b: customer(id: "Customer:c2") { key } c: customers(ids: ["c3", "Customer:c4"]) { id } }');
+      assert.deepEqual(data, { a: null, b: { key: 'c2' }, c: [{ id: 'Customer:c3' }, { id: 'Customer:c4' }] });
     });
 
-    it('resolves node(id) by global id through the Node interface', async () => {
-      const { data } = await bed.run('{ node(id: "Account:a2") { __typename globalId ... on Account { status owner { id } } } }');
-      assert.deepEqual(data.node, { __typename: 'Account', globalId: 'Account:a2', status: 'active', owner: { id: 'c2' } });
+    it('node(id) of an unknown type is an error naming the known types', async () => {
+      const { data, errors } = await bed.run('{ node(id: "Planet:p1") { id } }');
+      assert.equal(data.node, null);
+      assert.equal(errors[0].extensions.code, 'BAD_USER_INPUT');
+      assert.match(errors[0].message, /Planet is unknown \(known types: Customer, Account/);
+    });
+
+    it('resolves node(id) and nodes(ids) by global id through the Node interface', async () => {
+      const { data, errors } = await bed.run('{ node(id: "Account:a2") { __typename id ... on Account { status owner { id } } } nodes(ids: ["Customer:c1", "Account:zz", "Account:a1"]) { id } }');
+      assert.equal(errors, undefined);
+      assert.deepEqual(data.node, { __typename: 'Account', id: 'Account:a2', status: 'active', owner: { id: 'Customer:c2' } });
+      assert.deepEqual(data.nodes, [{ id: 'Customer:c1' }, null, { id: 'Account:a1' }]);
+      // Refetching by the id a node answers gives the same node (Global Object Identification).
+      const again = await bed.run(`{ node(id: "${data.node.owner.id}") { id } }`);
+      assert.deepEqual(again.data.node, { id: 'Customer:c2' });
     });
 
     it('50 customers with their accounts cost 2 store calls (one search, one batched mget)', async () => {
       bed.calls.length = 0;
-      const { data, errors } = await bed.run('{ searchCustomers(first: 50, sort: [{field: id}]) { edges { node { id accounts { id status } } } } }');
+      const { data, errors } = await bed.run('{ searchCustomers(first: 50, sort: [{field: id}]) { edges { node { id accounts { key status } } } } }');
       assert.equal(errors, undefined);
       assert.equal(data.searchCustomers.edges.length, 50);
       assert.ok(data.searchCustomers.edges.every((e: any) => e.node.accounts.length === 2));
@@ -56,27 +68,27 @@ for (const executor of ['jit', 'standard'] as const) {
     it('customers(ids) batches into one mget and keeps the order, null for missing', async () => {
       bed.calls.length = 0;
       const { data } = await bed.run('{ customers(ids: ["c3", "missing", "c2"]) { id } }');
-      assert.deepEqual(data.customers, [{ id: 'c3' }, null, { id: 'c2' }]);
+      assert.deepEqual(data.customers, [{ id: 'Customer:c3' }, null, { id: 'Customer:c2' }]);
       assert.deepEqual(bed.calls, ['mget:Customer']);
     });
 
     it('searches with text, filters on own and carried neighbour fields, sorts, pages and counts facets', async () => {
       const query = `query($after: String) { searchCustomers(query: "customer", first: 3, after: $after, sort: [{field: id, direction: DESC}],
         filter: {city: {in: ["Oslo", "Lima"]}, accountSummaries: {balance: {gte: 30}}}) {
-        totalCount edges { node { id city } } pageInfo { hasNextPage endCursor } facets { field buckets { value count } } } }`;
+        totalCount edges { node { key city } } pageInfo { hasNextPage endCursor } facets { field buckets { value count } } } }`;
       const first = await bed.run(query);
       assert.equal(first.errors, undefined);
       const page = first.data.searchCustomers;
       // Customers 29..60 have a balance >= 30 (account b of c29 has 30); Oslo is i%4==0, Lima i%4==1.
       const expected = Array.from({ length: 60 }, (_, k) => k + 1).filter((i) => i >= 29 && (i % 4 === 0 || i % 4 === 1));
       assert.equal(page.totalCount, expected.length);
-      const ids = page.edges.map((e: any) => e.node.id);
+      const ids = page.edges.map((e: any) => e.node.key);
       assert.equal(ids.length, 3);
       assert.ok(page.pageInfo.hasNextPage);
       const cityFacet = page.facets.find((f: any) => f.field === 'city');
       assert.deepEqual(new Set(cityFacet.buckets.map((b: any) => b.value)), new Set(['Oslo', 'Lima']));
       const second = await bed.run(query, { after: page.pageInfo.endCursor });
-      const next = second.data.searchCustomers.edges.map((e: any) => e.node.id);
+      const next = second.data.searchCustomers.edges.map((e: any) => e.node.key);
       assert.equal(next.filter((id: string) => ids.includes(id)).length, 0, 'pages do not overlap');
       assert.ok([...ids, ...next].every((id: string) => expected.includes(Number(id.slice(1)))));
     });
@@ -149,7 +161,10 @@ describe('GraphQL engine: both executors give the same answers', () => {
     ['{ searchCustomers(query: "customer", first: 5, sort: [{field: name}]) { totalCount edges { cursor node { id name accounts { id } } } facets { field buckets { value count } } } }'],
     ['{ searchAccounts(filter: {status: {eq: active}, balance: {lt: 5}}) { totalCount edges { node { id owner { id segment } } } } }'],
     ['{ customers(ids: ["c1", "zz"]) { id } searchLines { totalCount } }'],
-    ['{ node(id: "Customer:c2") { globalId ... on Customer { accountSummaries { status } } } }'],
+    ['{ node(id: "Customer:c2") { id ... on Customer { accountSummaries { status } } } }'],
+    ['{ node(id: "Planet:c2") { id } nodes(ids: ["Customer:c1", "x"]) { id } }'],
+    ['{ _entities(representations: [{__typename: "Customer", key: "c1"}, {__typename: "Nope"}]) { ... on Customer { id } } }'],
+    ['{ account(id: "a1") { owner { accountsConnection(first: 1) { totalCount edges { node { key } } pageInfo { hasNextPage } } } } }'],
     ['{ searchCustomers(filter: {phone: {eq: "x"}}) { totalCount } }'],
   ];
   it('finds the recursive input types (the filters with and/or/not)', async () => {

@@ -23,7 +23,7 @@ describe('Federation v2 subgraph', () => {
   it('serves its SDL on _service and composes with a second subgraph', async () => {
     const { data } = await bed.run('{ _service { sdl } }');
     const sdl: string = data._service.sdl;
-    assert.match(sdl, /type Customer implements Node @key\(fields: "id"\)/);
+    assert.match(sdl, /type Customer implements Node @key\(fields: "id"\) @key\(fields: "key"\)/);
     const result = composeServices([
       { name: 'mesh', typeDefs: parse(sdl), url: 'http://mesh/api/graphql' },
       { name: 'orders', typeDefs: parse(ORDERS_SUBGRAPH), url: 'http://orders/graphql' },
@@ -33,14 +33,16 @@ describe('Federation v2 subgraph', () => {
     assert.match(result.supergraphSdl!, /join__type\(graph: MESH, key: "id"\)/);
   });
 
-  it('resolves _entities representations of every kind, null for a missing node, in order', async () => {
-    const query = 'query($r: [_Any!]!) { _entities(representations: $r) { __typename ... on Customer { id name accounts { id } } ... on Account { id status } } }';
-    const { data, errors } = await bed.run(query, { r: [{ __typename: 'Customer', id: 'c2' }, { __typename: 'Account', id: 'a1' }, { __typename: 'Customer', id: 'missing' }] });
+  it('resolves _entities representations of every kind (by key or global id), null for a missing node, in order', async () => {
+    const query = 'query($r: [_Any!]!) { _entities(representations: $r) { __typename ... on Customer { id name accounts { key } } ... on Account { key status } } }';
+    const reps = [{ __typename: 'Customer', key: 'c2' }, { __typename: 'Account', key: 'a1' }, { __typename: 'Customer', key: 'missing' }, { __typename: 'Account', id: 'Account:a1' }];
+    const { data, errors } = await bed.run(query, { r: reps });
     assert.equal(errors, undefined);
     assert.deepEqual(data._entities, [
-      { __typename: 'Customer', id: 'c2', name: 'Customer 2', accounts: [{ id: 'a2' }, { id: 'a2b' }] },
-      { __typename: 'Account', id: 'a1', status: 'active' },
+      { __typename: 'Customer', id: 'Customer:c2', name: 'Customer 2', accounts: [{ key: 'a2' }, { key: 'a2b' }] },
+      { __typename: 'Account', key: 'a1', status: 'active' },
       null,
+      { __typename: 'Account', key: 'a1', status: 'active' },
     ]);
   });
 

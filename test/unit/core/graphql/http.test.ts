@@ -50,13 +50,13 @@ describe('GraphQL over HTTP', () => {
   };
 
   it('answers GET and POST with the media type the client accepts', async () => {
-    const byPost = await call(post({ query: '{ customer(id: "c1") { id } }' }, GQL));
+    const byPost = await call(post({ query: '{ customer(id: "c1") { key } }' }, GQL));
     assert.equal(byPost.status, 200);
     assert.equal(byPost.headers['content-type'], 'application/graphql-response+json; charset=utf-8');
-    assert.deepEqual(byPost.json, { data: { customer: { id: 'c1' } } });
-    const byGet = await call(get({ query: 'query($id: ID!) { customer(id: $id) { id } }', variables: '{"id":"c2"}' }));
+    assert.deepEqual(byPost.json, { data: { customer: { key: 'c1' } } });
+    const byGet = await call(get({ query: 'query($id: ID!) { customer(id: $id) { key } }', variables: '{"id":"c2"}' }));
     assert.equal(byGet.headers['content-type'], 'application/json; charset=utf-8');
-    assert.deepEqual(byGet.json, { data: { customer: { id: 'c2' } } });
+    assert.deepEqual(byGet.json, { data: { customer: { key: 'c2' } } });
   });
 
   it('refuses what is not a GraphQL request with 4xx and a reason', async () => {
@@ -79,7 +79,7 @@ describe('GraphQL over HTTP', () => {
     const invalid = await call(post({ query: '{ nope }' }, GQL));
     assert.equal(invalid.status, 400);
     assert.match(invalid.json.errors[0].message, /Cannot query field "nope"/);
-    const badVariables = await call(post({ query: 'query($id: ID!) { customer(id: $id) { id } }', variables: {} }, GQL));
+    const badVariables = await call(post({ query: 'query($id: ID!) { customer(id: $id) { key } }', variables: {} }, GQL));
     assert.equal(badVariables.status, 400);
   });
 
@@ -94,7 +94,7 @@ describe('GraphQL over HTTP', () => {
     const deep = await call(post({ query: '{ customer(id: "c1") { accounts { owner { accounts { owner { id } } } } } }' }));
     assert.equal(deep.status, 400);
     assert.deepEqual({ ...deep.json.errors[0].extensions }, { code: 'QUERY_LIMIT', limit: 'depth', max: 4, actual: 6 });
-    const aliases = await call(post({ query: '{ a: customer(id: "c1") { id } b: customer(id: "c2") { id } c: customer(id: "c3") { id } }' }));
+    const aliases = await call(post({ query: '{ a: customer(id: "c1") { id } b: customer(id: "c2") { id } c: customer(id: "c3") { key } }' }));
     assert.equal(aliases.json.errors[0].extensions.limit, 'aliases');
     const big = await call(post({ query: `{ customer(id: "${'x'.repeat(500)}") { id } }` }));
     assert.equal(big.json.errors[0].extensions.limit, 'queryBytes');
@@ -107,7 +107,7 @@ describe('GraphQL over HTTP', () => {
 
   it('runs automatic persisted queries: not found, then registered by the full query, then by hash', async () => {
     const registry = new MemoryRegistry();
-    const query = '{ customer(id: "c3") { id } }';
+    const query = '{ customer(id: "c3") { key } }';
     const persisted = new PersistedQueries('apq', registry);
     const deps = { engine: bed.engine, persisted, maxBodyBytes: 2000, context: () => createContext(bed.store, ANONYMOUS, { maxFirst: 100, totalUpTo: 1000 }), correlationId: 'c', logInternal: () => {} };
     const ext = { persistedQuery: { version: 1, sha256Hash: sha256(query) } };
@@ -116,26 +116,26 @@ describe('GraphQL over HTTP', () => {
     assert.equal(first.errors[0].message, 'PersistedQueryNotFound');
     const mismatch = await handleGraphQLHttp(post({ query: '{ __typename }', extensions: ext }), deps);
     assert.equal(mismatch.status, 400);
-    assert.deepEqual(JSON.parse((await handleGraphQLHttp(post({ query, extensions: ext }), deps)).body), { data: { customer: { id: 'c3' } } });
-    assert.deepEqual(JSON.parse((await handleGraphQLHttp(get({ extensions: JSON.stringify(ext) }), deps)).body), { data: { customer: { id: 'c3' } } });
+    assert.deepEqual(JSON.parse((await handleGraphQLHttp(post({ query, extensions: ext }), deps)).body), { data: { customer: { key: 'c3' } } });
+    assert.deepEqual(JSON.parse((await handleGraphQLHttp(get({ extensions: JSON.stringify(ext) }), deps)).body), { data: { customer: { key: 'c3' } } });
   });
 
   it('runs only registered operations in safelist mode, by hash or by exact text', async () => {
     const registry = new MemoryRegistry();
-    const allowed = 'query Allowed { customer(id: "c1") { id } }';
+    const allowed = 'query Allowed { customer(id: "c1") { key } }';
     await registry.register([{ hash: sha256(allowed), query: allowed }]);
-    const other = await call(post({ query: '{ customer(id: "c1") { id } }' }, GQL), 'safelist', registry);
+    const other = await call(post({ query: '{ customer(id: "c1") { key } }' }, GQL), 'safelist', registry);
     assert.equal(other.status, 400);
     assert.equal(other.json.errors[0].extensions.code, 'OPERATION_NOT_IN_SAFELIST');
-    assert.deepEqual((await call(post({ query: allowed }, GQL), 'safelist', registry)).json, { data: { customer: { id: 'c1' } } });
+    assert.deepEqual((await call(post({ query: allowed }, GQL), 'safelist', registry)).json, { data: { customer: { key: 'c1' } } });
     const byHash = await call(post({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256(allowed) } } }, GQL), 'safelist', registry);
-    assert.deepEqual(byHash.json, { data: { customer: { id: 'c1' } } });
+    assert.deepEqual(byHash.json, { data: { customer: { key: 'c1' } } });
   });
 
   it('masks unexpected errors with the correlation id and logs them in full', async () => {
     const failing = { ...bed.store, mget: async () => { throw new Error('disk on fire at /secret/path'); } } as unknown as ProjectionStore;
     logged.length = 0;
-    const out = await call(post({ query: '{ customer(id: "c1") { id } }' }, GQL), 'apq', new MemoryRegistry(), failing);
+    const out = await call(post({ query: '{ customer(id: "c1") { key } }' }, GQL), 'apq', new MemoryRegistry(), failing);
     assert.equal(out.status, 200);
     assert.deepEqual(out.json.data, { customer: null });
     assert.equal(out.json.errors[0].message, 'internal error (correlation id corr-1)');
