@@ -3,10 +3,10 @@
 // within a node budget: past it the walk stops with an error that names the budget.
 import type { ContractModel } from '../contracts/model';
 import type { EdgeCell, NodeState } from '../graph/node-state';
-import { parseGlobalId, usedBuckets } from '../graph/node-state';
+import { parseGlobalId } from '../graph/node-state';
 import type { Principal } from '../auth/principal';
 import { UserError } from '../errors';
-import { nodeView, type NodeView } from './views';
+import { nodeView, relationsOf, type NodeView } from './views';
 
 export interface SubgraphReader {
   node(key: string): Promise<NodeState | undefined>;
@@ -40,18 +40,10 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   return out;
 }
 
-async function neighbours(state: NodeState, reader: SubgraphReader, opts: SubgraphOptions, key: string): Promise<Array<{ rel: string; to: string }>> {
-  const out: Array<{ rel: string; to: string }> = [];
-  for (const [rel, cells] of Object.entries(state.e)) {
-    if (opts.rels && !opts.rels.has(rel)) continue;
-    for (const [to, cell] of Object.entries(cells)) if (cell.on) out.push({ rel, to });
-  }
-  for (const [rel, buckets] of Object.entries(state.sp ?? {})) {
-    if (opts.rels && !opts.rels.has(rel)) continue;
-    const read = await mapLimit(usedBuckets(buckets), opts.concurrency, (n) => reader.bucket(`${key}|${rel}|${n}`));
-    for (const b of read) for (const [to, cell] of Object.entries(b?.c ?? {})) if (cell.on) out.push({ rel, to });
-  }
-  return out;
+/** The neighbours each relation shows, as GraphQL shows them: a 'one' end only its newest link. */
+async function neighbours(state: NodeState, node: ContractModel['types'][string], reader: SubgraphReader, opts: SubgraphOptions): Promise<Array<{ rel: string; to: string }>> {
+  const relations = await relationsOf(state, node, (key) => reader.bucket(key), opts.concurrency, opts.rels);
+  return Object.entries(relations).flatMap(([rel, ids]) => ids.map((to) => ({ rel, to })));
 }
 
 export async function walkSubgraph(root: string, model: ContractModel, who: Principal, reader: SubgraphReader, opts: SubgraphOptions): Promise<Subgraph | undefined> {
@@ -70,7 +62,7 @@ export async function walkSubgraph(root: string, model: ContractModel, who: Prin
       if (!view || !node) continue;
       nodes.set(key, view);
       if (level === opts.depth) continue;
-      for (const { rel, to } of await neighbours(state!, reader, opts, key)) {
+      for (const { rel, to } of await neighbours(state!, node, reader, opts)) {
         const inverse = node.edges[rel]?.inverse;
         if (!edges.has(`${to}|${inverse}|${key}`)) edges.set(`${key}|${rel}|${to}`, { from: key, rel, to });
         if (seen.has(to) || !parseGlobalId(to)) continue;

@@ -2,7 +2,7 @@
 import { app } from '@azure/functions';
 import { httpHandler } from '../shared/http';
 import { lineageView } from '../../core/cold/views';
-import { callerOf, durableClientInput, nodeIdOf, nodeTypeOf, notFound, readNode } from './shared/request';
+import { bucketReaderOf, callerOf, durableClientInput, nodeIdOf, nodeTypeOf, notFound, readNode } from './shared/request';
 
 app.http('coldLineage', {
   methods: ['GET'],
@@ -13,6 +13,6 @@ app.http('coldLineage', {
     const id = nodeIdOf(request.params.id);
     const state = await readNode(context, node.name, id);
     if (!state) throw notFound(node.name, id);
-    return { jsonBody: lineageView(state, node, callerOf(request)) };
+    return { jsonBody: await lineageView(state, node, callerOf(request), bucketReaderOf(context)) };
   }),
 });

@@ -1,9 +1,9 @@
 // GET /api/nodes/{type}/{id}?asOf=: the node as its actor holds it now, or as it was then
-// (personal data masked without the role).
+// (personal data masked without the role), with the neighbours of each relation.
 import { app } from '@azure/functions';
 import { httpHandler } from '../shared/http';
-import { nodeView } from '../../core/cold/views';
-import { callerOf, durableClientInput, nodeIdOf, nodeTypeOf, notFound, readNode, atTime } from './shared/request';
+import { nodeWithEdges } from '../../core/cold/views';
+import { callerOf, durableClientInput, nodeIdOf, nodeTypeOf, notFound, readNode, atTime, bucketReaderOf } from './shared/request';
 
 app.http('coldNode', {
   methods: ['GET'],
@@ -12,7 +12,7 @@ app.http('coldNode', {
   handler: httpHandler(async ({ request, context }) => {
     const node = nodeTypeOf(request.params.type);
     const id = nodeIdOf(request.params.id);
-    const view = nodeView(atTime(request)(await readNode(context, node.name, id)), node, callerOf(request));
+    const view = await nodeWithEdges(atTime(request)(await readNode(context, node.name, id)), node, callerOf(request), bucketReaderOf(context));
     if (!view) throw notFound(node.name, id);
     return { jsonBody: view };
   }),

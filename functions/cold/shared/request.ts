@@ -6,6 +6,7 @@ import { UserError } from '../../../core/errors';
 import { NODE_ID_RULE, isValidNodeId } from '../../../core/ingest/node-id';
 import { principalFrom, type Principal } from '../../../core/auth/principal';
 import type { NodeState } from '../../../core/graph/node-state';
+import type { BucketReader } from '../../../core/cold/views';
 import { BeforeHistory, stateAsOf } from '../../../core/graph/time-travel';
 import { EntityReader, type DurableClientBinding } from '../../../adapters/durable/http-client';
 import { contractModel } from '../../shared/model-module';
@@ -36,6 +37,12 @@ export function nodeIdOf(id: string | undefined): string {
 
 export function callerOf(request: HttpRequest): Principal {
   return principalFrom(request.headers.get('x-ms-client-principal'));
+}
+
+/** Reads the cells of an edge bucket of a spilled relation. */
+export function bucketReaderOf(context: InvocationContext): BucketReader {
+  const reader = readerOf(context);
+  return (key) => reader.read(BUCKET_ENTITY, key);
 }
 
 export async function readNode(context: InvocationContext, type: string, id: string): Promise<NodeState | undefined> {

@@ -17,6 +17,9 @@ async function seed(url: string): Promise<void> {
     ce('org', 'link', 'Person/bob', 3, { rel: 'teams', to: 'Team/core' }),
     ce('pm', 'link', 'Team/core', 2, { rel: 'projects', to: 'Project/apollo' }),
     ce('pm', 'link', 'Project/apollo', 3, { rel: 'client', to: 'Client/acme' }),
+    // Apollo moves to Initech; the source never unlinks Acme (a row re-sent with a new key).
+    ce('sales', 'upsert', 'Client/initech', 1, { name: 'Initech' }),
+    ce('pm', 'link', 'Project/apollo', 4, { rel: 'client', to: 'Client/initech' }),
   ]);
 }
 
@@ -29,10 +32,12 @@ describe('cold endpoints', () => {
     return res.json() as Promise<any>;
   };
 
-  it('returns a node with personal data masked unless the caller has the role', async () => {
+  it('returns a node with its relations, personal data masked unless the caller has the role', async () => {
     const anonymous = await body('nodes/Person/ada');
     assert.deepEqual(anonymous.fields, { name: 'Ada', level: 4 });
     assert.deepEqual(anonymous.masked, ['email']);
+    assert.deepEqual(anonymous.edges, { teams: ['Team:core'] });
+    assert.deepEqual((await body('nodes/Project/apollo')).edges, { team: 'Team:core', client: 'Client:initech' }, "a 'one' end shows its newest link, as GraphQL does");
     const reader = await body('nodes/Person/ada', { 'x-ms-client-principal': principalHeader(['pii.read']) });
     assert.equal(reader.fields.email, 'ada@example.org');
     assert.equal(reader.masked, undefined);
@@ -42,8 +47,35 @@ describe('cold endpoints', () => {
     const lineage = await body('nodes/Person/ada/lineage');
     assert.deepEqual({ source: lineage.fields.level.source, eventId: lineage.fields.level.eventId, sequence: lineage.fields.level.sequence, value: lineage.fields.level.value }, { source: 'hr', eventId: 'ev-ada-2', sequence: '2', value: 4 });
     assert.equal(lineage.fields.name.eventId, 'ev-ada-1');
-    assert.equal(lineage.fields.email.value, null, 'masked in lineage too');
+    assert.ok(!('value' in lineage.fields.email), 'masked in lineage too: no value');
+    assert.deepEqual(lineage.masked, ['email'], 'the same marker as the node view');
     assert.deepEqual(lineage.edges.map((e: { rel: string; to: string; linked: boolean }) => [e.rel, e.to, e.linked]), [['teams', 'Team:core', true]]);
+    const apollo = await body('nodes/Project/apollo/lineage');
+    assert.deepEqual(
+      apollo.edges.filter((e: { rel: string }) => e.rel === 'client').map((e: any) => [e.to, e.linked, e.supersededBy ?? null]),
+      [['Client:acme', false, 'Client:initech'], ['Client:initech', true, null]],
+    );
+  });
+
+  it('marks masked values in history as in the node view', async () => {
+    const history = await body('nodes/Person/ada/history');
+    const email = history.entries.find((e: { field?: string }) => e.field === 'email');
+    assert.equal(email.masked, true);
+    assert.ok(!('value' in email));
+    assert.deepEqual(history.masked, ['email']);
+    const reader = await body('nodes/Person/ada/history', { 'x-ms-client-principal': principalHeader(['pii.read']) });
+    assert.equal(reader.entries.find((e: { field?: string }) => e.field === 'email').value, 'ada@example.org');
+    assert.equal(reader.masked, undefined);
+  });
+
+  it("shows a 'one' end's newest link only, in the subgraph and its SVG, as GraphQL does", async () => {
+    const graph = await body('nodes/Project/apollo/subgraph?depth=1');
+    assert.deepEqual(graph.edges.filter((e: { rel: string }) => e.rel === 'client').map((e: { to: string }) => e.to), ['Client:initech']);
+    assert.deepEqual(graph.nodes.map((n: { id: string }) => n.id).sort(), ['Client:initech', 'Project:apollo', 'Team:core']);
+    const gql = await fetch(`${suite.mesh.host.url}/api/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ project(id: "apollo") { client { id } } }' }) });
+    assert.deepEqual(((await gql.json()) as any).data.project.client, { id: 'Client:initech' });
+    const svg = await (await get('nodes/Project/apollo/subgraph?depth=1&format=svg')).text();
+    assert.ok(!svg.includes('>Acme<'), 'the replaced client is not drawn');
   });
 
   it('lists history newest first, filtered by time', async () => {
@@ -58,7 +90,7 @@ describe('cold endpoints', () => {
     const one = await body('nodes/Person/ada/subgraph?depth=1');
     assert.deepEqual(one.nodes.map((n: { id: string }) => n.id).sort(), ['Person:ada', 'Team:core']);
     const three = await body('nodes/Person/ada/subgraph?depth=3');
-    assert.deepEqual(three.nodes.map((n: { id: string }) => n.id).sort(), ['Client:acme', 'Person:ada', 'Person:bob', 'Project:apollo', 'Team:core']);
+    assert.deepEqual(three.nodes.map((n: { id: string }) => n.id).sort(), ['Client:initech', 'Person:ada', 'Person:bob', 'Project:apollo', 'Team:core']);
     assert.equal(three.edges.length, 4, 'each edge once, not once per end');
     const teamsOnly = await body('nodes/Person/ada/subgraph?depth=3&rels=teams,members');
     assert.deepEqual(teamsOnly.nodes.map((n: { id: string }) => n.id).sort(), ['Person:ada', 'Person:bob', 'Team:core']);
@@ -85,7 +117,7 @@ describe('cold endpoints', () => {
       assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
       assert.equal(svg.match(/<circle /g)?.length, 5, 'one circle per node');
       assert.equal(svg.match(/<line /g)?.length, 4, 'one line per edge');
-      for (const label of ['Ada', 'Acme', 'teams', 'client']) assert.ok(svg.includes(`>${label}<`), label);
+      for (const label of ['Ada', 'Initech', 'teams', 'client']) assert.ok(svg.includes(`>${label}<`), label);
     }
     assert.equal((await get('nodes/Person/ada/subgraph?format=xml')).status, 400);
   });
@@ -97,6 +129,7 @@ describe('cold endpoints', () => {
     const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l));
     assert.deepEqual(lines.map((l) => l.id).sort(), ['Person:ada', 'Person:bob']);
     assert.ok(lines.every((l) => !('email' in l.fields)));
+    assert.ok(lines.every((l) => l.edges.teams[0] === 'Team:core'), 'with their relations');
   });
 
   it('reindexes from the actors while writes and queries go on, then serves from the new index (role mesh.admin)', async () => {
