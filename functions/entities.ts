@@ -1,9 +1,10 @@
 // The durable entities of the hot app: node (one per graph node), router (fan-out of ingest
-// batches) and bucket (edges of high-degree nodes).
+// batches), bucket (edges of high-degree nodes) and wait (one per `?wait=true` request).
 import { config } from '../core/config';
 import { registerNodeEntity } from '../actors/node/entity';
 import { registerRouterEntity } from '../actors/router/entity';
 import { registerBucketEntity } from '../actors/bucket/entity';
+import { registerWaitEntity } from '../actors/wait/entity';
 import { newDeadLetterId } from '../adapters/deadletter/table';
 import { dataProduct } from './shared/product';
 import { deadLetters } from './shared/services';
@@ -11,4 +12,5 @@ import { project } from './shared/projections';
 
 registerRouterEntity();
 registerBucketEntity();
+registerWaitEntity();
 registerNodeEntity({ dataProduct, deadLetters, project, newDeadLetterId, history: config().history });

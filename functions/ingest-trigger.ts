@@ -9,9 +9,10 @@ import { createLogger } from '../core/log';
 import { checkEvents, groupByNode, routerOf } from '../core/ingest/check';
 import type { NodeEvent } from '../core/graph/node-event';
 import { ROUTER_ENTITY, RouterOp, type RouteMessage } from '../actors/router/messages';
+import { WAIT_ENTITY, WaitOp } from '../actors/wait/messages';
 import { dataProduct } from './shared/product';
 import { deadLetters } from './shared/services';
-import { deadLettersOf } from './shared/ingest';
+import { deadLettersOf, sharesOfBatch } from './shared/ingest';
 
 function decode(message: unknown): unknown {
   if (Buffer.isBuffer(message)) message = message.toString('utf8');
@@ -36,14 +37,22 @@ app.eventHub('ingestTrigger', {
     const routers = config().ingest.routers;
     const byRouter = new Map<number, RouteMessage>();
     const byNode = groupByNode(accepted.flatMap((a) => a.nodeEvents));
+    // Events of `?wait=true` requests carry shares: each node's go with its events; a rejected
+    // event's come back at once.
+    const shares = sharesOfBatch(accepted, rejected);
     for (const [key, events] of byNode) {
       const r = routerOf(key, routers);
       const message = byRouter.get(r) ?? { nodes: {} as Record<string, NodeEvent[]> };
       message.nodes[key] = events;
+      const nodeShares = shares.byNode.get(key);
+      if (nodeShares) (message.wait ??= {})[key] = nodeShares;
       byRouter.set(r, message);
     }
     const client = df.getClient(context);
-    await Promise.all([...byRouter].map(([r, message]) => client.signalEntity(new df.EntityId(ROUTER_ENTITY, `r${r}`), RouterOp.route, message)));
+    await Promise.all([
+      ...[...byRouter].map(([r, message]) => client.signalEntity(new df.EntityId(ROUTER_ENTITY, `r${r}`), RouterOp.route, message)),
+      ...Object.entries(shares.returned).map(([token, intervals]) => client.signalEntity(new df.EntityId(WAIT_ENTITY, token), WaitOp.done, intervals)),
+    ]);
     log.info('batch routed', { events: (messages as unknown[]).length, accepted: accepted.length, rejected: rejected.length, nodes: byNode.size, signals: byRouter.size });
   },
 });

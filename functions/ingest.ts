@@ -10,7 +10,8 @@ import { stampArrivalTime } from '../core/ingest/stamp';
 import { httpHandler } from './shared/http';
 import { dataProduct } from './shared/product';
 import { deadLetters, publisher } from './shared/services';
-import { deadLettersOf, waitUntilApplied } from './shared/ingest';
+import { randomUUID } from 'node:crypto';
+import { deadLettersOf, markForWait, waitUntilDone, withoutWaitAttributes } from './shared/ingest';
 
 async function dependency<T>(name: string, call: () => Promise<T>): Promise<T> {
   try {
@@ -31,16 +32,23 @@ app.http('ingest', {
     if (Number(request.headers.get('content-length') ?? 0) > maxBytes) throw new UserError(413, 'body-too-large', `the body is over the limit of ${maxBytes} bytes`, { limit: maxBytes });
     const text = await request.text();
     if (Buffer.byteLength(text) > maxBytes) throw new UserError(413, 'body-too-large', `the body is over the limit of ${maxBytes} bytes`, { limit: maxBytes });
-    const raw = stampArrivalTime(parseEventsBody(request.headers.get('content-type'), text, maxEvents), new Date().toISOString());
+    // Wait attributes are the mesh's own: a client's are dropped.
+    const raw = stampArrivalTime(parseEventsBody(request.headers.get('content-type'), text, maxEvents), new Date().toISOString()).map(withoutWaitAttributes);
     const { accepted, rejected } = checkEvents(dataProduct().product, raw);
     if (rejected.length > 0) await dependency('the dead-letter store', () => deadLetters().put(deadLettersOf(rejected, 'ingest')));
-    if (accepted.length > 0) await dependency('the event hub', () => publisher().publish(accepted.map((a) => a.event)));
+    const wait = request.query.get('wait') === 'true' && accepted.length > 0 ? randomUUID() : undefined;
+    const events = accepted.map((a) => (wait ? { ...a.event } : a.event));
+    if (wait) markForWait(events as unknown as Array<Record<string, unknown>>, wait);
+    if (accepted.length > 0) await dependency('the event hub', () => publisher().publish(events));
     log.info('events received', { received: raw.length, accepted: accepted.length, rejected: rejected.length });
-    const wait = request.query.get('wait');
-    const waited = wait === 'true' && accepted.length > 0 ? await waitUntilApplied(df.getClient(context), accepted, waitTimeoutMs) : undefined;
+    const waited = wait ? await waitUntilDone(df.getClient(context), wait, accepted, waitTimeoutMs) : undefined;
     return {
       status: 202,
-      jsonBody: { accepted: accepted.length, rejected: rejected.map(({ index, id, reason }) => ({ index, ...(id ? { id } : {}), reason })), ...(waited ? { applied: waited.applied, waitedMs: waited.ms } : {}) },
+      jsonBody: {
+        accepted: accepted.length,
+        rejected: rejected.map(({ index, id, reason }) => ({ index, ...(id ? { id } : {}), reason })),
+        ...(waited ? { applied: waited.applied, waitedMs: waited.ms, ...(waited.pending ? { pending: waited.pending } : {}) } : {}),
+      },
     };
   }),
 });

@@ -2,6 +2,7 @@
 // a million lines), its edge cells move to bucket entities (key `Owner:id|rel|n`), so the node's
 // own state stays small, and its fan-out goes through the buckets, each signalling its share.
 import type { EdgeCell, Summary } from '../../core/graph/node-state';
+import type { Shares } from '../../core/ingest/wait-shares';
 
 export const BUCKET_ENTITY = 'bucket';
 export const BucketOp = { cells: 'cells', fanout: 'fanout' } as const;
@@ -11,14 +12,18 @@ export const MAX_INLINE_EDGES = 128;
 /** Buckets per spilled relation: a million neighbours is ~1k cells (~100 KB) per bucket. */
 export const BUCKETS = 1024;
 
-export type BucketMessage =
+export type BucketMessage = (
   /** Edge cells to merge (last writer wins per neighbour, as on the node). */
   | { op: typeof BucketOp.cells; cells: Array<{ to: string } & EdgeCell> }
   /**
    * The owner's news for every linked neighbour in this bucket (`rel` as the neighbours name it);
    * `next`: the buckets of the owner's relation still to tell, in order (see FANOUT_LANES).
    */
-  | { op: typeof BucketOp.fanout; rel: string; from: string; ver: number; summary: Summary | null; next?: number[] };
+  | { op: typeof BucketOp.fanout; rel: string; from: string; ver: number; summary: Summary | null; next?: number[] }
+) & {
+  /** Shares of waiting ingest requests whose work this is (core/ingest/wait-shares.ts). */
+  wait?: Shares;
+};
 
 export interface BucketState {
   c: Record<string, EdgeCell>;

@@ -1,7 +1,6 @@
 // Durable-functions adapter of the node entity: per batch of operations, reads state once, folds
 // each operation into the pure transition, performs its effects (dead letters, projection,
 // signals) and sets state once.
-import * as df from 'durable-functions';
 import type { CompiledDataProduct } from '../../core/contracts/compile';
 import type { Needs } from '../../core/graph/needs';
 import type { DeadLetter, DeadLetterStore } from '../../core/ports/dead-letters';
@@ -11,6 +10,8 @@ import { registerBatchEntity } from '../batched';
 import { NODE_ENTITY, type NodeEffect, type NodeMessage } from './messages';
 import { BUCKET_ENTITY } from '../bucket/messages';
 import type { NodeState } from './state';
+import { addShares, type Shares } from '../../core/ingest/wait-shares';
+import { collectShares, sendWithShares, type Outgoing } from '../wait/pass-on';
 
 export interface NodeEntityDeps {
   dataProduct(): { product: CompiledDataProduct; needs: Needs };
@@ -21,8 +22,11 @@ export interface NodeEntityDeps {
   history: { limit: number; maxAgeMs: number; maxChars?: number };
 }
 
-/** State plus what could not be done yet: retried on the node's next operation. */
-type StoredState = NodeState & { pendingDoc?: ProjectionDoc; pendingLetters?: DeadLetter[] };
+/**
+ * State plus what could not be done yet: retried on the node's next operation. The shares of
+ * waiting requests whose document is not written yet wait with it (it is not searchable).
+ */
+type StoredState = NodeState & { pendingDoc?: ProjectionDoc; pendingLetters?: DeadLetter[]; pendingWait?: Shares };
 
 async function performIo(effects: NodeEffect[], state: StoredState, deps: NodeEntityDeps, now: string): Promise<void> {
   const letters: DeadLetter[] = [];
@@ -51,24 +55,42 @@ async function performIo(effects: NodeEffect[], state: StoredState, deps: NodeEn
   }
 }
 
+function outgoingOf(effects: NodeEffect[]): Outgoing[] {
+  const out: Outgoing[] = [];
+  for (const e of effects) {
+    if (e.kind === 'signal') out.push({ entity: NODE_ENTITY, key: e.to, op: e.message.op, message: e.message });
+    else if (e.kind === 'bucket') out.push({ entity: BUCKET_ENTITY, key: e.to, op: e.message.op, message: e.message });
+  }
+  return out;
+}
+
 export function registerNodeEntity(deps: NodeEntityDeps): void {
-  registerBatchEntity<NodeBatch>(NODE_ENTITY, {
+  registerBatchEntity<{ batch: NodeBatch; wait: Shares }>(NODE_ENTITY, {
     begin(context) {
       const { product, needs } = deps.dataProduct();
       const ctx = { model: product.model, needs, key: context.df.entityKey, now: new Date().toISOString(), historyLimit: deps.history.limit, historyMaxAgeMs: deps.history.maxAgeMs, historyMaxChars: deps.history.maxChars };
-      return begin(context.df.getState() as StoredState | undefined, ctx);
+      return { batch: begin(context.df.getState() as StoredState | undefined, ctx), wait: {} };
     },
-    step(batch, context) {
-      step(batch, context.df.getInput() as NodeMessage);
+    step(open, context) {
+      const input = context.df.getInput() as NodeMessage;
+      collectShares(open.wait, input);
+      step(open.batch, input);
     },
-    async end(batch, context) {
-      const { state, effects } = end(batch);
-      await performIo(effects, state as StoredState, deps, batch.ctx.now);
-      context.df.setState(state);
-      for (const e of effects) {
-        if (e.kind === 'signal') context.df.signalEntity(new df.EntityId(NODE_ENTITY, e.to), e.message.op, e.message);
-        else if (e.kind === 'bucket') context.df.signalEntity(new df.EntityId(BUCKET_ENTITY, e.to), e.message.op, e.message);
+    async end(open, context) {
+      const { state, effects } = end(open.batch);
+      const stored = state as StoredState;
+      await performIo(effects, stored, deps, open.batch.ctx.now);
+      // Shares of a request wait for its document: they go on once no document is pending.
+      let shares = open.wait;
+      if (stored.pendingDoc) {
+        stored.pendingWait = addShares(stored.pendingWait ?? {}, shares);
+        shares = {};
+      } else if (stored.pendingWait) {
+        shares = addShares(shares, stored.pendingWait);
+        delete stored.pendingWait;
       }
+      context.df.setState(state);
+      sendWithShares(context, outgoingOf(effects), shares);
     },
   });
 }

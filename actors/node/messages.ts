@@ -4,6 +4,7 @@ import type { OrderKey } from '../../core/graph/order';
 import type { Summary } from '../../core/graph/node-state';
 import type { ProjectionDoc } from '../../core/projection/port';
 import type { BucketMessage } from '../bucket/messages';
+import type { Shares } from '../../core/ingest/wait-shares';
 
 export const NODE_ENTITY = 'node';
 
@@ -18,11 +19,15 @@ export const NodeOp = {
 
 export type { NodeEvent };
 
-export type NodeMessage =
+export type NodeMessage = (
   | { op: typeof NodeOp.apply; events: NodeEvent[] }
   /** The other end of a link/unlink; a link carries the linker's summary when the receiver needs it. */
   | { op: typeof NodeOp.edge; rel: string; to: string; on: boolean; k: OrderKey; src: string; ev: string; ver?: number; summary?: Summary | null }
-  | { op: typeof NodeOp.neighbour; rel: string; from: string; ver: number; summary: Summary | null };
+  | { op: typeof NodeOp.neighbour; rel: string; from: string; ver: number; summary: Summary | null }
+) & {
+  /** Shares of waiting ingest requests whose work this is (core/ingest/wait-shares.ts). */
+  wait?: Shares;
+};
 
 export type NodeEffect =
   | { kind: 'signal'; to: string; message: NodeMessage }

@@ -5,9 +5,11 @@ import { ROUTER_ENTITY, type RouteMessage } from './messages';
 
 export function registerRouterEntity(): void {
   df.app.entity(ROUTER_ENTITY, (context) => {
-    const { nodes } = (context.df.getInput() ?? { nodes: {} }) as RouteMessage;
+    const { nodes, wait } = (context.df.getInput() ?? { nodes: {} }) as RouteMessage;
     for (const [key, events] of Object.entries(nodes)) {
-      const message: NodeMessage = { op: NodeOp.apply, events };
+      // A node's events carry the shares of waiting requests they belong to (the trigger split them).
+      const shares = wait?.[key];
+      const message: NodeMessage = { op: NodeOp.apply, events, ...(shares ? { wait: shares } : {}) };
       context.df.signalEntity(new df.EntityId(NODE_ENTITY, key), NodeOp.apply, message);
     }
   });
