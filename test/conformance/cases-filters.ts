@@ -75,6 +75,12 @@ export function filterCases(withIndex: WithIndex): void {
         assert.deepEqual(facets['age'], [{ value: 40, count: 2 }, { value: 25, count: 1 }, { value: 30, count: 1 }]);
       }));
 
+    it('counts a text field by its exact value', () =>
+      withIndex(people, async ({ store, type }) => {
+        const facets = await store.facets(type, ['manager.name'], {});
+        assert.deepEqual(facets['manager.name'], [{ value: 'Max', count: 1 }, { value: 'Mia', count: 1 }]);
+      }));
+
     it('counts only what the text and filter match, up to size buckets', () =>
       withIndex(people, async ({ store, type }) => {
         const filtered = await store.facets(type, ['city'], { filter: { field: 'age', op: 'gte', value: 30 } }, 1);

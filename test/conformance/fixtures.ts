@@ -38,7 +38,8 @@ export function personSpec(type: string, version = 1): IndexSpec {
       f('accounts.status', 'keyword', { list: true, facet: true }),
       f('accounts.balance', 'float', { list: true }),
       f('manager.id', 'keyword'),
-      f('manager.name', 'text', { searchable: true }),
+      // A carried text field counted in facets (by its exact value).
+      f('manager.name', 'text', { searchable: true, facet: true }),
     ],
   };
 }
