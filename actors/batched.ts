@@ -5,9 +5,29 @@
 // I/O. The operations still run in durable-functions' own Entity runner (results, errors and
 // signals per operation, as the extension expects); what this adds is the batch size, read from
 // the trigger before the runner starts, so the last operation knows it is the last.
+//
+// The contract: the runner is durable-functions' per-operation runner (`createEntityFunction`,
+// what its public `df.app.entity` registers), which the library does not export publicly. This
+// module pins the release it was checked against (RUNNER_CONTRACT, the exact version in
+// package.json); test/unit/actors/batched.test.ts fails when the installed library differs or
+// the runner stops running operations one at a time, in order, awaiting each. If the module is
+// missing, registration throws: there is no silent fallback to one operation per batch.
+// Per-invocation state travels in an AsyncLocalStorage, so no assumption is made about which
+// context object the runner hands each operation.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { app } from '@azure/functions';
 import * as df from 'durable-functions';
 import type { EntityContext, EntityHandler } from 'durable-functions';
+
+export const RUNNER_CONTRACT = {
+  library: 'durable-functions',
+  version: '3.5.0',
+  module: 'durable-functions/lib/src/util/testingUtils',
+  export: 'createEntityFunction',
+} as const;
+
+/** How entities run, for /api/health. */
+export const ENTITY_MODE = { mode: 'batch', runner: `${RUNNER_CONTRACT.library} ${RUNNER_CONTRACT.version}` } as const;
 
 export interface BatchEntity<B> {
   /** The first operation of a batch: read the state (once). */
@@ -20,58 +40,57 @@ export interface BatchEntity<B> {
 
 type Runner = (trigger: unknown, context: unknown) => Promise<unknown>;
 
-/** The library's per-operation runner (what df.app.entity registers), if its layout is the one we know. */
-function libraryRunner(): ((fn: EntityHandler<unknown>) => Runner) | undefined {
+/** The library's per-operation runner; throws, naming the contract, when it is not where it was. */
+export function libraryRunner(): (fn: EntityHandler<unknown>) => Runner {
+  let mod: { createEntityFunction?: unknown } | undefined;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require('durable-functions/lib/src/util/testingUtils') as { createEntityFunction?: (fn: EntityHandler<unknown>) => Runner };
-    return typeof mod.createEntityFunction === 'function' ? mod.createEntityFunction : undefined;
+    mod = require('durable-functions/lib/src/util/testingUtils') as { createEntityFunction?: unknown };
   } catch {
-    return undefined;
+    mod = undefined;
   }
+  if (typeof mod?.createEntityFunction !== 'function') {
+    throw new Error(
+      `${RUNNER_CONTRACT.library}: ${RUNNER_CONTRACT.module} has no ${RUNNER_CONTRACT.export}; actors/batched.ts was written against ${RUNNER_CONTRACT.version} (pinned in package.json). Pin that release again, or update actors/batched.ts and its contract test`,
+    );
+  }
+  return mod.createEntityFunction as (fn: EntityHandler<unknown>) => Runner;
+}
+
+/** One invocation (one batch): the batch being folded and the operations left to run. */
+interface Open<B> {
+  batch?: B;
+  left: number;
 }
 
 /** The per-operation function: folds into the invocation's batch, ends it at its last operation. */
-function perOperation<B>(entity: BatchEntity<B>, sizes: WeakMap<object, number>): EntityHandler<unknown> {
-  // Per invocation (one batch): the batch being folded and the operations left to run.
-  const open = new WeakMap<object, { batch: B; left: number }>();
+function perOperation<B>(entity: BatchEntity<B>, invocation: AsyncLocalStorage<Open<B>>): EntityHandler<unknown> {
   return async (context) => {
-    let current = open.get(context);
-    if (!current) {
-      current = { batch: entity.begin(context), left: sizes.get(context) ?? 1 };
-      open.set(context, current);
-    }
+    const open = invocation.getStore();
+    if (!open) throw new Error('a batch entity operation ran outside its invocation');
+    open.batch ??= entity.begin(context);
     let failure: unknown;
     try {
-      entity.step(current.batch, context);
+      entity.step(open.batch, context);
     } catch (err) {
       failure = err ?? new Error('operation failed');
     }
-    if (--current.left <= 0) {
-      open.delete(context);
-      await entity.end(current.batch, context);
-    }
+    if (--open.left === 0) await entity.end(open.batch, context);
     if (failure !== undefined) throw failure;
   };
 }
 
-/** The function to register for a batch entity: the library's runner, told the batch size (undefined if the runner is not the one we know). */
-export function batchEntityHandler<B>(entity: BatchEntity<B>): Runner | undefined {
-  const create = libraryRunner();
-  if (!create) return undefined;
-  const sizes = new WeakMap<object, number>();
-  const run = create(perOperation(entity, sizes));
+/** The function to register for a batch entity: the library's runner, told the batch size. */
+export function batchEntityHandler<B>(entity: BatchEntity<B>): Runner {
+  const invocation = new AsyncLocalStorage<Open<B>>();
+  const run = libraryRunner()(perOperation(entity, invocation));
   return (trigger, context) => {
     const batch = (trigger as { batch?: unknown[] } | undefined)?.batch;
-    sizes.set(context as object, Array.isArray(batch) && batch.length > 0 ? batch.length : 1);
-    return run(trigger, context);
+    return invocation.run({ left: Array.isArray(batch) && batch.length > 0 ? batch.length : 1 }, () => run(trigger, context));
   };
 }
 
 /** Registers `name` as a durable entity whose operations fold into one transition per batch. */
 export function registerBatchEntity<B>(name: string, entity: BatchEntity<B>): void {
-  const handler = batchEntityHandler(entity);
-  // Without the runner we know, every operation is a batch of one: slower, same result.
-  if (handler) app.generic(name, { trigger: df.trigger.entity(), handler });
-  else df.app.entity(name, perOperation(entity, new WeakMap()));
+  app.generic(name, { trigger: df.trigger.entity(), handler: batchEntityHandler(entity) });
 }

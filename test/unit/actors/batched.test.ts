@@ -4,7 +4,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import { batchEntityHandler, type BatchEntity } from '../../../actors/batched';
+import fs from 'node:fs';
+import path from 'node:path';
+import { RUNNER_CONTRACT, batchEntityHandler, libraryRunner, type BatchEntity } from '../../../actors/batched';
 
 interface Tally {
   total: number;
@@ -51,7 +53,6 @@ describe('batch entities', () => {
   it('reads state once, folds every operation, sets state and signals once per batch', async () => {
     const calls = { begin: 0, end: 0, getState: 0, setState: 0 };
     const handler = batchEntityHandler(counter(calls));
-    assert.ok(handler, "durable-functions' entity runner is where we expect it");
     const out = (await handler(trigger([1, 2, 3, 4], 10), new InvocationContext())) as Returned;
     assert.equal(out.entityState, '20');
     assert.equal(out.results.length, 4);
@@ -63,7 +64,7 @@ describe('batch entities', () => {
 
   it('fails only the operation that threw, and still ends the batch when it was the last', async () => {
     const calls = { begin: 0, end: 0, getState: 0, setState: 0 };
-    const handler = batchEntityHandler(counter(calls))!;
+    const handler = batchEntityHandler(counter(calls));
     const out = (await handler(trigger([5, -1, 7, -2]), new InvocationContext())) as Returned;
     assert.deepEqual(out.results.map((r) => r.isError), [false, true, false, true]);
     assert.equal(out.entityState, '12');
@@ -72,10 +73,51 @@ describe('batch entities', () => {
 
   it('keeps batches of concurrent invocations apart', async () => {
     const calls = { begin: 0, end: 0, getState: 0, setState: 0 };
-    const handler = batchEntityHandler(counter(calls))!;
+    const handler = batchEntityHandler(counter(calls));
     const [a, b] = (await Promise.all([handler(trigger([1, 1]), new InvocationContext()), handler(trigger([100], 1), new InvocationContext())])) as Returned[];
     assert.equal(a!.entityState, '2');
     assert.equal(b!.entityState, '101');
     assert.equal(calls.begin, 2);
+  });
+});
+
+describe("the contract with durable-functions' runner", () => {
+  const root = path.join(__dirname, '../../..');
+  it('is the pinned release: package.json, the installed library and the contract agree', () => {
+    const pinned = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).dependencies[RUNNER_CONTRACT.library];
+    const installed = JSON.parse(fs.readFileSync(require.resolve(`${RUNNER_CONTRACT.library}/package.json`), 'utf8')).version;
+    assert.equal(pinned, RUNNER_CONTRACT.version, 'package.json pins the exact release actors/batched.ts was checked against');
+    assert.equal(installed, RUNNER_CONTRACT.version, 'the installed library is that release');
+  });
+
+  it('runs the operations of a batch one at a time, in order, each awaited, on any context object', async () => {
+    const log: string[] = [];
+    const run = libraryRunner()(async (context) => {
+      const n = context.df.getInput() as number;
+      log.push(`start ${n}`);
+      await new Promise((r) => setTimeout(r, 3 - n));
+      log.push(`end ${n}`);
+    });
+    const out = (await run(trigger([0, 1, 2]), new InvocationContext())) as Returned;
+    assert.deepEqual(log, ['start 0', 'end 0', 'start 1', 'end 1', 'start 2', 'end 2']);
+    assert.equal(out.results.length, 3);
+  });
+
+  it('fails at registration, naming the contract, when the runner is not where it was', () => {
+    const cached = require.resolve(RUNNER_CONTRACT.module);
+    const Module = require('node:module') as { _resolveFilename: (...args: unknown[]) => string };
+    const resolve = Module._resolveFilename;
+    Module._resolveFilename = function (request: unknown, ...rest: unknown[]) {
+      if (request === RUNNER_CONTRACT.module) throw Object.assign(new Error('moved'), { code: 'MODULE_NOT_FOUND' });
+      return resolve.call(this, request, ...rest);
+    };
+    const kept = require.cache[cached];
+    delete require.cache[cached];
+    try {
+      assert.throws(() => libraryRunner(), /written against 3\.5\.0 \(pinned in package\.json\)/);
+    } finally {
+      Module._resolveFilename = resolve;
+      if (kept) require.cache[cached] = kept;
+    }
   });
 });
