@@ -19,17 +19,28 @@ export const DEMO_RUN_USAGE = `usage: meshgraph demo [--customers N] [--seed S] 
   --url URL       the host (default http://localhost:7071)
 `;
 
-interface Health {
-  status?: string;
-  host?: { pendingOperations: number; running: number };
+interface HostStatus {
+  pendingOperations?: number;
+  running?: number;
 }
 
-async function health(url: string): Promise<Health | undefined> {
+/** The local host's own status (/admin/host/status); undefined elsewhere (Azure wants a master key). */
+async function hostStatus(url: string): Promise<HostStatus | undefined> {
   try {
-    const res = await fetch(`${url}/api/health`);
-    return (await res.json()) as Health;
+    const res = await fetch(`${url}/admin/host/status`);
+    return res.ok ? ((await res.json()) as HostStatus) : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/** Whether a meshgraph hot app answers at `url`. */
+async function answers(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${url}/api/health`);
+    return ((await res.json()) as { status?: string }).status === 'ok';
+  } catch {
+    return false;
   }
 }
 
@@ -42,9 +53,9 @@ async function graphql(url: string, query: string): Promise<any> {
 async function settle(url: string, out: NodeJS.WriteStream): Promise<void> {
   let peak = 0;
   for (let quiet = 0; quiet < 3; ) {
-    const h = await health(url);
-    if (!h?.host) return; // not the local host: nothing to watch
-    const pending = h.host.pendingOperations + h.host.running;
+    const h = await hostStatus(url);
+    if (h?.pendingOperations === undefined) return; // not the local host: nothing to watch
+    const pending = h.pendingOperations + (h.running ?? 0);
     peak = Math.max(peak, pending);
     quiet = pending === 0 ? quiet + 1 : 0;
     if (out.isTTY) out.write(`\rapplying: ${pending.toLocaleString('en-US')} entity operations to go, peak ${peak.toLocaleString('en-US')}${' '.repeat(10)}`);
@@ -69,7 +80,7 @@ export async function demoRunCommand(args: string[]): Promise<number> {
     process.stderr.write(`meshgraph demo: --customers must be a positive whole number and --seed a whole number\n\n${DEMO_RUN_USAGE}`);
     return 2;
   }
-  if (!(await health(url))) {
+  if (!(await answers(url))) {
     process.stderr.write(`meshgraph demo: no meshgraph host answers at ${url}; start one first with \`npm start\` (in another terminal), then run \`npm run demo\` again\n`);
     return 1;
   }

@@ -1,6 +1,9 @@
 // POST /api/events: validates every event against the contracts and publishes the valid ones to
-// the event hub; answers 202 {accepted, rejected[]}. ?wait=true answers once they are applied.
-import { app } from '@azure/functions';
+// the event hub (an output binding: the Functions host sends them once the function returns);
+// answers 202 {accepted, rejected[]}. With ?wait=true the caller waits for the result, so the
+// events are routed to the entities at once, as the trigger routes a batch, and the answer comes
+// once they and every reaction they caused are applied.
+import { app, output } from '@azure/functions';
 import * as df from 'durable-functions';
 import { config } from '../core/config';
 import { UnavailableError, UserError } from '../core/errors';
@@ -9,9 +12,13 @@ import { parseEventsBody } from '../core/ingest/parse';
 import { stampArrivalTime } from '../core/ingest/stamp';
 import { httpHandler } from './shared/http';
 import { dataProduct } from './shared/product';
-import { deadLetters, publisher } from './shared/services';
+import { deadLetters } from './shared/services';
 import { randomUUID } from 'node:crypto';
 import { deadLettersOf, markForWait, waitUntilDone, withoutWaitAttributes } from './shared/ingest';
+import { routeToEntities } from './shared/route';
+
+/** The event hub, as an output binding: the same hub and connection the trigger reads. */
+const eventHub = output.eventHub({ eventHubName: '%EVENT_HUB_NAME%', connection: 'EventHubConnection' });
 
 async function dependency<T>(name: string, call: () => Promise<T>): Promise<T> {
   try {
@@ -27,6 +34,7 @@ app.http('ingest', {
   route: 'events',
   authLevel: 'anonymous',
   extraInputs: [df.input.durableClient()],
+  extraOutputs: [eventHub],
   handler: httpHandler(async ({ request, context, log }) => {
     const { maxBytes, maxEvents, waitTimeoutMs } = config().ingest;
     if (Number(request.headers.get('content-length') ?? 0) > maxBytes) throw new UserError(413, 'body-too-large', `the body is over the limit of ${maxBytes} bytes`, { limit: maxBytes });
@@ -37,11 +45,17 @@ app.http('ingest', {
     const { accepted, rejected } = checkEvents(dataProduct().product, raw);
     if (rejected.length > 0) await dependency('the dead-letter store', () => deadLetters().put(deadLettersOf(rejected, 'ingest')));
     const wait = request.query.get('wait') === 'true' && accepted.length > 0 ? randomUUID() : undefined;
-    const events = accepted.map((a) => (wait ? { ...a.event } : a.event));
-    if (wait) markForWait(events as unknown as Array<Record<string, unknown>>, wait);
-    if (accepted.length > 0) await dependency('the event hub', () => publisher().publish(events));
-    log.info('events received', { received: raw.length, accepted: accepted.length, rejected: rejected.length });
-    const waited = wait ? await waitUntilDone(df.getClient(context), wait, accepted, waitTimeoutMs) : undefined;
+    let waited;
+    if (wait) {
+      const marked = accepted.map((a) => ({ ...a, event: { ...a.event } }));
+      markForWait(marked.map((a) => a.event as unknown as Record<string, unknown>), wait);
+      const client = df.getClient(context);
+      await dependency('the durable entities', () => routeToEntities(client, marked));
+      waited = await waitUntilDone(client, wait, accepted, waitTimeoutMs);
+    } else if (accepted.length > 0) {
+      context.extraOutputs.set(eventHub, accepted.map((a) => a.event));
+    }
+    log.info('events received', { received: raw.length, accepted: accepted.length, rejected: rejected.length, ...(wait ? { waited: true } : {}) });
     return {
       status: 202,
       jsonBody: {

@@ -26,6 +26,8 @@ export interface FunctionApp {
 export type LogSink = (entry: { level: string; category: string; fn: string; invocationId: string; message: string }) => void;
 
 const SUPPORTED_INPUTS = new Set(['durableClient', 'orchestrationClient']);
+/** Output bindings the host delivers (besides an HTTP trigger's response). */
+const SUPPORTED_OUTPUTS = new Set(['http', 'eventHub']);
 
 function kindOf(type: string): TriggerKind {
   switch (type.toLowerCase()) {
@@ -56,6 +58,9 @@ export function loadApp(name: string, entry: string): FunctionApp {
       if (binding.direction === 'in' && binding !== triggerEntry[1] && !SUPPORTED_INPUTS.has(binding.type)) {
         throw new Error(`function ${registration.metadata.name}: input binding ${bindingName} of type ${binding.type} is not supported by the local host`);
       }
+      if (binding.direction === 'out' && !SUPPORTED_OUTPUTS.has(binding.type)) {
+        throw new Error(`function ${registration.metadata.name}: output binding ${bindingName} of type ${binding.type} is not supported by the local host`);
+      }
     }
     return {
       app: name,
@@ -81,8 +86,14 @@ export interface InvokeOutput {
   invocationId: string;
 }
 
-/** One invocation through the app's programming model, as the worker would run it. */
-export async function invoke(fn: HostedFunction, input: InvokeInput, log: LogSink): Promise<InvokeOutput> {
+/** Delivers a function's output bindings, as the Functions host does once the function returned. */
+export type OutputSink = (binding: RpcBinding, value: unknown) => Promise<void>;
+
+/**
+ * One invocation through the app's programming model, as the worker would run it; then its output
+ * bindings are delivered (a failure there fails the invocation, as in Azure).
+ */
+export async function invoke(fn: HostedFunction, input: InvokeInput, log: LogSink, outputs?: OutputSink): Promise<InvokeOutput> {
   const invocationId = input.invocationId ?? randomUUID();
   const { metadata, handler, programmingModel } = fn.registration;
   const inputData: Array<{ name: string; data: RpcTypedData }> = [{ name: fn.trigger.name, data: input.trigger }];
@@ -101,6 +112,12 @@ export async function invoke(fn: HostedFunction, input: InvokeInput, log: LogSin
   const { context, inputs } = await model.getArguments();
   const result = await model.invokeFunction(context, inputs, handler);
   const response = await model.getResponse(context, result);
+  for (const out of (response.outputData ?? []) as Array<{ name: string; data: RpcTypedData }>) {
+    const binding = metadata.bindings[out.name];
+    if (!binding) continue;
+    if (!outputs) throw new Error(`function ${fn.name} set output binding ${out.name} (${binding.type}), which nothing delivers here`);
+    await outputs(binding, fromTypedData(out.data));
+  }
   return { returnValue: response.returnValue, invocationId };
 }
 

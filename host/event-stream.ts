@@ -1,5 +1,5 @@
-// The local stand-in for Event Hubs when EventHubConnection is empty: events posted to
-// /runtime/webhooks/eventhubs/{hub} are stored durably (the entity store's log) in a few
+// The local stand-in for Event Hubs when EventHubConnection is empty: events an app sends to its
+// Event Hubs output binding (host/outputs.ts) are stored durably (the entity store's log) in a few
 // partitions (by subject, so one node's events stay in order) and fed to the app's Event Hubs
 // triggers in batches of maxEventBatchSize, one batch at a time per partition. A batch is
 // checkpointed (consumed) only after the trigger returns; a throwing trigger gets it again.

@@ -9,10 +9,10 @@ import { MemoryEntityStore } from './entities/memory-store';
 import { TableEntityStore } from './entities/table-store';
 import type { EntityStore } from './entities/store';
 import { consoleLogSink } from './log';
-import { createServer, durableClientData, STREAM_PREFIX } from './server';
+import { createServer, durableClientData } from './server';
 import { LocalEventStream } from './event-stream';
 import type { ConsumerClientFactory, EventHubConsumers } from './eventhub-consumer';
-import { LOCAL_STREAM_URL_VARIABLE } from '../adapters/eventhub/local-stream';
+import { hostOutputs } from './outputs';
 import { applyLocalSettings, readHostJson } from './settings';
 import { setSystemLog } from './functions-core';
 import { loadConfig } from '../core/config';
@@ -78,6 +78,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     let origin = '';
     const taskHub = hostJson.extensions?.durableTask?.hubName ?? 'meshgraph';
     const stream = new LocalEventStream(runtime, functions.filter((f) => f.kind === 'eventHub'), hostJson.extensions?.eventHubs?.maxEventBatchSize ?? 100, () => durableClientData(origin, taskHub), log);
+    // Event Hubs output bindings: to the event hub when one is set, else to the stream, in-process.
+    const outputs = hostOutputs(stream, cfg.eventHub);
     for (const a of apps) for (const h of a.hooks.filter((h) => h.name === 'appStart')) await h.callback({ hookData: {}, appHookData: {}, functionAppDirectory: path.dirname(a.entry) });
 
     let ready = false;
@@ -87,9 +89,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       runtime,
       log,
       taskHub,
-      stream,
+      outputs: outputs.sink,
       isReady: () => ready,
-      healthExtras: () => ({ store: store.kind, ...runtime.depth(), ...runtime.counters, ...(consumers ? { eventHub: consumers.counters } : {}), uptimeMs: Math.round(performance.now() - started) }),
+      hostStatus: () => ({ store: store.kind, ...runtime.depth(), ...runtime.counters, ...(consumers ? { eventHub: consumers.counters } : {}), uptimeMs: Math.round(performance.now() - started) }),
     });
     const port = options.port ?? cfg.host.port;
     await new Promise<void>((resolve, reject) => {
@@ -99,9 +101,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     const actualPort = (server.address() as AddressInfo).port;
     const url = `http://localhost:${actualPort}`;
     origin = `http://127.0.0.1:${actualPort}`;
-    // Without an Event Hub, the apps publish to this host's stream (adapters/eventhub/local-stream.ts).
     const eventHubSet = Boolean(cfg.eventHub.connectionString || cfg.eventHub.fullyQualifiedNamespace);
-    if (!eventHubSet && stream.hubs.length > 0) process.env[LOCAL_STREAM_URL_VARIABLE] = `${origin}${STREAM_PREFIX}${stream.hubs[0]}`;
     const recovered = await runtime.start();
     if (recovered > 0) say(`resuming ${recovered} operations left by the previous run`);
     ready = true;
@@ -137,6 +137,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
           server.closeIdleConnections();
         });
         await runtime.stop();
+        await outputs.close();
         await azurite?.stop();
         apps.forEach((a) => a.unload());
       })());

@@ -2,10 +2,9 @@
 // /runtime/webhooks/durabletask/ that df.getClient() talks to (signal, read, list entities).
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { invoke, type HostedFunction, type LogSink } from './app';
+import { invoke, type HostedFunction, type LogSink, type OutputSink } from './app';
 import { compileRoute, checkCollisions, matchRoute, type Route } from './routes';
 import { UnknownEntityError, type EntityRuntime } from './entities/runtime';
-import { UnknownHubError, type LocalEventStream } from './event-stream';
 import { toProblem, UserError, PROBLEM_CONTENT_TYPE } from '../core/errors';
 
 
@@ -29,10 +28,11 @@ export interface ServerOptions {
   /** Where the functions' durable clients point; default this server (its runtime). */
   durableOrigin?: string;
   log: LogSink;
-  /** Extra fields for /api/health (queue depths, lag). */
-  healthExtras: () => Record<string, unknown>;
+  /** The host's own status (queue depths, counters), served at /admin/host/status as the Functions host serves its own. */
+  hostStatus: () => Record<string, unknown>;
   taskHub: string;
-  stream?: LocalEventStream;
+  /** Delivers the functions' output bindings (event hub outputs). */
+  outputs?: OutputSink;
   /** False until recovery is done: requests get a 503 until then. */
   isReady: () => boolean;
 }
@@ -68,7 +68,8 @@ function proxyOf(fn: HostedFunction): Promise<string | undefined> {
   return uri;
 }
 
-export const STREAM_PREFIX = '/runtime/webhooks/eventhubs/';
+/** The Functions host's admin API path for its status (in Azure it needs the master key). */
+export const HOST_STATUS_PATH = '/admin/host/status';
 
 /** The binding data the durable client input carries, pointing at this host. */
 export function durableClientData(origin: string, taskHub: string) {
@@ -118,7 +119,10 @@ export function createServer(options: ServerOptions): http.Server {
     const url = new URL(req.url ?? '/', origin);
     if (!options.isReady()) throw new UserError(503, 'starting', 'the host is starting (resuming queued work); retry in a moment');
     if (url.pathname.startsWith(DURABLE_PREFIX) && options.runtime) return durableApi(options.runtime, req, res, url);
-    if (url.pathname.startsWith(STREAM_PREFIX) && req.method === 'POST' && options.stream) return streamApi(options.stream, req, res, decodePathPart(url.pathname.slice(STREAM_PREFIX.length)));
+    if (url.pathname === HOST_STATUS_PATH && req.method === 'GET') {
+      res.writeHead(200, { 'content-type': 'application/json', 'x-correlation-id': correlationId });
+      return void res.end(JSON.stringify({ state: 'Running', ...options.hostStatus() }));
+    }
     if (!url.pathname.startsWith('/api/') && url.pathname !== '/api') throw new UserError(404, 'not-found', `no route ${url.pathname}; functions are served under /api/`);
     const parts = url.pathname.slice(5).split('/').filter((p) => p !== '').map(decodePathPart);
     const candidates = routes.map((r) => ({ r, params: matchRoute(r, parts) })).filter((c) => c.params);
@@ -147,6 +151,7 @@ export function createServer(options: ServerOptions): http.Server {
           extraByType: { durableClient: durableClientData(options.durableOrigin ?? origin, options.taskHub) },
         },
         options.log,
+        options.outputs,
       );
     } catch (err) {
       // What the Functions host does with a throwing handler: the caller gets a 500, the host lives.
@@ -154,11 +159,10 @@ export function createServer(options: ServerOptions): http.Server {
       return sendProblem(res, err, correlationId);
     }
     const httpOut = (output.returnValue?.http ?? {}) as { statusCode?: string; headers?: Record<string, string>; cookies?: Array<{ name: string; value: string; path?: { value?: string } }>; body?: { bytes?: Uint8Array; string?: string } };
-    let payload: Buffer = httpOut.body?.bytes ? Buffer.from(httpOut.body.bytes) : Buffer.from(httpOut.body?.string ?? '');
+    const payload: Buffer = httpOut.body?.bytes ? Buffer.from(httpOut.body.bytes) : Buffer.from(httpOut.body?.string ?? '');
     const outHeaders: Record<string, string | string[]> = { ...(httpOut.headers ?? {}) };
     if (httpOut.cookies?.length) outHeaders['set-cookie'] = httpOut.cookies.map((c) => `${c.name}=${c.value}${c.path?.value ? `; Path=${c.path.value}` : ''}`);
     const status = Number(httpOut.statusCode ?? 200);
-    if (fn.name === 'health' && status === 200) payload = withHostHealth(payload);
     outHeaders['x-correlation-id'] ??= correlationId;
     res.writeHead(status, outHeaders);
     res.end(method === 'HEAD' ? undefined : payload);
@@ -170,10 +174,6 @@ export function createServer(options: ServerOptions): http.Server {
    * goes to the HTTP proxy the library announced in its capabilities (tagged with the invocation
    * id), and the function's response streams back from that proxy as it is written.
    */
-  function withHostHealth(payload: Buffer): Buffer {
-    return Buffer.from(JSON.stringify({ ...JSON.parse(payload.toString() || '{}'), host: options.healthExtras() }));
-  }
-
   async function viaProxy(proxy: string, fn: HostedFunction, req: http.IncomingMessage, res: http.ServerResponse, call: { method: string; url: URL; headers: Record<string, string>; params: Record<string, string>; body: Buffer; correlationId: string; origin: string }): Promise<void> {
     const invocationId = randomUUID();
     const params = Object.fromEntries(Object.entries(call.params).map(([k, v]) => [k, { string: v }]));
@@ -186,6 +186,7 @@ export function createServer(options: ServerOptions): http.Server {
         extraByType: { durableClient: durableClientData(options.durableOrigin ?? call.origin, options.taskHub) },
       },
       options.log,
+      options.outputs,
     );
     const headers: Record<string, string> = { ...call.headers, 'content-length': String(call.body.length), 'x-ms-invocation-id': invocationId, 'x-forwarded-host': call.url.host, 'x-forwarded-proto': 'http' };
     for (const h of HOP_BY_HOP) delete headers[h];
@@ -210,36 +211,12 @@ export function createServer(options: ServerOptions): http.Server {
     const outHeaders: http.OutgoingHttpHeaders = { ...answer.headers };
     for (const h of [...HOP_BY_HOP, 'x-ms-invocation-id', 'date']) delete outHeaders[h];
     outHeaders['x-correlation-id'] ??= call.correlationId;
-    if (fn.name === 'health' && answer.statusCode === 200) {
-      const chunks: Buffer[] = [];
-      for await (const chunk of answer) chunks.push(chunk as Buffer);
-      res.writeHead(200, outHeaders);
-      return void res.end(withHostHealth(Buffer.concat(chunks)));
-    }
     res.writeHead(answer.statusCode ?? 200, outHeaders);
     if (call.method === 'HEAD') {
       answer.resume();
       res.end();
     } else answer.pipe(res);
     await new Promise<void>((resolve) => res.once('close', resolve));
-  }
-
-  async function streamApi(stream: LocalEventStream, req: http.IncomingMessage, res: http.ServerResponse, hub: string): Promise<void> {
-    let events: unknown;
-    try {
-      events = JSON.parse((await readBody(req)).toString('utf8'));
-    } catch {
-      throw new UserError(400, 'invalid-json', 'the local event stream takes a JSON array of events');
-    }
-    if (!Array.isArray(events)) throw new UserError(400, 'not-a-batch', 'the local event stream takes a JSON array of events');
-    try {
-      await stream.publish(hub, events);
-    } catch (err) {
-      if (err instanceof UnknownHubError) throw new UserError(404, 'unknown-event-hub', err.message);
-      throw err;
-    }
-    res.writeHead(202);
-    res.end();
   }
 
   async function durableApi(runtime: EntityRuntime, req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {

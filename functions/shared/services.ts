@@ -1,14 +1,9 @@
 // The composition root of the apps: which adapter serves each port, built once per process on
 // first use (so a function that needs none of them starts without them).
 import { config } from '../../core/config';
-import { UserError } from '../../core/errors';
 import type { DeadLetterStore } from '../../core/ports/dead-letters';
-import type { EventPublisher } from '../../core/ports/events';
 import { TableClient } from '@azure/data-tables';
-import { EventHubProducerClient } from '@azure/event-hubs';
 import { DEAD_LETTER_TABLE, TableDeadLetterStore } from '../../adapters/deadletter/table';
-import { EventHubPublisher } from '../../adapters/eventhub/producer';
-import { LOCAL_STREAM_URL_VARIABLE, LocalStreamPublisher } from '../../adapters/eventhub/local-stream';
 import { QUERY_TABLE, TableQueryRegistry } from '../../adapters/graphql/table-registry';
 import type { QueryRegistry } from '../../core/graphql/persisted';
 
@@ -41,17 +36,4 @@ export const queryRegistry = once((): QueryRegistry => {
   if (connectionString) return new TableQueryRegistry(connectionString);
   const registry = credential().then((cred) => new TableQueryRegistry(new TableClient(`https://${accountName}.table.core.windows.net`, QUERY_TABLE, cred)));
   return { lookup: (h) => registry.then((r) => r.lookup(h)), register: (ops) => registry.then((r) => r.register(ops)) };
-});
-
-export const publisher = once((): EventPublisher => {
-  const { eventHub } = config();
-  if (eventHub.connectionString) return new EventHubPublisher(eventHub.connectionString, eventHub.name);
-  if (eventHub.fullyQualifiedNamespace) {
-    const namespace = eventHub.fullyQualifiedNamespace;
-    const ready = credential().then((cred) => new EventHubPublisher(new EventHubProducerClient(namespace, eventHub.name, cred), eventHub.name));
-    return { kind: 'eventhubs', publish: (events) => ready.then((p) => p.publish(events)) };
-  }
-  const local = process.env[LOCAL_STREAM_URL_VARIABLE];
-  if (local) return new LocalStreamPublisher(local);
-  throw new UserError(503, 'no-event-hub', 'no event hub is configured: set EventHubConnection or EventHubConnection__fullyQualifiedNamespace (or run in the local host, which provides a local stream)');
 });

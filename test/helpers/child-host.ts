@@ -31,13 +31,13 @@ export async function stopHost(host: ChildHost, signal: NodeJS.Signals = 'SIGTER
   return exited;
 }
 
-/** Waits until the host has no queued, running or in-transit work (from /api/health). */
+/** Waits until the host has no queued, running or in-transit work (from its /admin/host/status). */
 export async function waitIdle(url: string, timeoutMs = 60_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const health = await json(await fetch(`${url}/api/health`));
-    if (health.host.pendingOperations === 0 && health.host.running === 0) return;
-    if (Date.now() > until) throw new Error(`host not idle after ${timeoutMs} ms: ${JSON.stringify(health.host)}`);
+    const status = await json(await fetch(`${url}/admin/host/status`));
+    if (status.pendingOperations === 0 && status.running === 0) return;
+    if (Date.now() > until) throw new Error(`host not idle after ${timeoutMs} ms: ${JSON.stringify(status)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -58,10 +58,10 @@ describe(`reliability: sustained load (${full ? 'full' : 'short'} profile, ${DUR
     const rssStart = process.memoryUsage().rss;
     let stop = false;
     const sampler = setInterval(async () => {
-      const health = (await (await fetch(`${suite.host.url}/api/health`)).json()) as { host: { pendingOperations: number; entitiesWithWork: number } };
+      const status = (await (await fetch(`${suite.host.url}/admin/host/status`)).json()) as { pendingOperations: number; entitiesWithWork: number };
       const lag = (await projections()).lag();
-      stats.maxPending = Math.max(stats.maxPending, health.host.pendingOperations);
-      stats.maxEntitiesWithWork = Math.max(stats.maxEntitiesWithWork, health.host.entitiesWithWork);
+      stats.maxPending = Math.max(stats.maxPending, status.pendingOperations);
+      stats.maxEntitiesWithWork = Math.max(stats.maxEntitiesWithWork, status.entitiesWithWork);
       stats.maxLagDocs = Math.max(stats.maxLagDocs, lag.documents);
       stats.maxLagMs = Math.max(stats.maxLagMs, lag.oldestMs);
       samples.push({ t: Date.now() - started, rss: process.memoryUsage().rss });

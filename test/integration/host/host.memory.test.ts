@@ -88,11 +88,14 @@ describe('local host (memory store)', () => {
     assert.equal((await json(health)).status, 'ok');
   });
 
-  it('reports queue depths in /api/health', async () => {
-    const body = await json(await fetch(`${host.url}/api/health`));
-    assert.equal(body.host.store, 'memory');
-    assert.equal(body.host.pendingOperations, 0);
-    assert.ok(body.host.operations > 0);
+  it('reports its queue depths at /admin/host/status, as the Functions host reports its own state', async () => {
+    const body = await json(await fetch(`${host.url}/admin/host/status`));
+    assert.equal(body.state, 'Running');
+    assert.equal(body.store, 'memory');
+    assert.equal(body.pendingOperations, 0);
+    assert.ok(body.operations > 0);
+    const app = await json(await fetch(`${host.url}/api/health`));
+    assert.equal(app.host, undefined, "the app's health answer is the app's own: no host reads into it");
   });
 
   it('answers unknown routes, wrong methods and malformed requests with 4xx problem+json', async () => {
