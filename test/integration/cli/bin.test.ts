@@ -1,9 +1,8 @@
-// cli/bin.cjs in a fresh checkout, right after `npm ci` (the checkout's files, its node_modules):
+// cli/bin.cjs in a fresh checkout, right after `npm ci` (the checkout's sources, its node_modules):
 // no build step to know about. The first run builds the bundle, an edited source is picked up by
 // the next run, and an installed package (under node_modules) never rebuilds.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,9 +16,9 @@ let work: string;
 before(() => {
   clone = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-clone-'));
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-work-'));
-  // What a clone holds: the tracked files and the new ones not ignored (dist/ is ignored).
-  const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter(Boolean);
-  for (const file of files) if (fs.existsSync(path.join(ROOT, file))) fs.cpSync(path.join(ROOT, file), path.join(clone, file));
+  // What a clone holds, as far as the bin is concerned: the package's files, and no dist/.
+  const { files } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { files: string[] };
+  for (const entry of ['package.json', ...files.filter((f) => !f.startsWith('dist/'))]) fs.cpSync(path.join(ROOT, entry), path.join(clone, entry), { recursive: true, filter: (src) => !src.includes(`${path.sep}node_modules`) });
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(clone, 'node_modules'), 'dir');
 });
 after(() => {
