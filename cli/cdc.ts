@@ -3,49 +3,33 @@
 // `--outbox [TABLE]` publishes a transactional outbox table instead (connectors/postgres).
 import path from 'node:path';
 import { loadConfig } from '../core/config';
-import { contractsModuleSetting, loadDataProduct } from '../core/contracts';
 import { runCdc } from '../connectors/postgres/cdc';
 import { runOutbox } from '../connectors/postgres/outbox';
 import { ConnectorError } from '../connectors/records';
 import { chooseSink } from '../connectors/sink';
-import { option } from './args';
+import { UsageError, wholeNumber, type CommandIO, type Parsed } from './args';
+import { CDC_POSTGRES } from './commands';
+import { checkHost, connectorHostUrl } from './host-url';
+import { loadProduct } from './product';
 
-const USAGE = `usage: meshgraph cdc postgres --url postgres://USER@HOST:PORT/DB --source S
-                             (--publication P --slot SLOT [--table TABLE=RECORD ...] [--no-snapshot] | --outbox [TABLE])
-                             [--mesh URL] [--batch N] [--concurrency N] [--contracts MODULE]
-  --publication, --slot   logical replication: every published table's row changes, the slot created
-                          if missing (with a snapshot of the rows already there unless --no-snapshot)
-  --table                 the record a table's rows are (default <source>.<table>.row, singular or plural)
-  --outbox                publish and mark the rows of an outbox table (default "outbox") instead
-  --mesh                  the host (default http://localhost:7071); without it, EventHubConnection publishes to Event Hubs
-`;
-
-export async function cdcCommand(args: string[]): Promise<number> {
-  const [kind, ...rest] = args;
-  const opt = (name: string) => option(rest, name);
-  const url = opt('url');
-  const source = opt('source');
-  const outbox = rest.includes('--outbox');
-  const publication = opt('publication');
-  const slot = opt('slot');
-  if (kind !== 'postgres' || !url || !source || (!outbox && (!publication || !slot))) {
-    process.stderr.write(USAGE);
-    return 2;
-  }
+export async function cdcCommand({ values }: Parsed<typeof CDC_POSTGRES>, _io: CommandIO): Promise<number> {
+  const usage = (message: string) => new UsageError(message, CDC_POSTGRES.name);
+  const { url, source, publication, slot } = values;
+  const outbox = values.outbox !== undefined;
+  if (!outbox && (!publication || !slot)) throw usage('name --publication and --slot (logical replication), or --outbox');
+  if (outbox && (publication || slot)) throw usage('--outbox or --publication/--slot, not both');
   const tables: Record<string, string> = {};
-  for (const [i, a] of rest.entries()) {
-    if (rest[i - 1] !== '--table') continue;
-    const [table, record] = a.split('=');
-    if (!table || !record) {
-      process.stderr.write(`--table takes TABLE=RECORD, not "${a}"\n${USAGE}`);
-      return 2;
-    }
+  for (const a of values.table) {
+    const [table, record, ...more] = a.split('=');
+    if (!table || !record || more.length > 0) throw usage(`--table takes TABLE=RECORD, not "${a}"`);
     tables[table] = record;
   }
-  const concurrency = Number(opt('concurrency') ?? 4);
-  const batch = opt('batch') === undefined ? undefined : Number(opt('batch'));
-  const product = await loadDataProduct(opt('contracts') ?? contractsModuleSetting());
-  const sink = chooseSink(product, opt('mesh'), concurrency);
+  const concurrency = values.concurrency === undefined ? 4 : wholeNumber(values.concurrency, 'concurrency', 1, CDC_POSTGRES.name);
+  const batch = values.batch === undefined ? undefined : wholeNumber(values.batch, 'batch', 1, CDC_POSTGRES.name);
+  const host = connectorHostUrl(values.mesh, CDC_POSTGRES.name, '--mesh');
+  if (host) await checkHost(host);
+  const product = await loadProduct(values.contracts);
+  const sink = chooseSink(product, host?.url, concurrency);
   const stop = new AbortController();
   const onSignal = () => {
     process.stderr.write('\nstopping: confirming what was accepted …\n');
@@ -57,8 +41,7 @@ export async function cdcCommand(args: string[]): Promise<number> {
   let last = 0;
   try {
     if (outbox) {
-      const tableArg = rest[rest.indexOf('--outbox') + 1];
-      const stats = await runOutbox({ url, source, sink, log, signal: stop.signal, ...(tableArg && !tableArg.startsWith('--') ? { table: tableArg } : {}), ...(batch ? { batch } : {}), onPublished: (s) => {
+      const stats = await runOutbox({ url, source, sink, log, signal: stop.signal, ...(values.outbox ? { table: values.outbox } : {}), ...(batch ? { batch } : {}), onPublished: (s) => {
         if (Date.now() - last > 10_000) (last = Date.now()), log(`outbox: ${s.published} published, ${s.accepted} accepted, ${s.rejected} rejected`);
       } });
       process.stdout.write(`outbox: ${stats.published} rows published (${stats.accepted} accepted, ${stats.rejected} rejected)\n`);
@@ -69,7 +52,7 @@ export async function cdcCommand(args: string[]): Promise<number> {
       url, source, product, sink, log, signal: stop.signal, concurrency, tables,
       publication: publication!,
       slot: slot!,
-      snapshot: !rest.includes('--no-snapshot'),
+      snapshot: !values['no-snapshot'],
       stateDir: path.join(loadConfig(process.env).dataDir, 'cdc'),
       ...(batch ? { batchEvents: batch } : {}),
       onConfirmed: (lsn, s) => {

@@ -2,33 +2,15 @@
 // Exit codes: 0 done (no breaking change), 1 breaking changes found, 2 bad usage or contracts.
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { buildArtifacts, compareModels, loadDataProduct, reindexNeeds } from '../core/contracts';
+import { buildArtifacts, compareModels, reindexNeeds } from '../core/contracts';
 import type { CompiledDataProduct, ContractChange, ContractModel } from '../core/contracts';
-import { ConfigError, UserError, errorMessage } from '../core/errors';
-
-export const CONTRACTS_USAGE = `usage: meshgraph contracts <command> [--contracts MODULE]
-
-  build --out DIR              write schema.graphql, elasticsearch/<type>.json, jsonschema/*.json
-                               and contract.json (the model, for later checks) to DIR
-  check --base DIR [--out DIR] compare with the build in DIR; exit 1 listing each breaking change,
-                               0 listing the compatible ones, and each type whose search index
-                               needs a reindex; --out also writes the new build
-
-  --contracts MODULE           the data product module (default: MESH_CONTRACTS, else contracts/telecom)
-`;
-
-/** Where a command writes; tests pass their own. */
-export interface CommandOutput {
-  out(text: string): void;
-  err(text: string): void;
-}
-const PROCESS_OUTPUT: CommandOutput = { out: (t) => void process.stdout.write(t), err: (t) => void process.stderr.write(t) };
-
-const OPTIONS = { out: { type: 'string' }, base: { type: 'string' }, contracts: { type: 'string' } } as const;
+import { UserError } from '../core/errors';
+import type { CommandIO, Parsed } from './args';
+import type { CONTRACTS_BUILD, CONTRACTS_CHECK } from './commands';
+import { loadProduct } from './product';
 
 /** Writes a build; the generated folders are emptied first so no stale file survives a rename. */
-async function writeBuild(compiled: CompiledDataProduct, outDir: string, io: CommandOutput): Promise<number> {
+async function writeBuild(compiled: CompiledDataProduct, outDir: string, io: CommandIO): Promise<number> {
   const files = buildArtifacts(compiled);
   for (const folder of ['elasticsearch', 'jsonschema']) await rm(path.join(outDir, folder), { recursive: true, force: true });
   for (const [relative, content] of Object.entries(files)) {
@@ -58,7 +40,7 @@ export function formatChanges(changes: readonly ContractChange[]): string {
   return ordered.map((c) => `${c.breaking ? 'BREAKING  ' : 'compatible'}  ${c.rule.padEnd(20)} ${c.message}\n`).join('');
 }
 
-async function check(compiled: CompiledDataProduct, baseDir: string, outDir: string | undefined, io: CommandOutput): Promise<number> {
+async function check(compiled: CompiledDataProduct, baseDir: string, outDir: string | undefined, io: CommandIO): Promise<number> {
   const base = await readBaseModel(baseDir);
   const changes = compareModels(base.model, compiled.model);
   const breaking = changes.filter((c) => c.breaking).length;
@@ -70,36 +52,18 @@ async function check(compiled: CompiledDataProduct, baseDir: string, outDir: str
   return breaking > 0 ? 1 : 0;
 }
 
-export async function contractsCommand(args: string[], io: CommandOutput = PROCESS_OUTPUT): Promise<number> {
-  let parsed;
+export async function contractsBuildCommand({ values }: Parsed<typeof CONTRACTS_BUILD>, io: CommandIO): Promise<number> {
+  await writeBuild(await loadProduct(values.contracts), values.out, io);
+  return 0;
+}
+
+export async function contractsCheckCommand({ values }: Parsed<typeof CONTRACTS_CHECK>, io: CommandIO): Promise<number> {
+  const compiled = await loadProduct(values.contracts);
   try {
-    parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true });
+    return await check(compiled, values.base, values.out, io);
   } catch (err) {
-    io.err(`meshgraph contracts: ${errorMessage(err)}\n\n${CONTRACTS_USAGE}`);
+    if (!(err instanceof UserError)) throw err;
+    io.err(`meshgraph contracts check: ${err.message}\n`); // no earlier build there: bad usage
     return 2;
-  }
-  const [sub] = parsed.positionals;
-  const { out, base, contracts } = parsed.values;
-  if (sub === 'help' || sub === undefined) {
-    io.out(CONTRACTS_USAGE);
-    return sub ? 0 : 2;
-  }
-  if ((sub === 'build' && !out) || (sub === 'check' && !base) || (sub !== 'build' && sub !== 'check')) {
-    io.err(`meshgraph contracts: ${sub === 'build' ? 'build needs --out DIR' : sub === 'check' ? 'check needs --base DIR' : `unknown command "${sub}"`}\n\n${CONTRACTS_USAGE}`);
-    return 2;
-  }
-  try {
-    const compiled = await loadDataProduct(contracts);
-    if (sub === 'build') {
-      await writeBuild(compiled, out as string, io);
-      return 0;
-    }
-    return await check(compiled, base as string, out, io);
-  } catch (err) {
-    if (err instanceof ConfigError || err instanceof UserError) {
-      io.err(`meshgraph contracts: ${err.message}\n`);
-      return 2;
-    }
-    throw err;
   }
 }

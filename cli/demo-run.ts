@@ -1,23 +1,14 @@
 // `meshgraph demo` (npm run demo): generates the demo data, sends it to a running host with a
 // progress bar, waits until the actors have applied and projected it, then prints example
 // queries and the GraphiQL address. The first thing a new user runs after `npm start`.
-import { parseArgs } from 'node:util';
-import { loadDataProduct } from '../core/contracts';
 import { createDemoGenerator } from '../core/demo/generate';
 import { createProgress } from '../core/demo/progress';
 import { isDemoScenario } from '../core/demo/scenario';
-import { errorMessage } from '../core/errors';
 import { HttpSink, Pipeline } from '../connectors/publish';
-
-export const DEMO_RUN_USAGE = `usage: meshgraph demo [--customers N] [--seed S] [--url URL]
-
-  sends the demo data to a running host (start one with \`npm start\`), waits until it is applied
-  and searchable, and prints example queries
-
-  --customers N   root entities, each with its whole neighbourhood (default 1000: ~11k events)
-  --seed S        the same seed gives the same data (default 1)
-  --url URL       the host (default http://localhost:7071)
-`;
+import { wholeNumber, type CommandIO, type Parsed } from './args';
+import { DEMO_RUN } from './commands';
+import { checkHost, hostUrl } from './host-url';
+import { loadProduct } from './product';
 
 interface HostStatus {
   pendingOperations?: number;
@@ -31,16 +22,6 @@ async function hostStatus(url: string): Promise<HostStatus | undefined> {
     return res.ok ? ((await res.json()) as HostStatus) : undefined;
   } catch {
     return undefined;
-  }
-}
-
-/** Whether a meshgraph hot app answers at `url`. */
-async function answers(url: string): Promise<boolean> {
-  try {
-    const res = await fetch(`${url}/api/health`);
-    return ((await res.json()) as { status?: string }).status === 'ok';
-  } catch {
-    return false;
   }
 }
 
@@ -65,26 +46,13 @@ async function settle(url: string, out: NodeJS.WriteStream): Promise<void> {
   else out.write(`demo: applied (peak ${peak} entity operations queued)\n`);
 }
 
-export async function demoRunCommand(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({ args, options: { customers: { type: 'string', default: '1000' }, seed: { type: 'string', default: '1' }, url: { type: 'string', default: 'http://localhost:7071' } } }));
-  } catch (err) {
-    process.stderr.write(`meshgraph demo: ${errorMessage(err)}\n\n${DEMO_RUN_USAGE}`);
-    return 2;
-  }
-  const url = values.url.replace(/\/+$/, '');
-  const roots = Number(values.customers);
-  const seed = Number(values.seed);
-  if (!Number.isSafeInteger(roots) || roots < 1 || !Number.isSafeInteger(seed) || seed < 0) {
-    process.stderr.write(`meshgraph demo: --customers must be a positive whole number and --seed a whole number\n\n${DEMO_RUN_USAGE}`);
-    return 2;
-  }
-  if (!(await answers(url))) {
-    process.stderr.write(`meshgraph demo: no meshgraph host answers at ${url}; start one first with \`npm start\` (in another terminal), then run \`npm run demo\` again\n`);
-    return 1;
-  }
-  const compiled = await loadDataProduct();
+export async function demoRunCommand({ values }: Parsed<typeof DEMO_RUN>, _io: CommandIO): Promise<number> {
+  const roots = wholeNumber(values.customers ?? '1000', 'customers', 1, DEMO_RUN.name);
+  const seed = wholeNumber(values.seed ?? '1', 'seed', 0, DEMO_RUN.name);
+  const host = hostUrl(values.url, DEMO_RUN.name);
+  const url = host.url;
+  await checkHost(host);
+  const compiled = await loadProduct();
   const scenario = compiled.product.demo;
   if (!isDemoScenario(scenario)) {
     process.stderr.write(`meshgraph demo: the data product ${compiled.model.name} has no demo scenario\n`);

@@ -2,25 +2,40 @@
 // index from the actors (POST /api/admin/reindex) as a local admin, and prints what it did.
 import { principalHeader } from '../core/auth/principal';
 import { ADMIN_ROLE } from '../core/auth/roles';
-import { option } from './args';
+import type { CommandIO, Parsed } from './args';
+import { REINDEX } from './commands';
+import { checkHost, HostUnreachable, hostUrl } from './host-url';
 
-export async function reindexCommand(args: string[]): Promise<number> {
-  const opt = (name: string) => option(args, name);
-  const url = (opt('url') ?? 'http://localhost:7071').replace(/\/+$/, '');
-  const type = opt('type');
-  process.stderr.write(`reindexing ${type ?? 'every node type'} through ${url} …\n`);
+interface Reindexed {
+  type: string;
+  index: string;
+  documents: number;
+  caughtUp: number;
+  ms: number;
+  deleted?: string[];
+}
+
+export async function reindexCommand({ values }: Parsed<typeof REINDEX>, io: CommandIO): Promise<number> {
+  const host = hostUrl(values.url, REINDEX.name);
+  await checkHost(host);
+  io.err(`reindexing ${values.type ?? 'every node type'} through ${host.url} …\n`);
   let res: Response;
   try {
-    res = await fetch(`${url}/api/admin/reindex${type ? `?type=${encodeURIComponent(type)}` : ''}`, { method: 'POST', headers: { 'x-ms-client-principal': principalHeader([ADMIN_ROLE], 'meshgraph-cli') } });
+    res = await fetch(`${host.url}/api/admin/reindex${values.type ? `?type=${encodeURIComponent(values.type)}` : ''}`, { method: 'POST', headers: { 'x-ms-client-principal': principalHeader([ADMIN_ROLE], 'meshgraph-cli') } });
   } catch (err) {
-    process.stderr.write(`cannot reach ${url} (${(err as Error).message}); is the host running (npm start)?\n`);
-    return 1;
+    throw new HostUnreachable(host, (err as Error & { cause?: { code?: string } }).cause?.code ?? (err as Error).message);
   }
-  const body = (await res.json()) as { reindexed?: Array<{ type: string; index: string; documents: number; caughtUp: number; ms: number; deleted?: string[] }>; detail?: string };
+  const text = await res.text();
+  let body: { reindexed?: Reindexed[]; detail?: string } = {};
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON: reported with the status below
+  }
   if (res.status !== 200 || !body.reindexed) {
-    process.stderr.write(`reindex failed: ${res.status} ${body.detail ?? ''}\n`);
+    io.err(`reindex failed: ${res.status} ${body.detail ?? text.slice(0, 200)}\n`);
     return 1;
   }
-  for (const r of body.reindexed) process.stdout.write(`${r.type.padEnd(16)} ${String(r.documents).padStart(8)} documents -> ${r.index} (${r.caughtUp} caught up) in ${(r.ms / 1000).toFixed(1)} s${r.deleted?.length ? `; deleted ${r.deleted.join(', ')}` : ''}\n`);
+  for (const r of body.reindexed) io.out(`${r.type.padEnd(16)} ${String(r.documents).padStart(8)} documents -> ${r.index} (${r.caughtUp} caught up) in ${(r.ms / 1000).toFixed(1)} s${r.deleted?.length ? `; deleted ${r.deleted.join(', ')}` : ''}\n`);
   return 0;
 }

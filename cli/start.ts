@@ -1,41 +1,56 @@
-// `meshgraph start`: builds both apps and runs them in the local host (Azurite by default).
+// `meshgraph build` and `meshgraph start`: the apps are built from the package's sources into
+// dist/ of the current folder (never into node_modules when meshgraph is installed), and `start`
+// runs them in the local host (Azurite by default) until Ctrl-C.
+import fs from 'node:fs';
 import path from 'node:path';
-import { APPS, buildApps } from './build';
+import { APPS, buildApps, type BuiltApp } from './build';
 import { startHost } from '../host/main';
-import { ConfigError } from '../core/errors';
-import { option } from './args';
+import { UsageError, wholeNumber, type CommandIO, type Parsed } from './args';
+import type { BUILD, START } from './commands';
+import { PACKAGE_ROOT } from './package';
+import { productForBuild } from './product';
 
-export async function startCommand(args: string[]): Promise<number> {
-  const opt = (name: string) => option(args, name);
-  const which = opt('app') ?? 'all';
-  if (!['hot', 'cold', 'all'].includes(which)) {
-    process.stderr.write(`--app must be hot, cold or all (got ${which})\n`);
-    return 2;
-  }
-  const storeArg = opt('store');
-  if (storeArg !== undefined && storeArg !== 'azurite' && storeArg !== 'memory') {
-    process.stderr.write(`--store must be azurite or memory (got ${storeArg})\n`);
-    return 2;
-  }
-  const store: 'azurite' | 'memory' | undefined = storeArg;
-  // --no-build runs what dist/ holds (e.g. right after `npm run build`).
-  const mains = args.includes('--no-build') ? APPS.map((a) => ({ name: a.name, main: path.join('dist', a.name, 'main.js') })) : await buildApps();
-  const apps = mains.filter((a) => which === 'all' || a.name === which).map((a) => ({ name: a.name, entry: path.relative(process.cwd(), a.main) }));
+/** Builds both apps, with the data product MESH_CONTRACTS names, into ./dist. */
+export async function buildHere(): Promise<BuiltApp[]> {
+  await productForBuild();
+  return buildApps(PACKAGE_ROOT, path.resolve('dist'));
+}
+
+export async function buildCommand(_parsed: Parsed<typeof BUILD>, io: CommandIO): Promise<number> {
+  for (const a of await buildHere()) io.out(`${path.relative(process.cwd(), a.main)}  ${(a.bytes / 1024).toFixed(1)} KB\n`);
+  return 0;
+}
+
+export async function startCommand({ values }: Parsed<typeof START>, io: CommandIO): Promise<number> {
+  const port = values.port === undefined ? undefined : wholeNumber(values.port, 'port', 0, 'meshgraph start');
+  if (port !== undefined && port > 65535) throw new UsageError(`--port must be a port number, 0 to 65535 (got ${port})`, 'meshgraph start');
+  const which = values.app ?? 'all';
+  const store = values.store as 'azurite' | 'memory' | undefined;
+  let mains: Array<{ name: string; main: string }>;
+  if (values['no-build']) {
+    mains = APPS.map((a) => ({ name: a.name, main: path.resolve('dist', a.name, 'main.js') }));
+    const missing = mains.filter((a) => (which === 'all' || a.name === which) && !fs.existsSync(a.main));
+    if (missing.length > 0) {
+      io.err(`meshgraph start: --no-build, but ${missing.map((a) => path.relative(process.cwd(), a.main)).join(' and ')} is missing: run \`meshgraph build\` first\n`);
+      return 1;
+    }
+  } else mains = await buildHere();
+  const apps = mains.filter((a) => which === 'all' || a.name === which).map((a) => ({ name: a.name, entry: a.main }));
   let host;
   try {
-    host = await startHost({ apps, ...(opt('port') ? { port: Number(opt('port')) } : {}), ...(store ? { store } : {}) });
+    host = await startHost({ apps, root: PACKAGE_ROOT, ...(port !== undefined ? { port } : {}), ...(store ? { store } : {}) });
   } catch (err) {
-    process.stderr.write(`meshgraph: ${err instanceof ConfigError ? err.message : err instanceof Error ? err.message : String(err)}\n`);
+    io.err(`meshgraph start: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
   }
-  process.stdout.write(`\nmeshgraph is running: ${host.url}/api/health\nPress Ctrl-C to stop.\n`);
+  io.out(`\nmeshgraph is running: ${host.url}/api/health\nPress Ctrl-C to stop.\n`);
   await new Promise<void>((resolve) => {
     let signals = 0;
     const onSignal = () => {
       if (++signals > 1) process.exit(130); // a second Ctrl-C: stop waiting
-      process.stdout.write('\nstopping: finishing batches in flight…\n');
+      io.out('\nstopping: finishing batches in flight…\n');
       host.stop().then(resolve, (err) => {
-        process.stderr.write(`stop failed: ${err}\n`);
+        io.err(`stop failed: ${err}\n`);
         resolve();
       });
     };

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { queriesCommand } from '../../../cli/queries';
+import { runCli } from '../../../cli/cli';
 import { startHost, type RunningHost } from '../../../host/main';
 import { startTestAzurite, type TestAzurite } from '../../helpers/azurite';
 import { HOT_APP } from '../../helpers/mesh-host';
@@ -26,7 +26,7 @@ describe('GraphQL safelist', () => {
     azurite = await startTestAzurite();
     Object.assign(process.env, { AzureWebJobsStorage: azurite.connectionString, MESH_CONTRACTS: 'contracts/telecom', MESH_DATA_DIR: dir, EventHubConnection: '', MESH_GRAPHQL_PERSISTED_QUERIES: 'safelist' });
     fs.writeFileSync(path.join(dir, 'ops.graphql'), OPS);
-    assert.equal(await queriesCommand(['register', path.join(dir, 'ops.graphql'), '--out', path.join(dir, 'manifest.json')]), 0);
+    assert.equal(await runCli(['queries', 'register', path.join(dir, 'ops.graphql'), '--out', path.join(dir, 'manifest.json')]), 0);
     manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
     host = await startHost({ apps: [{ name: 'hot', entry: HOT_APP }], port: 0, store: 'memory', log: () => {} });
   });
@@ -69,7 +69,7 @@ describe('GraphQL safelist', () => {
     const write = process.stderr.write;
     process.stderr.write = ((t: string) => (errors.push(String(t)), true)) as typeof process.stderr.write;
     try {
-      assert.equal(await queriesCommand(['register', bad]), 1);
+      assert.equal(await runCli(['queries', 'register', bad]), 1);
     } finally {
       process.stderr.write = write;
     }

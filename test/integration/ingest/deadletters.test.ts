@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { cloudEvent as ce, ingest, useMeshHost } from '../../helpers/mesh-host';
-import { deadLettersCommand } from '../../../cli/deadletters';
+import { runCli } from '../../../cli/cli';
 import { newDeadLetterId } from '../../../adapters/deadletter/table';
 
 async function capture(run: () => Promise<number>): Promise<{ code: number; out: string }> {
@@ -24,7 +24,7 @@ describe('meshgraph deadletters', () => {
 
   it('lists rejected events with stage, source, event id and reason', async () => {
     await ingest(suite.mesh.host.url, [ce('sales', 'upsert', 'Person/x', 1, { name: 'Nope' }, 'dl-owner')]);
-    const { code, out } = await capture(() => deadLettersCommand(['list', '--json']));
+    const { code, out } = await capture(() => runCli(['deadletters', 'list', '--json']));
     assert.equal(code, 0);
     const letters = out.trim().split('\n').map((l) => JSON.parse(l));
     const letter = letters.find((l) => l.eventId === 'dl-owner');
@@ -37,14 +37,14 @@ describe('meshgraph deadletters', () => {
     const at = new Date().toISOString();
     const fixed = { id: newDeadLetterId(at), at, stage: 'ingest' as const, reason: 'was wrong once', eventId: 'dl-fixed', source: 'hr', payload: ce('hr', 'upsert', 'Person/replayed', 1, { name: 'Back' }, 'dl-fixed') };
     await suite.mesh.deadLetters.put([fixed]);
-    const { code, out } = await capture(() => deadLettersCommand(['replay', '--id', fixed.id, '--url', suite.mesh.host.url]));
+    const { code, out } = await capture(() => runCli(['deadletters', 'replay', '--id', fixed.id, '--url', suite.mesh.host.url]));
     assert.equal(code, 0, out);
     assert.match(out, /replayed 1: 1 accepted, 0 rejected again/);
     assert.ok(!(await suite.mesh.deadLetters.list({ top: 1000 })).items.some((l) => l.id === fixed.id));
     await suite.mesh.host.runtime.idle();
     assert.equal((await suite.mesh.index.get('Person', 'Person:replayed'))?.body.name, 'Back');
 
-    const again = await capture(() => deadLettersCommand(['replay', '--all', '--url', suite.mesh.host.url]));
+    const again = await capture(() => runCli(['deadletters', 'replay', '--all', '--url', suite.mesh.host.url]));
     assert.equal(again.code, 1);
     assert.match(again.out, /dl-owner: Person\.name is owned by hr/);
   });

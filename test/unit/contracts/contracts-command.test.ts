@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { contractsCommand } from '../../../cli/contracts';
+import { runCli } from '../../../cli/cli';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'meshgraph-contracts-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -12,7 +12,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 /** Runs the command with its output captured. */
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
   const captured = { out: '', err: '' };
-  const code = await contractsCommand(args, { out: (t) => void (captured.out += t), err: (t) => void (captured.err += t) });
+  const code = await runCli(['contracts', ...args], { out: (t) => void (captured.out += t), err: (t) => void (captured.err += t) });
   return { code, ...captured };
 }
 
@@ -69,7 +69,7 @@ describe('meshgraph contracts', () => {
   it('exits 2 with the usage on bad arguments or a missing base', async () => {
     const usage = await run(['build']);
     assert.equal(usage.code, 2);
-    assert.match(usage.err, /build needs --out DIR/);
+    assert.match(usage.err, /--out DIR is required/);
     assert.equal((await run(['check', '--base', path.join(dir, 'nothing')])).code, 2);
     assert.equal((await run(['frobnicate'])).code, 2);
   });

@@ -8,7 +8,7 @@ import type { CloudEvent } from '../../../core/contracts';
 import { createDemoGenerator, DEFAULT_MIX } from '../../../core/demo/generate';
 import { telecom } from '../../../contracts/telecom';
 import { telecomDemo } from '../../../contracts/telecom/demo';
-import { demoCommand } from '../../../cli/demo';
+import { runCli } from '../../../cli/cli';
 
 const compiled = compileDataProduct(telecom);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'meshgraph-demo-'));
@@ -52,10 +52,10 @@ describe('telecom demo data', () => {
 
   it('writes the same NDJSON for the same seed through the command', async () => {
     const files = ['a', 'b'].map((n) => path.join(dir, `${n}.ndjson`));
-    for (const file of files) assert.equal(await demoCommand(['generate', '--customers', '50', '--seed', '9', '--canonical', '--out', file]), 0);
+    for (const file of files) assert.equal(await runCli(['demo', 'generate', '--customers', '50', '--seed', '9', '--canonical', '--out', file]), 0);
     const [a, b] = files.map((f) => readFileSync(f, 'utf8'));
     assert.equal(a, b);
     assert.ok(a!.split('\n').filter(Boolean).every((line) => JSON.parse(line).specversion === '1.0'));
-    assert.equal(await demoCommand(['generate', '--customers', 'many']), 2);
+    assert.equal(await runCli(['demo', 'generate', '--customers', 'many']), 2);
   });
 });
