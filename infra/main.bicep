@@ -30,12 +30,20 @@ param eventHubPartitionCount int = 4
 @minValue(0)
 param hotAlwaysReadyInstances int = 1
 
-@description('URL of an existing Elasticsearch cluster (Elastic Cloud, Elastic on Azure); empty keeps the embedded SQLite index.')
-param elasticsearchUrl string = ''
+// The search index every instance of both apps shares. There is no embedded (SQLite) choice here:
+// it is a file on one instance, and Flex Consumption cannot hold an app to one instance (HTTP
+// functions, durable entities and the Event Hubs trigger each scale on their own instances, and
+// always-ready instances do not count toward maximumInstanceCount), so the entities that write
+// the index and the GraphQL function that reads it would never share a file. Both parameters are
+// required with no default: azd asks for them when the azd environment does not set them.
+@minLength(1)
+@description('URL of the Elasticsearch cluster both apps share (Elastic Cloud, Elastic on Azure), e.g. https://my-deployment.es.westeurope.azure.elastic-cloud.com.')
+param elasticsearchUrl string
 
 @secure()
-@description('API key of that cluster: written to Key Vault only; the apps get a Key Vault reference.')
-param elasticsearchApiKey string = ''
+@minLength(1)
+@description('API key of that cluster (the "encoded" value) that may manage, write and read the meshgraph-* indices: written to Key Vault only; the apps get a Key Vault reference.')
+param elasticsearchApiKey string
 
 @description('Lowest level the apps log.')
 @allowed(['debug', 'info', 'warn', 'error'])
@@ -183,7 +191,6 @@ module cold 'app/cold.bicep' = {
     keyVaultName: vault.outputs.name
     elasticsearchSecretName: elasticsearchSecretName
     elasticsearchUrl: elasticsearchUrl
-    hasElasticsearchApiKey: !empty(elasticsearchApiKey)
     schedulerEndpoint: schedulerEndpoint
     logLevel: logLevel
     // The hot app is deployed after the cold one (it links to it), so its address is spelled
@@ -209,7 +216,6 @@ module hot 'app/hot.bicep' = {
     keyVaultName: vault.outputs.name
     elasticsearchSecretName: elasticsearchSecretName
     elasticsearchUrl: elasticsearchUrl
-    hasElasticsearchApiKey: !empty(elasticsearchApiKey)
     schedulerEndpoint: schedulerEndpoint
     logLevel: logLevel
     eventHubsNamespaceFqdn: eventHubs.outputs.fullyQualifiedNamespace

@@ -12,7 +12,6 @@ param applicationInsightsConnectionString string
 param keyVaultName string
 param elasticsearchSecretName string
 param elasticsearchUrl string
-param hasElasticsearchApiKey bool
 param schedulerEndpoint string
 @description('Base URL of the hot app (…/api): where the admin dead-letter replay sends events.')
 param hotApiBaseUrl string
@@ -27,7 +26,6 @@ module shared 'shared-settings.bicep' = {
     keyVaultName: keyVaultName
     elasticsearchSecretName: elasticsearchSecretName
     elasticsearchUrl: elasticsearchUrl
-    hasElasticsearchApiKey: hasElasticsearchApiKey
     schedulerEndpoint: schedulerEndpoint
     logLevel: logLevel
   }

@@ -13,7 +13,6 @@ param applicationInsightsConnectionString string
 param keyVaultName string
 param elasticsearchSecretName string
 param elasticsearchUrl string
-param hasElasticsearchApiKey bool
 param schedulerEndpoint string
 param logLevel string
 param eventHubsNamespaceFqdn string
@@ -31,7 +30,6 @@ module shared 'shared-settings.bicep' = {
     keyVaultName: keyVaultName
     elasticsearchSecretName: elasticsearchSecretName
     elasticsearchUrl: elasticsearchUrl
-    hasElasticsearchApiKey: hasElasticsearchApiKey
     schedulerEndpoint: schedulerEndpoint
     logLevel: logLevel
   }
@@ -82,6 +80,8 @@ module app '../core/host/flex-function.bicep' = {
     deploymentContainerName: deploymentContainerName
     appSettings: union(shared.outputs.settings, hotSettings)
     alwaysReady: warm
+    // Every instance reads and writes the one Elasticsearch cluster (shared-settings.bicep), so a
+    // query's answer does not depend on which instance serves it.
     maximumInstanceCount: 100
   }
 }

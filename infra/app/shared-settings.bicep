@@ -7,7 +7,6 @@ param applicationInsightsConnectionString string
 param keyVaultName string
 param elasticsearchSecretName string
 param elasticsearchUrl string
-param hasElasticsearchApiKey bool
 @description('Durable Task Scheduler endpoint; empty when the durable backend is the storage account.')
 param schedulerEndpoint string
 param logLevel string
@@ -19,10 +18,13 @@ var common = {
   APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
   // Lets DefaultAzureCredential in app code pick this app's identity.
   AZURE_CLIENT_ID: identityClientId
+  // One Elasticsearch cluster for every instance of both apps: the hot app's entities write it,
+  // GraphQL reads it, the cold app's reindex rebuilds it. Never empty (main.bicep requires it).
   ELASTICSEARCH_URL: elasticsearchUrl
-  ELASTICSEARCH_API_KEY: hasElasticsearchApiKey ? '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${elasticsearchSecretName})' : ''
+  ELASTICSEARCH_API_KEY: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${elasticsearchSecretName})'
   MESH_CONTRACTS: 'contracts/telecom'
-  // The package folder is read-only on Flex Consumption; only the embedded index writes here.
+  // Only the embedded index writes here, and it is not used in Azure; /tmp because the package
+  // folder is read-only on Flex Consumption.
   MESH_DATA_DIR: '/tmp/meshgraph'
   MESH_LOG_LEVEL: logLevel
 }

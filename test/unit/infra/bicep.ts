@@ -58,7 +58,7 @@ export function parseErrors(root: Node): string[] {
 const nameOf = (decl: Node) => decl.namedChildren.find((c) => c?.type === 'identifier')?.text ?? '';
 const unquote = (s: string) => s.replace(/^'|'$/g, '');
 
-type DeclarationType = 'parameter_declaration' | 'output_declaration' | 'variable_declaration' | 'module_declaration';
+type DeclarationType = 'parameter_declaration' | 'output_declaration' | 'variable_declaration' | 'module_declaration' | 'resource_declaration';
 
 export function declarations(f: BicepFile, type: DeclarationType): Node[] {
   return f.root.namedChildren.filter((c): c is Node => c?.type === type);
@@ -76,9 +76,26 @@ export function hasDefault(param: Node): boolean {
   return param.namedChildren.length > 2;
 }
 
+/** The decorators written above a declaration, as text: ["@secure()", "@minLength(1)"]. */
+export function decoratorsOf(decl: Node): string[] {
+  const prev = decl.previousNamedSibling;
+  return prev?.type === 'decorators' ? prev.namedChildren.flatMap((d) => (d ? [d.text] : [])) : [];
+}
+
 export function isSecure(param: Node): boolean {
-  const prev = param.previousNamedSibling;
-  return prev?.type === 'decorators' && /@secure\(\)/.test(prev.text);
+  return decoratorsOf(param).includes('@secure()');
+}
+
+/** A resource or module declared with `= if (...)`: deployed only when the condition holds. */
+export function isConditional(decl: Node): boolean {
+  return decl.namedChildren.some((c) => c?.type === 'if_statement');
+}
+
+/** The declaration of `name` of the given type; throws when the file has none. */
+export function declaration(f: BicepFile, type: DeclarationType, name: string): Node {
+  const found = declarations(f, type).find((d) => nameOf(d) === name);
+  if (!found) throw new Error(`${f.file} has no ${type.replace('_declaration', '')} ${name}`);
+  return found;
 }
 
 function isPropertyKey(n: Node): boolean {
@@ -106,12 +123,22 @@ function objectProperties(obj: Node): Map<string, Node> {
   return props;
 }
 
+/** The properties of a resource's or module's body, conditional or not. */
+export function bodyOf(decl: Node): Map<string, Node> {
+  const body = decl.namedChildren.find((c) => c?.type === 'object') ?? decl.namedChildren.find((c) => c?.type === 'if_statement')?.namedChildren.find((c) => c?.type === 'object');
+  return body ? objectProperties(body) : new Map();
+}
+
+/** The expression a module declaration passes for each of its parameters. */
+export function moduleParams(decl: Node): Map<string, Node> {
+  const params = bodyOf(decl).get('params');
+  return params?.type === 'object' ? objectProperties(params) : new Map();
+}
+
 export function moduleRefs(f: BicepFile): ModuleRef[] {
   return declarations(f, 'module_declaration').map((m) => {
     const target = m.namedChildren.find((c) => c?.type === 'string');
-    const body = m.namedChildren.find((c) => c?.type === 'object') ?? m.namedChildren.find((c) => c?.type === 'if_statement')?.namedChildren.find((c) => c?.type === 'object');
-    const params = body ? objectProperties(body).get('params') : undefined;
-    return { name: nameOf(m), path: unquote(target?.text ?? ''), params: params?.type === 'object' ? [...objectProperties(params).keys()] : [] };
+    return { name: nameOf(m), path: unquote(target?.text ?? ''), params: [...moduleParams(m).keys()] };
   });
 }
 

@@ -74,6 +74,14 @@ describe('Bicep structure', () => {
     assert.deepEqual(named.filter((n) => n !== undefined && !outputs.has(n)), []);
   });
 
+  it('every variable docs/deploy.md or README.md tells you to `azd env set` is one main.parameters.json reads', () => {
+    const { parameters } = JSON.parse(read('infra/main.parameters.json')) as { parameters: Record<string, { value: unknown }> };
+    const variables = Object.values(parameters).flatMap(({ value }) => [...String(value).matchAll(/\$\{([A-Z][A-Z0-9_]*)/g)].map((m) => m[1]));
+    const told = ['docs/deploy.md', 'README.md'].flatMap((f) => [...read(f).matchAll(/azd env set(?:-secret)? ([A-Z][A-Z0-9_]+)/g)].map((m) => m[1]));
+    assert.ok(told.length > 0, 'the deploy docs set at least one variable');
+    assert.deepEqual(told.filter((n) => !variables.includes(n)), []);
+  });
+
   it('azure.yaml: services hot and cold deploy the built apps as functions', () => {
     const yaml = read('azure.yaml');
     for (const app of ['hot', 'cold']) {
