@@ -69,12 +69,13 @@ export const DEMO_RUN = command({
 export const DEMO_GENERATE = command({
   name: 'meshgraph demo generate',
   synopsis: '[options]',
-  summary: 'deterministic demo events (NDJSON) for the data product',
-  about: 'Writes demo events for the data product as NDJSON; progress goes to stderr.',
+  summary: 'deterministic demo events (NDJSON) or source files (CSV) for the data product',
+  about: 'Writes demo events for the data product as NDJSON, or its source records as CSV files (one per record\ntype, the columns its mapping reads: what meshgraph ingest sends); progress goes to stderr.',
   options: {
     customers: { type: 'string', value: 'N', description: 'root entities to generate, each with its whole neighbourhood (default 1000)' },
     seed: { type: 'string', value: 'S', description: 'the same seed gives the same events (default 1)' },
-    out: { type: 'string', value: 'FILE|-', description: 'NDJSON destination (default -, stdout)' },
+    out: { type: 'string', value: 'FILE|-|DIR', description: 'NDJSON destination (default -, stdout); with --format csv, the folder to write' },
+    format: { type: 'string', value: 'FORMAT', choices: ['ndjson', 'csv'], description: 'ndjson (default), or csv: <record>.csv per record type in the --out folder' },
     canonical: { type: 'boolean', description: 'canonical meshgraph.* events (mapped by the contracts) instead of source records' },
     contracts: CONTRACTS_OPTION,
   },

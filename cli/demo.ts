@@ -1,9 +1,11 @@
-// `meshgraph demo generate [--customers N] [--seed S] [--out FILE|-] [--canonical]`: demo events
-// as NDJSON for the data product MESH_CONTRACTS names; progress on stderr.
+// `meshgraph demo generate [--customers N] [--seed S] [--out FILE|-] [--canonical] [--format csv]`:
+// demo events as NDJSON for the data product MESH_CONTRACTS names, or its source records as one
+// CSV file per record type; progress on stderr.
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { CompiledDataProduct } from '../core/contracts';
+import { writeRecordFiles } from '../connectors/files/record-files';
 import { createDemoGenerator } from '../core/demo/generate';
 import type { DemoStats } from '../core/demo/generate';
 import { isDemoScenario } from '../core/demo/scenario';
@@ -43,6 +45,17 @@ export async function demoGenerateCommand({ values }: Parsed<typeof DEMO_GENERAT
     return 2;
   }
   const label = (compiled.product.demo as { rootLabel?: string }).rootLabel ?? 'roots';
+  if (values.format === 'csv') {
+    if (values.out === undefined || values.out === '-' || options.canonical) {
+      process.stderr.write(`${DEMO_GENERATE.name}: --format csv writes source records to a folder: give --out DIR (and no --canonical)\n`);
+      return 2;
+    }
+    const generator = createDemoGenerator(compiled, compiled.product.demo, options);
+    const files = writeRecordFiles([...generator.batches()].flat(), compiled.model, values.out);
+    for (const f of files) process.stdout.write(`${f.file}  ${f.rows} rows  (${f.type})\n`);
+    process.stderr.write(`demo: ${generator.stats.records} records in ${files.length} files for ${generator.stats.roots} ${label}\n`);
+    return 0;
+  }
   const out = values.out === undefined || values.out === '-' ? process.stdout : createWriteStream(values.out);
   const started = performance.now();
   const stats = await writeDemo(compiled, out, options, createProgress(options.roots, label, process.stderr));

@@ -25,6 +25,9 @@ export interface NodeView {
 /** Reads the cells of one edge bucket (key `Owner:id|rel|n`) of a spilled relation. */
 export type BucketReader = (key: string) => Promise<{ c: Record<string, EdgeCell> } | undefined>;
 
+/** Whether the node with this global id is visible (exists and is not deleted). */
+export type VisibilityReader = (gid: string) => Promise<boolean>;
+
 function canSee(node: NodeModel, field: string, who: Principal): boolean {
   const role = node.fields[field]?.pii;
   return !role || who.roles.has(role);
@@ -69,14 +72,40 @@ export async function relationsOf(state: NodeState, node: NodeModel, read: Bucke
   return out;
 }
 
-/** The node view with its relations. */
-export async function nodeWithEdges(state: NodeState | undefined, node: NodeModel, who: Principal, read: BucketReader): Promise<NodeView | undefined> {
+/**
+ * The node view with its relations: the neighbours GraphQL lists, so links to nodes that are not
+ * visible (deleted, or never created) are left out.
+ */
+export async function nodeWithEdges(state: NodeState | undefined, node: NodeModel, who: Principal, read: BucketReader, visible: VisibilityReader, concurrency = 16): Promise<NodeView | undefined> {
   const view = nodeView(state, node, who);
   if (!view || !state) return view;
-  const relations = await relationsOf(state, node, read);
+  const relations = await relationsOf(state, node, read, concurrency);
   const edges: NonNullable<NodeView['edges']> = {};
-  for (const edge of Object.values(node.edges)) edges[edge.name] = edge.cardinality === 'one' ? (relations[edge.name]?.[0] ?? null) : (relations[edge.name] ?? []);
+  for (const edge of Object.values(node.edges)) {
+    const ids = relations[edge.name] ?? [];
+    const shown: string[] = [];
+    for (let i = 0; i < ids.length; i += concurrency) {
+      const slice = ids.slice(i, i + concurrency);
+      const seen = await Promise.all(slice.map(visible));
+      slice.forEach((gid, k) => seen[k] && shown.push(gid));
+    }
+    edges[edge.name] = edge.cardinality === 'one' ? (shown[0] ?? null) : shown;
+  }
   return { ...view, edges };
+}
+
+/** A visibility reader that reads each node once (up to `max` remembered), for a long walk such as an export. */
+export function rememberVisibility(read: VisibilityReader, max = 100_000): VisibilityReader {
+  const known = new Map<string, Promise<boolean>>();
+  return (gid) => {
+    let answer = known.get(gid);
+    if (!answer) {
+      if (known.size >= max) known.clear();
+      answer = read(gid);
+      known.set(gid, answer);
+    }
+    return answer;
+  };
 }
 
 export interface Provenance {

@@ -3,7 +3,7 @@
 import { app } from '@azure/functions';
 import { httpHandler } from '../shared/http';
 import { nodeWithEdges } from '../../core/cold/views';
-import { callerOf, durableClientInput, nodeIdOf, nodeTypeOf, notFound, readNode, atTime, bucketReaderOf } from './shared/request';
+import { callerOf, durableClientInput, nodeIdOf, nodeTypeOf, notFound, readNode, atTime, bucketReaderOf, visibilityReaderOf } from './shared/request';
 
 app.http('coldNode', {
   methods: ['GET'],
@@ -12,7 +12,7 @@ app.http('coldNode', {
   handler: httpHandler(async ({ request, context }) => {
     const node = nodeTypeOf(request.params.type);
     const id = nodeIdOf(request.params.id);
-    const view = await nodeWithEdges(atTime(request)(await readNode(context, node.name, id)), node, callerOf(request), bucketReaderOf(context));
+    const view = await nodeWithEdges(atTime(request)(await readNode(context, node.name, id)), node, callerOf(request), bucketReaderOf(context), visibilityReaderOf(context));
     if (!view) throw notFound(node.name, id);
     return { jsonBody: view };
   }),

@@ -6,7 +6,8 @@ import { UserError } from '../../../core/errors';
 import { NODE_ID_RULE, isValidNodeId } from '../../../core/ingest/node-id';
 import { principalFrom, type Principal } from '../../../core/auth/principal';
 import type { NodeState } from '../../../core/graph/node-state';
-import type { BucketReader } from '../../../core/cold/views';
+import type { BucketReader, VisibilityReader } from '../../../core/cold/views';
+import { isVisible } from '../../../core/graph/node-state';
 import { BeforeHistory, stateAsOf } from '../../../core/graph/time-travel';
 import { EntityReader, type DurableClientBinding } from '../../../adapters/durable/http-client';
 import { contractModel } from '../../shared/model-module';
@@ -43,6 +44,17 @@ export function callerOf(request: HttpRequest): Principal {
 export function bucketReaderOf(context: InvocationContext): BucketReader {
   const reader = readerOf(context);
   return (key) => reader.read(BUCKET_ENTITY, key);
+}
+
+/** Whether a node (by global id) is visible, from its actor's state. */
+export function visibilityReaderOf(context: InvocationContext): VisibilityReader {
+  const reader = readerOf(context);
+  const model = contractModel();
+  return async (gid) => {
+    const state = await reader.read<NodeState>(NODE_ENTITY, gid);
+    const node = state ? model.types[state.t] : undefined;
+    return Boolean(state && node && isVisible(state, node.owner));
+  };
 }
 
 export async function readNode(context: InvocationContext, type: string, id: string): Promise<NodeState | undefined> {
