@@ -1,37 +1,23 @@
-// The Event Hubs trigger: validates again (sources may publish straight to the hub), dead-letters
-// the invalid with their reasons, and routes the batch to the entities (functions/shared/route.ts).
-// The invocation completes (and the host checkpoints) only after those signals are accepted.
+// The Event Hubs trigger: each batch is validated again, dead-lettered where invalid and routed
+// to the entities (functions/shared/ingest-batch.ts).
+//
+// Retries: an Event Hubs invocation that throws is checkpointed all the same unless the function
+// declares a retry policy, so without one a dead-letter store or durable backend that fails for a
+// moment would lose the whole batch. So it retries without limit, backing off to a minute: what
+// fails here fails for a while (storage, the durable backend), and the batch must wait for it.
+// An endless retry holds its partition, so nothing may fail for good: events that can never be
+// applied are dead-lettered with their reason (validation never throws), and a dead letter too
+// large for its row keeps a truncated payload rather than failing (adapters/deadletter/rows.ts).
 import { app } from '@azure/functions';
 import * as df from 'durable-functions';
-import { config } from '../core/config';
-import { createLogger } from '../core/log';
-import { checkEvents } from '../core/ingest/check';
-import { dataProduct } from './shared/product';
-import { deadLetters } from './shared/services';
-import { deadLettersOf } from './shared/ingest';
-import { routeToEntities } from './shared/route';
-
-function decode(message: unknown): unknown {
-  if (Buffer.isBuffer(message)) message = message.toString('utf8');
-  if (typeof message !== 'string') return message;
-  try {
-    return JSON.parse(message);
-  } catch {
-    return message; // rejected below with its reason
-  }
-}
+import { ingestBatch } from './shared/ingest-batch';
 
 app.eventHub('ingestTrigger', {
   connection: 'EventHubConnection',
   eventHubName: '%EVENT_HUB_NAME%',
   consumerGroup: '%EVENT_HUB_CONSUMER_GROUP%',
   cardinality: 'many',
+  retry: { strategy: 'exponentialBackoff', maxRetryCount: -1, minimumInterval: { seconds: 1 }, maximumInterval: { minutes: 1 } },
   extraInputs: [df.input.durableClient()],
-  handler: async (messages, context) => {
-    const log = createLogger(context, context.invocationId, config().logLevel);
-    const { accepted, rejected } = checkEvents(dataProduct().product, (messages as unknown[]).map(decode));
-    if (rejected.length > 0) await deadLetters().put(deadLettersOf(rejected, 'trigger'));
-    const routed = await routeToEntities(df.getClient(context), accepted, rejected);
-    log.info('batch routed', { events: (messages as unknown[]).length, accepted: accepted.length, rejected: rejected.length, ...routed });
-  },
+  handler: ingestBatch,
 });

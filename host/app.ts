@@ -79,6 +79,8 @@ export interface InvokeInput {
   /** Values of the extra input bindings, by binding type (e.g. durableClient). */
   extraByType?: Record<string, unknown>;
   invocationId?: string;
+  /** A retry under the function's retry policy (what `context.retryContext` shows). */
+  retryContext?: { retryCount: number; maxRetryCount: number };
 }
 
 export interface InvokeOutput {
@@ -104,7 +106,7 @@ export async function invoke(fn: HostedFunction, input: InvokeInput, log: LogSin
   }
   const model = programmingModel.getInvocationModel({
     invocationId,
-    request: { invocationId, inputData, ...(input.triggerMetadata ? { triggerMetadata: input.triggerMetadata } : {}) },
+    request: { invocationId, inputData, ...(input.triggerMetadata ? { triggerMetadata: input.triggerMetadata } : {}), ...(input.retryContext ? { retryContext: input.retryContext } : {}) },
     metadata: { ...metadata, name: fn.name },
     state: 'invocation',
     log: (level, category, message) => log({ level, category, fn: fn.name, invocationId, message }),

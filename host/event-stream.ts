@@ -1,11 +1,13 @@
 // The local stand-in for Event Hubs when EventHubConnection is empty: events an app sends to its
 // Event Hubs output binding (host/outputs.ts) are stored durably (the entity store's log) in a few
 // partitions (by subject, so one node's events stay in order) and fed to the app's Event Hubs
-// triggers in batches of maxEventBatchSize, one batch at a time per partition. A batch is
-// checkpointed (consumed) only after the trigger returns; a throwing trigger gets it again.
+// triggers in batches of maxEventBatchSize, one batch at a time per partition. A failed
+// invocation is handled as in Azure (host/retry-policy.ts): retried under the function's retry
+// policy, and without one, or once its retries are spent, checkpointed all the same.
 import { fnv1a32 } from '../core/hash';
-import { invoke, type HostedFunction, type LogSink } from './app';
+import { invoke, type HostedFunction, type LogSink, type OutputSink } from './app';
 import type { EntityRuntime } from './entities/runtime';
+import { deliverWithPolicy } from './retry-policy';
 
 export const STREAM_QUEUE = '$eventhub';
 const PARTITIONS = 4;
@@ -17,8 +19,16 @@ export function resolveBindingExpression(value: string): string {
 
 export class UnknownHubError extends Error {}
 
+/** A batch the host is stopping on while retrying it: left queued for the next start. */
+class StoppedWhileRetrying extends Error {}
+
 export class LocalEventStream {
   private readonly triggersByHub = new Map<string, HostedFunction[]>();
+  private stopping = false;
+  private readonly wakers = new Set<() => void>();
+  readonly counters = { batches: 0, events: 0, failedInvocations: 0, lostBatches: 0 };
+  /** Delivers the triggers' own output bindings, if any. */
+  outputs?: OutputSink;
 
   constructor(
     private readonly runtime: EntityRuntime,
@@ -50,11 +60,42 @@ export class LocalEventStream {
     await this.runtime.signalMany(STREAM_QUEUE, 'event', items);
   }
 
+  /** Stops retrying: a batch being retried stays queued (uncheckpointed) for the next start. */
+  stop(): void {
+    this.stopping = true;
+    this.wakers.forEach((wake) => wake());
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => (clearTimeout(timer), this.wakers.delete(done), resolve());
+      const timer = setTimeout(done, ms);
+      this.wakers.add(done);
+    });
+  }
+
   private async deliver(key: string, events: unknown[]) {
     const hub = key.slice(0, key.lastIndexOf('#'));
+    const trigger = { json: JSON.stringify(events) };
     for (const fn of this.triggersByHub.get(hub) ?? []) {
-      await invoke(fn, { trigger: { json: JSON.stringify(events) }, extraByType: { durableClient: this.durableClient() } }, this.log);
+      const delivery = await deliverWithPolicy(
+        fn,
+        `event hub batch (partition ${key}, ${events.length} events)`,
+        async (retryContext) => {
+          try {
+            await invoke(fn, { trigger, extraByType: { durableClient: this.durableClient() }, ...(retryContext.retryCount > 0 ? { retryContext } : {}) }, this.log, this.outputs);
+          } catch (err) {
+            this.counters.failedInvocations++;
+            throw err;
+          }
+        },
+        { log: this.log, pause: (ms) => this.pause(ms), stopping: () => this.stopping },
+      );
+      if (delivery.stopped) throw new StoppedWhileRetrying(`stopping while retrying partition ${key}: its batch is delivered again at the next start`);
+      if (!delivery.succeeded) this.counters.lostBatches++;
     }
+    this.counters.batches++;
+    this.counters.events += events.length;
     return { entityExists: false, results: events.map(() => ({ isError: false })), signals: [] };
   }
 }

@@ -10,7 +10,8 @@ import { EventHubConsumerClient, earliestEventPosition, type CheckpointStore, ty
 import { BlobCheckpointStore } from '@azure/eventhubs-checkpointstore-blob';
 import { ContainerClient } from '@azure/storage-blob';
 import type { TokenCredential } from '@azure/core-auth';
-import { invoke, type HostedFunction, type LogSink } from './app';
+import { invoke, type HostedFunction, type LogSink, type OutputSink } from './app';
+import { deliverWithPolicy } from './retry-policy';
 import { resolveBindingExpression } from './event-stream';
 
 /** The container the Functions host keeps Event Hubs checkpoints in. */
@@ -99,24 +100,21 @@ export interface EventHubConsumerOptions {
   /** Undefined: checkpoints in memory (the memory store keeps nothing either). */
   checkpointStore?: CheckpointStore;
   clientFactory?: ConsumerClientFactory;
-  /** Pause before retry `attempt` (1, 2, ...) of a failed invocation. */
-  retryDelayMs?: (attempt: number) => number;
+  /** Delivers the triggers' own output bindings, if any. */
+  outputs?: OutputSink;
   /** How long a partition waits to fill a batch before delivering what it has. */
   maxWaitTimeInSeconds?: number;
 }
 
 export interface EventHubConsumers {
-  readonly counters: { batches: number; events: number; failedInvocations: number; checkpoints: number; failedCheckpoints: number };
+  readonly counters: { batches: number; events: number; failedInvocations: number; lostBatches: number; checkpoints: number; failedCheckpoints: number };
   /** Stops receiving; the batch being delivered finishes (or, if failing, stays uncheckpointed). */
   close(): Promise<void>;
 }
 
-const defaultRetryDelay = (attempt: number) => Math.min(30_000, 100 * 2 ** Math.min(attempt, 9));
-
 export async function startEventHubConsumers(options: EventHubConsumerOptions): Promise<EventHubConsumers> {
   const factory = options.clientFactory ?? createConsumerClient;
-  const retryDelay = options.retryDelayMs ?? defaultRetryDelay;
-  const counters = { batches: 0, events: 0, failedInvocations: 0, checkpoints: 0, failedCheckpoints: 0 };
+  const counters = { batches: 0, events: 0, failedInvocations: 0, lostBatches: 0, checkpoints: 0, failedCheckpoints: 0 };
   const say = (level: string, fn: string, message: string) => options.log({ level, category: 'host', fn, invocationId: '', message });
   let closing = false;
   const wakers = new Set<() => void>();
@@ -131,24 +129,30 @@ export async function startEventHubConsumers(options: EventHubConsumerOptions): 
     if (events.length === 0 || closing) return;
     const trigger = { json: JSON.stringify(events.map(bodyOf)) };
     const triggerMetadata = metadataOf(events, context);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await invoke(fn, { trigger, triggerMetadata, extraByType: { durableClient: options.durableClient() } }, options.log);
-        break;
-      } catch (err) {
-        counters.failedInvocations++;
-        say('error', fn.name, `event hub batch failed (partition ${context.partitionId}, attempt ${attempt}, ${events.length} events kept, not checkpointed): ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
-        if (!closing) await pause(retryDelay(attempt));
-        if (closing) return; // read again from the last checkpoint at the next start
-      }
-    }
+    // As the Functions host does (host/retry-policy.ts): retried under the function's retry
+    // policy; without one, or once its retries are spent, checkpointed all the same.
+    const delivery = await deliverWithPolicy(
+      fn,
+      `event hub batch (partition ${context.partitionId}, ${events.length} events)`,
+      async (retryContext) => {
+        try {
+          await invoke(fn, { trigger, triggerMetadata, extraByType: { durableClient: options.durableClient() }, ...(retryContext.retryCount > 0 ? { retryContext } : {}) }, options.log, options.outputs);
+        } catch (err) {
+          counters.failedInvocations++;
+          throw err;
+        }
+      },
+      { log: options.log, pause, stopping: () => closing },
+    );
+    if (delivery.stopped) return; // read again from the last checkpoint at the next start
+    if (!delivery.succeeded) counters.lostBatches++;
     counters.batches++;
     counters.events += events.length;
     try {
       await context.updateCheckpoint(events[events.length - 1]!);
       counters.checkpoints++;
     } catch (err) {
-      // The batch is applied; without its checkpoint a restart delivers it again, which is harmless.
+      // Without its checkpoint a restart delivers the batch again, which is harmless.
       counters.failedCheckpoints++;
       say('warning', fn.name, `checkpoint of partition ${context.partitionId} failed (the next batch's checkpoint covers it): ${String(err)}`);
     }

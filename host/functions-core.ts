@@ -32,6 +32,7 @@ export interface InvocationRequest {
   invocationId: string;
   inputData: Array<{ name: string; data: RpcTypedData }>;
   triggerMetadata?: Record<string, RpcTypedData>;
+  retryContext?: { retryCount: number; maxRetryCount: number };
 }
 
 export interface InvocationModel {

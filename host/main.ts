@@ -80,6 +80,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     const stream = new LocalEventStream(runtime, functions.filter((f) => f.kind === 'eventHub'), hostJson.extensions?.eventHubs?.maxEventBatchSize ?? 100, () => durableClientData(origin, taskHub), log);
     // Event Hubs output bindings: to the event hub when one is set, else to the stream, in-process.
     const outputs = hostOutputs(stream, cfg.eventHub);
+    stream.outputs = outputs.sink;
     for (const a of apps) for (const h of a.hooks.filter((h) => h.name === 'appStart')) await h.callback({ hookData: {}, appHookData: {}, functionAppDirectory: path.dirname(a.entry) });
 
     let ready = false;
@@ -91,7 +92,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       taskHub,
       outputs: outputs.sink,
       isReady: () => ready,
-      hostStatus: () => ({ store: store.kind, ...runtime.depth(), ...runtime.counters, ...(consumers ? { eventHub: consumers.counters } : {}), uptimeMs: Math.round(performance.now() - started) }),
+      hostStatus: () => ({ store: store.kind, ...runtime.depth(), ...runtime.counters, eventStream: stream.counters, ...(consumers ? { eventHub: consumers.counters } : {}), uptimeMs: Math.round(performance.now() - started) }),
     });
     const port = options.port ?? cfg.host.port;
     await new Promise<void>((resolve, reject) => {
@@ -116,6 +117,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
           maxEventBatchSize: hostJson.extensions?.eventHubs?.maxEventBatchSize ?? 100,
           prefetchCount: hostJson.extensions?.eventHubs?.prefetchCount,
           durableClient: () => durableClientData(origin, taskHub),
+          outputs: outputs.sink,
           log,
           ...(storeKind === 'memory' ? {} : { checkpointStore: await blobCheckpointStore(cfg.storage) }),
           ...(options.eventHubClients ? { clientFactory: options.eventHubClients } : {}),
@@ -132,6 +134,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     const stop = () =>
       (stopping ??= (async () => {
         await consumers?.close(); // first: a batch being delivered still needs the durable API
+        stream.stop(); // a batch being retried stays queued for the next start
         await new Promise<void>((r) => {
           server.close(() => r());
           server.closeIdleConnections();

@@ -3,7 +3,11 @@
 import { randomUUID } from 'node:crypto';
 import { TableClient, type TransactionAction } from '@azure/data-tables';
 import type { DeadLetter, DeadLetterPage, DeadLetterStore } from '../../core/ports/dead-letters';
-import { DEAD_LETTER_TABLE, keysOf, letterOf, rowOf } from './rows';
+import { DEAD_LETTER_TABLE, keysOf, letterOf, rowChars, rowOf } from './rows';
+
+/** A transaction is at most 100 rows and 4 MiB (UTF-16): stay under both. */
+const MAX_TRANSACTION_ROWS = 100;
+const MAX_TRANSACTION_CHARS = 1_500_000;
 
 export function newDeadLetterId(at: string): string {
   return `${at.slice(0, 10)}|${at}|${randomUUID()}`;
@@ -27,14 +31,27 @@ export class TableDeadLetterStore implements DeadLetterStore {
   async put(letters: DeadLetter[]): Promise<void> {
     if (letters.length === 0) return;
     await this.init();
-    const byPartition = new Map<string, TransactionAction[]>();
+    const byPartition = new Map<string, Array<{ action: TransactionAction; chars: number }>>();
     for (const l of letters) {
       const row = rowOf(l);
       const list = byPartition.get(row.partitionKey) ?? [];
-      list.push(['upsert', row, 'Replace']);
+      list.push({ action: ['upsert', row, 'Replace'], chars: rowChars(row) });
       byPartition.set(row.partitionKey, list);
     }
-    for (const actions of byPartition.values()) for (let i = 0; i < actions.length; i += 100) await this.client.submitTransaction(actions.slice(i, i + 100));
+    for (const actions of byPartition.values()) {
+      let chunk: TransactionAction[] = [];
+      let chars = 0;
+      for (const { action, chars: size } of actions) {
+        if (chunk.length > 0 && (chunk.length === MAX_TRANSACTION_ROWS || chars + size > MAX_TRANSACTION_CHARS)) {
+          await this.client.submitTransaction(chunk);
+          chunk = [];
+          chars = 0;
+        }
+        chunk.push(action);
+        chars += size;
+      }
+      if (chunk.length > 0) await this.client.submitTransaction(chunk);
+    }
   }
 
   async list({ top = 100, continuation }: { top?: number; continuation?: string } = {}): Promise<DeadLetterPage> {

@@ -37,11 +37,17 @@ describe('Event Hubs checkpoints in blob storage (Azurite)', () => {
     assert.deepEqual(listed.map((c) => [c.partitionId, c.sequenceNumber, c.offset]), [['3', 41, '4100']]);
   });
 
-  it('the host checkpoints a delivered batch in blob storage, and not a batch whose invocation failed', async () => {
+  it('the host checkpoints a delivered batch in blob storage, and not a batch it is still retrying when it stops', async () => {
     Object.assign(process.env, { MESH_DATA_DIR: dataDir, AzureWebJobsStorage: azurite.connectionString, EventHubConnection: CONNECTION, EVENT_HUB_NAME: 'orders', EVENT_HUB_CONSUMER_GROUP: 'hot' });
     Object.assign(fixture(), { batches: [], attempts: 0, failNext: 0 });
     const { factory, clients } = fakeClients();
-    let host: RunningHost | undefined = await startHost({ apps: [{ name: 'eventhub-fixture', entry: FIXTURE_APP }], port: 0, store: 'azurite', log: () => {}, eventHubClients: factory });
+    process.env.FIXTURE_RETRY = JSON.stringify({ strategy: 'fixedDelay', maxRetryCount: -1, delayInterval: 0 });
+    let host: RunningHost | undefined;
+    try {
+      host = await startHost({ apps: [{ name: 'eventhub-fixture', entry: FIXTURE_APP }], port: 0, store: 'azurite', log: () => {}, eventHubClients: factory });
+    } finally {
+      delete process.env.FIXTURE_RETRY;
+    }
     try {
       const client = clients[0]!;
       assert.ok(client.store, 'the host hands the consumer a checkpoint store');

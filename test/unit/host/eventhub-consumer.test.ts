@@ -1,7 +1,8 @@
 // The local host's Event Hubs consumer with a stand-in client at the SDK boundary: batches reach
-// the trigger as the local stream delivers them, a batch is checkpointed only after its
-// invocation succeeded, a failing one is retried and never checkpointed, and stop closes it all.
-import { after, before, beforeEach, describe, it } from 'node:test';
+// the trigger as the local stream delivers them; a failing invocation is handled as in Azure: retried
+// under the function's retry policy, and checkpointed all the same without one or once its retries
+// are spent; a host that stops leaves a batch it is retrying uncheckpointed; stop closes it all.
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,21 +17,41 @@ const FIXTURE_APP = path.join(__dirname, 'eventhub-fixture-app.ts');
 const HOT_APP = path.join(__dirname, '../../../functions/index.ts');
 const noLog = () => {};
 
+/** The fixture app loaded with a retry policy (or none), unloaded after the test. */
+function withPolicy(retry: object | undefined): FunctionApp {
+  if (retry) process.env.FIXTURE_RETRY = JSON.stringify(retry);
+  else delete process.env.FIXTURE_RETRY;
+  try {
+    return loadApp('eventhub-fixture', FIXTURE_APP);
+  } finally {
+    delete process.env.FIXTURE_RETRY;
+  }
+}
+
+const ENDLESS = { strategy: 'fixedDelay', maxRetryCount: -1, delayInterval: 0 };
+
 describe('Event Hubs consumer (stand-in client)', () => {
   let app: FunctionApp;
   before(() => {
     Object.assign(process.env, { EventHubConnection: CONNECTION, EVENT_HUB_NAME: 'orders', EVENT_HUB_CONSUMER_GROUP: 'hot' });
-    app = loadApp('eventhub-fixture', FIXTURE_APP);
   });
   after(() => {
-    app.unload();
     process.env.EventHubConnection = '';
   });
-  beforeEach(() => Object.assign(fixture(), { batches: [], attempts: 0, failNext: 0 }));
+  beforeEach(() => {
+    Object.assign(fixture(), { batches: [], attempts: 0, failNext: 0 });
+    app = withPolicy(ENDLESS);
+  });
+  afterEach(() => app.unload());
 
-  async function start(): Promise<{ consumers: EventHubConsumers; client: ReturnType<typeof fakeClients>['clients'][number] }> {
+  /** Consumers for the fixture trigger, under `retry` if given (the test's app is reloaded with it). */
+  async function start(retry?: object | 'none'): Promise<{ consumers: EventHubConsumers; client: ReturnType<typeof fakeClients>['clients'][number] }> {
+    if (retry !== undefined) {
+      app.unload();
+      app = withPolicy(retry === 'none' ? undefined : retry);
+    }
     const { factory, clients } = fakeClients();
-    const consumers = await startEventHubConsumers({ triggers: app.functions, maxEventBatchSize: 256, prefetchCount: 512, durableClient: () => ({}), log: noLog, clientFactory: factory, retryDelayMs: () => 1 });
+    const consumers = await startEventHubConsumers({ triggers: app.functions, maxEventBatchSize: 256, prefetchCount: 512, durableClient: () => ({}), log: noLog, clientFactory: factory });
     assert.equal(clients.length, 1);
     return { consumers, client: clients[0]! };
   }
@@ -51,7 +72,7 @@ describe('Event Hubs consumer (stand-in client)', () => {
     assert.deepEqual(client.checkpoints.get('0'), [2]);
     await client.deliver('1', [{ id: 'c' }]);
     assert.deepEqual(client.checkpoints.get('1'), [3]);
-    assert.deepEqual(consumers.counters, { batches: 2, events: 4, failedInvocations: 0, checkpoints: 2, failedCheckpoints: 0 });
+    assert.deepEqual(consumers.counters, { batches: 2, events: 4, failedInvocations: 0, lostBatches: 0, checkpoints: 2, failedCheckpoints: 0 });
     await consumers.close();
   });
 
@@ -63,7 +84,7 @@ describe('Event Hubs consumer (stand-in client)', () => {
     await consumers.close();
   });
 
-  it('retries a failing invocation with the same batch and checkpoints only once it succeeded', async () => {
+  it('under a retry policy, retries a failing invocation with the same batch and checkpoints only once it succeeded', async () => {
     const { consumers, client } = await start();
     fixture().failNext = 2;
     const order: string[] = [];
@@ -77,10 +98,29 @@ describe('Event Hubs consumer (stand-in client)', () => {
     await consumers.close();
   });
 
+  it('without a retry policy, checkpoints a failed batch all the same: its events are lost, as in Azure', async () => {
+    const { consumers, client } = await start('none');
+    fixture().failNext = 1;
+    await client.deliver('0', [{ id: 'lost' }]);
+    assert.equal(fixture().attempts, 1);
+    assert.deepEqual(fixture().batches, []);
+    assert.deepEqual(client.checkpoints.get('0'), [0]);
+    assert.equal(consumers.counters.lostBatches, 1);
+    await consumers.close();
+  });
+
+  it('once a policy\'s retries are spent, checkpoints the batch and moves on', async () => {
+    const { consumers, client } = await start({ strategy: 'exponentialBackoff', maxRetryCount: 2, minimumInterval: 0, maximumInterval: 0 });
+    fixture().failNext = 5;
+    await client.deliver('0', [{ id: 'poison' }]);
+    assert.equal(fixture().attempts, 3, 'the first attempt and two retries');
+    assert.deepEqual(client.checkpoints.get('0'), [0]);
+    assert.equal(consumers.counters.lostBatches, 1);
+    await consumers.close();
+  });
+
   it('leaves a batch that keeps failing uncheckpointed when the host stops, and closes the subscription and client', async () => {
-    const { factory, clients } = fakeClients();
-    const consumers = await startEventHubConsumers({ triggers: app.functions, maxEventBatchSize: 10, durableClient: () => ({}), log: noLog, clientFactory: factory, retryDelayMs: () => 60_000 });
-    const client = clients[0]!;
+    const { consumers, client } = await start({ strategy: 'fixedDelay', maxRetryCount: -1, delayInterval: { minutes: 1 } });
     fixture().failNext = Number.POSITIVE_INFINITY;
     const delivering = client.deliver('0', [{ id: 'doomed' }]);
     while (fixture().attempts === 0) await new Promise((r) => setImmediate(r));

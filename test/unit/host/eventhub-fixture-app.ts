@@ -1,9 +1,13 @@
 // A function app with one Event Hubs trigger for the consumer's tests: it records every batch it
 // gets and fails while the test asks it to (state on globalThis: the host loads this file itself).
-import { app } from '@azure/functions';
+// Its retry policy is FIXTURE_RETRY (JSON) when set at load, else none.
+import { app, type RetryOptions } from '@azure/functions';
 import { fixture } from './eventhub-fake-client';
 
+const retry = process.env.FIXTURE_RETRY ? (JSON.parse(process.env.FIXTURE_RETRY) as RetryOptions) : undefined;
+
 app.eventHub('collect', {
+  ...(retry ? { retry } : {}),
   connection: 'EventHubConnection',
   eventHubName: '%EVENT_HUB_NAME%',
   consumerGroup: '%EVENT_HUB_CONSUMER_GROUP%',
