@@ -1,17 +1,26 @@
-// GET /api/health: liveness of the hot app, how its entities run, and its projection lag
-// (documents accepted but not yet searchable). The local host adds its queue depths under "host".
+// GET /api/health: liveness of the hot app, how its entities run, and its projection state:
+// documents accepted but not yet searchable (lag) and nodes whose document a store refused,
+// waiting for their retry (pending: count and the oldest's age).
 import { app } from '@azure/functions';
+import * as df from 'durable-functions';
 import { httpHandler } from './shared/http';
 import { APP_VERSION } from '../core/version';
 import { projectionLag } from './shared/projections';
 import { ENTITY_MODE } from '../actors/batched';
+import { PENDING_ENTITY, PENDING_SHARDS, type PendingState } from '../actors/projections/messages';
+import { pendingSummary } from '../actors/projections/logic';
 
 app.http('health', {
   methods: ['GET'],
   authLevel: 'anonymous',
   route: 'health',
-  handler: httpHandler(async () => {
-    const projection = await projectionLag();
-    return { status: 200, jsonBody: { status: 'ok', app: 'hot', version: APP_VERSION, entities: ENTITY_MODE, ...(projection ? { projection } : {}) } };
+  extraInputs: [df.input.durableClient()],
+  handler: httpHandler(async ({ context }) => {
+    const client = df.getClient(context);
+    const shards = await Promise.all(Array.from({ length: PENDING_SHARDS }, (_, n) => client.readEntityState<PendingState>(new df.EntityId(PENDING_ENTITY, `p${n}`))));
+    // Nodes whose document a store refused, waiting for the retry timer (0 once the store is back).
+    const pending = pendingSummary(shards.map((s) => s.entityState), Date.now());
+    const lag = await projectionLag();
+    return { status: 200, jsonBody: { status: 'ok', app: 'hot', version: APP_VERSION, entities: ENTITY_MODE, projection: { ...(lag ?? {}), pending } } };
   }),
 });

@@ -1,8 +1,10 @@
-// Entry of the hot function app (dist/hot): ingest, GraphQL, health, and the node entities.
+// Entry of the hot function app (dist/hot): ingest, GraphQL, health, the projection retry timer and
+// the entities.
 import { config } from '../core/config';
 import './health';
 import './ingest';
 import './ingest-trigger';
+import './projection-retry';
 import './graphql';
 import './graphiql-assets';
 import './entities';

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { installFunctionsCore, RegistrationSink, withSink, type RpcBinding, type RpcTypedData, type Registration } from './functions-core';
 
-export type TriggerKind = 'http' | 'entity' | 'eventHub' | 'other';
+export type TriggerKind = 'http' | 'entity' | 'eventHub' | 'timer' | 'other';
 
 export interface HostedFunction {
   app: string;
@@ -37,6 +37,8 @@ function kindOf(type: string): TriggerKind {
       return 'entity';
     case 'eventhubtrigger':
       return 'eventHub';
+    case 'timertrigger':
+      return 'timer';
     default:
       return 'other';
   }

@@ -13,6 +13,7 @@ import { createServer, durableClientData } from './server';
 import { LocalEventStream } from './event-stream';
 import type { ConsumerClientFactory, EventHubConsumers } from './eventhub-consumer';
 import { hostOutputs } from './outputs';
+import { startTimers, type TimerTriggers } from './timer';
 import { applyLocalSettings, readHostJson } from './settings';
 import { setSystemLog } from './functions-core';
 import { loadConfig } from '../core/config';
@@ -106,6 +107,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     const recovered = await runtime.start();
     if (recovered > 0) say(`resuming ${recovered} operations left by the previous run`);
     ready = true;
+    const timers: TimerTriggers = startTimers(functions.filter((f) => f.kind === 'timer'), { log, durableClient: () => durableClientData(origin, taskHub), outputs: outputs.sink });
     // With one, its consumer feeds the same triggers (after recovery: the triggers signal this host).
     const hubTriggers = functions.filter((f) => f.kind === 'eventHub');
     if (eventHubSet && hubTriggers.length > 0) {
@@ -123,6 +125,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
           ...(options.eventHubClients ? { clientFactory: options.eventHubClients } : {}),
         });
       } catch (err) {
+        await timers.stop();
         await new Promise<void>((r) => server.close(() => r()));
         throw err;
       }
@@ -133,6 +136,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     let stopping: Promise<void> | undefined;
     const stop = () =>
       (stopping ??= (async () => {
+        await timers.stop();
         await consumers?.close(); // first: a batch being delivered still needs the durable API
         stream.stop(); // a batch being retried stays queued for the next start
         await new Promise<void>((r) => {

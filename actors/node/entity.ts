@@ -10,7 +10,10 @@ import { registerBatchEntity } from '../batched';
 import { NODE_ENTITY, type NodeEffect, type NodeMessage } from './messages';
 import { BUCKET_ENTITY } from '../bucket/messages';
 import type { NodeState } from './state';
+import * as df from 'durable-functions';
+import { fnv1a32 } from '../../core/hash';
 import { addShares, type Shares } from '../../core/ingest/wait-shares';
+import { PENDING_ENTITY, PendingOp, pendingShardOf } from '../projections/messages';
 import { collectShares, sendWithShares, type Outgoing } from '../wait/pass-on';
 
 export interface NodeEntityDeps {
@@ -23,12 +26,17 @@ export interface NodeEntityDeps {
 }
 
 /**
- * State plus what could not be done yet: retried on the node's next operation. The shares of
- * waiting requests whose document is not written yet wait with it (it is not searchable).
+ * State plus what could not be done yet: retried on the node's next operation, and listed in the
+ * pending-projection registry (actors/projections) so a timer has it retried without one. The
+ * shares of waiting requests whose document is not written yet wait with it (not searchable yet).
  */
 type StoredState = NodeState & { pendingDoc?: ProjectionDoc; pendingLetters?: DeadLetter[]; pendingWait?: Shares };
 
-async function performIo(effects: NodeEffect[], state: StoredState, deps: NodeEntityDeps, now: string): Promise<void> {
+const causeOf = (err: unknown): string => (err instanceof Error ? err.message : String(err)).slice(0, 500);
+
+/** Writes the batch's document and dead letters; returns why something is left pending, if it is. */
+async function performIo(effects: NodeEffect[], state: StoredState, deps: NodeEntityDeps, now: string): Promise<string | undefined> {
+  let failure: string | undefined;
   const letters: DeadLetter[] = [];
   for (const e of effects) {
     if (e.kind === 'deadLetter') letters.push({ id: deps.newDeadLetterId(now), at: now, stage: 'actor', reason: e.reason, eventId: e.event.id, source: e.event.source, payload: e.event.change });
@@ -40,19 +48,22 @@ async function performIo(effects: NodeEffect[], state: StoredState, deps: NodeEn
       const refused = await deps.project([doc]);
       delete state.pendingDoc;
       for (const f of refused) letters.push({ id: deps.newDeadLetterId(now), at: now, stage: 'projection', reason: f.reason, payload: doc });
-    } catch {
-      state.pendingDoc = doc; // the store is down: keep it and project again on the next operation
+    } catch (err) {
+      state.pendingDoc = doc; // the store is down: keep it and project again later
+      failure = `the search index refused ${doc.id}: ${causeOf(err)}`;
     }
   }
   const toStore = [...(state.pendingLetters ?? []), ...letters];
-  if (toStore.length === 0) return;
+  if (toStore.length === 0) return failure;
   try {
     await deps.deadLetters().put(toStore);
     delete state.pendingLetters;
-  } catch {
-    // Never throw from an operation (durable-functions would drop it): keep them for next time.
+  } catch (err) {
+    // Never throw from an operation (durable-functions would drop it): keep them for later.
     state.pendingLetters = toStore;
+    failure = [failure, `the dead-letter store refused ${toStore.length} letters: ${causeOf(err)}`].filter(Boolean).join('; ');
   }
+  return failure;
 }
 
 function outgoingOf(effects: NodeEffect[]): Outgoing[] {
@@ -79,7 +90,16 @@ export function registerNodeEntity(deps: NodeEntityDeps): void {
     async end(open, context) {
       const { state, effects } = end(open.batch);
       const stored = state as StoredState;
-      await performIo(effects, stored, deps, open.batch.ctx.now);
+      const wasPending = Boolean(stored.pendingDoc || stored.pendingLetters);
+      const failure = await performIo(effects, stored, deps, open.batch.ctx.now);
+      const registry = new df.EntityId(PENDING_ENTITY, pendingShardOf(open.batch.ctx.key, fnv1a32));
+      if (failure) {
+        // Logged each time, with its cause; the registry has the node retried with backoff.
+        context.warn(`node ${open.batch.ctx.key}: ${failure}; kept, and retried until written`);
+        context.df.signalEntity(registry, PendingOp.add, { op: PendingOp.add, key: open.batch.ctx.key, cause: failure, at: Date.now() });
+      } else if (wasPending) {
+        context.df.signalEntity(registry, PendingOp.remove, { op: PendingOp.remove, key: open.batch.ctx.key });
+      }
       // Shares of a request wait for its document: they go on once no document is pending.
       let shares = open.wait;
       if (stored.pendingDoc) {

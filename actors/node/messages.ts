@@ -15,6 +15,8 @@ export const NodeOp = {
   edge: 'edge',
   /** A neighbour's news about itself (a reaction). */
   neighbour: 'neighbour',
+  /** Write what is pending (a document or dead letters the stores refused before). */
+  reproject: 'reproject',
 } as const;
 
 export type { NodeEvent };
@@ -24,6 +26,7 @@ export type NodeMessage = (
   /** The other end of a link/unlink; a link carries the linker's summary when the receiver needs it. */
   | { op: typeof NodeOp.edge; rel: string; to: string; on: boolean; k: OrderKey; src: string; ev: string; ver?: number; summary?: Summary | null }
   | { op: typeof NodeOp.neighbour; rel: string; from: string; ver: number; summary: Summary | null }
+  | { op: typeof NodeOp.reproject }
 ) & {
   /** Shares of waiting ingest requests whose work this is (core/ingest/wait-shares.ts). */
   wait?: Shares;
