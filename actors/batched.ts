@@ -13,10 +13,10 @@
 // the runner stops running operations one at a time, in order, awaiting each. If the module is
 // missing, registration throws: there is no silent fallback to one operation per batch.
 // Per-invocation state travels in an AsyncLocalStorage, so no assumption is made about which
-// context object the runner hands each operation.
+// context object the runner hands each operation. The library is loaded on the first invocation:
+// an app that starts to serve HTTP does not pay for it.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { app } from '@azure/functions';
-import * as df from 'durable-functions';
+import { app, trigger } from '@azure/functions';
 import type { EntityContext, EntityHandler } from 'durable-functions';
 
 export const RUNNER_CONTRACT = {
@@ -90,7 +90,11 @@ export function batchEntityHandler<B>(entity: BatchEntity<B>): Runner {
   };
 }
 
+/** The entity trigger binding (what durable-functions' `df.trigger.entity()` declares). */
+const entityTrigger = () => trigger.generic({ type: 'entityTrigger' });
+
 /** Registers `name` as a durable entity whose operations fold into one transition per batch. */
 export function registerBatchEntity<B>(name: string, entity: BatchEntity<B>): void {
-  app.generic(name, { trigger: df.trigger.entity(), handler: batchEntityHandler(entity) });
+  let handler: Runner | undefined;
+  app.generic(name, { trigger: entityTrigger(), handler: (input, context) => (handler ??= batchEntityHandler(entity))(input, context) });
 }

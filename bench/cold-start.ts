@@ -29,7 +29,7 @@ const SERVE_APP = `
 import { loadApp } from ${JSON.stringify(path.join(ROOT, 'host/app'))};
 import { createServer } from ${JSON.stringify(path.join(ROOT, 'host/server'))};
 const app = loadApp(process.env.APP_NAME!, process.env.APP_MAIN!);
-const server = createServer({ functions: app.functions, log: () => {}, taskHub: 'meshgraph', isReady: () => true, healthExtras: () => ({}), durableOrigin: process.env.DURABLE_ORIGIN });
+const server = createServer({ functions: app.functions, log: () => {}, taskHub: 'meshgraph', isReady: () => true, hostStatus: () => ({}), durableOrigin: process.env.DURABLE_ORIGIN });
 server.listen(Number(process.env.PORT), '127.0.0.1', () => process.stdout.write('listening\\n'));
 `;
 

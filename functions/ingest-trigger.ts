@@ -1,5 +1,5 @@
 // The Event Hubs trigger: each batch is validated again, dead-lettered where invalid and routed
-// to the entities (functions/shared/ingest-batch.ts).
+// to the entities (functions/shared/ingest-batch.ts, loaded on the first batch).
 //
 // Retries: an Event Hubs invocation that throws is checkpointed all the same unless the function
 // declares a retry policy, so without one a dead-letter store or durable backend that fails for a
@@ -9,8 +9,7 @@
 // applied are dead-lettered with their reason (validation never throws), and a dead letter too
 // large for its row keeps a truncated payload rather than failing (adapters/deadletter/rows.ts).
 import { app } from '@azure/functions';
-import * as df from 'durable-functions';
-import { ingestBatch } from './shared/ingest-batch';
+import { durableClientInput } from './shared/durable';
 
 app.eventHub('ingestTrigger', {
   connection: 'EventHubConnection',
@@ -18,6 +17,6 @@ app.eventHub('ingestTrigger', {
   consumerGroup: '%EVENT_HUB_CONSUMER_GROUP%',
   cardinality: 'many',
   retry: { strategy: 'exponentialBackoff', maxRetryCount: -1, minimumInterval: { seconds: 1 }, maximumInterval: { minutes: 1 } },
-  extraInputs: [df.input.durableClient()],
-  handler: ingestBatch,
+  extraInputs: [durableClientInput],
+  handler: async (messages, context) => (await import('./shared/ingest-batch')).ingestBatch(messages, context),
 });

@@ -2,17 +2,17 @@
 // without waiting for their next event. Each shard of the pending-projection registry that lists
 // nodes gets a tick and signals the ones that are due (actors/projections).
 import { app } from '@azure/functions';
-import * as df from 'durable-functions';
+import { durableClientInput, durableClientOf } from './shared/durable';
 import { PENDING_ENTITY, PENDING_SHARDS, PendingOp, type PendingState } from '../actors/projections/messages';
 
 app.timer('projectionRetry', {
   schedule: '*/5 * * * * *',
-  extraInputs: [df.input.durableClient()],
+  extraInputs: [durableClientInput],
   handler: async (_timer, context) => {
-    const client = df.getClient(context);
-    const shards = Array.from({ length: PENDING_SHARDS }, (_, n) => new df.EntityId(PENDING_ENTITY, `p${n}`));
-    const states = await Promise.all(shards.map((id) => client.readEntityState<PendingState>(id)));
+    const client = durableClientOf(context);
+    const shards = Array.from({ length: PENDING_SHARDS }, (_, n) => `p${n}`);
+    const states = await Promise.all(shards.map((key) => client.read<PendingState>(PENDING_ENTITY, key)));
     const now = Date.now();
-    await Promise.all(shards.filter((_, n) => Object.keys(states[n]?.entityState?.nodes ?? {}).length > 0).map((id) => client.signalEntity(id, PendingOp.tick, { op: PendingOp.tick, now })));
+    await Promise.all(shards.filter((_, n) => Object.keys(states[n]?.nodes ?? {}).length > 0).map((key) => client.signal(PENDING_ENTITY, key, PendingOp.tick, { op: PendingOp.tick, now })));
   },
 });

@@ -1,6 +1,7 @@
 // Durable-functions adapter of the node entity: per batch of operations, reads state once, folds
 // each operation into the pure transition, performs its effects (dead letters, projection,
 // signals) and sets state once.
+import { entityId } from '../entity-id';
 import type { CompiledDataProduct } from '../../core/contracts/compile';
 import type { Needs } from '../../core/graph/needs';
 import type { DeadLetter, DeadLetterStore } from '../../core/ports/dead-letters';
@@ -10,7 +11,6 @@ import { registerBatchEntity } from '../batched';
 import { NODE_ENTITY, type NodeEffect, type NodeMessage } from './messages';
 import { BUCKET_ENTITY } from '../bucket/messages';
 import type { NodeState } from './state';
-import * as df from 'durable-functions';
 import { fnv1a32 } from '../../core/hash';
 import { addShares, type Shares } from '../../core/ingest/wait-shares';
 import { PENDING_ENTITY, PendingOp, pendingShardOf } from '../projections/messages';
@@ -92,7 +92,7 @@ export function registerNodeEntity(deps: NodeEntityDeps): void {
       const stored = state as StoredState;
       const wasPending = Boolean(stored.pendingDoc || stored.pendingLetters);
       const failure = await performIo(effects, stored, deps, open.batch.ctx.now);
-      const registry = new df.EntityId(PENDING_ENTITY, pendingShardOf(open.batch.ctx.key, fnv1a32));
+      const registry = entityId(PENDING_ENTITY, pendingShardOf(open.batch.ctx.key, fnv1a32));
       if (failure) {
         // Logged each time, with its cause; the registry has the node retried with backoff.
         context.warn(`node ${open.batch.ctx.key}: ${failure}; kept, and retried until written`);

@@ -1,6 +1,6 @@
 // Durable-functions adapter of the pending-projection registry: a batch of messages folds into
 // one state; a tick signals the due nodes to write again.
-import * as df from 'durable-functions';
+import { entityId } from '../entity-id';
 import { registerBatchEntity } from '../batched';
 import { NODE_ENTITY, NodeOp } from '../node/messages';
 import { applyPending } from './logic';
@@ -15,7 +15,7 @@ export function registerPendingEntity(): void {
     end(batch, context) {
       if (Object.keys(batch.state.nodes).length === 0) context.df.destructOnExit();
       else context.df.setState(batch.state);
-      for (const key of batch.due) context.df.signalEntity(new df.EntityId(NODE_ENTITY, key), NodeOp.reproject, { op: NodeOp.reproject });
+      for (const key of batch.due) context.df.signalEntity(entityId(NODE_ENTITY, key), NodeOp.reproject, { op: NodeOp.reproject });
     },
   });
 }

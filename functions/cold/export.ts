@@ -7,7 +7,7 @@ import { nodeWithEdges, rememberVisibility, type BucketReader, type VisibilityRe
 import type { NodeModel } from '../../core/contracts/model';
 import type { NodeState } from '../../core/graph/node-state';
 import type { Principal } from '../../core/auth/principal';
-import type { EntityPage, EntityReader } from '../../adapters/durable/http-client';
+import type { EntityPage, DurableHttpClient } from '../../adapters/durable/http-client';
 import type { Logger } from '../../core/log';
 import { bucketReaderOf, callerOf, durableClientInput, nodeTypeOf, readerOf, visibilityReaderOf, NODE_ENTITY } from './shared/request';
 
@@ -30,7 +30,7 @@ async function linesOf(page: Page, node: NodeModel, who: Principal, buckets: Buc
 }
 
 /** The rest of the listing, a page per chunk, pulled only as fast as the caller reads. */
-async function* ndjson(reader: EntityReader, first: Page, node: NodeModel, who: Principal, log: Logger, buckets: BucketReader, visible: VisibilityReader): AsyncGenerator<Uint8Array> {
+async function* ndjson(reader: DurableHttpClient, first: Page, node: NodeModel, who: Principal, log: Logger, buckets: BucketReader, visible: VisibilityReader): AsyncGenerator<Uint8Array> {
   const encoder = new TextEncoder();
   let page: Page | undefined = first;
   let nodes = 0;

@@ -1,8 +1,8 @@
 // What the Event Hubs trigger does with a batch: validates again (sources may publish straight to
 // the hub), dead-letters the invalid with their reasons, and routes the rest to the entities.
 // It completes only after the dead letters are stored and the signals accepted.
-import * as df from 'durable-functions';
 import type { InvocationContext } from '@azure/functions';
+import { durableClientOf } from './durable';
 import { config } from '../../core/config';
 import { createLogger } from '../../core/log';
 import { checkEvents } from '../../core/ingest/check';
@@ -25,6 +25,6 @@ export async function ingestBatch(messages: unknown, context: InvocationContext)
   const log = createLogger(context, context.invocationId, config().logLevel);
   const { accepted, rejected } = checkEvents(dataProduct().product, (messages as unknown[]).map(decode));
   if (rejected.length > 0) await deadLetters().put(deadLettersOf(rejected, 'trigger'));
-  const routed = await routeToEntities(df.getClient(context), accepted, rejected);
+  const routed = await routeToEntities(durableClientOf(context), accepted, rejected);
   log.info('batch routed', { events: (messages as unknown[]).length, accepted: accepted.length, rejected: rejected.length, ...routed, ...(context.retryContext ? { retry: context.retryContext.retryCount } : {}) });
 }

@@ -1,13 +1,11 @@
 // Shared by the ingest endpoint and the Event Hubs trigger.
-import * as df from 'durable-functions';
-import type { DurableClient } from 'durable-functions';
+import type { DurableHttpClient } from '../../adapters/durable/http-client';
 import type { AcceptedEvent, RejectedEvent } from '../../core/ingest/check';
 import { groupByNode } from '../../core/ingest/check';
 import { reflects } from '../../core/graph/applied';
 import type { DeadLetter, DeadLetterStage } from '../../core/ports/dead-letters';
 import { newDeadLetterId } from '../../adapters/deadletter/table';
 import { NODE_ENTITY } from '../../actors/node/messages';
-import { entityKeyInUrl } from '../../adapters/durable/http-client';
 import type { NodeState } from '../../actors/node/state';
 import { WAIT_ENTITY, WaitOp, type WaitState } from '../../actors/wait/messages';
 import { WAIT_SHARE_ATTRIBUTE, WAIT_TOKEN_ATTRIBUTE, addShares, cut, decodeShare, encodeShare, eventShares, isComplete, outstanding, type Interval, type Shares } from '../../core/ingest/wait-shares';
@@ -73,10 +71,10 @@ export interface WaitOutcome {
 }
 
 /** The touched nodes whose own events are not applied yet. */
-async function unappliedNodes(client: DurableClient, accepted: AcceptedEvent[]): Promise<string[]> {
+async function unappliedNodes(client: DurableHttpClient, accepted: AcceptedEvent[]): Promise<string[]> {
   const waiting = [...groupByNode(accepted.flatMap((a) => a.nodeEvents))];
-  const states = await Promise.all(waiting.map(([key]) => client.readEntityState<NodeState>(new df.EntityId(NODE_ENTITY, entityKeyInUrl(key)))));
-  return waiting.filter(([, events], i) => !events.every((e) => reflects(states[i]!.entityState, e))).map(([key]) => key);
+  const states = await Promise.all(waiting.map(([key]) => client.read<NodeState>(NODE_ENTITY, key)));
+  return waiting.filter(([, events], i) => !events.every((e) => reflects(states[i], e))).map(([key]) => key);
 }
 
 /**
@@ -84,14 +82,12 @@ async function unappliedNodes(client: DurableClient, accepted: AcceptedEvent[]):
  * all hops and bucket chains included, applied and its document written), or the timeout; then
  * forgets it. On a timeout, says which touched nodes are behind and how much is outstanding.
  */
-export async function waitUntilDone(client: DurableClient, token: string, accepted: AcceptedEvent[], timeoutMs: number): Promise<WaitOutcome> {
+export async function waitUntilDone(client: DurableHttpClient, token: string, accepted: AcceptedEvent[], timeoutMs: number): Promise<WaitOutcome> {
   const started = Date.now();
-  const entity = new df.EntityId(WAIT_ENTITY, token);
   let returned: Interval[] = [];
   try {
     for (let pause = 10; ; pause = Math.min(pause * 2, 250)) {
-      const read = await client.readEntityState<WaitState>(entity);
-      returned = read.entityState?.returned ?? [];
+      returned = (await client.read<WaitState>(WAIT_ENTITY, token))?.returned ?? [];
       if (isComplete(returned)) return { applied: true, ms: Date.now() - started };
       if (Date.now() - started + pause > timeoutMs) break;
       await new Promise((r) => setTimeout(r, pause));
@@ -99,6 +95,6 @@ export async function waitUntilDone(client: DurableClient, token: string, accept
     const nodes = await unappliedNodes(client, accepted);
     return { applied: false, ms: Date.now() - started, pending: { nodes: nodes.slice(0, 100), nodeCount: nodes.length, reactionsOutstanding: outstanding(returned) } };
   } finally {
-    await client.signalEntity(entity, WaitOp.forget).catch(() => {});
+    await client.signal(WAIT_ENTITY, token, WaitOp.forget).catch(() => {});
   }
 }

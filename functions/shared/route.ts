@@ -2,8 +2,7 @@
 // nodes' events (and the shares of waiting requests they belong to); routers fan out to nodes
 // with entity-to-entity signals. The Event Hubs trigger routes each batch this way, and so does
 // `POST /api/events?wait=true`, whose caller waits for the result anyway.
-import * as df from 'durable-functions';
-import type { DurableClient } from 'durable-functions';
+import type { DurableHttpClient } from '../../adapters/durable/http-client';
 import { config } from '../../core/config';
 import { groupByNode, routerOf, type AcceptedEvent, type RejectedEvent } from '../../core/ingest/check';
 import type { NodeEvent } from '../../core/graph/node-event';
@@ -12,7 +11,7 @@ import { WAIT_ENTITY, WaitOp } from '../../actors/wait/messages';
 import { sharesOfBatch } from './ingest';
 
 /** Resolves once every signal is accepted (durable); returns how many nodes and signals. */
-export async function routeToEntities(client: DurableClient, accepted: AcceptedEvent[], rejected: RejectedEvent[] = []): Promise<{ nodes: number; signals: number }> {
+export async function routeToEntities(client: DurableHttpClient, accepted: AcceptedEvent[], rejected: RejectedEvent[] = []): Promise<{ nodes: number; signals: number }> {
   const routers = config().ingest.routers;
   const byRouter = new Map<number, RouteMessage>();
   const byNode = groupByNode(accepted.flatMap((a) => a.nodeEvents));
@@ -29,8 +28,8 @@ export async function routeToEntities(client: DurableClient, accepted: AcceptedE
   }
   const returned = Object.entries(shares.returned);
   await Promise.all([
-    ...[...byRouter].map(([r, message]) => client.signalEntity(new df.EntityId(ROUTER_ENTITY, `r${r}`), RouterOp.route, message)),
-    ...returned.map(([token, intervals]) => client.signalEntity(new df.EntityId(WAIT_ENTITY, token), WaitOp.done, intervals)),
+    ...[...byRouter].map(([r, message]) => client.signal(ROUTER_ENTITY, `r${r}`, RouterOp.route, message)),
+    ...returned.map(([token, intervals]) => client.signal(WAIT_ENTITY, token, WaitOp.done, intervals)),
   ]);
   return { nodes: byNode.size, signals: byRouter.size + returned.length };
 }

@@ -1,6 +1,6 @@
 // What every cold endpoint needs: the contract model, the caller, the node a route names, and a
 // reader of actor state over the durable client binding.
-import { input, type InvocationContext, type HttpRequest } from '@azure/functions';
+import type { InvocationContext, HttpRequest } from '@azure/functions';
 import type { NodeModel } from '../../../core/contracts/model';
 import { UserError } from '../../../core/errors';
 import { NODE_ID_RULE, isValidNodeId } from '../../../core/ingest/node-id';
@@ -9,18 +9,17 @@ import type { NodeState } from '../../../core/graph/node-state';
 import type { BucketReader, VisibilityReader } from '../../../core/cold/views';
 import { isVisible } from '../../../core/graph/node-state';
 import { BeforeHistory, stateAsOf } from '../../../core/graph/time-travel';
-import { EntityReader, type DurableClientBinding } from '../../../adapters/durable/http-client';
+import type { DurableHttpClient } from '../../../adapters/durable/http-client';
 import { contractModel } from '../../shared/model-module';
+import { durableClientInput, durableClientOf } from '../../shared/durable';
 
-/** The durable client input binding (declared without durable-functions: it is 500 KB). */
-export const durableClientInput = input.generic({ type: 'durableClient' });
+export { durableClientInput };
 
 export const NODE_ENTITY = 'node';
 export const BUCKET_ENTITY = 'bucket';
 
-export function readerOf(context: InvocationContext): EntityReader {
-  const binding = context.extraInputs.get(durableClientInput) as DurableClientBinding | string | undefined;
-  return new EntityReader(typeof binding === 'string' ? (JSON.parse(binding) as DurableClientBinding) : (binding ?? {}));
+export function readerOf(context: InvocationContext): DurableHttpClient {
+  return durableClientOf(context);
 }
 
 export function nodeTypeOf(type: string | undefined): NodeModel {
