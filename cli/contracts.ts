@@ -3,19 +3,23 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildArtifacts, compareModels, loadDataProduct, reindexNeeds } from '../core/contracts';
+import { buildArtifacts, compareModels, contractsModuleSetting, loadDataProduct, reindexNeeds } from '../core/contracts';
+import { assertDataProductTypes } from '../core/contracts/typecheck';
 import type { CompiledDataProduct, ContractChange, ContractModel } from '../core/contracts';
 import { ConfigError, UserError, errorMessage } from '../core/errors';
 
 export const CONTRACTS_USAGE = `usage: meshgraph contracts <command> [--contracts MODULE]
 
-  build --out DIR              write schema.graphql, elasticsearch/<type>.json, jsonschema/*.json
-                               and contract.json (the model, for later checks) to DIR
+  build --out DIR              write schema.graphql, elasticsearch/<type>.json, jsonschema/*.json,
+                               contract.json (the model, for later checks) and records.md (each
+                               source record's columns) to DIR
   check --base DIR [--out DIR] compare with the build in DIR; exit 1 listing each breaking change,
                                0 listing the compatible ones, and each type whose search index
                                needs a reindex; --out also writes the new build
 
   --contracts MODULE           the data product module (default: MESH_CONTRACTS, else contracts/telecom)
+
+  Both type-check a TypeScript module first (as tsc would): exit 2 listing each error's file:line.
 `;
 
 /** Where a command writes; tests pass their own. */
@@ -89,7 +93,9 @@ export async function contractsCommand(args: string[], io: CommandOutput = PROCE
     return 2;
   }
   try {
-    const compiled = await loadDataProduct(contracts);
+    const spec = contracts ?? contractsModuleSetting();
+    assertDataProductTypes(spec);
+    const compiled = await loadDataProduct(spec);
     if (sub === 'build') {
       await writeBuild(compiled, out as string, io);
       return 0;
