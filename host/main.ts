@@ -16,6 +16,8 @@ import { LOCAL_STREAM_URL_VARIABLE } from '../adapters/eventhub/local-stream';
 import { applyLocalSettings, readHostJson } from './settings';
 import { setSystemLog } from './functions-core';
 import { loadConfig } from '../core/config';
+import { contractsModuleSetting, resolveModuleFile } from '../core/contracts/module-file';
+import { checkBundleContracts, type CurrentProduct } from './bundle-contracts';
 
 export interface AppEntry {
   name: string;
@@ -56,6 +58,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const log = options.log ?? consoleLogSink(cfg.logLevel === 'warn' ? 'warning' : cfg.logLevel);
   const say = (message: string) => log({ level: 'information', category: 'host', fn: 'host', invocationId: '', message });
   setSystemLog((level, category, message) => log({ level, category, fn: 'worker', invocationId: '', message }));
+  await checkBuiltContracts(options.apps, root);
 
   const storeKind = options.store ?? cfg.host.store;
   let azurite: RunningAzurite | undefined;
@@ -146,4 +149,22 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     await azurite?.stop();
     throw err;
   }
+}
+
+/** Refuses built apps that hold another data product (or version) than MESH_CONTRACTS names now. */
+async function checkBuiltContracts(apps: readonly AppEntry[], root: string): Promise<void> {
+  const module = contractsModuleSetting(process.env);
+  const file = resolveModuleFile(module, root);
+  let loaded: Promise<{ name: string; version: string }> | undefined;
+  const current: CurrentProduct = {
+    module,
+    ...(file ? { file } : {}),
+    // Loaded from source only when a build's files differ from the ones it names: then once.
+    load: () =>
+      (loaded ??= import('../core/contracts/load').then(async ({ loadDataProduct }) => {
+        const product = await loadDataProduct(module, root);
+        return { name: product.model.name, version: product.version };
+      })),
+  };
+  for (const app of apps) await checkBundleContracts(app.name, app.entry, root, current);
 }
