@@ -18,6 +18,7 @@ import { setSystemLog } from './functions-core';
 import { loadConfig } from '../core/config';
 import { contractsModuleSetting, resolveModuleFile } from '../core/contracts/module-file';
 import { checkBundleContracts, type CurrentProduct } from './bundle-contracts';
+import { lockDataDir } from './data-lock';
 
 export interface AppEntry {
   name: string;
@@ -61,15 +62,22 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   await checkBuiltContracts(options.apps, root);
 
   const storeKind = options.store ?? cfg.host.store;
+  // One host per data directory: a second one refuses, naming the first (before touching Azurite).
+  const lock = lockDataDir(cfg.dataDir);
   let azurite: RunningAzurite | undefined;
   let store: EntityStore;
-  if (storeKind === 'memory') store = new MemoryEntityStore();
-  else {
-    const connection = cfg.storage.connectionString;
-    if (!connection) throw new Error('setting AzureWebJobsStorage: the local host needs a connection string (UseDevelopmentStorage=true for Azurite)');
-    const ports = localPorts(connection);
-    if (ports) azurite = await ensureAzurite(cfg.dataDir, ports, say);
-    store = new TableEntityStore(connection);
+  try {
+    if (storeKind === 'memory') store = new MemoryEntityStore();
+    else {
+      const connection = cfg.storage.connectionString;
+      if (!connection) throw new Error('setting AzureWebJobsStorage: the local host needs a connection string (UseDevelopmentStorage=true for Azurite)');
+      const ports = localPorts(connection);
+      if (ports) azurite = await ensureAzurite(lock.dir, ports, say, { connectionString: connection, mode: cfg.host.azurite });
+      store = new TableEntityStore(connection);
+    }
+  } catch (err) {
+    lock.release();
+    throw err;
   }
 
   const hostJson = readHostJson(root);
@@ -100,6 +108,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       server.listen(port, '127.0.0.1', resolve);
     });
     const actualPort = (server.address() as AddressInfo).port;
+    lock.setPort(actualPort);
     const url = `http://localhost:${actualPort}`;
     origin = `http://127.0.0.1:${actualPort}`;
     // Without an Event Hub, the apps publish to this host's stream (adapters/eventhub/local-stream.ts).
@@ -142,11 +151,13 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         await runtime.stop();
         await azurite?.stop();
         apps.forEach((a) => a.unload());
+        lock.release();
       })());
     return { url, port: actualPort, apps, runtime, store, startedInMs, recovered, stop };
   } catch (err) {
     await runtime.stop().catch(() => {});
     await azurite?.stop();
+    lock.release();
     throw err;
   }
 }

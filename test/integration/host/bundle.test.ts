@@ -17,6 +17,7 @@ describe('built bundles in the local host', () => {
     out = fs.mkdtempSync(path.join(process.cwd(), '.data', 'dist-'));
     built = await buildApps(process.cwd(), out);
     process.env.AzureWebJobsStorage ??= 'UseDevelopmentStorage=true';
+    process.env.MESH_DATA_DIR = path.join(out, 'data'); // never the project's .data, where a developer's host may run
   });
   after(() => fs.rmSync(out, { recursive: true, force: true }));
 
