@@ -148,8 +148,12 @@ export async function storageOwner(connection: string): Promise<string | undefin
   }
 }
 
-/** Writes the marker: this storage serves `dataDir`. */
-export async function claimStorage(connection: string, dataDir: string): Promise<void> {
+/**
+ * Writes the marker: this storage serves `dataDir`. `replace` for an Azurite whose files are in
+ * the data directory (it is this directory's, whatever it said before); otherwise only a storage
+ * without a marker is claimed, and the marker found is returned (another host claimed it first).
+ */
+export async function claimStorage(connection: string, dataDir: string, replace = true): Promise<string> {
   const client = tableClient(connection, MARKER_TABLE);
   const signal = () => AbortSignal.timeout(MARKER_TIMEOUT_MS);
   try {
@@ -157,7 +161,18 @@ export async function claimStorage(connection: string, dataDir: string): Promise
   } catch (err) {
     if (!(err instanceof RestError && err.statusCode === 409)) throw err;
   }
-  await client.upsertEntity({ ...MARKER, dataDir, hostname: os.hostname(), claimedAt: new Date().toISOString() }, 'Replace', { abortSignal: signal() });
+  const marker = { ...MARKER, dataDir, hostname: os.hostname(), claimedAt: new Date().toISOString() };
+  if (replace) {
+    await client.upsertEntity(marker, 'Replace', { abortSignal: signal() });
+    return dataDir;
+  }
+  try {
+    await client.createEntity(marker, { abortSignal: signal() });
+    return dataDir;
+  } catch (err) {
+    if (!(err instanceof RestError && err.statusCode === 409)) throw err;
+    return (await storageOwner(connection)) ?? dataDir;
+  }
 }
 
 /** Whether the storage holds actor state already (the host's entity table has a row). */
@@ -255,13 +270,14 @@ export async function ensureAzurite(dataDir: string, ports: AzuritePorts, log: (
           `stop it, or point AzureWebJobsStorage at other ports; ${useAnyway}`,
       );
     }
-    await claimStorage(connection, dir);
+    const claimed = await claimStorage(connection, dir, false);
+    if (claimed !== dir) throw new AzuriteConflictError(`the storage listening on ${endpoint} was just claimed for ${claimed}, not for this host's data directory ${dir}: use MESH_DATA_DIR=${claimed}, or point AzureWebJobsStorage at other ports; ${useAnyway}`);
     return adopt(hasActors ? `its pid file is in this data directory, ${dir}` : `it held no meshgraph data; it now serves ${dir}`);
   }
   if (options.mode === 'external') throw new AzuriteConflictError(`nothing listens on ${endpoint}, and MESH_AZURITE=external says not to start Azurite: start the storage AzureWebJobsStorage points at, or unset MESH_AZURITE`);
   const running = await startAzurite(location, ports, log);
   try {
-    await claimStorage(connection, dir);
+    await claimStorage(connection, dir); // its files are in this data directory: it is this directory's
   } catch (err) {
     await running.stop();
     throw err;

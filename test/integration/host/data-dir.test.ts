@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { TableClient } from '@azure/data-tables';
 import { startHost, type RunningHost } from '../../../host/main';
-import { connectionStringFor, portOpen, type AzuritePorts } from '../../../host/azurite';
+import { claimStorage, connectionStringFor, portOpen, type AzuritePorts } from '../../../host/azurite';
 import { ENTITY_TABLE } from '../../../host/entities/table-store';
 import { startTestAzurite, type TestAzurite } from '../../helpers/azurite';
 import { spawnHost, stopHost, waitIdle, type ChildHost } from '../../helpers/child-host';
@@ -147,6 +147,7 @@ describe('a storage with meshgraph actors but no data directory', () => {
     const a = await host(azurite.connectionString, first);
     await a.stop();
     await assert.rejects(refused(host(azurite.connectionString, newDir('other'))), new RegExp(`holds the data of ${first}, not of`));
+    assert.equal(await claimStorage(azurite.connectionString, '/elsewhere', false), first, 'a claim never takes a marked storage');
     const again = await host(azurite.connectionString, first);
     await again.stop();
   });
