@@ -57,8 +57,9 @@ function format(diagnostic: ts.Diagnostic, cwd: string): string {
 export function typecheckDataProduct(moduleSpec: string, cwd: string = process.cwd()): ContractTypeCheck {
   const file = resolveModuleFile(moduleSpec, cwd);
   if (!file || !TYPESCRIPT.test(file)) return { errors: [] };
-  const cached = lastCheck?.file === file && lastCheck.cwd === cwd && lastCheck.inputs.every(([f, mtime]) => mtimeOf(f) === mtime) ? lastCheck : undefined;
-  if (cached) return cached.result;
+  const key = `${cwd}\0${file}`;
+  const cached = checks.get(key);
+  if (cached && cached.inputs.every(([f, mtime]) => mtimeOf(f) === mtime)) return cached.result;
   const { options, tsconfig, errors: configErrors } = compilerOptions(file);
   const program = ts.createProgram({ rootNames: [file], options: { ...options, noEmit: true, incremental: false, composite: false } });
   const diagnostics: ts.Diagnostic[] = [...configErrors, ...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics()];
@@ -69,7 +70,7 @@ export function typecheckDataProduct(moduleSpec: string, cwd: string = process.c
   const errors = diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error).map((d) => format(d, cwd));
   const result = { file, ...(tsconfig ? { tsconfig } : {}), errors };
   const inputs = [...program.getSourceFiles().map((f) => f.fileName), ...(tsconfig ? [tsconfig] : [])];
-  lastCheck = { file, cwd, inputs: inputs.map((f) => [f, mtimeOf(f)]), result };
+  checks.set(key, { inputs: inputs.map((f) => [f, mtimeOf(f)]), result });
   return result;
 }
 
@@ -82,10 +83,10 @@ function mtimeOf(file: string): number {
 }
 
 /**
- * The last check, reused while none of the files it read changed: a command runs once per
- * process, but tests build and check the same product many times in one (1-2 s per check).
+ * Checks by module, reused while none of the files they read changed: a command runs once per
+ * process, but tests build and check the same products many times in one (1-2 s per check).
  */
-let lastCheck: { file: string; cwd: string; inputs: Array<[string, number]>; result: ContractTypeCheck } | undefined;
+const checks = new Map<string, { inputs: Array<[string, number]>; result: ContractTypeCheck }>();
 
 /** A data product module with type errors: the message lists each with its file:line. */
 export class ContractTypeError extends ConfigError {
