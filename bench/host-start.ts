@@ -21,6 +21,9 @@ async function timeToHealthy(store: 'memory' | 'azurite', env: Record<string, st
 async function main(): Promise<void> {
   const built = await buildApps(ROOT);
   const azurite = await startTestAzurite();
+  // Data directories of their own: a host running on the project's .data would refuse these.
+  const memoryDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-bench-'));
+  const azuriteDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-bench-'));
   const bare: number[] = [];
   const memory: number[] = [];
   const onAzurite: number[] = [];
@@ -28,8 +31,8 @@ async function main(): Promise<void> {
   try {
     for (let i = 0; i < RUNS; i++) {
       bare.push(msToRun(['-e', '0'], { cwd: ROOT }));
-      memory.push(await timeToHealthy('memory', {}));
-      onAzurite.push(await timeToHealthy('azurite', { AzureWebJobsStorage: azurite.connectionString }));
+      memory.push(await timeToHealthy('memory', { MESH_DATA_DIR: memoryDir }));
+      onAzurite.push(await timeToHealthy('azurite', { AzureWebJobsStorage: azurite.connectionString, MESH_DATA_DIR: azuriteDir }));
       // Nothing listens on these ports: the host starts (and stops) Azurite itself, as `npm start` does.
       const ports = { blob: await freePort(), queue: await freePort(), table: await freePort() };
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-bench-'));
@@ -38,6 +41,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await azurite.stop();
+    for (const dir of [memoryDir, azuriteDir]) fs.rmSync(dir, { recursive: true, force: true });
   }
   const b = median(bare);
   const figures: Figure[] = [

@@ -4,6 +4,7 @@
 import { build, type Metafile, type Plugin } from 'esbuild';
 import { contractsModuleSetting, loadDataProduct, resolveModuleFile } from '../core/contracts/load';
 import { copyGraphiqlAssets } from '../functions/shared/graphiql-assets';
+import { sourcesHash, writeBundleContracts, type BundleContracts } from '../host/bundle-contracts';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -55,8 +56,23 @@ function contractsPlugin(root: string): Plugin {
   };
 }
 
+/**
+ * What the build holds (written next to each bundle; the local host compares it with MESH_CONTRACTS
+ * when it loads a built app): the product's name and model version, and the files it came from.
+ */
+async function bundledContracts(root: string): Promise<BundleContracts> {
+  const spec = contractsModuleSetting();
+  const file = resolveModuleFile(spec, root);
+  if (!file) throw new Error(`setting MESH_CONTRACTS: no module at ${spec} (relative to ${root})`);
+  const { model, version } = await loadDataProduct(spec, root);
+  const { metafile } = await build({ absWorkingDir: root, entryPoints: [file], bundle: true, write: false, metafile: true, platform: 'node', packages: 'external', logLevel: 'silent' });
+  const inputs = Object.keys(metafile.inputs).filter((f) => !f.includes(':')).sort();
+  return { name: model.name, version, module: spec, file: path.relative(root, file).split(path.sep).join('/'), inputs, sources: sourcesHash(root, inputs) };
+}
+
 export async function buildApps(root = process.cwd(), outRoot = path.join(root, 'dist')): Promise<BuiltApp[]> {
   const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  const contracts = await bundledContracts(root);
   const built: BuiltApp[] = [];
   for (const app of APPS) {
     const dir = path.join(outRoot, app.name);
@@ -85,6 +101,7 @@ export async function buildApps(root = process.cwd(), outRoot = path.join(root, 
       path.join(dir, 'package.json'),
       JSON.stringify({ name: `meshgraph-${app.name}`, version: pkg.version, private: true, main: 'main.js', engines: pkg.engines, dependencies: deps }, null, 2) + '\n',
     );
+    writeBundleContracts(dir, contracts);
     const main = path.join(dir, 'main.js');
     built.push({ name: app.name, dir, main, bytes: fs.statSync(main).size });
   }

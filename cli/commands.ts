@@ -34,7 +34,7 @@ export const CONTRACTS_BUILD = command({
   name: 'meshgraph contracts build',
   synopsis: '--out DIR [options]',
   summary: 'compile the data product: GraphQL SDL, search mappings, JSON Schemas',
-  about: 'Writes schema.graphql, elasticsearch/<type>.json, jsonschema/*.json and contract.json (the model,\nfor later checks) to DIR.',
+  about: 'Type-checks a TypeScript product first (as tsc would: exit 2 listing each error\'s file:line), then writes\nschema.graphql, elasticsearch/<type>.json, jsonschema/*.json, contract.json (the model, for later\nchecks) and records.md (the columns of each source record) to DIR.',
   options: {
     out: { type: 'string', value: 'DIR', required: true, description: 'where to write the build' },
     contracts: CONTRACTS_OPTION,
@@ -45,7 +45,7 @@ export const CONTRACTS_CHECK = command({
   name: 'meshgraph contracts check',
   synopsis: '--base DIR [options]',
   summary: 'compare with an earlier build: exit 1 listing each breaking change',
-  about: 'Compares the data product with the build in DIR: exit 1 listing each breaking change, 0 listing\nthe compatible ones, and names each type whose search index needs a reindex.',
+  about: 'Type-checks a TypeScript product first, then compares it with the build in DIR: exit 1 listing each\nbreaking change, 0 listing the compatible ones, and names each type whose search index needs a reindex.',
   options: {
     base: { type: 'string', value: 'DIR', required: true, description: 'the earlier build (meshgraph contracts build --out DIR)' },
     out: { type: 'string', value: 'DIR', description: 'also write the new build there' },

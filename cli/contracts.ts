@@ -1,5 +1,6 @@
 // `meshgraph contracts build --out DIR` and `meshgraph contracts check --base DIR [--out DIR]`.
-// Exit codes: 0 done (no breaking change), 1 breaking changes found, 2 bad usage or contracts.
+// Both type-check a TypeScript product first (as tsc would). Exit codes: 0 done (no breaking
+// change), 1 breaking changes found, 2 bad usage, type errors or contract problems.
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildArtifacts, compareModels, reindexNeeds } from '../core/contracts';
@@ -7,7 +8,7 @@ import type { CompiledDataProduct, ContractChange, ContractModel } from '../core
 import { UserError } from '../core/errors';
 import type { CommandIO, Parsed } from './args';
 import type { CONTRACTS_BUILD, CONTRACTS_CHECK } from './commands';
-import { loadProduct } from './product';
+import { loadCheckedProduct } from './product';
 
 /** Writes a build; the generated folders are emptied first so no stale file survives a rename. */
 async function writeBuild(compiled: CompiledDataProduct, outDir: string, io: CommandIO): Promise<number> {
@@ -53,12 +54,12 @@ async function check(compiled: CompiledDataProduct, baseDir: string, outDir: str
 }
 
 export async function contractsBuildCommand({ values }: Parsed<typeof CONTRACTS_BUILD>, io: CommandIO): Promise<number> {
-  await writeBuild(await loadProduct(values.contracts), values.out, io);
+  await writeBuild(await loadCheckedProduct(values.contracts), values.out, io);
   return 0;
 }
 
 export async function contractsCheckCommand({ values }: Parsed<typeof CONTRACTS_CHECK>, io: CommandIO): Promise<number> {
-  const compiled = await loadProduct(values.contracts);
+  const compiled = await loadCheckedProduct(values.contracts);
   try {
     return await check(compiled, values.base, values.out, io);
   } catch (err) {

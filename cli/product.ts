@@ -31,6 +31,15 @@ async function loaderFor(file: string | undefined): Promise<void> {
   if (file && /\.[cm]?tsx?$/.test(file) && !require.extensions['.ts']) await import(TYPESCRIPT_LOADER);
 }
 
+/** The data product after a type check of its TypeScript module (contracts build and check). */
+export async function loadCheckedProduct(explicit?: string): Promise<CompiledDataProduct> {
+  const at = locateProduct(explicit);
+  // Loaded here only: the compiler is large, and only these commands check a product's types.
+  const { assertDataProductTypes } = await import('../core/contracts/typecheck');
+  assertDataProductTypes(at.spec, at.base);
+  return loadProduct(explicit);
+}
+
 export async function loadProduct(explicit?: string): Promise<CompiledDataProduct> {
   const at = locateProduct(explicit);
   await loaderFor(at.file);

@@ -50,6 +50,11 @@ export function resolveRecord(model: ContractModel, source: string, name?: strin
   throw new ConnectorError(`source "${source}" declares ${records.length} record types (${list}); name one with --type`);
 }
 
+/** A record's columns for a message: `crm.customer.row reads "Customer No" (required), "Full Name", …`. */
+export function describeColumns(record: RecordModel): string {
+  return `${record.type} reads ${Object.values(record.fields).map((f) => `"${f.name}"${f.required ? ' (required)' : ''}`).join(', ')}`;
+}
+
 /** The default row key: the first required column that is not the sequence. */
 export function defaultKeyColumn(record: RecordModel): string | undefined {
   return Object.values(record.fields).find((f) => f.required && f.name !== record.sequence)?.name;
@@ -67,6 +72,7 @@ export function rowData(record: RecordModel, values: Record<string, unknown>): R
   for (const field of Object.values(record.fields)) {
     const value = values[field.name];
     if (value === undefined && !field.required) continue; // an absent column leaves the field alone
+    if (field.required && !(field.name in values)) return { ok: false, column: field.name, reason: 'is missing, but the contract requires it' };
     const c = coerce(value, field);
     if (!c.ok) return { ok: false, column: field.name, reason: c.reason };
     data[field.name] = c.value;

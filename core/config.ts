@@ -30,7 +30,7 @@ export interface Config {
     executor: 'jit' | 'standard';
   };
   /** Local host only. */
-  host: { store: HostStoreKind; port: number };
+  host: { store: HostStoreKind; port: number; azurite: 'auto' | 'external' };
 }
 
 export interface SettingSpec {
@@ -73,6 +73,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { name: 'MESH_GRAPHQL_EXECUTOR', apps: ['hot'], default: 'jit', description: 'jit (compiled queries, faster) or standard (graphql-js); both give the same answers.' },
   { name: 'MESH_STORE', apps: ['host'], default: 'azurite', description: 'Where the local host keeps entity state and queues: azurite (durable) or memory (tests).' },
   { name: 'PORT', apps: ['host'], default: '7071', description: 'Port of the local host.' },
+  { name: 'MESH_AZURITE', apps: ['host'], default: 'auto', description: "auto: the local host starts Azurite for MESH_DATA_DIR, or uses the one already serving that directory, and refuses one holding another directory's data; external: it uses whatever AzureWebJobsStorage points at, as it is, and never starts or stops it." },
 ];
 
 type Env = Record<string, string | undefined>;
@@ -185,7 +186,7 @@ export function loadConfig(env: Env = process.env): Config {
       graphiql: oneOf(env, 'MESH_GRAPHIQL', ['on', 'off'] as const, problems) === 'on',
       executor: oneOf(env, 'MESH_GRAPHQL_EXECUTOR', ['jit', 'standard'] as const, problems),
     },
-    host: { store: oneOf(env, 'MESH_STORE', ['azurite', 'memory'] as const, problems), port },
+    host: { store: oneOf(env, 'MESH_STORE', ['azurite', 'memory'] as const, problems), port, azurite: oneOf(env, 'MESH_AZURITE', ['auto', 'external'] as const, problems) },
   };
 
   if (problems.length === 1) throw problems[0];

@@ -17,6 +17,9 @@ import { startTimers, type TimerTriggers } from './timer';
 import { applyLocalSettings, readHostJson } from './settings';
 import { setSystemLog } from './functions-core';
 import { loadConfig } from '../core/config';
+import { contractsModuleSetting, resolveModuleFile } from '../core/contracts/module-file';
+import { checkBundleContracts, type CurrentProduct } from './bundle-contracts';
+import { lockDataDir } from './data-lock';
 
 export interface AppEntry {
   name: string;
@@ -57,17 +60,25 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const log = options.log ?? consoleLogSink(cfg.logLevel === 'warn' ? 'warning' : cfg.logLevel);
   const say = (message: string) => log({ level: 'information', category: 'host', fn: 'host', invocationId: '', message });
   setSystemLog((level, category, message) => log({ level, category, fn: 'worker', invocationId: '', message }));
+  await checkBuiltContracts(options.apps, root);
 
   const storeKind = options.store ?? cfg.host.store;
+  // One host per data directory: a second one refuses, naming the first (before touching Azurite).
+  const lock = lockDataDir(cfg.dataDir);
   let azurite: RunningAzurite | undefined;
   let store: EntityStore;
-  if (storeKind === 'memory') store = new MemoryEntityStore();
-  else {
-    const connection = cfg.storage.connectionString;
-    if (!connection) throw new Error('setting AzureWebJobsStorage: the local host needs a connection string (UseDevelopmentStorage=true for Azurite)');
-    const ports = localPorts(connection);
-    if (ports) azurite = await ensureAzurite(cfg.dataDir, ports, say);
-    store = new TableEntityStore(connection);
+  try {
+    if (storeKind === 'memory') store = new MemoryEntityStore();
+    else {
+      const connection = cfg.storage.connectionString;
+      if (!connection) throw new Error('setting AzureWebJobsStorage: the local host needs a connection string (UseDevelopmentStorage=true for Azurite)');
+      const ports = localPorts(connection);
+      if (ports) azurite = await ensureAzurite(lock.dir, ports, say, { connectionString: connection, mode: cfg.host.azurite });
+      store = new TableEntityStore(connection);
+    }
+  } catch (err) {
+    lock.release();
+    throw err;
   }
 
   const hostJson = readHostJson(root);
@@ -101,6 +112,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       server.listen(port, '127.0.0.1', resolve);
     });
     const actualPort = (server.address() as AddressInfo).port;
+    lock.setPort(actualPort);
     const url = `http://localhost:${actualPort}`;
     origin = `http://127.0.0.1:${actualPort}`;
     const eventHubSet = Boolean(cfg.eventHub.connectionString || cfg.eventHub.fullyQualifiedNamespace);
@@ -147,11 +159,31 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         await outputs.close();
         await azurite?.stop();
         apps.forEach((a) => a.unload());
+        lock.release();
       })());
     return { url, port: actualPort, apps, runtime, store, startedInMs, recovered, stop };
   } catch (err) {
     await runtime.stop().catch(() => {});
     await azurite?.stop();
+    lock.release();
     throw err;
   }
+}
+
+/** Refuses built apps that hold another data product (or version) than MESH_CONTRACTS names now. */
+async function checkBuiltContracts(apps: readonly AppEntry[], root: string): Promise<void> {
+  const module = contractsModuleSetting(process.env);
+  const file = resolveModuleFile(module, root);
+  let loaded: Promise<{ name: string; version: string }> | undefined;
+  const current: CurrentProduct = {
+    module,
+    ...(file ? { file } : {}),
+    // Loaded from source only when a build's files differ from the ones it names: then once.
+    load: () =>
+      (loaded ??= import('../core/contracts/load').then(async ({ loadDataProduct }) => {
+        const product = await loadDataProduct(module, root);
+        return { name: product.model.name, version: product.version };
+      })),
+  };
+  for (const app of apps) await checkBundleContracts(app.name, app.entry, root, current);
 }

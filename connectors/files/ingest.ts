@@ -6,7 +6,7 @@ import type { CompiledDataProduct } from '../../core/contracts';
 import { Pipeline, type EventSink } from '../publish';
 import { createProgress, type ProgressStream } from '../progress';
 import { recordName, resolveRecord } from '../records';
-import { planFile, rowToEvent, type FilePlan } from './mapping';
+import { planFile, rowProblem, rowToEvent, type FilePlan } from './mapping';
 import { openSourceFile } from './source';
 
 export interface IngestFileOptions {
@@ -62,19 +62,21 @@ export async function ingestFile(options: IngestFileOptions): Promise<IngestSumm
     },
   });
   const plan = (): FilePlan => planFile({ source: options.source, record, file: options.file, mtimeMs: source.mtimeMs, ...(options.key !== undefined ? { key: options.key } : {}), ...(source.columns ? { columns: source.columns } : {}) });
+  // Planned at the first readable row, once the columns are known (a header, or an NDJSON file's
+  // first object): a file without a column the record requires stops here, before any row is sent.
   let filePlan: FilePlan | undefined;
   for await (const row of source.rows) {
-    filePlan ??= plan();
+    if (row.problem === undefined) filePlan ??= plan();
     summary.rows++;
-    const mapped = rowToEvent(filePlan, row);
+    const mapped = filePlan ? rowToEvent(filePlan, row) : { ok: false as const, reason: rowProblem(path.basename(options.file), row) };
     if (!mapped.ok) reject(mapped.reason);
     else {
       summary.sent++;
-      await pipeline.add(mapped.event, `${filePlan.fileKey} ${row.at}`);
+      await pipeline.add(mapped.event, `${path.basename(options.file)} ${row.at}`);
     }
     progress?.(source.bytesRead(), summary);
   }
-  filePlan ??= plan(); // a file with a header and no rows is still checked
+  filePlan ??= plan(); // a file with a header and no readable row is still checked
   await pipeline.drain();
   summary.seconds = (performance.now() - started) / 1000;
   progress?.(source.size, summary, true);

@@ -1,11 +1,12 @@
 // A file's rows as source-native CloudEvents (`<source>.<record>.row`): the record's data, a stable
 // id (source, file, row key and sequence: the same file sent again gives the same events) and a
-// sequence (the column the mapping names, else the file's modification time + the row's index,
-// so an edited file's rows are newer than the ones sent before).
+// sequence (the column the mapping names; when the record does not require that column, or names
+// none, the file's modification time + the row's index, so an edited file's rows are newer than
+// the ones sent before). A file without a column the record requires is refused before any row.
 import path from 'node:path';
 import type { CloudEvent, RecordModel } from '../../core/contracts';
 import { asText } from '../values';
-import { ConnectorError, defaultKeyColumn, rowData, stableId } from '../records';
+import { ConnectorError, defaultKeyColumn, describeColumns, rowData, stableId } from '../records';
 import type { SourceRow } from './source';
 
 export interface FilePlan {
@@ -31,8 +32,9 @@ export function planFile(options: { source: string; record: RecordModel; file: s
   if (columns) {
     const listed = `its columns are ${columns.map((c) => `"${c}"`).join(', ')}`;
     if (!columns.includes(key)) throw new ConnectorError(`${name} has no column "${key}" (the row key${options.key ? '' : ` of ${record.type}; --key names another`}); ${listed}`);
-    const missing = Object.values(record.fields).filter((f) => f.required && f.name !== record.sequence && !columns.includes(f.name));
-    if (missing.length > 0) throw new ConnectorError(`${name} has no column ${missing.map((f) => `"${f.name}"`).join(', ')}, which ${record.type} requires; ${listed}`);
+    // The sequence too: a required sequence is the source's version of the row, never made up.
+    const missing = Object.values(record.fields).filter((f) => f.required && !columns.includes(f.name));
+    if (missing.length > 0) throw new ConnectorError(`${name} has no column ${missing.map((f) => `"${f.name}"`).join(', ')}, which ${record.type} requires; ${listed}. ${describeColumns(record)}`);
   }
   return { source: options.source, record, key, fileKey: name, mtimeMs: options.mtimeMs };
 }
@@ -47,15 +49,22 @@ export function fileSequence(plan: FilePlan, index: number): number | string {
   return `${Math.floor(plan.mtimeMs)}${String(index).padStart(9, '0')}`;
 }
 
+/** Why a row that could not be read is rejected, naming the file, the row and the column. */
+export function rowProblem(fileKey: string, row: SourceRow): string {
+  const where = `${fileKey} ${row.at}`;
+  return row.column === undefined ? `${where} ${row.problem}` : `${where}, column "${row.column}": ${row.problem}`;
+}
+
 export function rowToEvent(plan: FilePlan, row: SourceRow): RowEvent {
   const where = `${plan.fileKey} ${row.at}`;
-  if (row.problem !== undefined) return { ok: false, reason: row.column === undefined ? `${where} ${row.problem}` : `${where}, column "${row.column}": ${row.problem}` };
+  if (row.problem !== undefined) return { ok: false, reason: rowProblem(plan.fileKey, row) };
   const keyValue = row.values[plan.key];
   if (keyValue === undefined || keyValue === null || asText(keyValue).trim() === '') return { ok: false, reason: `${where}, column "${plan.key}": the row key is empty` };
   const sequenceColumn = plan.record.sequence;
-  // A file without the sequence column gets one from its modification time; an empty cell in a
-  // column that is there is the row's problem (the contract requires it).
-  const values = sequenceColumn !== undefined && !(sequenceColumn in row.values) ? { ...row.values, [sequenceColumn]: fileSequence(plan, row.index) } : row.values;
+  // A file without an optional sequence column gets one from its modification time; a required
+  // one that is absent (an NDJSON row without it) or empty is the row's problem.
+  const optionalSequence = sequenceColumn !== undefined && !plan.record.fields[sequenceColumn]?.required;
+  const values = optionalSequence && !(sequenceColumn in row.values) ? { ...row.values, [sequenceColumn]: fileSequence(plan, row.index) } : row.values;
   const mapped = rowData(plan.record, values);
   if (!mapped.ok) return { ok: false, reason: `${where}, column "${mapped.column}": ${mapped.reason}` };
   const sequence = sequenceColumn === undefined ? fileSequence(plan, row.index) : (mapped.data[sequenceColumn] as number | string);

@@ -43,7 +43,10 @@ export interface SourceFile {
   file: string;
   format: FileFormat;
   sheet?: string;
-  /** Column names (undefined for NDJSON, whose rows name their own). */
+  /**
+   * Column names: the header row's; for NDJSON, whose rows name their own, the keys of its first
+   * object (known once that row is read).
+   */
   columns?: string[];
   rows: AsyncIterable<SourceRow>;
   size: number;
@@ -170,6 +173,7 @@ export function openSourceFile(file: string, options: OpenOptions = {}): SourceF
         continue;
       }
       if (r.object) {
+        source.columns ??= Object.keys(r.object);
         yield { at: r.at, index: ++index, values: r.object };
         continue;
       }

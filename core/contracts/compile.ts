@@ -9,6 +9,7 @@ import { compileJsonSchemas } from './jsonschema';
 import type { JsonSchema } from './jsonschema';
 import { createSourceMapper } from './mapping';
 import type { SourceMapper } from './mapping';
+import { recordsMarkdown } from './records-doc';
 import { resolveValidDataProduct } from './validate';
 import { compileValidators } from './validators';
 import type { EventValidators } from './validators';
@@ -58,6 +59,7 @@ export function buildArtifacts(compiled: CompiledDataProduct): Record<string, st
   const files: Record<string, string> = {
     'schema.graphql': compiled.sdl,
     'contract.json': json({ version: compiled.version, model: compiled.model }),
+    'records.md': `# Source records of ${compiled.model.name}\n\nThe columns each record reads (a file's header, a table's columns, an event's \`data\`); a file without a required column is refused.\n\n${recordsMarkdown(compiled.model)}`,
   };
   for (const [type, template] of Object.entries(compiled.esMappings)) files[`elasticsearch/${type.toLowerCase()}.json`] = json(template);
   for (const [name, schema] of Object.entries(compiled.jsonSchemas)) files[`jsonschema/${name}.json`] = json(schema);

@@ -15,3 +15,4 @@ export * from './compile';
 export * from './load';
 export * from './breaking';
 export * from './infer';
+export * from './records-doc';

@@ -1,28 +1,14 @@
 // Loads the data product named by MESH_CONTRACTS (a path relative to the working directory, or a
 // package name) and compiles it. The module exports the product as default or as its only export.
-import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, errorMessage } from '../errors';
-import { SETTINGS } from '../config';
 import type { DataProductDef } from './dsl';
 import { compileDataProduct } from './compile';
 import type { CompiledDataProduct } from './compile';
+import { contractsModuleSetting, MODULE_EXTENSIONS as EXTENSIONS, resolveModuleFile } from './module-file';
 
-const EXTENSIONS = ['.ts', '.js', '.mjs', '.cjs'];
-
-/** MESH_CONTRACTS or its default, without requiring the settings that only the apps need. */
-export function contractsModuleSetting(env: Record<string, string | undefined> = process.env): string {
-  const configured = env['MESH_CONTRACTS']?.trim();
-  return configured || (SETTINGS.find((s) => s.name === 'MESH_CONTRACTS')?.default ?? 'contracts/telecom');
-}
-
-/** A file for a module path: as is, with an extension, or a folder's index. */
-export function resolveModuleFile(spec: string, cwd: string): string | undefined {
-  const base = path.resolve(cwd, spec);
-  const candidates = [base, ...EXTENSIONS.map((e) => base + e), ...EXTENSIONS.map((e) => path.join(base, 'index' + e))];
-  return candidates.find((c) => existsSync(c) && statSync(c).isFile());
-}
+export { contractsModuleSetting, resolveModuleFile };
 
 function looksLikeProduct(value: unknown): value is DataProductDef {
   const v = value as Partial<DataProductDef> | undefined;

@@ -31,6 +31,9 @@ import { blobRef, getChunks, putBlobRef, putChunks, shardOf, SHARDS, StateTooLar
 
 export { StateTooLargeError };
 
+/** The table the local host keeps entity state and queues in. */
+export const ENTITY_TABLE = 'meshgraphentities';
+
 const entityKey = (id: EntityInstanceId) => `e:${encodeURIComponent(id)}`;
 const idOfEntityKey = (rowKey: string) => decodeURIComponent(rowKey.slice(2)) as EntityInstanceId;
 /** Operations packed per log row; keeps a row far below the 1 MiB entity limit for small inputs. */
@@ -103,7 +106,7 @@ export class TableEntityStore implements EntityStore {
   /** Blobs uploaded, by this store, whose rows have not been committed yet (kept by the sweep). */
   private readonly uploading = new Set<string>();
 
-  constructor(connectionString: string, tableName = 'meshgraphentities') {
+  constructor(connectionString: string, tableName = ENTITY_TABLE) {
     this.client = TableClient.fromConnectionString(connectionString, tableName, { allowInsecureConnection: true });
     this.large = new ContainerClient(connectionString, largeContainerOf(tableName));
     this.committer = new GroupCommitter((actions) => this.client.submitTransaction(actions).then(() => undefined));

@@ -1,8 +1,9 @@
-// A private Azurite for a test file: free ports, a temporary folder, stopped at the end.
+// A private Azurite for a test file: free ports, a temporary folder, stopped at the end. It is
+// started without a data directory's marker: the first host that uses it claims it.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { connectionStringFor, ensureAzurite, type AzuritePorts } from '../../host/azurite';
+import { connectionStringFor, startAzurite, type AzuritePorts } from '../../host/azurite';
 import { freePort } from './processes';
 
 export interface TestAzurite {
@@ -14,7 +15,7 @@ export interface TestAzurite {
 export async function startTestAzurite(): Promise<TestAzurite> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-azurite-'));
   const ports: AzuritePorts = { blob: await freePort(), queue: await freePort(), table: await freePort() };
-  const running = await ensureAzurite(dir, ports, () => {});
+  const running = await startAzurite(path.join(dir, 'azurite'), ports, () => {});
   return {
     connectionString: connectionStringFor(ports),
     dir,

@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
-import { json } from './host';
+import { json, testDataDir } from './host';
 
 const RUN_HOST = path.join(__dirname, '../fixtures/run-host.ts');
 
@@ -16,7 +16,7 @@ export interface ChildHost {
 export function spawnHost(connectionString: string, env: Record<string, string> = {}, apps?: 'hot' | { name: string; main: string }): Promise<ChildHost> {
   const args = apps === undefined ? [] : apps === 'hot' ? ['hot'] : ['bundle', apps.name, apps.main];
   const child = spawn(process.execPath, ['--import', 'tsx', RUN_HOST, ...args], {
-    env: { ...process.env, AzureWebJobsStorage: connectionString, MESH_STORE: 'azurite', PORT: '0', ...env },
+    env: { ...process.env, AzureWebJobsStorage: connectionString, MESH_STORE: 'azurite', PORT: '0', MESH_DATA_DIR: testDataDir(), ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {

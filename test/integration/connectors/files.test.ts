@@ -26,7 +26,9 @@ before(async () => {
   ws.addRow(['X2', 'Charles Babbage', null, 'Consumer', 'London', null, 'N', 1]);
   ws.addRow(['X3', 'Gone Soon', null, 'Consumer', null, null, 'Y', 5]);
   await wb.xlsx.writeFile(path.join(dir, 'customers.xlsx'));
-  fs.writeFileSync(path.join(dir, 'customers.csv'), 'Customer No,Full Name,Segment,Created On\nY1,"Hopper, Grace",Business,2020-01-02\nY2,Bad Date,Consumer,02/01/2020\n');
+  fs.writeFileSync(path.join(dir, 'customers.csv'), 'Customer No,Full Name,Segment,Created On,Row Version\nY1,"Hopper, Grace",Business,2020-01-02,1\nY2,Bad Date,Consumer,02/01/2020,1\n');
+  // The contract requires "Row Version" (the sequence): such a file is refused, not sent with a made-up one.
+  fs.writeFileSync(path.join(dir, 'unversioned.csv'), 'Customer No,Full Name\nZ1,Alan Turing\n');
 });
 
 /** Runs the command line in a child process (asynchronously: the host answers from this one). */
@@ -83,6 +85,11 @@ describe('meshgraph ingest into the local host', () => {
     assert.equal(bad.status, 1);
     assert.match(bad.stderr, /meshgraph ingest: customers.csv has no column "Id" \(the row key\)/);
     assert.doesNotMatch(bad.stderr, /at .*\.ts:\d+/, 'no stack trace');
+    const unversioned = await cli(['ingest', path.join(dir, 'unversioned.csv'), '--source', 'crm', '--url', suite.host.url]);
+    assert.equal(unversioned.status, 1, unversioned.stdout);
+    assert.match(unversioned.stderr, /meshgraph ingest: unversioned.csv has no column "Row Version", which crm.customer.row requires; its columns are "Customer No", "Full Name"\. crm.customer.row reads "Customer No" \(required\), "Full Name", .*"Row Version" \(required\)/);
+    await suite.host.runtime.idle();
+    assert.equal(await nodeOf(suite.host, 'Customer', 'Z1'), undefined, 'no row was sent');
     assert.equal((await cli(['ingest', '--source', 'crm'])).status, 2);
   });
 });

@@ -13,6 +13,7 @@ import { openSourceFile, type SourceRow } from '../../../connectors/files/source
 import { sheetNames } from '../../../connectors/files/xlsx';
 import { ingestFile } from '../../../connectors/files/ingest';
 import type { EventSink, SendResult } from '../../../connectors/publish';
+import { ConnectorError } from '../../../connectors/records';
 
 const product = compileDataProduct(telecom);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-files-'));
@@ -51,6 +52,13 @@ before(async () => {
   fs.writeFileSync(at('not-a-workbook.xlsx'), 'Customer No,Full Name\nC1,Ada\n');
   fs.writeFileSync(at('customers.csv'), 'Customer No,Full Name,Row Version\r\nC10,"Lovelace, Ada",1\r\nC11,"Two\nlines",1\r\nC12,short\r\n');
   fs.writeFileSync(at('broken.csv'), 'Customer No,Full Name\nC1,"never closed\n');
+  fs.writeFileSync(at('no-version.csv'), 'Customer No,Full Name\nC20,Ada\n');
+  fs.writeFileSync(at('no-version.tsv'), 'Customer No\tFull Name\nC20\tAda\n');
+  fs.writeFileSync(at('subscriptions.ndjson'), '{oops\n{"subscription_id":"S1","op":"c"}\n{"subscription_id":"S2","op":"c","lsn":"7"}\n');
+  const noVersion = new ExcelJS.Workbook();
+  noVersion.addWorksheet('Customers').addRow(['Customer No', 'Full Name']).commit();
+  noVersion.getWorksheet('Customers')!.addRow(['C20', 'Ada']);
+  await noVersion.xlsx.writeFile(at('no-version.xlsx'));
   fs.writeFileSync(at('accounts.ndjson'), '{"account_id":"A1","status_code":"A","op":"c","lsn":"5"}\n\n{oops\n[1]\n{"account_id":"A2","status_code":"Z","op":"c","lsn":"6"}\n');
 });
 
@@ -100,6 +108,23 @@ describe('a file into a sink', () => {
     assert.match(summary.reasons.join('\n'), /accounts.ndjson line 3 is not valid JSON/);
     assert.match(summary.reasons.join('\n'), /accounts.ndjson line 4 is not a JSON object/);
     assert.match(summary.reasons.join('\n'), /accounts.ndjson line 5, column "status_code": "Z" is not one of A, S, C/);
+  });
+
+  for (const file of ['no-version.csv', 'no-version.tsv', 'no-version.xlsx']) {
+    it(`stops before sending anything when a required column is missing (${file}), naming the record and the columns`, async () => {
+      const sink = new MemorySink();
+      await assert.rejects(
+        ingestFile({ file: at(file), source: 'crm', product, sink }),
+        (e: Error) => e instanceof ConnectorError && e.message.startsWith(`${file} has no column "Row Version", which crm.customer.row requires; its columns are "Customer No", "Full Name". crm.customer.row reads "Customer No" (required)`),
+      );
+      assert.equal(sink.events.length, 0);
+    });
+  }
+
+  it('stops when the first object of an NDJSON file lacks a required column, before sending anything', async () => {
+    const sink = new MemorySink();
+    await assert.rejects(ingestFile({ file: at('subscriptions.ndjson'), source: 'billing', product, sink }), /subscriptions.ndjson has no column "lsn", which billing.subscription.row requires; its columns are "subscription_id", "op"/);
+    assert.equal(sink.events.length, 0);
   });
 
   it('stops with the missing column before sending anything', async () => {

@@ -57,7 +57,24 @@ describe('values as field kinds', () => {
 describe('file rows to events', () => {
   it('refuses a file without the key column or a required column, listing the columns it has', () => {
     assert.throws(() => planFile({ source: 'crm', record: customer, file: '/x/customers.csv', mtimeMs: MTIME, columns: ['Name', 'Row Version'] }), /customers.csv has no column "Customer No" \(the row key of crm.customer.row; --key names another\); its columns are "Name", "Row Version"/);
-    assert.throws(() => planFile({ source: 'billing', record: subscription, file: 'subs.csv', mtimeMs: MTIME, key: 'msisdn', columns: ['msisdn', 'op'] }), /subs.csv has no column "subscription_id", which billing.subscription.row requires/);
+    assert.throws(() => planFile({ source: 'billing', record: subscription, file: 'subs.csv', mtimeMs: MTIME, key: 'msisdn', columns: ['msisdn', 'op'] }), /subs.csv has no column "subscription_id", "lsn", which billing.subscription.row requires/);
+  });
+
+  it('refuses a file without the sequence column the record requires, naming the columns it has and those the record reads', () => {
+    assert.throws(
+      () => planFile({ source: 'crm', record: customer, file: '/x/customers.csv', mtimeMs: MTIME, columns: ['Customer No', 'Full Name'] }),
+      (e: Error) =>
+        e instanceof ConnectorError &&
+        e.message.startsWith('customers.csv has no column "Row Version", which crm.customer.row requires; its columns are "Customer No", "Full Name". ') &&
+        e.message.includes('crm.customer.row reads "Customer No" (required), "Full Name", "E-mail"') &&
+        e.message.endsWith('"Row Version" (required)'),
+    );
+  });
+
+  it('rejects a row without the required sequence instead of making one up (NDJSON rows name their own columns)', () => {
+    const plan = planFile({ source: 'crm', record: customer, file: 'customers.ndjson', mtimeMs: MTIME, columns: ['Customer No', 'Row Version'] });
+    assert.deepEqual(rowToEvent(plan, row(2, { 'Customer No': 'C2' })), { ok: false, reason: 'customers.ndjson row 3, column "Row Version": is missing, but the contract requires it' });
+    assert.deepEqual(rowToEvent(plan, row(3, { 'Customer No': 'C3', 'Row Version': ' ' })), { ok: false, reason: 'customers.ndjson row 4, column "Row Version": is empty, but the contract requires a value' });
   });
 
   it('gives the same event for the same row, file and version, and another for a new version', () => {
@@ -71,13 +88,14 @@ describe('file rows to events', () => {
     assert.deepEqual({ ...a.event, id: 'x' }, { specversion: '1.0', id: 'x', source: 'crm', type: 'crm.customer.row', data: { 'Customer No': 'C1', 'Full Name': 'Ada', 'Row Version': 1 } });
   });
 
-  it('takes the sequence from the file time and the row when the sequence column is absent', () => {
-    const plan = planFile({ source: 'crm', record: customer, file: 'customers.csv', mtimeMs: MTIME, columns: ['Customer No'] });
+  it('takes the sequence from the file time and the row when an optional sequence column is absent', () => {
+    const optional = { ...customer, fields: { ...customer.fields, 'Row Version': { ...customer.fields['Row Version']!, required: false } } };
+    const plan = planFile({ source: 'crm', record: optional, file: 'customers.csv', mtimeMs: MTIME, columns: ['Customer No'] });
     const e = rowToEvent(plan, row(7, { 'Customer No': 'C7' }));
     assert.ok(e.ok);
     assert.equal((e.event.data as Record<string, unknown>)['Row Version'], (MTIME / 1000) * 4_194_304 + 7);
     assert.ok(Number.isSafeInteger(fileSequence(plan, 4_194_303)));
-    const later = planFile({ source: 'crm', record: customer, file: 'customers.csv', mtimeMs: MTIME + 1000, columns: ['Customer No'] });
+    const later = planFile({ source: 'crm', record: optional, file: 'customers.csv', mtimeMs: MTIME + 1000, columns: ['Customer No'] });
     assert.ok((fileSequence(later, 1) as number) > (fileSequence(plan, 4_000_000) as number), 'an edited file is newer than every row of the old one');
   });
 
