@@ -7,7 +7,7 @@ import { registerRouterEntity } from '../actors/router/entity';
 import { registerBucketEntity } from '../actors/bucket/entity';
 import { registerWaitEntity } from '../actors/wait/entity';
 import { registerPendingEntity } from '../actors/projections/entity';
-import { newDeadLetterId } from '../adapters/deadletter/table';
+import { newDeadLetterId } from '../adapters/deadletter/rows';
 import { dataProduct } from './shared/product';
 import { deadLetters } from './shared/services';
 import { project } from './shared/projections';

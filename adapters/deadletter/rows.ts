@@ -1,9 +1,15 @@
 // A dead letter as a table row, and back: shared by the SDK store (table.ts) and the plain-fetch
 // one (table-rest.ts). Rows are keyed by day and time, so listing is oldest first.
+import { randomUUID } from 'node:crypto';
 import type { DeadLetter } from '../../core/ports/dead-letters';
 import { StateTooLargeError, getChunks, putChunks, tableSafe } from '../../core/table-chunks';
 
 export const DEAD_LETTER_TABLE = 'meshgraphdeadletters';
+
+/** A dead letter's id: its day (the row's partition), its time and a random part. */
+export function newDeadLetterId(at: string): string {
+  return `${at.slice(0, 10)}|${at}|${randomUUID()}`;
+}
 
 const partitionOf = (id: string) => id.slice(0, 10);
 

@@ -1,6 +1,5 @@
 // Dead letters in Azure Table storage (Azurite locally): one row per rejected event, keyed by day
 // and time so listing is oldest first. Payloads are split across properties like entity state.
-import { randomUUID } from 'node:crypto';
 import { TableClient, type TransactionAction } from '@azure/data-tables';
 import type { DeadLetter, DeadLetterPage, DeadLetterStore } from '../../core/ports/dead-letters';
 import { DEAD_LETTER_TABLE, keysOf, letterOf, rowChars, rowOf } from './rows';
@@ -9,11 +8,7 @@ import { DEAD_LETTER_TABLE, keysOf, letterOf, rowChars, rowOf } from './rows';
 const MAX_TRANSACTION_ROWS = 100;
 const MAX_TRANSACTION_CHARS = 1_500_000;
 
-export function newDeadLetterId(at: string): string {
-  return `${at.slice(0, 10)}|${at}|${randomUUID()}`;
-}
-
-export { DEAD_LETTER_TABLE } from './rows';
+export { DEAD_LETTER_TABLE, newDeadLetterId } from './rows';
 
 export class TableDeadLetterStore implements DeadLetterStore {
   private readonly client: TableClient;

@@ -4,7 +4,7 @@ import type { AcceptedEvent, RejectedEvent } from '../../core/ingest/check';
 import { groupByNode } from '../../core/ingest/check';
 import { reflects } from '../../core/graph/applied';
 import type { DeadLetter, DeadLetterStage } from '../../core/ports/dead-letters';
-import { newDeadLetterId } from '../../adapters/deadletter/table';
+import { newDeadLetterId } from '../../adapters/deadletter/rows';
 import { NODE_ENTITY } from '../../actors/node/messages';
 import type { NodeState } from '../../actors/node/state';
 import { WAIT_ENTITY, WaitOp, type WaitState } from '../../actors/wait/messages';

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { cloudEvent as ce, ingest, useMeshHost } from '../../helpers/mesh-host';
 import { principalHeader } from '../../../core/auth/principal';
-import { newDeadLetterId } from '../../../adapters/deadletter/table';
+import { newDeadLetterId } from '../../../adapters/deadletter/rows';
 import type { DeadLetter } from '../../../core/ports/dead-letters';
 
 const ADMIN = { 'x-ms-client-principal': principalHeader(['mesh.admin']) };

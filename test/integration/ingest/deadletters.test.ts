@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { cloudEvent as ce, ingest, useMeshHost } from '../../helpers/mesh-host';
 import { runCli } from '../../../cli/cli';
-import { newDeadLetterId } from '../../../adapters/deadletter/table';
+import { newDeadLetterId } from '../../../adapters/deadletter/rows';
 
 async function capture(run: () => Promise<number>): Promise<{ code: number; out: string }> {
   const write = process.stdout.write.bind(process.stdout);
