@@ -10,7 +10,7 @@ import { deleteNode, forwardEdge, holders, setEdge, setNeighbour, spillEdges, up
 import { trimHistory } from '../../core/graph/time-travel';
 import { BUCKETS, BucketOp, MAX_INLINE_EDGES, bucketKey, fanoutLanes } from '../bucket/messages';
 import { isEmptyShape, type Needs } from '../../core/graph/needs';
-import { buildSummary, projectionOf } from '../../core/graph/summary';
+import { buildSummary, projectionOf, summaryComplete } from '../../core/graph/summary';
 import { NodeOp, type NodeEffect, type NodeEvent, type NodeMessage } from './messages';
 import { emptyNodeState, globalId, parseGlobalId, usedBuckets, type NodeState } from './state';
 import type { Summary } from '../../core/graph/node-state';
@@ -141,14 +141,24 @@ function addLinked(s: Scratch, rel: string, to: string): void {
 /**
  * Tells the other ends of changed edges (with this node's summary when they carry it), then
  * tells neighbours what they carry of this node, only when it changed or they just linked.
+ * A summary that nests neighbours' news is held back while a linked neighbour has not reported
+ * yet (it answers every link): sent now, it would be followed at once by the complete one, and
+ * each of the two would travel up the path as its own wave of reactions.
  */
 function react(state: NodeState, node: NodeModel, ctx: NodeContext, s: Scratch): void {
-  const summaries = new Map<string, Summary | null>();
+  const summaries = new Map<string, Summary | null | undefined>();
+  /** The summary a relation's neighbours need; undefined when they need none, or it is not complete yet. */
   const summaryFor = (rel: string): Summary | null | undefined => {
     const edge = node.edges[rel]!;
     const shape = ctx.needs[edge.to]?.[edge.inverse];
     if (isEmptyShape(shape)) return undefined;
-    if (!summaries.has(rel)) summaries.set(rel, buildSummary(state, node, shape!));
+    if (!summaries.has(rel)) {
+      const complete = summaryComplete(state, node, shape!);
+      // Held back: forget what was sent, so that once complete it goes to every neighbour, the
+      // ones that linked meanwhile (and heard nothing) too.
+      if (!complete) delete state.sent[rel];
+      summaries.set(rel, complete ? buildSummary(state, node, shape!) : undefined);
+    }
     return summaries.get(rel);
   };
   const informed = new Set<string>();

@@ -26,6 +26,21 @@ function trim(s: Summary, shape: Shape): Summary {
   return out;
 }
 
+/**
+ * Whether this node has heard from every neighbour whose news `shape` nests (a linked neighbour
+ * whose summary has not arrived yet would show as missing). Only that first level: a neighbour
+ * sends its own summary only once it is complete, so what arrived is complete all the way down.
+ * A relation held in edge buckets keeps no news and is not waited for.
+ */
+export function summaryComplete(state: NodeState, node: NodeModel, shape: Shape): boolean {
+  for (const rel of Object.keys(shape.nested)) {
+    if (state.sp?.[rel]) continue;
+    const news = state.n[rel];
+    for (const gid of holders(state, rel, node.edges[rel]?.cardinality === 'one')) if (!news?.[gid]) return false;
+  }
+  return true;
+}
+
 /** What this node tells a neighbour that needs `shape` from it; null when the node is not visible. */
 export function buildSummary(state: NodeState, node: NodeModel, shape: Shape): Summary | null {
   if (!isVisible(state, node.owner)) return null;

@@ -128,6 +128,44 @@ describe('node actor: edges and reactions', () => {
     assert.deepEqual((mesh.docs.get('Person:p1')!.body as { clients: unknown }).clients, [{ id: 'c1', name: 'Acme Corp' }]);
   });
 
+  it('holds a summary back while a linked neighbour it nests has not reported: one wave up the path, not two', () => {
+    // The team links project x1 as x1 links client c1. The team's summary to its member nests the
+    // project's client: sent before the client reached the project, it would climb the path twice.
+    const mesh = single([
+      ev('hr', 1, up('Person', 'p1', { name: 'Ada' })),
+      ev('org', 1, up('Team', 't1', { name: 'Core' })),
+      ev('org', 2, link('Person', 'p1', 'teams', 'Team', 't1')),
+      ev('sales', 1, up('Client', 'c1', { name: 'Acme' })),
+      ev('pm', 1, up('Project', 'x1', { name: 'Apollo' })),
+    ]);
+    const before = mesh.reactions;
+    mesh.send('Team:t1', { op: 'apply', events: [ev('pm', 4, link('Team', 't1', 'projects', 'Project', 'x1'))] });
+    mesh.send('Project:x1', { op: 'apply', events: [ev('pm', 4, link('Project', 'x1', 'client', 'Client', 'c1'))] });
+    mesh.run();
+    assert.equal(mesh.reactions - before, 3, 'the client to the project, the project to the team, the team once to its member');
+    assert.deepEqual((mesh.docs.get('Person:p1')!.body as { clients: unknown }).clients, [{ id: 'c1', name: 'Acme' }]);
+  });
+
+  it('a neighbour that links while a summary is held back gets it once complete, even unchanged', () => {
+    // x1's summary to its team nests its client. Team t2 links x1 while x1 waits for client c2;
+    // c2 turns out invisible, so the complete summary equals the one sent before t2 linked.
+    const mesh = single([
+      ev('hr', 1, up('Person', 'p1', { name: 'Ada' })),
+      ev('org', 1, up('Team', 't2', { name: 'Edge' })),
+      ev('org', 2, link('Person', 'p1', 'teams', 'Team', 't2')),
+      ev('pm', 1, up('Project', 'x1', { name: 'Apollo' })),
+      ev('org', 1, up('Team', 't1', { name: 'Core' })),
+      ev('pm', 2, link('Team', 't1', 'projects', 'Project', 'x1')),
+    ]);
+    // x1 links a client (a placeholder, which reports null) and t2 links x1; x1 hears of t2 first.
+    mesh.send('Project:x1', { op: 'apply', events: [ev('pm', 5, link('Project', 'x1', 'client', 'Client', 'c2'))] });
+    mesh.send('Team:t2', { op: 'apply', events: [ev('pm', 6, link('Team', 't2', 'projects', 'Project', 'x1'))] });
+    mesh.run();
+    const team = mesh.states.get('Team:t2')!;
+    assert.ok(team.n['projects']?.['Project:x1'], 'the team heard from the project');
+    assert.deepEqual((mesh.docs.get('Team:t2')!.body as { projects?: unknown }).projects, ['x1']);
+  });
+
   it('reacts only where a carried field really changed', () => {
     const mesh = single([ev('hr', 1, up('Person', 'p1', { name: 'Ada' })), ev('org', 1, up('Team', 't1', { name: 'Core', size: 1 })), ev('org', 2, link('Person', 'p1', 'teams', 'Team', 't1'))]);
     const before = mesh.reactions;
