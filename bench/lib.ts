@@ -16,7 +16,9 @@ export function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
 }
 
-export function fmt(n: number): string {
+export function fmt(n: number | null | undefined): string {
+  // A figure that could not be measured (NaN) is null once it went through JSON.
+  if (n === null || n === undefined || !Number.isFinite(n)) return 'n/a';
   return Math.abs(n) >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(n >= 10 ? 1 : 2);
 }
 
