@@ -178,7 +178,19 @@ function nodeResolvers(node: NodeModel, model: ContractModel): Record<string, Re
   }
   edgeResolvers(node, model, out);
   for (const d of Object.values(node.denormalized)) {
-    if (d.many) out[d.name] = (src) => ((src as Source)[d.name] as unknown[] | undefined) ?? [];
+    if (!d.many) continue;
+    const first = d.via[0]!;
+    out[d.name] = (src) => {
+      // A relation held in edge buckets keeps no news of its neighbours: what the path carries
+      // through it is unknown, not empty.
+      const spilled = (src as Source)[DOC_SPILLED_FIELD];
+      if (Array.isArray(spilled) && spilled.includes(first)) {
+        throw new GraphQLError(`${node.name}.${d.name} is carried through ${first}, which holds more than the 128 neighbours a node keeps news of; read ${first} (or ${connectionFieldOf(first)}) instead`, {
+          extensions: { code: 'CARRIED_PATH_TOO_WIDE', relation: first },
+        });
+      }
+      return ((src as Source)[d.name] as unknown[] | undefined) ?? [];
+    };
   }
   return out;
 }

@@ -95,3 +95,19 @@ describe('GraphQL relations past the spill threshold', () => {
     assert.deepEqual(every.data.searchLines.facets.map((f: any) => f.field), ['status', 'plan', 'planInfo.name']);
   });
 });
+
+describe('a carried path through a relation past the spill threshold', () => {
+  let bed: Bed;
+  before(async () => {
+    bed = await openBed('jit', 1);
+    await bed.store.bulk([{ id: 'Customer:big', type: 'Customer', version: 1, body: { id: 'big', name: 'Big Co', mesh_spilled: ['accounts'] } }]);
+  });
+  after(() => bed.close());
+
+  it('answers an error naming the relation to read instead, not an empty list', async () => {
+    const { data, errors } = await bed.run('{ customer(id: "big") { name accountSummaries { id } } }');
+    assert.equal(data.customer, null);
+    assert.equal(errors[0].extensions.code, 'CARRIED_PATH_TOO_WIDE');
+    assert.match(errors[0].message, /carried through accounts, .* read accounts \(or accountsConnection\) instead/);
+  });
+});
