@@ -41,7 +41,8 @@ interface Mirror {
   ev: string;
 }
 
-interface Scratch {
+/** What a batch has to do once its operations are folded in: built up by each step, done by end(). */
+interface Work {
   dirty: boolean;
   /** Edge changes to tell the other ends, sent after the batch with this node's summary. */
   mirrors: Mirror[];
@@ -60,20 +61,20 @@ export const MAX_NODE_FIELD_CHARS = 300_000;
 /** The characters of the node's field values once `fields` are set (counting every one as set). */
 function fieldCharsAfter(state: NodeState, fields: Record<string, FieldValue | null>): number {
   let chars = 0;
-  for (const [name, cell] of Object.entries(state.f)) if (!(name in fields)) chars += valueChars(cell.v);
+  for (const [name, cell] of Object.entries(state.fields)) if (!(name in fields)) chars += valueChars(cell.v);
   for (const value of Object.values(fields)) chars += valueChars(value);
   return chars;
 }
 
-function applyEvent(state: NodeState, node: NodeModel, ev: NodeEvent, ctx: NodeContext, s: Scratch): void {
+function applyEvent(state: NodeState, node: NodeModel, ev: NodeEvent, ctx: NodeContext, work: Work): void {
   const { change } = ev;
-  if (change.type !== state.t || change.id !== state.id) {
-    s.effects.push({ kind: 'deadLetter', event: ev, reason: `event for ${change.type}/${change.id} reached node ${ctx.key}` });
+  if (change.type !== state.type || change.id !== state.id) {
+    work.effects.push({ kind: 'deadLetter', event: ev, reason: `event for ${change.type}/${change.id} reached node ${ctx.key}` });
     return;
   }
   const problems = ownershipProblems(ctx.model, ev.source, change);
   if (problems.length > 0) {
-    s.effects.push({ kind: 'deadLetter', event: ev, reason: problems.join('; ') });
+    work.effects.push({ kind: 'deadLetter', event: ev, reason: problems.join('; ') });
     return;
   }
   const origin: Origin = { ev: ev.id, src: ev.source, k: ev.k, ...(ev.time ? { at: ev.time } : {}) };
@@ -81,27 +82,27 @@ function applyEvent(state: NodeState, node: NodeModel, ev: NodeEvent, ctx: NodeC
     case 'upsert': {
       const chars = fieldCharsAfter(state, change.fields);
       if (chars > MAX_NODE_FIELD_CHARS) {
-        s.effects.push({ kind: 'deadLetter', event: ev, reason: `the fields of ${change.type}/${change.id} would hold ${chars} characters of values; a node keeps at most ${MAX_NODE_FIELD_CHARS}` });
+        work.effects.push({ kind: 'deadLetter', event: ev, reason: `the fields of ${change.type}/${change.id} would hold ${chars} characters of values; a node keeps at most ${MAX_NODE_FIELD_CHARS}` });
         return;
       }
-      if (upsertFields(state, change.fields, origin, ctx.now).length > 0) s.dirty = true;
+      if (upsertFields(state, change.fields, origin, ctx.now).length > 0) work.dirty = true;
       return;
     }
     case 'delete':
-      if (deleteNode(state, origin, ctx.now)) s.dirty = true;
+      if (deleteNode(state, origin, ctx.now)) work.dirty = true;
       return;
     default: {
       const on = change.op === 'link';
       const to = globalId(change.toType, change.toId);
-      const result = changeEdge(state, change.rel, to, on, origin, ctx, s, true);
+      const result = changeEdge(state, change.rel, to, on, origin, ctx, work, true);
       if (!result) return;
-      s.dirty = true;
-      if (on && result === 'flipped') addLinked(s, change.rel, to);
+      work.dirty = true;
+      if (on && result === 'flipped') addLinked(work, change.rel, to);
       // A re-sent link (or unlink) changes nothing a 'many' end shows: it lists every linked
       // neighbour, whatever the key. So that end is not told; should it ever contradict this end
       // with an older key, this end answers with its cell (see the edge operation).
       if (result === 'reasserted' && ctx.model.types[change.toType]?.edges[node.edges[change.rel]!.inverse]?.cardinality === 'many') return;
-      s.mirrors.push({ rel: change.rel, to, on, k: ev.k, src: ev.source, ev: ev.id });
+      work.mirrors.push({ rel: change.rel, to, on, k: ev.k, src: ev.source, ev: ev.id });
     }
   }
 }
@@ -110,10 +111,10 @@ function applyEvent(state: NodeState, node: NodeModel, ev: NodeEvent, ctx: NodeC
  * Sets an edge cell here, or forwards it to its bucket when the relation is spilled (`own`: from
  * an event about this node). A forwarded cell counts as flipped: only the bucket knows its cell.
  */
-function changeEdge(state: NodeState, rel: string, to: string, on: boolean, origin: Origin, ctx: NodeContext, s: Scratch, own: boolean): EdgeChange {
-  if (!state.sp?.[rel]) return setEdge(state, rel, to, on, origin, ctx.now);
+function changeEdge(state: NodeState, rel: string, to: string, on: boolean, origin: Origin, ctx: NodeContext, work: Work, own: boolean): EdgeChange {
+  if (!state.spilled?.[rel]) return setEdge(state, rel, to, on, origin, ctx.now);
   const n = forwardEdge(state, rel, to, on, origin, ctx.buckets ?? BUCKETS, ctx.now, own);
-  s.effects.push({ kind: 'bucket', to: bucketKey(ctx.key, rel, n), message: { op: BucketOp.cells, cells: [{ to, on, k: origin.k, src: origin.src, ev: origin.ev }] } });
+  work.effects.push({ kind: 'bucket', to: bucketKey(ctx.key, rel, n), message: { op: BucketOp.cells, cells: [{ to, on, k: origin.k, src: origin.src, ev: origin.ev }] } });
   return 'flipped';
 }
 
@@ -122,20 +123,20 @@ function changeEdge(state: NodeState, rel: string, to: string, on: boolean, orig
  * Cells are never removed (an unlink is a cell that is off), so whether a relation ends up
  * spilled depends only on the set of events, not on their order.
  */
-function spillIfLarge(state: NodeState, node: NodeModel, ctx: NodeContext, s: Scratch): void {
+function spillIfLarge(state: NodeState, node: NodeModel, ctx: NodeContext, work: Work): void {
   const max = ctx.maxInlineEdges ?? MAX_INLINE_EDGES;
-  for (const [rel, cells] of Object.entries(state.e)) {
+  for (const [rel, cells] of Object.entries(state.edges)) {
     // A 'one' relation shows its newest link from the cells here; only 'many' relations spill.
     if (node.edges[rel]?.cardinality !== 'many' || Object.keys(cells).length <= max) continue;
-    for (const [n, list] of spillEdges(state, rel, ctx.buckets ?? BUCKETS)) s.effects.push({ kind: 'bucket', to: bucketKey(ctx.key, rel, n), message: { op: BucketOp.cells, cells: list } });
-    s.dirty = true;
+    for (const [n, list] of spillEdges(state, rel, ctx.buckets ?? BUCKETS)) work.effects.push({ kind: 'bucket', to: bucketKey(ctx.key, rel, n), message: { op: BucketOp.cells, cells: list } });
+    work.dirty = true;
   }
 }
 
-function addLinked(s: Scratch, rel: string, to: string): void {
-  const set = s.linked.get(rel) ?? new Set<string>();
+function addLinked(work: Work, rel: string, to: string): void {
+  const set = work.linked.get(rel) ?? new Set<string>();
   set.add(to);
-  s.linked.set(rel, set);
+  work.linked.set(rel, set);
 }
 
 /**
@@ -145,7 +146,7 @@ function addLinked(s: Scratch, rel: string, to: string): void {
  * yet (it answers every link): sent now, it would be followed at once by the complete one, and
  * each of the two would travel up the path as its own wave of reactions.
  */
-function react(state: NodeState, node: NodeModel, ctx: NodeContext, s: Scratch): void {
+function react(state: NodeState, node: NodeModel, ctx: NodeContext, work: Work): void {
   const summaries = new Map<string, Summary | null | undefined>();
   /** The summary a relation's neighbours need; undefined when they need none, or it is not complete yet. */
   const summaryFor = (rel: string): Summary | null | undefined => {
@@ -162,25 +163,25 @@ function react(state: NodeState, node: NodeModel, ctx: NodeContext, s: Scratch):
     return summaries.get(rel);
   };
   const informed = new Set<string>();
-  for (const m of s.mirrors) {
+  for (const m of work.mirrors) {
     const summary = m.on ? summaryFor(m.rel) : undefined;
     if (summary !== undefined) informed.add(`${m.rel}|${m.to}`);
     const message: NodeMessage = { op: NodeOp.edge, rel: node.edges[m.rel]!.inverse, to: ctx.key, on: m.on, k: m.k, src: m.src, ev: m.ev, ...(summary !== undefined ? { ver: state.ver, summary } : {}) };
-    s.effects.push({ kind: 'signal', to: m.to, message });
+    work.effects.push({ kind: 'signal', to: m.to, message });
   }
   for (const edge of Object.values(node.edges)) {
     const summary = summaryFor(edge.name);
     if (summary === undefined) continue;
-    const spilled = state.sp?.[edge.name];
+    const spilled = state.spilled?.[edge.name];
     if (spilled) {
       // Through the buckets: each signals its share of the neighbours, in FANOUT_LANES chains.
       const h = hash53(JSON.stringify(summary));
       if (state.sent[edge.name] !== h) {
-        for (const [first, ...next] of fanoutLanes(usedBuckets(spilled))) s.effects.push({ kind: 'bucket', to: bucketKey(ctx.key, edge.name, first!), message: { op: BucketOp.fanout, rel: edge.inverse, from: ctx.key, ver: state.ver, summary, next } });
+        for (const [first, ...next] of fanoutLanes(usedBuckets(spilled))) work.effects.push({ kind: 'bucket', to: bucketKey(ctx.key, edge.name, first!), message: { op: BucketOp.fanout, rel: edge.inverse, from: ctx.key, ver: state.ver, summary, next } });
       }
       state.sent[edge.name] = h;
-      for (const to of s.linked.get(edge.name) ?? []) {
-        if (!informed.has(`${edge.name}|${to}`)) s.effects.push({ kind: 'signal', to, message: { op: NodeOp.neighbour, rel: edge.inverse, from: ctx.key, ver: state.ver, summary } });
+      for (const to of work.linked.get(edge.name) ?? []) {
+        if (!informed.has(`${edge.name}|${to}`)) work.effects.push({ kind: 'signal', to, message: { op: NodeOp.neighbour, rel: edge.inverse, from: ctx.key, ver: state.ver, summary } });
       }
       continue;
     }
@@ -190,22 +191,22 @@ function react(state: NodeState, node: NodeModel, ctx: NodeContext, s: Scratch):
     const targets = holders(state, edge.name, false);
     const changed = state.sent[edge.name] !== h;
     state.sent[edge.name] = h;
-    const fresh = s.linked.get(edge.name);
+    const fresh = work.linked.get(edge.name);
     for (const to of targets) {
       if ((!changed && !fresh?.has(to)) || informed.has(`${edge.name}|${to}`)) continue;
-      s.effects.push({ kind: 'signal', to, message: { op: NodeOp.neighbour, rel: edge.inverse, from: ctx.key, ver: state.ver, summary } });
+      work.effects.push({ kind: 'signal', to, message: { op: NodeOp.neighbour, rel: edge.inverse, from: ctx.key, ver: state.ver, summary } });
     }
   }
 }
 
-function project(state: NodeState, node: NodeModel, s: Scratch): void {
+function project(state: NodeState, node: NodeModel, work: Work): void {
   const doc = projectionOf(state, node);
   const h = hash53(JSON.stringify(doc.deleted ? null : doc.body));
-  const first = state.ph === undefined;
-  if (state.ph === h) return;
-  state.ph = h;
+  const first = state.projected === undefined;
+  if (state.projected === h) return;
+  state.projected = h;
   if (first && doc.deleted) return; // a placeholder that was never visible has nothing to retract
-  s.effects.push({ kind: 'project', doc });
+  work.effects.push({ kind: 'project', doc });
 }
 
 /** A batch of operations being folded into one transition (see begin/step/end). */
@@ -213,50 +214,50 @@ export interface NodeBatch {
   state: NodeState;
   node: NodeModel | undefined;
   ctx: NodeContext;
-  s: Scratch;
+  work: Work;
 }
 
 /** Starts a batch on the state the entity holds (undefined: a node never seen). */
 export function begin(previous: NodeState | undefined, ctx: NodeContext): NodeBatch {
   const ref = parseGlobalId(ctx.key);
   const state = previous ?? emptyNodeState(ref?.type ?? '', ref?.id ?? '');
-  return { state, node: ctx.model.types[state.t], ctx, s: { dirty: false, mirrors: [], linked: new Map(), effects: [] } };
+  return { state, node: ctx.model.types[state.type], ctx, work: { dirty: false, mirrors: [], linked: new Map(), effects: [] } };
 }
 
 /** Folds one operation into the batch. */
 export function step(batch: NodeBatch, message: NodeMessage): void {
-  const { state, node, ctx, s } = batch;
+  const { state, node, ctx, work } = batch;
   if (!node) {
-    if (message.op === NodeOp.apply) for (const event of message.events) s.effects.push({ kind: 'deadLetter', event, reason: `unknown node type ${state.t}` });
+    if (message.op === NodeOp.apply) for (const event of message.events) work.effects.push({ kind: 'deadLetter', event, reason: `unknown node type ${state.type}` });
     return;
   }
   switch (message.op) {
     case NodeOp.apply:
-      for (const ev of message.events) applyEvent(state, node, ev, ctx, s);
+      for (const ev of message.events) applyEvent(state, node, ev, ctx, work);
       break;
     case NodeOp.edge: {
       if (!node.edges[message.rel]) break;
-      const result = changeEdge(state, message.rel, message.to, message.on, { ev: message.ev, src: message.src, k: message.k }, ctx, s, false);
+      const result = changeEdge(state, message.rel, message.to, message.on, { ev: message.ev, src: message.src, k: message.k }, ctx, work, false);
       if (result) {
-        s.dirty = true;
+        work.dirty = true;
         // Re-asserted (so here all along): the other end has heard every change of this node's
         // summary since it linked, so it needs no fresh copy.
-        if (message.on && result === 'flipped') addLinked(s, message.rel, message.to);
+        if (message.on && result === 'flipped') addLinked(work, message.rel, message.to);
       } else {
         // Older than the cell here and saying otherwise: the other end missed this end's newer
         // word (a re-sent link is not told to a 'many' end). Tell it now; its cell takes ours.
-        const cell = state.sp?.[message.rel] ? undefined : state.e[message.rel]?.[message.to];
+        const cell = state.spilled?.[message.rel] ? undefined : state.edges[message.rel]?.[message.to];
         if (cell && cell.on !== message.on) {
-          s.mirrors.push({ rel: message.rel, to: message.to, on: cell.on, k: cell.k, src: cell.src, ev: cell.ev });
-          s.dirty = true;
+          work.mirrors.push({ rel: message.rel, to: message.to, on: cell.on, k: cell.k, src: cell.src, ev: cell.ev });
+          work.dirty = true;
         }
       }
       // A spilled relation keeps no neighbour news: paths do not run through it.
-      if (message.summary !== undefined && !state.sp?.[message.rel] && setNeighbour(state, message.rel, message.to, message.ver ?? 0, message.summary)) s.dirty = true;
+      if (message.summary !== undefined && !state.spilled?.[message.rel] && setNeighbour(state, message.rel, message.to, message.ver ?? 0, message.summary)) work.dirty = true;
       break;
     }
     case NodeOp.neighbour:
-      if (!state.sp?.[message.rel] && setNeighbour(state, message.rel, message.from, message.ver, message.summary)) s.dirty = true;
+      if (!state.spilled?.[message.rel] && setNeighbour(state, message.rel, message.from, message.ver, message.summary)) work.dirty = true;
       break;
   }
 }
@@ -266,15 +267,15 @@ export function step(batch: NodeBatch, message: NodeMessage): void {
  * history, tells the neighbours (one message per neighbour for the whole batch) and projects once.
  */
 export function end(batch: NodeBatch): { state: NodeState; effects: NodeEffect[] } {
-  const { state, node, ctx, s } = batch;
-  if (!node) return { state, effects: s.effects };
-  spillIfLarge(state, node, ctx, s);
-  if (!s.dirty) return { state, effects: s.effects };
+  const { state, node, ctx, work } = batch;
+  if (!node) return { state, effects: work.effects };
+  spillIfLarge(state, node, ctx, work);
+  if (!work.dirty) return { state, effects: work.effects };
   state.ver++;
   trimHistory(state, ctx.historyLimit, ctx.historyMaxAgeMs, ctx.now, ctx.historyMaxChars);
-  react(state, node, ctx, s);
-  project(state, node, s);
-  return { state, effects: s.effects };
+  react(state, node, ctx, work);
+  project(state, node, work);
+  return { state, effects: work.effects };
 }
 
 /** One operation as a batch of its own. */

@@ -57,7 +57,7 @@ export async function walkSubgraph(root: string, model: ContractModel, who: Prin
     for (let i = 0; i < frontier.length; i++) {
       const key = frontier[i]!;
       const state = states[i];
-      const node = state ? model.types[state.t] : undefined;
+      const node = state ? model.types[state.type] : undefined;
       const view = state && node ? nodeView(state, node, who) : undefined;
       if (!view || !node) continue;
       nodes.set(key, view);

@@ -44,12 +44,12 @@ export function nodeView(state: NodeState | undefined, node: NodeModel, who: Pri
     if (canSee(node, name, who)) fields[name] = value;
     else masked.push(name);
   }
-  return { id: `${state.t}:${state.id}`, type: state.t, key: state.id, fields, ...(masked.length ? { masked } : {}) };
+  return { id: `${state.type}:${state.id}`, type: state.type, key: state.id, fields, ...(masked.length ? { masked } : {}) };
 }
 
 /** Every cell of a spilled relation, read from its buckets (`concurrency` at a time), by neighbour. */
 export async function bucketCells(state: NodeState, rel: string, read: BucketReader, concurrency: number): Promise<Array<[string, EdgeCell]>> {
-  const keys = usedBuckets(state.sp?.[rel]).map((n) => `${state.t}:${state.id}|${rel}|${n}`);
+  const keys = usedBuckets(state.spilled?.[rel]).map((n) => `${state.type}:${state.id}|${rel}|${n}`);
   const out: Array<[string, EdgeCell]> = [];
   for (let i = 0; i < keys.length; i += concurrency) {
     const read_ = await Promise.all(keys.slice(i, i + concurrency).map(read));
@@ -63,7 +63,7 @@ export async function relationsOf(state: NodeState, node: NodeModel, read: Bucke
   const out: Record<string, string[]> = {};
   for (const edge of Object.values(node.edges)) {
     if (only && !only.has(edge.name)) continue;
-    if (edge.cardinality === 'many' && state.sp?.[edge.name]) {
+    if (edge.cardinality === 'many' && state.spilled?.[edge.name]) {
       out[edge.name] = (await bucketCells(state, edge.name, read, concurrency)).filter(([, c]) => c.on).map(([to]) => to).sort();
     } else {
       out[edge.name] = holders(state, edge.name, edge.cardinality === 'one');
@@ -133,7 +133,7 @@ export interface EdgeLineage extends Provenance {
 export async function lineageView(state: NodeState, node: NodeModel, who: Principal, read: BucketReader) {
   const fields: Record<string, Provenance & { value?: FieldValue | null }> = {};
   const masked: string[] = [];
-  for (const [name, cell] of Object.entries(state.f)) {
+  for (const [name, cell] of Object.entries(state.fields)) {
     if (!node.fields[name]) continue;
     if (canSee(node, name, who)) fields[name] = { value: cell.v, ...provenance(cell) };
     else {
@@ -143,7 +143,7 @@ export async function lineageView(state: NodeState, node: NodeModel, who: Princi
   }
   const edges: EdgeLineage[] = [];
   for (const edge of Object.values(node.edges)) {
-    const cells = edge.cardinality === 'many' && state.sp?.[edge.name] ? await bucketCells(state, edge.name, read, 16) : Object.entries(state.e[edge.name] ?? {});
+    const cells = edge.cardinality === 'many' && state.spilled?.[edge.name] ? await bucketCells(state, edge.name, read, 16) : Object.entries(state.edges[edge.name] ?? {});
     const shown = edge.cardinality === 'one' ? holders(state, edge.name, true)[0] : undefined;
     for (const [to, cell] of cells.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       const superseded = edge.cardinality === 'one' && cell.on && shown !== undefined && to !== shown;
@@ -151,19 +151,19 @@ export async function lineageView(state: NodeState, node: NodeModel, who: Princi
     }
   }
   return {
-    id: `${state.t}:${state.id}`,
+    id: `${state.type}:${state.id}`,
     fields,
     edges,
     ...(masked.length ? { masked } : {}),
     ...(state.tomb ? { deleted: provenance(state.tomb) } : {}),
-    ...(state.sp ? { bucketedRelations: Object.keys(state.sp) } : {}),
+    ...(state.spilled ? { bucketedRelations: Object.keys(state.spilled) } : {}),
   };
 }
 
 /** The changes the actor keeps, newest first, optionally between two times (inclusive). */
 export function historyView(state: NodeState, node: NodeModel, who: Principal, from?: number, to?: number) {
   const masked = new Set<string>();
-  const entries = state.h
+  const entries = state.history
     .filter((h) => {
       const at = Date.parse(h.at);
       return (from === undefined || at >= from) && (to === undefined || at <= to);
@@ -186,5 +186,5 @@ export function historyView(state: NodeState, node: NodeModel, who: Principal, f
         ...describeKey(h.k),
       };
     });
-  return { id: `${state.t}:${state.id}`, entries, retained: state.h.length, ...(masked.size ? { masked: [...masked].sort() } : {}) };
+  return { id: `${state.type}:${state.id}`, entries, retained: state.history.length, ...(masked.size ? { masked: [...masked].sort() } : {}) };
 }

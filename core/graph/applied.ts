@@ -9,14 +9,14 @@ export function reflects(state: (NodeState & { pendingDoc?: unknown }) | undefin
   const deletedSince = state.tomb !== undefined && state.tomb.src === event.source && state.tomb.k >= k;
   switch (change.op) {
     case 'upsert':
-      return Object.keys(change.fields).every((name) => (state.f[name]?.k ?? '') >= k || deletedSince);
+      return Object.keys(change.fields).every((name) => (state.fields[name]?.k ?? '') >= k || deletedSince);
     case 'delete':
       return deletedSince;
     default:
       // A spilled relation forwards the cell to its bucket in the operation that applies it,
       // and the node's history records that (so this may time out once history is trimmed, or
       // for a link applied before the relation spilled: spilling drops the relation's entries).
-      if (state.sp?.[change.rel]) return state.h.some((h) => h.k === k);
-      return (state.e[change.rel]?.[`${change.toType}:${change.toId}`]?.k ?? '') >= k;
+      if (state.spilled?.[change.rel]) return state.history.some((h) => h.k === k);
+      return (state.edges[change.rel]?.[`${change.toType}:${change.toId}`]?.k ?? '') >= k;
   }
 }

@@ -14,7 +14,7 @@ export interface Origin {
 }
 
 function record(state: NodeState, origin: Origin, entry: Omit<HistoryEntry, 'at' | 'ev' | 'src' | 'k'>, now: string): void {
-  state.h.push({ at: origin.at ?? now, ev: origin.ev, src: origin.src, k: origin.k, ...entry });
+  state.history.push({ at: origin.at ?? now, ev: origin.ev, src: origin.src, k: origin.k, ...entry });
 }
 
 /**
@@ -36,9 +36,9 @@ export function upsertFields(state: NodeState, fields: Record<string, FieldValue
   if (state.tomb && state.tomb.src === origin.src && origin.k <= state.tomb.k) return [];
   const changed: string[] = [];
   for (const [name, value] of Object.entries(fields)) {
-    const cell = state.f[name];
+    const cell = state.fields[name];
     if (cell && cell.k >= origin.k) continue;
-    state.f[name] = { v: value ?? null, k: origin.k, src: origin.src, ev: origin.ev, ...(origin.at ? { at: origin.at } : {}) };
+    state.fields[name] = { v: value ?? null, k: origin.k, src: origin.src, ev: origin.ev, ...(origin.at ? { at: origin.at } : {}) };
     changed.push(name);
     const chars = valueChars(value);
     record(state, origin, chars > HISTORY_VALUE_MAX_CHARS ? { op: 'set', field: name, omitted: chars } : { op: 'set', field: name, v: value ?? null }, now);
@@ -50,7 +50,7 @@ export function upsertFields(state: NodeState, fields: Record<string, FieldValue
 export function deleteNode(state: NodeState, origin: Origin, now: string): boolean {
   if (state.tomb && state.tomb.k >= origin.k) return false;
   state.tomb = { k: origin.k, src: origin.src, ev: origin.ev, ...(origin.at ? { at: origin.at } : {}) };
-  for (const [name, cell] of Object.entries(state.f)) if (cell.src === origin.src && cell.k <= origin.k) delete state.f[name];
+  for (const [name, cell] of Object.entries(state.fields)) if (cell.src === origin.src && cell.k <= origin.k) delete state.fields[name];
   record(state, origin, { op: 'delete' }, now);
   return true;
 }
@@ -70,7 +70,7 @@ export type EdgeChange = 'flipped' | 'reasserted' | undefined;
  * for that neighbour's side to drop the edge.
  */
 export function setEdge(state: NodeState, rel: string, to: string, on: boolean, origin: Origin, now: string): EdgeChange {
-  const cells = (state.e[rel] ??= {});
+  const cells = (state.edges[rel] ??= {});
   const cell = cells[to];
   if (cell && cell.k >= origin.k) return undefined;
   cells[to] = { on, k: origin.k, src: origin.src, ev: origin.ev };
@@ -89,7 +89,7 @@ export function setEdge(state: NodeState, rel: string, to: string, on: boolean, 
  */
 export function forwardEdge(state: NodeState, rel: string, to: string, on: boolean, origin: Origin, buckets: number, now: string, own: boolean): number {
   const n = fnv1a32(to) % buckets;
-  const sp = (state.sp ??= {});
+  const sp = (state.spilled ??= {});
   sp[rel] = withBucket(sp[rel], n);
   if (own) record(state, origin, { op: on ? 'link' : 'unlink', field: rel, to }, now);
   return n;
@@ -98,23 +98,23 @@ export function forwardEdge(state: NodeState, rel: string, to: string, on: boole
 /** Moves a relation's cells out of the node, grouped by bucket (see forwardEdge). */
 export function spillEdges(state: NodeState, rel: string, buckets: number): Map<number, Array<{ to: string } & EdgeCell>> {
   const byBucket = new Map<number, Array<{ to: string } & EdgeCell>>();
-  for (const [to, cell] of Object.entries(state.e[rel] ?? {})) {
+  for (const [to, cell] of Object.entries(state.edges[rel] ?? {})) {
     const n = fnv1a32(to) % buckets;
     byBucket.set(n, [...(byBucket.get(n) ?? []), { to, ...cell }]);
   }
-  delete state.e[rel];
-  delete state.n[rel];
+  delete state.edges[rel];
+  delete state.neighbours[rel];
   // The relation's links leave the history too (time travel skips spilled relations): kept, they
   // would fill it for good, since no new entry of theirs comes to push them out.
-  state.h = state.h.filter((h) => h.field !== rel || (h.op !== 'link' && h.op !== 'unlink'));
-  if (state.hb) delete state.hb.e[rel];
-  (state.sp ??= {})[rel] = [...byBucket.keys()].reduce<string>((used, n) => withBucket(used, n), '');
+  state.history = state.history.filter((h) => h.field !== rel || (h.op !== 'link' && h.op !== 'unlink'));
+  if (state.horizon) delete state.horizon.e[rel];
+  (state.spilled ??= {})[rel] = [...byBucket.keys()].reduce<string>((used, n) => withBucket(used, n), '');
   return byBucket;
 }
 
 /** Neighbours an edge currently holds: every linked one, or for a 'one' relation the newest link. */
 export function holders(state: NodeState, rel: string, one: boolean): string[] {
-  const linked = Object.entries(state.e[rel] ?? {}).filter(([, c]) => c.on);
+  const linked = Object.entries(state.edges[rel] ?? {}).filter(([, c]) => c.on);
   if (!one) return linked.map(([gid]) => gid).sort();
   let best: [string, EdgeCell] | undefined;
   for (const entry of linked) if (!best || entry[1].k > best[1].k) best = entry;
@@ -122,8 +122,8 @@ export function holders(state: NodeState, rel: string, one: boolean): string[] {
 }
 
 /** Keeps a neighbour's news when it is newer than what the node holds. */
-export function setNeighbour(state: NodeState, rel: string, from: string, ver: number, summary: NodeState['n'][string][string]['s']): boolean {
-  const cells = (state.n[rel] ??= {});
+export function setNeighbour(state: NodeState, rel: string, from: string, ver: number, summary: NodeState['neighbours'][string][string]['s']): boolean {
+  const cells = (state.neighbours[rel] ??= {});
   const cell = cells[from];
   if (cell && cell.ver >= ver) return false;
   cells[from] = { ver, s: summary };

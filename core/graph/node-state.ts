@@ -74,32 +74,32 @@ export function withBucket(used: UsedBuckets | undefined, n: number): string {
 
 export interface NodeState {
   /** Node type and id. */
-  t: string;
+  type: string;
   id: string;
-  f: Record<string, FieldCell>;
+  fields: Record<string, FieldCell>;
   tomb?: { k: OrderKey; src: string; ev: string; at?: string };
   /** Edges by relation, then by neighbour global id (`Type:id`). */
-  e: Record<string, Record<string, EdgeCell>>;
+  edges: Record<string, Record<string, EdgeCell>>;
   /** Neighbour summaries by relation, then neighbour global id. */
-  n: Record<string, Record<string, NeighbourCell>>;
+  neighbours: Record<string, Record<string, NeighbourCell>>;
   /** Hash of the summary last sent through each relation. */
   sent: Record<string, string>;
   /** Hash of the projection body last handed to the index, and whether it was visible. */
-  ph?: string;
+  projected?: string;
   /** Grows with every change; the projection's external version and the reactions' version. */
   ver: number;
-  h: HistoryEntry[];
+  history: HistoryEntry[];
   /**
    * Relations spilled to edge buckets (too many neighbours to keep here): the buckets in use, as a
    * bitmap in hex (see usedBuckets; states written before kept a list of bucket numbers).
    */
-  sp?: Record<string, UsedBuckets>;
+  spilled?: Record<string, UsedBuckets>;
   /** History entries that aged out, folded: the node as of its history horizon (time travel). */
-  hb?: HistoryBaseline;
+  horizon?: HistoryBaseline;
 }
 
 export function emptyNodeState(type: string, id: string): NodeState {
-  return { t: type, id, f: {}, e: {}, n: {}, sent: {}, ver: 0, h: [] };
+  return { type, id, fields: {}, edges: {}, neighbours: {}, sent: {}, ver: 0, history: [] };
 }
 
 export const globalId = (type: string, id: string): string => `${type}:${id}`;
@@ -112,7 +112,7 @@ export function parseGlobalId(gid: string): { type: string; id: string } | undef
 
 /** What a field shows now: its value, unless cleared (null) or set before the owner's delete. */
 export function currentValue(state: NodeState, name: string): FieldValue | undefined {
-  const cell = state.f[name];
+  const cell = state.fields[name];
   if (!cell || cell.v === null) return undefined;
   if (state.tomb && cell.src === state.tomb.src && cell.k <= state.tomb.k) return undefined;
   return cell.v;
@@ -120,5 +120,5 @@ export function currentValue(state: NodeState, name: string): FieldValue | undef
 
 /** A node is visible once its owner has set a field after its last delete; until then it is a placeholder. */
 export function isVisible(state: NodeState, owner: string): boolean {
-  return Object.values(state.f).some((c) => c.src === owner && (!state.tomb || c.k > state.tomb.k));
+  return Object.values(state.fields).some((c) => c.src === owner && (!state.tomb || c.k > state.tomb.k));
 }

@@ -12,7 +12,7 @@ export function linkedSummaries(state: NodeState, node: NodeModel, rel: string):
   const one = node.edges[rel]?.cardinality === 'one';
   const out: Summary[] = [];
   for (const gid of holders(state, rel, one)) {
-    const s = state.n[rel]?.[gid]?.s;
+    const s = state.neighbours[rel]?.[gid]?.s;
     if (s) out.push(s);
   }
   return out;
@@ -34,8 +34,8 @@ function trim(s: Summary, shape: Shape): Summary {
  */
 export function summaryComplete(state: NodeState, node: NodeModel, shape: Shape): boolean {
   for (const rel of Object.keys(shape.nested)) {
-    if (state.sp?.[rel]) continue;
-    const news = state.n[rel];
+    if (state.spilled?.[rel]) continue;
+    const news = state.neighbours[rel];
     for (const gid of holders(state, rel, node.edges[rel]?.cardinality === 'one')) if (!news?.[gid]) return false;
   }
   return true;
@@ -45,7 +45,7 @@ export function summaryComplete(state: NodeState, node: NodeModel, shape: Shape)
 export function buildSummary(state: NodeState, node: NodeModel, shape: Shape): Summary | null {
   if (!isVisible(state, node.owner)) return null;
   const f: Summary['f'] = {};
-  for (const name of shape.fields) f[name] = state.f[name]?.v ?? null;
+  for (const name of shape.fields) f[name] = state.fields[name]?.v ?? null;
   const out: Summary = { id: state.id, f };
   for (const [rel, inner] of Object.entries(shape.nested)) (out.r ??= {})[rel] = linkedSummaries(state, node, rel).map((s) => trim(s, inner));
   return out;
@@ -77,7 +77,7 @@ export function buildBody(state: NodeState, node: NodeModel): Record<string, unk
     const one = edge.cardinality === 'one';
     const ids = holders(state, edge.name, one).map(idOf);
     if (ids.length > 0) body[edge.name] = one ? ids[0] : ids;
-    if (!one && state.sp?.[edge.name]) spilled.push(edge.name);
+    if (!one && state.spilled?.[edge.name]) spilled.push(edge.name);
     if (one && edge.inverseCardinality === 'many') {
       // The other end lists this node while its cell there is on, newest or not.
       const others = holders(state, edge.name, false).map(idOf).filter((id) => id !== ids[0]);
@@ -97,5 +97,5 @@ export function buildBody(state: NodeState, node: NodeModel): Record<string, unk
 /** The node's search document now: its body, or a tombstone when it is deleted or a placeholder. */
 export function projectionOf(state: NodeState, node: NodeModel): ProjectionDoc {
   const visible = isVisible(state, node.owner);
-  return { id: `${state.t}:${state.id}`, type: state.t, version: state.ver, ...(visible ? {} : { deleted: true }), body: visible ? buildBody(state, node) : {} };
+  return { id: `${state.type}:${state.id}`, type: state.type, version: state.ver, ...(visible ? {} : { deleted: true }), body: visible ? buildBody(state, node) : {} };
 }

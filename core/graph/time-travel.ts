@@ -38,23 +38,23 @@ export const HISTORY_MAX_CHARS = 65_536;
  */
 export function trimHistory(state: NodeState, limit: number, maxAgeMs: number, now: string, maxChars = HISTORY_MAX_CHARS): void {
   const cutoff = Date.parse(now) - maxAgeMs;
-  state.h.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
-  let drop = Math.max(0, state.h.length - limit);
-  while (drop < state.h.length && Date.parse(state.h[drop]!.at) < cutoff) drop++;
+  state.history.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+  let drop = Math.max(0, state.history.length - limit);
+  while (drop < state.history.length && Date.parse(state.history[drop]!.at) < cutoff) drop++;
   let chars = 0;
-  for (let i = drop; i < state.h.length; i++) chars += state.h[i]!.v === undefined ? 0 : valueChars(state.h[i]!.v);
-  while (chars > maxChars && drop < state.h.length) {
-    const v = state.h[drop++]!.v;
+  for (let i = drop; i < state.history.length; i++) chars += state.history[i]!.v === undefined ? 0 : valueChars(state.history[i]!.v);
+  while (chars > maxChars && drop < state.history.length) {
+    const v = state.history[drop++]!.v;
     if (v !== undefined) chars -= valueChars(v);
   }
   if (drop === 0) return;
-  const spilled = new Set(Object.keys(state.sp ?? {}));
-  const base: HistoryBaseline = state.hb ?? { t: '', f: {}, e: {} };
-  for (const entry of state.h.splice(0, drop)) {
+  const spilled = new Set(Object.keys(state.spilled ?? {}));
+  const base: HistoryBaseline = state.horizon ?? { t: '', f: {}, e: {} };
+  for (const entry of state.history.splice(0, drop)) {
     fold(base, entry, spilled);
     if (entry.at > base.t) base.t = entry.at;
   }
-  state.hb = base;
+  state.horizon = base;
 }
 
 export class BeforeHistory extends Error {
@@ -68,17 +68,17 @@ export class BeforeHistory extends Error {
  * had then. Throws BeforeHistory for a time older than what the history keeps.
  */
 export function stateAsOf(state: NodeState, time: number): NodeState {
-  if (state.hb && time < Date.parse(state.hb.t)) throw new BeforeHistory(state.hb.t);
-  const base: HistoryBaseline = state.hb ? structuredClone(state.hb) : { t: '', f: {}, e: {} };
-  const spilled = new Set(Object.keys(state.sp ?? {}));
-  for (const entry of [...state.h].sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))) if (Date.parse(entry.at) <= time) fold(base, entry, spilled);
+  if (state.horizon && time < Date.parse(state.horizon.t)) throw new BeforeHistory(state.horizon.t);
+  const base: HistoryBaseline = state.horizon ? structuredClone(state.horizon) : { t: '', f: {}, e: {} };
+  const spilled = new Set(Object.keys(state.spilled ?? {}));
+  for (const entry of [...state.history].sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))) if (Date.parse(entry.at) <= time) fold(base, entry, spilled);
   const f: Record<string, FieldCell> = {};
   for (const [name, cell] of Object.entries(base.f)) {
     // A value too large for the history is known only while it is still the node's value.
-    const v = cell.omitted && state.f[name]?.k === cell.k ? state.f[name]!.v : cell.v;
+    const v = cell.omitted && state.fields[name]?.k === cell.k ? state.fields[name]!.v : cell.v;
     f[name] = { v, k: cell.k, src: cell.src, ev: '' };
   }
   const e: Record<string, Record<string, EdgeCell>> = {};
   for (const [rel, cells] of Object.entries(base.e)) e[rel] = Object.fromEntries(Object.entries(cells).map(([to, c]) => [to, { on: c.on, k: c.k, src: '', ev: '' }]));
-  return { t: state.t, id: state.id, f, e, n: {}, sent: {}, ver: state.ver, h: [], ...(base.tomb ? { tomb: { ...base.tomb, ev: '' } } : {}) };
+  return { type: state.type, id: state.id, fields: f, edges: e, neighbours: {}, sent: {}, ver: state.ver, history: [], ...(base.tomb ? { tomb: { ...base.tomb, ev: '' } } : {}) };
 }

@@ -48,7 +48,7 @@ export async function reindex(store: ProjectionStore, nodes: NodeModel[], source
 
   const copy = async (page: ListedState[], count: 'documents' | 'caughtUp') => {
     const byType = new Map<string, ListedState[]>();
-    for (const s of page) if (targets.has(s.state.t)) byType.set(s.state.t, [...(byType.get(s.state.t) ?? []), s]);
+    for (const s of page) if (targets.has(s.state.type)) byType.set(s.state.type, [...(byType.get(s.state.type) ?? []), s]);
     for (const [type, states] of byType) {
       const target = targets.get(type)!;
       const result = await store.bulk(states.map((s) => projectionOf(s.state, target.node)), { index: target.index });

@@ -51,7 +51,7 @@ export function visibilityReaderOf(context: InvocationContext): VisibilityReader
   const model = contractModel();
   return async (gid) => {
     const state = await reader.read<NodeState>(NODE_ENTITY, gid);
-    const node = state ? model.types[state.t] : undefined;
+    const node = state ? model.types[state.type] : undefined;
     return Boolean(state && node && isVisible(state, node.owner));
   };
 }
@@ -84,7 +84,7 @@ export function atTime(request: HttpRequest): (state: NodeState | undefined) => 
     try {
       return stateAsOf(state, time);
     } catch (err) {
-      if (err instanceof BeforeHistory) throw new UserError(410, 'before-history', `${state.t}:${state.id} keeps history back to ${err.horizon} only; ask for a later asOf`, { horizon: err.horizon });
+      if (err instanceof BeforeHistory) throw new UserError(410, 'before-history', `${state.type}:${state.id} keeps history back to ${err.horizon} only; ask for a later asOf`, { horizon: err.horizon });
       throw err;
     }
   };

@@ -13,7 +13,7 @@ const PER_PAGE = 500; // what the export asks for
 function stateOf(i: number): NodeState {
   const [t, src] = i % 3 === 2 ? ['Team', 'org'] : ['Person', 'hr'];
   const cell = (v: string | number) => ({ v, k: '00000000000000000001', src, ev: `e${i}`, at: '2024-01-01T00:00:00.000Z' });
-  return { t, id: `n${i}`, f: t === 'Person' ? { name: cell(`Person ${i}`), email: cell(`p${i}@example.org`) } : { name: cell(`Team ${i}`) }, e: {}, n: {}, sent: {}, ver: 1, h: [] };
+  return { type: t, id: `n${i}`, fields: t === 'Person' ? { name: cell(`Person ${i}`), email: cell(`p${i}@example.org`) } : { name: cell(`Team ${i}`) }, edges: {}, neighbours: {}, sent: {}, ver: 1, history: [] };
 }
 
 describe('export streaming', () => {
@@ -40,7 +40,7 @@ describe('export streaming', () => {
       served++;
       const entities = Array.from({ length: PER_PAGE }, (_, j) => {
         const s = stateOf(page * PER_PAGE + j);
-        return { id: `@node@${s.t}:${s.id}`, lastOperationTime: 0, state: JSON.stringify(s) };
+        return { id: `@node@${s.type}:${s.id}`, lastOperationTime: 0, state: JSON.stringify(s) };
       });
       return { entities, ...(page + 1 < PAGES ? { continuation: String(page + 1) } : {}) } as Awaited<ReturnType<RunningHost['runtime']['list']>>;
     };

@@ -138,7 +138,7 @@ describe('ingestion through the local host', () => {
     assert.deepEqual(docs.filter((d) => JSON.stringify(d?.body.teamInfo) !== JSON.stringify([{ id: 'wide', name: 'All hands' }])).map((d) => d?.id), []);
     // Every bucket in use heard the rename once: the chains reached all of them, none twice.
     const team = JSON.parse((await suite.mesh.host.runtime.read('node', 'Team:wide'))?.state ?? '{}') as NodeState;
-    const used = usedBuckets(team.sp?.members).length;
+    const used = usedBuckets(team.spilled?.members).length;
     assert.ok(used > FANOUT_LANES, `${used} buckets in use`);
     assert.equal((suite.mesh.host.runtime.operationsByName['bucket.fanout'] ?? 0) - fanouts, used);
   });

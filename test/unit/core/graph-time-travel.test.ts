@@ -25,7 +25,7 @@ function person(events: NodeEvent[], historyLimit = 100): NodeState {
   return state!;
 }
 
-const levelAt = (state: NodeState, day: number) => stateAsOf(state, Date.parse(at(day))).f.level?.v;
+const levelAt = (state: NodeState, day: number) => stateAsOf(state, Date.parse(at(day))).fields.level?.v;
 
 describe('time travel', () => {
   const events = [event(1, 1, { name: 'Ada', level: 1 }), event(2, 5, { level: 2 }), event(3, 10, { level: 3 }), event(4, 15, { level: 4 })];
@@ -33,10 +33,10 @@ describe('time travel', () => {
   it('shows a value too large for the history while it is still current, and null once replaced', () => {
     const big = (c: string) => c.repeat(10_000);
     const state = person([event(1, 1, { name: big('a') }), event(2, 5, { name: big('b') })]);
-    const nameAt = (day: number) => stateAsOf(state, Date.parse(at(day))).f.name?.v;
+    const nameAt = (day: number) => stateAsOf(state, Date.parse(at(day))).fields.name?.v;
     assert.equal(nameAt(7), big('b'));
     assert.equal(nameAt(2), null, 'a replaced large value is not kept');
-    assert.ok(state.h.every((h) => h.v === undefined && h.omitted === 10_002));
+    assert.ok(state.history.every((h) => h.v === undefined && h.omitted === 10_002));
   });
 
   it('rebuilds the fields as they were at a time', () => {
@@ -44,16 +44,16 @@ describe('time travel', () => {
     assert.equal(levelAt(state, 1), 1);
     assert.equal(levelAt(state, 7), 2);
     assert.equal(levelAt(state, 20), 4);
-    assert.deepEqual(stateAsOf(state, Date.parse('2025-12-31T00:00:00Z')).f, {}, 'nothing before the first change');
+    assert.deepEqual(stateAsOf(state, Date.parse('2025-12-31T00:00:00Z')).fields, {}, 'nothing before the first change');
   });
 
   it('keeps answering after old entries age out, from the baseline they fold into', () => {
     const state = person(events, 2);
-    assert.equal(state.h.length, 2);
-    assert.equal(state.hb?.t, at(5));
+    assert.equal(state.history.length, 2);
+    assert.equal(state.horizon?.t, at(5));
     assert.equal(levelAt(state, 5), 2);
     assert.equal(levelAt(state, 12), 3);
-    assert.equal(stateAsOf(state, Date.parse(at(12))).f.name?.v, 'Ada', 'a field last set before the horizon comes from the baseline');
+    assert.equal(stateAsOf(state, Date.parse(at(12))).fields.name?.v, 'Ada', 'a field last set before the horizon comes from the baseline');
   });
 
   it('refuses a time before the horizon, saying how far back history goes', () => {

@@ -162,7 +162,7 @@ describe('node actor: edges and reactions', () => {
     mesh.send('Team:t2', { op: 'apply', events: [ev('pm', 6, link('Team', 't2', 'projects', 'Project', 'x1'))] });
     mesh.run();
     const team = mesh.states.get('Team:t2')!;
-    assert.ok(team.n['projects']?.['Project:x1'], 'the team heard from the project');
+    assert.ok(team.neighbours['projects']?.['Project:x1'], 'the team heard from the project');
     assert.deepEqual((mesh.docs.get('Team:t2')!.body as { projects?: unknown }).projects, ['x1']);
   });
 
@@ -210,12 +210,12 @@ describe('node actor: edges and reactions', () => {
       ev('pm', 5, link('Team', 't1', 'projects', 'Project', 'x1')),
       ev('pm', 6, link('Team', 't2', 'projects', 'Project', 'x1')),
     ]);
-    const newest = () => Object.entries(mesh.states.get('Project:x1')!.e.team!).sort((a, b) => (a[1].k < b[1].k ? 1 : -1))[0]![0];
+    const newest = () => Object.entries(mesh.states.get('Project:x1')!.edges.team!).sort((a, b) => (a[1].k < b[1].k ? 1 : -1))[0]![0];
     assert.equal(newest(), 'Team:t2');
     mesh.send('Team:t1', { op: 'apply', events: [ev('pm', 9, link('Team', 't1', 'projects', 'Project', 'x1'), 'resent')] });
     mesh.run();
     assert.equal(newest(), 'Team:t1');
-    assert.equal(mesh.states.get('Project:x1')!.e.team!['Team:t1']!.ev, 'resent');
+    assert.equal(mesh.states.get('Project:x1')!.edges.team!['Team:t1']!.ev, 'resent');
   });
 
   it('ignores late or repeated neighbour news (versions only grow)', () => {
@@ -225,7 +225,7 @@ describe('node actor: edges and reactions', () => {
     state = apply(state, { op: 'neighbour', rel: 'teams', from: 'Team:t1', ver: 5, summary: { id: 't1', f: { name: 'New' } } }, ctx).state;
     const late = apply(state, { op: 'neighbour', rel: 'teams', from: 'Team:t1', ver: 4, summary: { id: 't1', f: { name: 'Old' } } }, ctx);
     assert.deepEqual(late.effects, []);
-    assert.equal(late.state.n.teams!['Team:t1']!.s!.f.name, 'New');
+    assert.equal(late.state.neighbours.teams!['Team:t1']!.s!.f.name, 'New');
   });
 
   it('a deleted neighbour drops out of the carried fields', () => {
@@ -253,9 +253,9 @@ describe('node actor: high-degree relations', () => {
   it("keeps the spilled relation's links out of its history, so they never push out its own changes", () => {
     const mesh = team(12);
     const state = mesh.states.get('Team:big')!;
-    assert.deepEqual(state.h.filter((h) => h.field === 'members'), []);
-    assert.deepEqual(state.hb?.e.members, undefined);
-    assert.deepEqual(state.h.map((h) => [h.op, h.field]), [['set', 'name']]);
+    assert.deepEqual(state.history.filter((h) => h.field === 'members'), []);
+    assert.deepEqual(state.horizon?.e.members, undefined);
+    assert.deepEqual(state.history.map((h) => [h.op, h.field]), [['set', 'name']]);
   });
 
   it('keeps the buckets in use as a bitmap, and reads the list older states kept', () => {
@@ -269,8 +269,8 @@ describe('node actor: high-degree relations', () => {
   it('spills a relation past the inline limit to buckets: the node keeps no cells and lists no ids', () => {
     const mesh = team(6);
     const state = mesh.states.get('Team:big')!;
-    assert.equal(state.e.members, undefined);
-    assert.ok(state.sp?.members && state.sp.members.length > 0);
+    assert.equal(state.edges.members, undefined);
+    assert.ok(state.spilled?.members && state.spilled.members.length > 0);
     const cells = [...mesh.buckets.values()].flatMap((b) => Object.keys(b.c)).sort();
     assert.deepEqual(cells, ['Person:m0', 'Person:m1', 'Person:m2', 'Person:m3', 'Person:m4', 'Person:m5']);
     assert.equal((mesh.docs.get('Team:big')!.body as { members?: string[] }).members, undefined);
@@ -333,7 +333,7 @@ describe('node actor: high-degree relations', () => {
     mesh.run();
     const cell = [...mesh.buckets.values()].find((b) => b.c['Person:m0'])!.c['Person:m0']!;
     assert.equal(cell.on, true, 'the newer link wins in the bucket: the member answered the older unlink with it');
-    assert.equal(mesh.states.get('Person:m0')!.e.teams!['Team:big']!.on, true);
+    assert.equal(mesh.states.get('Person:m0')!.edges.teams!['Team:big']!.on, true);
     assert.deepEqual((mesh.docs.get('Person:m0')!.body as { teamInfo: unknown }).teamInfo, [{ id: 'big', name: 'Renamed' }]);
   });
 
@@ -369,7 +369,7 @@ describe('node actor: history', () => {
     const ctx = { ...mesh.ctx('Person:p1'), historyLimit: 3 };
     let state;
     for (let i = 1; i <= 5; i++) state = apply(state, { op: 'apply', events: [ev('hr', i, up('Person', 'p1', { level: i }), `h${i}`)] }, ctx).state;
-    assert.deepEqual(state!.h.map((h) => [h.ev, h.src, h.v]), [['h3', 'hr', 3], ['h4', 'hr', 4], ['h5', 'hr', 5]]);
+    assert.deepEqual(state!.history.map((h) => [h.ev, h.src, h.v]), [['h3', 'hr', 3], ['h4', 'hr', 4], ['h5', 'hr', 5]]);
   });
 
   it('dead-letters an upsert that would take the node past its field size bound, and keeps the rest', () => {
@@ -377,7 +377,7 @@ describe('node actor: history', () => {
     const mesh = single([ev('hr', 1, up('Person', 'p1', { name: big('a') }), 'first'), ev('hr', 2, up('Person', 'p1', { email: big('b'), level: 2 }), 'second'), ev('hr', 3, up('Person', 'p1', { name: big('c') }), 'third')]);
     assert.deepEqual(mesh.deadLetters.map((d) => d.event.id), ['second']);
     assert.match(mesh.deadLetters[0]!.reason, /would hold 400\d{3} characters of values; a node keeps at most 300000/);
-    const f = mesh.states.get('Person:p1')!.f;
+    const f = mesh.states.get('Person:p1')!.fields;
     assert.equal((f.name!.v as string)[0], 'c', 'replacing a large value with another fits');
     assert.equal(f.email, undefined);
     assert.equal(f.level, undefined, 'the event is refused whole');
@@ -389,14 +389,14 @@ describe('node actor: history', () => {
     let state;
     // A 200 KB text changed 30 times: kept in the node, never in its history.
     for (let i = 1; i <= 30; i++) state = apply(state, { op: 'apply', events: [ev('hr', i, up('Person', 'p1', { name: String(i % 10).repeat(200_000) }), `big${i}`)] }, ctx).state;
-    assert.equal((state!.f.name!.v as string).length, 200_000);
-    assert.equal(state!.h.length, 30);
-    assert.ok(state!.h.every((h) => h.v === undefined && h.omitted === 200_002));
+    assert.equal((state!.fields.name!.v as string).length, 200_000);
+    assert.equal(state!.history.length, 30);
+    assert.ok(state!.history.every((h) => h.v === undefined && h.omitted === 200_002));
     assert.ok(JSON.stringify(state).length < 250_000, `state is ${JSON.stringify(state).length} characters`);
     // 3 KB values: 30 changes would be 90 KB of history; the newest 3 fit in 10 KB.
     for (let i = 31; i <= 60; i++) state = apply(state, { op: 'apply', events: [ev('hr', i, up('Person', 'p1', { name: String(i % 10).repeat(3000) }), `mid${i}`)] }, ctx).state;
-    assert.deepEqual(state!.h.map((h) => h.ev), ['mid58', 'mid59', 'mid60']);
+    assert.deepEqual(state!.history.map((h) => h.ev), ['mid58', 'mid59', 'mid60']);
     // What was dropped is folded into the baseline: the name as of the newest dropped change.
-    assert.equal(state!.hb?.f.name?.v, '7'.repeat(3000));
+    assert.equal(state!.horizon?.f.name?.v, '7'.repeat(3000));
   });
 });
