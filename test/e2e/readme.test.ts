@@ -31,7 +31,7 @@ import { connectionStringFor, portOpen, type AzuritePorts } from '../../host/azu
 import { parseCsv } from '../../connectors/files/csv';
 import { freePort } from '../helpers/processes';
 import { postgresMissing, startTestPostgres, type TestPostgres } from '../integration/connectors/postgres-cluster';
-import { Job, killGroup, shellCommands, Terminal, type DocCommand, type Run } from './shell';
+import { Job, shellCommands, Terminal, type DocCommand, type Run } from './shell';
 
 const ROOT = path.join(__dirname, '../..');
 const DOCUMENTS = ['README.md', ...fs.readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
@@ -457,7 +457,7 @@ async function stoppedCleanly(host: Job, ctx: Context, azuritePid: number): Prom
   assert.notEqual(status, undefined, `still running 60 s after Ctrl-C:\n${output}`);
   assert.match(host.stdout, /stopping: finishing batches in flight/);
   assert.doesNotMatch(output, / ERROR |stop failed|npm error/, 'the host stopped without an error');
-  assert.ok(!alive(azuritePid), 'Azurite stopped');
+  assert.ok(!isOurAzurite(azuritePid, ctx), 'Azurite stopped');
   for (const port of [ctx.port, ctx.azurite.blob, ctx.azurite.queue, ctx.azurite.table]) assert.equal(await portOpen(port), false, `port ${port} is free`);
   const azuriteLog = path.join(ctx.env.MESH_DATA_DIR!, 'azurite', 'azurite.log');
   assert.doesNotMatch(fs.readFileSync(azuriteLog, 'utf8'), /Error/, 'Azurite stopped without an error');
@@ -476,17 +476,25 @@ function startedAzurite(host: Job, ctx: Context): number {
   const started = new RegExp(`started Azurite \\(pid (\\d+)\\) on ports ${ctx.azurite.blob}/${ctx.azurite.queue}/${ctx.azurite.table}`).exec(host.stderr + host.stdout);
   assert.ok(started, `"Azurite starts by itself": ${host.stderr}`);
   const pid = Number(started[1]);
+  assert.ok(isOurAzurite(pid, ctx), `pid ${pid} is the Azurite of ${ctx.env.MESH_DATA_DIR}`);
   assert.notEqual(processGroup(pid), host.child.pid, 'Azurite is not in the process group that Ctrl-C reaches');
   return pid;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+/** Fails, with what the host printed, unless the host of `npm start` still runs. */
+function hostRunning(ctx: Context): asserts ctx is Context & { host: Job } {
+  assert.ok(ctx.host, 'the host of `npm start` started');
+  assert.ok(ctx.host.running, `the host of \`npm start\` is running; it ended:\n${ctx.host.stdout}\n${ctx.host.stderr}`);
+}
+
+/**
+ * Whether `pid` is the Azurite of the test's data directory. Pids are reused (within seconds on a
+ * busy machine), so a pid alone never says so: its command line must name that location.
+ */
+function isOurAzurite(pid: number, ctx: Context): boolean {
+  const location = path.join(fs.realpathSync(ctx.env.MESH_DATA_DIR!), 'azurite');
+  const ps = spawnSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' });
+  return ps.status === 0 && ps.stdout.includes(`--location ${location} `);
 }
 
 describe('the README\'s commands, run as written', () => {
@@ -520,11 +528,11 @@ describe('the README\'s commands, run as written', () => {
 
   after(async () => {
     for (const t of terminals.values()) await t.close();
-    for (const job of ctx.jobs) killGroup(job.child);
+    for (const job of ctx.jobs) job.kill();
     // The Azurite a host started (a process group of its own), if a failure left it running.
     const pidFile = path.join(ctx.env.MESH_DATA_DIR!, 'azurite', 'azurite.pid');
     const azurite = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8')) : ctx.azuritePid;
-    if (azurite && alive(azurite)) process.kill(azurite, 'SIGKILL');
+    if (azurite && isOurAzurite(azurite, ctx)) process.kill(azurite, 'SIGKILL');
     ctx.pg?.stop();
     fs.rmSync(path.dirname(ctx.work), { recursive: true, force: true });
   });
@@ -566,7 +574,7 @@ describe('the README\'s commands, run as written', () => {
         break;
       case 'terminal':
         it(title, async () => {
-          assert.ok(ctx.host?.running, 'the host of `npm start` is running');
+          hostRunning(ctx);
           await rule.prepare?.(ctx);
           const run = await terminal(command).run(asRun(command.text, ctx), rule.timeoutMs ?? 120_000);
           await rule.check(run, ctx, command);
@@ -574,7 +582,7 @@ describe('the README\'s commands, run as written', () => {
         break;
       case 'until-ctrl-c':
         it(title, async () => {
-          assert.ok(ctx.host?.running, 'the host of `npm start` is running');
+          hostRunning(ctx);
           await rule.prepare(ctx);
           const job = new Job(asRun(command.text, ctx), ctx.work, { ...ctx.env, PGPORT: String(ctx.pg?.port ?? '') });
           ctx.jobs.push(job);
@@ -600,7 +608,7 @@ describe('the README\'s commands, run as written', () => {
   }
 
   it('Ctrl-C stops the host of `npm start` cleanly: batches finish, Azurite saves and stops', async () => {
-    assert.ok(ctx.host?.running, 'the host is running');
+    hostRunning(ctx);
     await stoppedCleanly(ctx.host, ctx, ctx.azuritePid!);
   });
 

@@ -92,7 +92,10 @@ export interface Run {
   stderr: string;
 }
 
-/** Signals a process group we started (its leader may be gone, the rest still running), by the leader's pid. */
+/**
+ * Signals a process group we started, by its leader's pid. Call it only while the group has a
+ * process (the leader, or what it left running): a pid is reused once its group is empty.
+ */
 export function killGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): void {
   if (child.pid === undefined) return;
   try {
@@ -208,13 +211,18 @@ export class Job {
     });
   }
 
+  /** Ends what is left of it (after a failure): the group, while some process of it runs. */
+  kill(): void {
+    if (this.running || groupAlive(this.child.pid!)) killGroup(this.child);
+  }
+
   /**
    * Ctrl-C, then waits until every process of its group has ended (npm may end before the
    * script it ran). Resolves with the status bash would report (128 + 2 for SIGINT), or
    * undefined when something of it still ran after `timeoutMs` (then it is killed).
    */
   async interrupt(timeoutMs: number): Promise<number | undefined> {
-    killGroup(this.child, 'SIGINT');
+    if (this.running || groupAlive(this.child.pid!)) killGroup(this.child, 'SIGINT');
     const until = Date.now() + timeoutMs;
     const status = await Promise.race([this.exited, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), timeoutMs).unref())]);
     while (status !== undefined && groupAlive(this.child.pid!) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
