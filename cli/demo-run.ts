@@ -89,7 +89,9 @@ export async function demoRunCommand({ values }: Parsed<typeof DEMO_RUN>, _io: C
   const first = sample?.data?.searchCustomers?.edges?.[0]?.node as { id: string; name?: string } | undefined;
   const total = sample?.data?.searchCustomers?.totalCount ?? 0;
   const word = (first?.name ?? 'a').split(/\s+/).pop();
-  const id = first?.id ?? 'c1';
+  const id = first?.id ?? 'Customer:c1';
+  // GraphQL answers the global id (Customer:C0000000); the cold app's paths take the key.
+  const key = id.startsWith('Customer:') ? id.slice('Customer:'.length) : id;
   const q = (query: string) => `curl -s ${url}/api/graphql -H 'content-type: application/json' -d '${JSON.stringify({ query }).replace(/'/g, "'\\''")}'`;
   process.stdout.write(`
 meshgraph demo: ${generator.stats.nodes.toLocaleString('en-US')} nodes (${total} customers searchable) in ${seconds.toFixed(1)} s.
@@ -103,7 +105,7 @@ ${q(`{ customer(id: "${id}") { name segment city accounts { id status balance } 
 ${q(`{ searchCustomers(query: "${word}", first: 5) { totalCount edges { node { id name city } } facets { field buckets { value count } } } }`)}
 
 3. The customer's neighbourhood two hops out, drawn (cold app):
-curl -s '${url}/api/nodes/Customer/${id}/subgraph?depth=2&format=svg' -o customer.svg
+curl -s '${url}/api/nodes/Customer/${encodeURIComponent(key)}/subgraph?depth=2&format=svg' -o customer.svg
 `);
   return rejected > 0 ? 1 : 0;
 }

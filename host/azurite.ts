@@ -105,8 +105,10 @@ export async function startAzurite(location: string, ports: AzuritePorts, log: (
     [script, '--silent', '--disableTelemetry', '--skipApiVersionCheck', '--location', location,
       '--blobHost', '127.0.0.1', '--queueHost', '127.0.0.1', '--tableHost', '127.0.0.1',
       '--blobPort', String(ports.blob), '--queuePort', String(ports.queue), '--tablePort', String(ports.table)],
-    // Output goes to a file, not a pipe: Azurite must outlive a kill -9 of the host.
-    { stdio: ['ignore', 'ignore', fs.openSync(path.join(location, 'azurite.log'), 'a')] },
+    // Output goes to a file, not a pipe: Azurite must outlive a kill -9 of the host. A process
+    // group of its own: a terminal's Ctrl-C reaches the host's group only, and the host stops
+    // Azurite once its batches in flight are stored.
+    { stdio: ['ignore', 'ignore', fs.openSync(path.join(location, 'azurite.log'), 'a')], detached: true },
   );
   const exitedEarly = new Promise<never>((_, reject) =>
     child.once('exit', (code) => reject(new Error(`Azurite exited (code ${code}) while starting; see ${path.join(location, 'azurite.log')}`))),

@@ -1,5 +1,6 @@
 // The local Functions host: loads the apps, serves their HTTP triggers and the durable client
 // API, runs their entities on Azurite (or in memory), and stops cleanly.
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { loadApp, type FunctionApp, type LogSink } from './app';
@@ -9,7 +10,7 @@ import { MemoryEntityStore } from './entities/memory-store';
 import { TableEntityStore } from './entities/table-store';
 import type { EntityStore } from './entities/store';
 import { consoleLogSink } from './log';
-import { createServer, durableClientData } from './server';
+import { createServer, durableClientData, DURABLE_PREFIX } from './server';
 import { LocalEventStream } from './event-stream';
 import type { ConsumerClientFactory, EventHubConsumers } from './eventhub-consumer';
 import { hostOutputs } from './outputs';
@@ -96,6 +97,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     for (const a of apps) for (const h of a.hooks.filter((h) => h.name === 'appStart')) await h.callback({ hookData: {}, appHookData: {}, functionAppDirectory: path.dirname(a.entry) });
 
     let ready = false;
+    let closing = false;
     let consumers: EventHubConsumers | undefined;
     const server = createServer({
       functions,
@@ -104,6 +106,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       taskHub,
       outputs: outputs.sink,
       isReady: () => ready,
+      isStopping: () => closing,
       hostStatus: () => ({ store: store.kind, ...runtime.depth(), ...runtime.counters, eventStream: stream.counters, ...(consumers ? { eventHub: consumers.counters } : {}), uptimeMs: Math.round(performance.now() - started) }),
     });
     const port = options.port ?? cfg.host.port;
@@ -111,6 +114,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       server.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' ? new Error(`port ${port} is in use: set PORT to another port`) : err));
       server.listen(port, '127.0.0.1', resolve);
     });
+    const requestsInFlight = trackRequests(server);
     const actualPort = (server.address() as AddressInfo).port;
     lock.setPort(actualPort);
     const url = `http://localhost:${actualPort}`;
@@ -150,12 +154,17 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       (stopping ??= (async () => {
         await timers.stop();
         await consumers?.close(); // first: a batch being delivered still needs the durable API
+        // New requests get a 503; those under way end, and then the batches in flight. All of
+        // them may still call the durable API (the event stream's trigger does, over HTTP), so
+        // the server closes last.
+        closing = true;
+        await requestsInFlight.drained();
         stream.stop(); // a batch being retried stays queued for the next start
+        await runtime.stop();
         await new Promise<void>((r) => {
           server.close(() => r());
-          server.closeIdleConnections();
+          server.closeAllConnections();
         });
-        await runtime.stop();
         await outputs.close();
         await azurite?.stop();
         apps.forEach((a) => a.unload());
@@ -186,4 +195,18 @@ async function checkBuiltContracts(apps: readonly AppEntry[], root: string): Pro
       })),
   };
   for (const app of apps) await checkBundleContracts(app.name, app.entry, root, current);
+}
+
+/** Counts the requests under way other than the durable API's (those serve the batches in flight). */
+function trackRequests(server: Server): { drained(): Promise<void> } {
+  let open = 0;
+  const waiters: Array<() => void> = [];
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (req.url?.startsWith(DURABLE_PREFIX)) return;
+    open++;
+    res.once('close', () => {
+      if (--open === 0) waiters.splice(0).forEach((w) => w());
+    });
+  });
+  return { drained: () => (open === 0 ? Promise.resolve() : new Promise((resolve) => waiters.push(resolve))) };
 }

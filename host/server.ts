@@ -35,6 +35,8 @@ export interface ServerOptions {
   outputs?: OutputSink;
   /** False until recovery is done: requests get a 503 until then. */
   isReady: () => boolean;
+  /** True once the host stops: new requests get a 503, but the durable API still serves the batches in flight. */
+  isStopping?: () => boolean;
 }
 
 const HOP_BY_HOP = ['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'host', 'content-length'];
@@ -118,6 +120,10 @@ export function createServer(options: ServerOptions): http.Server {
     const origin = `http://${req.headers.host ?? 'localhost'}`;
     const url = new URL(req.url ?? '/', origin);
     if (!options.isReady()) throw new UserError(503, 'starting', 'the host is starting (resuming queued work); retry in a moment');
+    if (options.isStopping?.() && !url.pathname.startsWith(DURABLE_PREFIX)) {
+      res.setHeader('connection', 'close');
+      throw new UserError(503, 'stopping', 'the host is stopping; send the request again once it runs');
+    }
     if (url.pathname.startsWith(DURABLE_PREFIX) && options.runtime) return durableApi(options.runtime, req, res, url);
     if (url.pathname === HOST_STATUS_PATH && req.method === 'GET') {
       res.writeHead(200, { 'content-type': 'application/json', 'x-correlation-id': correlationId });

@@ -40,7 +40,7 @@ interface Answer {
 /** Reads fan out (a subgraph reads many entities at once): connections are kept and reused. */
 const agents: { http?: http.Agent; https?: https.Agent } = {};
 
-function call(method: 'GET' | 'POST', url: string, headers: Record<string, string>, body?: string): Promise<Answer> {
+function call(method: 'GET' | 'POST', url: string, headers: Record<string, string>, body?: string, again = false): Promise<Answer> {
   const secure = url.startsWith('https:');
   // https is loaded only where the API is remote (Azure); locally it is plain http.
   const client: typeof http = secure ? require('node:https') : http;
@@ -53,7 +53,13 @@ function call(method: 'GET' | 'POST', url: string, headers: Record<string, strin
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
       res.on('error', reject);
     });
-    req.on('error', reject);
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      // A kept-alive connection that the server closed (its keep-alive timeout) as this request
+      // went out on it: sent once more on a new connection (Node's documented remedy). The
+      // durable API's operations are idempotent, so a request the server did read is harmless.
+      if (req.reusedSocket && err.code === 'ECONNRESET' && !again) resolve(call(method, url, headers, body, true));
+      else reject(err);
+    });
     req.end(body);
   });
 }
