@@ -3,7 +3,7 @@
 // as the README shows it (npx's own start included).
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { msToRun } from '../test/helpers/processes';
+import { msToRun } from '../host/harness/processes';
 import { median, report } from './lib';
 
 const ROOT = path.join(__dirname, '..');

@@ -14,11 +14,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { buildApps } from '../cli/build';
-import { startTestAzurite } from '../test/helpers/azurite';
+import { startTestAzurite } from '../host/harness/azurite';
 import { spawn } from 'node:child_process';
 import http from 'node:http';
-import { freePort, msToRun } from '../test/helpers/processes';
-import { cloudEvent as ce, GRAPH_CONTRACTS, ingest, startMeshHost } from '../test/helpers/mesh-host';
+import { freePort, msToRun } from '../host/harness/processes';
+import { cloudEvent as ce, GRAPH_CONTRACTS, ingest, startMeshHost } from '../host/harness/mesh-host';
 import { median, report, type Figure } from './lib';
 
 const ROOT = path.join(__dirname, '..');

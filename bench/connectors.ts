@@ -18,7 +18,7 @@ import { CsvParser, type CsvRecord } from '../connectors/files/csv';
 import { ingestFile } from '../connectors/files/ingest';
 import { HttpSink } from '../connectors/publish';
 import { runCdc } from '../connectors/postgres/cdc';
-import { postgresMissing, startTestPostgres } from '../test/integration/connectors/postgres-cluster';
+import { postgresMissing, startTestPostgres } from '../host/harness/postgres';
 import { report, type Figure } from './lib';
 
 const ROWS = Number(process.env.BENCH_CONNECTOR_ROWS ?? 20_000);

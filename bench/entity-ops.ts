@@ -6,7 +6,7 @@ import path from 'node:path';
 import { InvocationContext } from '@azure/functions';
 import { loadApp } from '../host/app';
 import { startHost } from '../host/main';
-import { startTestAzurite } from '../test/helpers/azurite';
+import { startTestAzurite } from '../host/harness/azurite';
 import { report, type Figure } from './lib';
 
 const APP = path.join(__dirname, 'fixtures/noop-app.ts');

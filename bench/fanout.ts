@@ -6,7 +6,7 @@
 // (Before the chains, every bucket fanned out at once: the queue held all N updates at its peak,
 // and a 20,000-line rename took the same 4 s.)
 import { withBenchHost } from './host';
-import { FANOUT_LANES } from '../actors/bucket/messages';
+import { FANOUT_LANES } from '../actors/messages/bucket';
 import { report } from './lib';
 
 const N = Number(process.env.BENCH_FANOUT_N ?? 50_000);

@@ -99,7 +99,7 @@ async function stop(served: Served): Promise<void> {
 async function seed(dataDir: string): Promise<{ customers: number; searches: Array<{ facet: 'segment' | 'city'; q: string; v: string }> }> {
   const { openSqliteStore } = await import('../adapters/search/sqlite');
   const { compileDataProduct } = await import('../core/contracts/compile');
-  const { indexSpecOf } = await import('../core/projection/spec');
+  const { indexSpecOf } = await import('../core/contracts/index-spec');
   const { telecom } = await import('../contracts/telecom');
   const words = await import('../contracts/telecom/demo-words');
   let state = 7;

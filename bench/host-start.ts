@@ -6,8 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildApps } from '../cli/build';
 import { connectionStringFor } from '../host/azurite';
-import { startTestAzurite } from '../test/helpers/azurite';
-import { freePort, msToRun, msUntilOk } from '../test/helpers/processes';
+import { startTestAzurite } from '../host/harness/azurite';
+import { freePort, msToRun, msUntilOk } from '../host/harness/processes';
 import { median, report, type Figure } from './lib';
 
 const ROOT = path.join(__dirname, '..');

@@ -13,13 +13,13 @@ import type { CloudEvent } from '../core/contracts/changes';
 import { checkEvents, groupByNode } from '../core/ingest/check';
 import { computeNeeds } from '../core/graph/needs';
 import { apply } from '../actors/node/logic';
-import type { NodeMessage } from '../actors/node/messages';
-import type { NodeState } from '../actors/node/state';
+import type { NodeMessage } from '../actors/messages/node';
+import type { NodeState } from '../core/graph/node-state';
 import { applyBucket } from '../actors/bucket/logic';
-import type { BucketMessage, BucketState } from '../actors/bucket/messages';
+import type { BucketMessage, BucketState } from '../actors/messages/bucket';
 import type { RunningHost } from '../host/main';
 import { withBenchHost } from './host';
-import { startTestAzurite } from '../test/helpers/azurite';
+import { startTestAzurite } from '../host/harness/azurite';
 import { report, type Figure } from './lib';
 
 const CHUNK = 1000;

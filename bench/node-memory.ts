@@ -12,7 +12,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { loadDataProduct } from '../core/contracts';
 import { checkEvents, groupByNode } from '../core/ingest/check';
-import { NODE_ENTITY, NodeOp } from '../actors/node/messages';
+import { NODE_ENTITY, NodeOp } from '../actors/messages/node';
 import type { RunningHost } from '../host/main';
 import { withBenchHost } from './host';
 import { report, type Figure } from './lib';

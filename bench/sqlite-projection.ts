@@ -12,7 +12,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { validateDataProduct } from '../core/contracts';
 import { telecom } from '../contracts/telecom';
-import { indexSpecOf } from '../core/projection/spec';
+import { indexSpecOf } from '../core/contracts/index-spec';
 import type { IndexSpec, ProjectionDoc } from '../core/projection/port';
 import { openSqliteStore } from '../adapters/search/sqlite';
 import { report, type Figure } from './lib';

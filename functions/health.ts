@@ -7,7 +7,7 @@ import { httpHandler } from './shared/http';
 import { APP_VERSION } from '../core/version';
 import { projectionLag } from './shared/projections';
 import { ENTITY_MODE } from '../actors/batched';
-import { PENDING_ENTITY, PENDING_SHARDS, type PendingState } from '../actors/projections/messages';
+import { PENDING_ENTITY, PENDING_SHARDS, type PendingState } from '../actors/messages/projections';
 import { pendingSummary } from '../actors/projections/logic';
 
 app.http('health', {

@@ -3,7 +3,7 @@
 // nodes gets a tick and signals the ones that are due (actors/projections).
 import { app } from '@azure/functions';
 import { durableClientInput, durableClientOf } from './shared/durable';
-import { PENDING_ENTITY, PENDING_SHARDS, PendingOp, type PendingState } from '../actors/projections/messages';
+import { PENDING_ENTITY, PENDING_SHARDS, PendingOp, type PendingState } from '../actors/messages/projections';
 
 app.timer('projectionRetry', {
   schedule: '*/5 * * * * *',

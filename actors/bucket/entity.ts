@@ -1,10 +1,10 @@
 // Durable-functions adapter of the edge bucket entity: per batch, reads state once, merges every
 // operation, sets state once, sends each neighbour only the newest news of the batch, then hands
 // each fan-out on to the next bucket of its chain.
-import { NODE_ENTITY } from '../node/messages';
+import { NODE_ENTITY } from '../messages/node';
 import { registerBatchEntity } from '../batched';
 import { applyBucket, newestPerTarget, type BucketEffect } from './logic';
-import { BUCKET_ENTITY, type BucketMessage, type BucketState } from './messages';
+import { BUCKET_ENTITY, type BucketMessage, type BucketState } from '../messages/bucket';
 import type { Shares } from '../../core/ingest/wait-shares';
 import { collectShares, sendWithShares } from '../wait/pass-on';
 

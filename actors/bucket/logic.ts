@@ -1,6 +1,6 @@
 // The bucket as a pure transition: merge edge cells, or fan the owner's news out to its share.
-import { NodeOp, type NodeMessage } from '../node/messages';
-import { BucketOp, siblingBucket, type BucketMessage, type BucketState } from './messages';
+import { NodeOp, type NodeMessage } from '../messages/node';
+import { BucketOp, siblingBucket, type BucketMessage, type BucketState } from '../messages/bucket';
 
 export interface BucketEffect {
   to: string;

@@ -8,12 +8,12 @@ import type { DeadLetter, DeadLetterStore } from '../../core/ports/dead-letters'
 import type { BulkFailure, ProjectionDoc } from '../../core/projection/port';
 import { begin, end, step, type NodeBatch } from './logic';
 import { registerBatchEntity } from '../batched';
-import { NODE_ENTITY, type NodeEffect, type NodeMessage } from './messages';
-import { BUCKET_ENTITY } from '../bucket/messages';
-import type { NodeState } from './state';
+import { NODE_ENTITY, type NodeEffect, type NodeMessage } from '../messages/node';
+import { BUCKET_ENTITY } from '../messages/bucket';
+import type { NodeState } from '../../core/graph/node-state';
 import { fnv1a32 } from '../../core/hash';
 import { addShares, type Shares } from '../../core/ingest/wait-shares';
-import { PENDING_ENTITY, PendingOp, pendingShardOf } from '../projections/messages';
+import { PENDING_ENTITY, PendingOp, pendingShardOf } from '../messages/projections';
 import { collectShares, sendWithShares, type Outgoing } from '../wait/pass-on';
 
 export interface NodeEntityDeps {

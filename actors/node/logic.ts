@@ -8,11 +8,11 @@ import { ownershipProblems } from '../../core/contracts/ownership';
 import { hash53 } from '../../core/hash';
 import { deleteNode, forwardEdge, holders, setEdge, setNeighbour, spillEdges, upsertFields, valueChars, type EdgeChange, type Origin } from '../../core/graph/merge';
 import { trimHistory } from '../../core/graph/time-travel';
-import { BUCKETS, BucketOp, MAX_INLINE_EDGES, bucketKey, fanoutLanes } from '../bucket/messages';
+import { BUCKETS, BucketOp, MAX_INLINE_EDGES, bucketKey, fanoutLanes } from '../messages/bucket';
 import { isEmptyShape, type Needs } from '../../core/graph/needs';
 import { buildSummary, projectionOf, summaryComplete } from '../../core/graph/summary';
-import { NodeOp, type NodeEffect, type NodeEvent, type NodeMessage } from './messages';
-import { emptyNodeState, globalId, parseGlobalId, usedBuckets, type NodeState } from './state';
+import { NodeOp, type NodeEffect, type NodeEvent, type NodeMessage } from '../messages/node';
+import { emptyNodeState, globalId, parseGlobalId, usedBuckets, type NodeState } from '../../core/graph/node-state';
 import type { Summary } from '../../core/graph/node-state';
 
 export interface NodeContext {

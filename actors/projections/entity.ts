@@ -2,9 +2,9 @@
 // one state; a tick signals the due nodes to write again.
 import { entityId } from '../entity-id';
 import { registerBatchEntity } from '../batched';
-import { NODE_ENTITY, NodeOp } from '../node/messages';
+import { NODE_ENTITY, NodeOp } from '../messages/node';
 import { applyPending } from './logic';
-import { PENDING_ENTITY, type PendingMessage, type PendingState } from './messages';
+import { PENDING_ENTITY, type PendingMessage, type PendingState } from '../messages/projections';
 
 export function registerPendingEntity(): void {
   registerBatchEntity<{ state: PendingState; due: Set<string> }>(PENDING_ENTITY, {

@@ -1,5 +1,5 @@
 // The pending-projection registry as a pure transition.
-import { PendingOp, retryAfterMs, type PendingMessage, type PendingState } from './messages';
+import { PendingOp, retryAfterMs, type PendingMessage, type PendingState } from '../messages/projections';
 
 /** Applies one message; returns the nodes to signal (a tick's due nodes). */
 export function applyPending(state: PendingState, message: PendingMessage): string[] {

@@ -4,8 +4,8 @@ import { registerBatchEntity } from '../batched';
 import { entityId } from '../entity-id';
 import { addShares, type Shares } from '../../core/ingest/wait-shares';
 import type { NodeEvent } from '../../core/graph/node-event';
-import { NODE_ENTITY, NodeOp, type NodeMessage } from '../node/messages';
-import { ROUTER_ENTITY, type RouteMessage } from './messages';
+import { NODE_ENTITY, NodeOp, type NodeMessage } from '../messages/node';
+import { ROUTER_ENTITY, type RouteMessage } from '../messages/router';
 
 export function registerRouterEntity(): void {
   registerBatchEntity<Map<string, { events: NodeEvent[]; wait?: Shares }>>(ROUTER_ENTITY, {

@@ -1,7 +1,7 @@
 // Durable-functions adapter of the wait entity: a batch of returned parts merges into one state.
 import { registerBatchEntity } from '../batched';
 import { union, type Interval } from '../../core/ingest/wait-shares';
-import { WAIT_ENTITY, WaitOp, type WaitState } from './messages';
+import { WAIT_ENTITY, WaitOp, type WaitState } from '../messages/wait';
 
 export function registerWaitEntity(): void {
   registerBatchEntity<{ returned: Interval[]; forget: boolean }>(WAIT_ENTITY, {

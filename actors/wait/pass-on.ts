@@ -4,7 +4,7 @@
 import { entityId } from '../entity-id';
 import type { EntityContext } from 'durable-functions';
 import { addShares, hasShares, splitShares, type Shares } from '../../core/ingest/wait-shares';
-import { WAIT_ENTITY, WaitOp } from './messages';
+import { WAIT_ENTITY, WaitOp } from '../messages/wait';
 
 export interface Outgoing {
   entity: string;

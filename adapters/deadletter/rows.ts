@@ -2,7 +2,7 @@
 // one (table-rest.ts). Rows are keyed by day and time, so listing is oldest first.
 import { randomUUID } from 'node:crypto';
 import type { DeadLetter } from '../../core/ports/dead-letters';
-import { StateTooLargeError, getChunks, putChunks, tableSafe } from '../../core/table-chunks';
+import { StateTooLargeError, getChunks, putChunks, tableSafe } from '../tables/chunks';
 
 export const DEAD_LETTER_TABLE = 'meshgraphdeadletters';
 

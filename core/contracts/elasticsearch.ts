@@ -10,7 +10,7 @@
 // more than index.mapping.nested_objects.limit, 10,000, neighbours could not be indexed at all),
 // nested queries, and reverse_nested aggregations to count documents rather than neighbours.
 import type { IndexFieldSpec, IndexSpec } from '../projection/port';
-import { indexSpecOf, sameMapping, specDifferences } from '../projection/spec';
+import { indexSpecOf, sameMapping, specDifferences } from './index-spec';
 import type { ContractModel, NodeModel } from './model';
 import { indexName } from './naming';
 

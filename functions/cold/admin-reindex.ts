@@ -4,7 +4,7 @@ import { app } from '@azure/functions';
 import { httpHandler } from '../shared/http';
 import { ADMIN_ROLE, requireRole } from '../../core/auth/roles';
 import type { NodeState } from '../../core/graph/node-state';
-import type { ListedState } from '../../core/projection/reindex';
+import type { ListedState } from '../../core/graph/reindex';
 import { callerOf, durableClientInput, nodeTypeOf, readerOf, NODE_ENTITY } from './shared/request';
 import { contractModel } from '../shared/model-module';
 
@@ -18,7 +18,7 @@ app.http('coldAdminReindex', {
     const only = request.query.get('type');
     const types = only ? [nodeTypeOf(only)] : Object.values(model.types);
     // Loaded only here: the admin path is the one that needs the index.
-    const [{ reindex }, { openProjectionStore }] = await Promise.all([import('../../core/projection/reindex'), import('../shared/search-store')]);
+    const [{ reindex }, { openProjectionStore }] = await Promise.all([import('../../core/graph/reindex'), import('../shared/search-store')]);
     const store = await openProjectionStore(model);
     const reader = readerOf(context);
     const wanted = new Set(types.map((t) => t.name));

@@ -5,9 +5,9 @@ import { groupByNode } from '../../core/ingest/check';
 import { reflects } from '../../core/graph/applied';
 import type { DeadLetter, DeadLetterStage } from '../../core/ports/dead-letters';
 import { newDeadLetterId } from '../../adapters/deadletter/rows';
-import { NODE_ENTITY } from '../../actors/node/messages';
-import type { NodeState } from '../../actors/node/state';
-import { WAIT_ENTITY, WaitOp, type WaitState } from '../../actors/wait/messages';
+import { NODE_ENTITY } from '../../actors/messages/node';
+import type { NodeState } from '../../core/graph/node-state';
+import { WAIT_ENTITY, WaitOp, type WaitState } from '../../actors/messages/wait';
 import { WAIT_SHARE_ATTRIBUTE, WAIT_TOKEN_ATTRIBUTE, addShares, cut, decodeShare, encodeShare, eventShares, isComplete, outstanding, type Interval, type Shares } from '../../core/ingest/wait-shares';
 import { nodeKeyOf } from '../../core/ingest/check';
 

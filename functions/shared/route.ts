@@ -6,8 +6,8 @@ import type { DurableHttpClient } from '../../adapters/durable/http-client';
 import { config } from '../../core/config';
 import { groupByNode, routerOf, type AcceptedEvent, type RejectedEvent } from '../../core/ingest/check';
 import type { NodeEvent } from '../../core/graph/node-event';
-import { ROUTER_ENTITY, RouterOp, type RouteMessage } from '../../actors/router/messages';
-import { WAIT_ENTITY, WaitOp } from '../../actors/wait/messages';
+import { ROUTER_ENTITY, RouterOp, type RouteMessage } from '../../actors/messages/router';
+import { WAIT_ENTITY, WaitOp } from '../../actors/messages/wait';
 import { sharesOfBatch } from './ingest';
 
 /** Resolves once every signal is accepted (durable); returns how many nodes and signals. */

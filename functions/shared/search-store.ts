@@ -4,7 +4,7 @@
 import { config } from '../../core/config';
 import type { ContractModel } from '../../core/contracts/model';
 import { UserError } from '../../core/errors';
-import { indexSpecOf } from '../../core/projection/spec';
+import { indexSpecOf } from '../../core/contracts/index-spec';
 import type { ProjectionStore } from '../../core/projection/port';
 
 /** Creates version 1 of each type's index and points its alias at it, unless the alias exists. */

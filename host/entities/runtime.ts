@@ -4,7 +4,7 @@
 // (in: self, exists, state, batch[]; out: entityExists, entityState, results[], signals[]).
 import { fromTypedData, invoke, type HostedFunction, type LogSink } from '../app';
 import { Fifo } from './fifo';
-import { RecentCache } from './recent-cache';
+import { RecentCache } from '../../core/recent-cache';
 import { instanceId, parseInstanceId, SequenceClock, type EntityInstanceId, type EntityStore, type QueuedOperation, type StoredEntity } from './store';
 
 export interface BatchOutput {

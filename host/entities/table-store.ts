@@ -27,7 +27,7 @@ import { TableClient, type TransactionAction } from '@azure/data-tables';
 import { ContainerClient } from '@azure/storage-blob';
 import type { EntityCommit, EntityInstanceId, EntityStore, ListPage, QueuedOperation, Recovered, StoreStats, StoredEntity } from './store';
 import { GroupCommitter } from './group-commit';
-import { blobRef, getChunks, putBlobRef, putChunks, shardOf, SHARDS, StateTooLargeError, type Row } from '../../core/table-chunks';
+import { blobRef, getChunks, putBlobRef, putChunks, shardOf, SHARDS, StateTooLargeError, type Row } from '../../adapters/tables/chunks';
 
 export { StateTooLargeError };
 

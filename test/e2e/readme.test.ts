@@ -29,8 +29,8 @@ import ExcelJS from 'exceljs';
 import { Client } from 'pg';
 import { connectionStringFor, portOpen, type AzuritePorts } from '../../host/azurite';
 import { parseCsv } from '../../connectors/files/csv';
-import { freePort } from '../helpers/processes';
-import { postgresMissing, startTestPostgres, type TestPostgres } from '../integration/connectors/postgres-cluster';
+import { freePort } from '../../host/harness/processes';
+import { postgresMissing, startTestPostgres, type TestPostgres } from '../../host/harness/postgres';
 import { Job, shellCommands, Terminal, type DocCommand, type Run } from './shell';
 
 const ROOT = path.join(__dirname, '../..');

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startTestAzurite, type TestAzurite } from '../helpers/azurite';
+import { startTestAzurite, type TestAzurite } from '../../host/harness/azurite';
 import { spawnHost, stopHost, waitIdle, type ChildHost } from '../helpers/child-host';
 import { GRAPH_CONTRACTS } from '../helpers/mesh-host';
 import { LINKS, OWNERS, answers, cloudEvents, model } from './graph';

@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before } from 'node:test';
 import { startHost, type RunningHost } from '../../host/main';
-import { startTestAzurite, type TestAzurite } from '../helpers/azurite';
+import { startTestAzurite, type TestAzurite } from '../../host/harness/azurite';
 import { COLD_APP, GRAPH_CONTRACTS, HOT_APP } from '../helpers/mesh-host';
 import { model } from './graph';
 import { HOSTILE_STRINGS, Tally, anyValue, answerOf, hostileString, nestedJson, pathSegment, type Answer } from './fuzz-inputs';

@@ -11,7 +11,7 @@ import { COMMANDS, isGroup } from '../../../cli/commands';
 import { STAGES } from '../../../adapters/deadletter/manage';
 import { connectionStringFor } from '../../../host/azurite';
 import { CHECKOUT_BIN, runBin, startRecorder, type CliRun, type Recorder } from '../../helpers/cli';
-import { freePort } from '../../helpers/processes';
+import { freePort } from '../../../host/harness/processes';
 
 /** The words of every command that runs something: `start`, `deadletters replay`, `demo run`… */
 const LEAVES: string[][] = Object.entries(COMMANDS).flatMap(([name, entry]) =>

@@ -16,8 +16,8 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { COMMANDS, isGroup } from '../../../cli/commands';
 import { runBin, type CliRun } from '../../helpers/cli';
-import { startTestAzurite, type TestAzurite } from '../../helpers/azurite';
-import { freePort } from '../../helpers/processes';
+import { startTestAzurite, type TestAzurite } from '../../../host/harness/azurite';
+import { freePort } from '../../../host/harness/processes';
 
 const ROOT = path.join(__dirname, '../../..');
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string; scripts: Record<string, string> };

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { connectionStringFor } from '../../../host/azurite';
 import { CHECKOUT_BIN, runBin, startRecorder, type Recorder } from '../../helpers/cli';
-import { freePort } from '../../helpers/processes';
+import { freePort } from '../../../host/harness/processes';
 
 const COMMANDS: Record<string, string[]> = {
   demo: ['demo', '--customers', '5'],

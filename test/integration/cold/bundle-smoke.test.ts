@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildApps } from '../../../cli/build';
-import { startTestAzurite, type TestAzurite } from '../../helpers/azurite';
+import { startTestAzurite, type TestAzurite } from '../../../host/harness/azurite';
 import { spawnHost, stopHost } from '../../helpers/child-host';
 import { cloudEvent as ce, GRAPH_CONTRACTS, ingest, startMeshHost } from '../../helpers/mesh-host';
 

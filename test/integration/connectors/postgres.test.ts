@@ -14,7 +14,7 @@ import { runCdc, type CdcStats } from '../../../connectors/postgres/cdc';
 import { runOutbox } from '../../../connectors/postgres/outbox';
 import { HttpSink, type EventSink, type SendResult } from '../../../connectors/publish';
 import { nodeOf, useTelecomHost } from './telecom-host';
-import { postgresMissing, startTestPostgres, type TestPostgres } from './postgres-cluster';
+import { postgresMissing, startTestPostgres, type TestPostgres } from '../../../host/harness/postgres';
 
 const product = compileDataProduct(telecom);
 const missing = postgresMissing();

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHost, type RunningHost } from '../../../host/main';
-import { startTestAzurite, type TestAzurite } from '../../helpers/azurite';
+import { startTestAzurite, type TestAzurite } from '../../../host/harness/azurite';
 import { COLD_APP, HOT_APP } from '../../helpers/mesh-host';
 
 export function useTelecomHost(): { readonly host: RunningHost } {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { principalHeader } from '../../../core/auth/principal';
 import { startHost, type RunningHost } from '../../../host/main';
-import { startTestAzurite, type TestAzurite } from '../../helpers/azurite';
+import { startTestAzurite, type TestAzurite } from '../../../host/harness/azurite';
 import { HOT_APP, cloudEvent as ce, ingest } from '../../helpers/mesh-host';
 
 const EVENTS = [

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../../../cli/cli';
 import { startHost, type RunningHost } from '../../../host/main';
-import { startTestAzurite, type TestAzurite } from '../../helpers/azurite';
+import { startTestAzurite, type TestAzurite } from '../../../host/harness/azurite';
 import { HOT_APP } from '../../helpers/mesh-host';
 
 const OPS = `

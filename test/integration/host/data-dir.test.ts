@@ -11,10 +11,10 @@ import { TableClient } from '@azure/data-tables';
 import { startHost, type RunningHost } from '../../../host/main';
 import { claimStorage, connectionStringFor, portOpen, type AzuritePorts } from '../../../host/azurite';
 import { ENTITY_TABLE } from '../../../host/entities/table-store';
-import { startTestAzurite, type TestAzurite } from '../../helpers/azurite';
+import { startTestAzurite, type TestAzurite } from '../../../host/harness/azurite';
 import { spawnHost, stopHost, waitIdle, type ChildHost } from '../../helpers/child-host';
 import { FIXTURE_APP, json, post } from '../../helpers/host';
-import { freePort } from '../../helpers/processes';
+import { freePort } from '../../../host/harness/processes';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-datadirs-'));
 after(() => fs.rmSync(root, { recursive: true, force: true }));

@@ -3,7 +3,7 @@
 // table store knows after a scan at open which entities have a row.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestAzurite, type TestAzurite } from '../../helpers/azurite';
+import { startTestAzurite, type TestAzurite } from '../../../host/harness/azurite';
 import { startFixtureHost, json, post } from '../../helpers/host';
 import { spawnHost, waitIdle } from '../../helpers/child-host';
 import { ContainerClient } from '@azure/storage-blob';

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startHost, type RunningHost } from '../../../host/main';
 import type { LogSink } from '../../../host/app';
-import { startTestAzurite, type TestAzurite } from '../../helpers/azurite';
+import { startTestAzurite, type TestAzurite } from '../../../host/harness/azurite';
 import { cloudEvent as ce, GRAPH_CONTRACTS, HOT_APP, ingest } from '../../helpers/mesh-host';
 import { openSqliteStore } from '../../../adapters/search/sqlite';
 

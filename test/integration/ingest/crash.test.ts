@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startTestAzurite, type TestAzurite } from '../../helpers/azurite';
+import { startTestAzurite, type TestAzurite } from '../../../host/harness/azurite';
 import { spawnHost, stopHost, waitIdle } from '../../helpers/child-host';
 import { cloudEvent as ce, GRAPH_CONTRACTS, ingest } from '../../helpers/mesh-host';
 import { openSqliteStore } from '../../../adapters/search/sqlite';

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { cloudEvent as ce, ingest, useMeshHost } from '../../helpers/mesh-host';
 import { usedBuckets, type NodeState } from '../../../core/graph/node-state';
-import { FANOUT_LANES } from '../../../actors/bucket/messages';
+import { FANOUT_LANES } from '../../../actors/messages/bucket';
 
 describe('ingestion through the local host', () => {
   const suite = useMeshHost();

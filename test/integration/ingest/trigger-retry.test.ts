@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { startHost, type RunningHost } from '../../../host/main';
 import { connectionStringFor, ensureAzurite, type AzuritePorts, type RunningAzurite } from '../../../host/azurite';
 import { TableDeadLetterStore } from '../../../adapters/deadletter/table';
-import { freePort } from '../../helpers/processes';
+import { freePort } from '../../../host/harness/processes';
 import { GRAPH_CONTRACTS, HOT_APP, cloudEvent as ce } from '../../helpers/mesh-host';
 
 const HUB_SOURCE = path.join(__dirname, '../../fixtures/hub-source/index.ts');

@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyBucket, newestPerTarget, type BucketEffect } from '../../../actors/bucket/logic';
-import type { BucketMessage, BucketState } from '../../../actors/bucket/messages';
+import type { BucketMessage, BucketState } from '../../../actors/messages/bucket';
 
 describe('edge bucket', () => {
   it('folds two fan-outs of one batch into one message per neighbour, the newest', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { applyPending, pendingSummary } from '../../../actors/projections/logic';
-import { PendingOp, type PendingState } from '../../../actors/projections/messages';
+import { PendingOp, type PendingState } from '../../../actors/messages/projections';
 
 describe('the pending-projection registry', () => {
   it('signals a node when due, backing off each retry, until it is removed', () => {

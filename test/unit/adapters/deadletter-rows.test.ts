@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { getChunks } from '../../../core/table-chunks';
+import { getChunks } from '../../../adapters/tables/chunks';
 import { letterOf, rowOf } from '../../../adapters/deadletter/rows';
 
 describe('dead-letter rows', () => {

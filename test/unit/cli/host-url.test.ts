@@ -6,7 +6,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { checkHost, HostUnreachable, hostUrl, namedHostUrl } from '../../../cli/host-url';
 import { UsageError } from '../../../cli/args';
-import { freePort } from '../../helpers/processes';
+import { freePort } from '../../../host/harness/processes';
 
 describe('host URL of the commands', () => {
   it('is --url, else MESH_URL, else localhost on PORT, else 7071', () => {

@@ -3,8 +3,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { apply } from '../../../actors/node/logic';
-import type { NodeEvent } from '../../../actors/node/messages';
-import type { NodeState } from '../../../actors/node/state';
+import type { NodeEvent } from '../../../actors/messages/node';
+import type { NodeState } from '../../../core/graph/node-state';
 import { computeNeeds } from '../../../core/graph/needs';
 import { orderKey } from '../../../core/graph/order';
 import { BeforeHistory, stateAsOf } from '../../../core/graph/time-travel';

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { ContainerClient } from '@azure/storage-blob';
 import { blobCheckpointStore, CHECKPOINT_CONTAINER } from '../../../host/eventhub-consumer';
 import { startHost, type RunningHost } from '../../../host/main';
-import { startTestAzurite, type TestAzurite } from '../../helpers/azurite';
+import { startTestAzurite, type TestAzurite } from '../../../host/harness/azurite';
 import { CONNECTION, fakeClients, fixture, NAMESPACE } from './eventhub-fake-client';
 
 const FIXTURE_APP = path.join(__dirname, 'eventhub-fixture-app.ts');

@@ -18,7 +18,7 @@ describe('Fifo', () => {
 
 describe('RecentCache', () => {
   it('keeps recently used entries within its capacity and forgets old ones', async () => {
-    const { RecentCache } = await import('../../../host/entities/recent-cache');
+    const { RecentCache } = await import('../../../core/recent-cache');
     const cache = new RecentCache<number, string>(100);
     cache.set(0, 'v0');
     for (let i = 1; i < 1000; i++) {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { graphProduct } from '../../../fixtures/graph-product';
 import { ev, keyOf, Mesh } from './harness';
-import type { NodeEvent } from '../../../../actors/node/messages';
+import type { NodeEvent } from '../../../../actors/messages/node';
 import type { NodeContext } from '../../../../actors/node/logic';
 import type { CanonicalChange } from '../../../../core/contracts/changes';
 

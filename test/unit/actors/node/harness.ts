@@ -1,10 +1,10 @@
 // Runs node actors in memory with the pure logic: signals are delivered through a queue in a
 // chosen order, so tests can shuffle, duplicate and re-batch and compare final graphs.
 import { begin, end, step, type NodeContext } from '../../../../actors/node/logic';
-import type { NodeEffect, NodeEvent, NodeMessage } from '../../../../actors/node/messages';
-import type { NodeState } from '../../../../actors/node/state';
+import type { NodeEffect, NodeEvent, NodeMessage } from '../../../../actors/messages/node';
+import type { NodeState } from '../../../../core/graph/node-state';
 import { applyBucket } from '../../../../actors/bucket/logic';
-import type { BucketMessage, BucketState } from '../../../../actors/bucket/messages';
+import type { BucketMessage, BucketState } from '../../../../actors/messages/bucket';
 import { computeNeeds } from '../../../../core/graph/needs';
 import { orderKey } from '../../../../core/graph/order';
 import type { CanonicalChange } from '../../../../core/contracts/changes';

@@ -8,7 +8,7 @@ import type { CanonicalChange } from '../../../../core/contracts/changes';
 import { describeKey, orderKey } from '../../../../core/graph/order';
 import { usedBuckets, withBucket } from '../../../../core/graph/node-state';
 import { applyBucket } from '../../../../actors/bucket/logic';
-import { FANOUT_LANES, fanoutLanes, siblingBucket } from '../../../../actors/bucket/messages';
+import { FANOUT_LANES, fanoutLanes, siblingBucket } from '../../../../actors/messages/bucket';
 
 const model = graphProduct.model;
 const up = (type: string, id: string, fields: Record<string, unknown>): CanonicalChange => ({ op: 'upsert', type, id, fields: fields as never });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { compileDataProduct, reindexNeeds } from '../../../../core/contracts';
 import type { EsProperty } from '../../../../core/contracts';
 import { mappingsOf } from '../../../../adapters/search/elasticsearch-dsl';
-import { indexSpecOf } from '../../../../core/projection/spec';
+import { indexSpecOf } from '../../../../core/contracts/index-spec';
 import { library } from './fixtures';
 
 // Field data types from the Elasticsearch 8/9 reference ("Field data types").

@@ -10,7 +10,7 @@ import { createContext } from '../../../../core/graphql/context';
 import { GraphQLEngine, type ExecutorKind } from '../../../../core/graphql/engine';
 import { DEFAULT_LIMITS } from '../../../../core/graphql/limits';
 import { buildMeshSchema } from '../../../../core/graphql/schema';
-import { indexSpecOf } from '../../../../core/projection/spec';
+import { indexSpecOf } from '../../../../core/contracts/index-spec';
 import type { ProjectionDoc, ProjectionStore } from '../../../../core/projection/port';
 import telecom from '../../../../contracts/telecom';
 

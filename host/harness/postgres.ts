@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from '../../helpers/processes';
+import { freePort } from './processes';
 
 export interface TestPostgres {
   url: string;

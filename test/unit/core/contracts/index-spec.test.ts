@@ -1,9 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { validateDataProduct } from '../../../../core/contracts';
-import type { NodeModel } from '../../../../core/contracts';
-import { telecom } from '../../../../contracts/telecom';
-import { indexSpecOf, sameMapping } from '../../../../core/projection/spec';
+import { validateDataProduct } from '../../../../core/contracts/index';
+import type { NodeModel } from '../../../../core/contracts/index';
+import { telecom } from '../../../../contracts/telecom/index';
+import { indexSpecOf, sameMapping } from '../../../../core/contracts/index-spec';
 import { decodeCursor, encodeCursor } from '../../../../core/projection/cursor';
 import { UserError } from '../../../../core/errors';
 

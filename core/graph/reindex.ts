@@ -7,10 +7,10 @@
 // deleted (they are disposable, and each holds a full copy of its type); `keepPrevious` keeps the
 // one the alias pointed at before, to point it back by hand if the new contract goes wrong.
 import type { NodeModel } from '../contracts/model';
-import type { NodeState } from '../graph/node-state';
-import { projectionOf } from '../graph/summary';
-import { indexSpecOf } from './spec';
-import type { ProjectionStore } from './port';
+import type { NodeState } from './node-state';
+import { projectionOf } from './summary';
+import { indexSpecOf } from '../contracts/index-spec';
+import type { ProjectionStore } from '../projection/port';
 
 export interface ListedState {
   state: NodeState;

@@ -3,7 +3,7 @@ import type { NodeEvent } from '../../core/graph/node-event';
 import type { OrderKey } from '../../core/graph/order';
 import type { Summary } from '../../core/graph/node-state';
 import type { ProjectionDoc } from '../../core/projection/port';
-import type { BucketMessage } from '../bucket/messages';
+import type { BucketMessage } from './bucket';
 import type { Shares } from '../../core/ingest/wait-shares';
 
 export const NODE_ENTITY = 'node';

@@ -1,7 +1,7 @@
 // Row helpers for Azure Table storage: shard choice and long strings split across properties
 // (32K characters each; 1 MiB per row).
 import type { TableEntity } from '@azure/data-tables';
-import { fnv1a32 } from './hash';
+import { fnv1a32 } from '../../core/hash';
 
 export const SHARDS = 8;
 /** Azurite refuses string properties over 32,768 characters; Azure allows 32K UTF-16 chars. */

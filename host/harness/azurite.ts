@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { connectionStringFor, startAzurite, type AzuritePorts } from '../../host/azurite';
+import { connectionStringFor, startAzurite, type AzuritePorts } from '../azurite';
 import { freePort } from './processes';
 
 export interface TestAzurite {

@@ -5,13 +5,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { compileDataProduct } from '../../../../core/contracts';
+import { compileDataProduct } from '../../../../core/contracts/index';
 import { emptyNodeState } from '../../../../core/graph/node-state';
 import type { NodeState } from '../../../../core/graph/node-state';
 import { upsertFields } from '../../../../core/graph/merge';
-import { reindex } from '../../../../core/projection/reindex';
-import type { ListedState } from '../../../../core/projection/reindex';
-import { indexSpecOf } from '../../../../core/projection/spec';
+import { reindex } from '../../../../core/graph/reindex';
+import type { ListedState } from '../../../../core/graph/reindex';
+import { indexSpecOf } from '../../../../core/contracts/index-spec';
 import { openSqliteStore } from '../../../../adapters/search/sqlite';
 import { library } from '../contracts/fixtures';
 

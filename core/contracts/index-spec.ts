@@ -1,9 +1,9 @@
 // The IndexSpec of a node type, derived from its contract model, so the search adapters index
 // exactly what the contract declares: the key, the node's own fields, the neighbour ids of each
 // edge, and each denormalized path's carried fields as `path.field`.
-import type { FieldModel, NodeModel } from '../contracts/model';
-import { DOC_LINKS_FIELD, DOC_SPILLED_FIELD } from '../contracts/naming';
-import type { IndexFieldKind, IndexFieldSpec, IndexSpec } from './port';
+import type { FieldModel, NodeModel } from './model';
+import { DOC_LINKS_FIELD, DOC_SPILLED_FIELD } from './naming';
+import type { IndexFieldKind, IndexFieldSpec, IndexSpec } from '../projection/port';
 
 function kindOf(field: FieldModel): IndexFieldKind {
   // An enum is an exact value for the index: filtered, faceted, never analysed.
