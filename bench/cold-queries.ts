@@ -4,7 +4,7 @@
 // against the time the ingestion took, and the number of failed queries (goal 0).
 import http from 'node:http';
 import path from 'node:path';
-import { loadDataProduct } from '../core/contracts';
+import { loadDataProduct } from '../adapters/contracts/load';
 import { createDemoGenerator } from '../core/demo/generate';
 import { isDemoScenario } from '../core/demo/scenario';
 import { HOT_APP, withBenchHost } from './host';

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { Client } from 'pg';
-import { loadDataProduct } from '../core/contracts';
+import { loadDataProduct } from '../adapters/contracts/load';
 import { startHost } from '../host/main';
 import { openSqliteStore } from '../adapters/search/sqlite';
 import { CsvParser, type CsvRecord } from '../connectors/files/csv';

@@ -4,7 +4,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { loadDataProduct } from '../core/contracts';
+import { loadDataProduct } from '../adapters/contracts/load';
 import type { CompiledDataProduct } from '../core/contracts';
 import { writeDemo } from '../cli/demo';
 import { report, type Figure } from './lib';

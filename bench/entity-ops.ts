@@ -4,7 +4,7 @@
 // so enqueue durability, scheduling, the batch protocol and state commits are all counted.
 import path from 'node:path';
 import { InvocationContext } from '@azure/functions';
-import { loadApp } from '../host/app';
+import { loadApp } from '../host/worker/app';
 import { startHost } from '../host/main';
 import { startTestAzurite } from '../host/harness/azurite';
 import { report, type Figure } from './lib';

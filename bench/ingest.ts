@@ -6,7 +6,8 @@
 // loop's same phase.
 // Also: durable client HTTP signals per ingested event, and entity operations per event
 // (direct vs reactions) on the demo stream.
-import { loadDataProduct, type CompiledDataProduct } from '../core/contracts';
+import { type CompiledDataProduct } from '../core/contracts';
+import { loadDataProduct } from '../adapters/contracts/load';
 import { createDemoGenerator } from '../core/demo/generate';
 import { isDemoScenario } from '../core/demo/scenario';
 import type { CloudEvent } from '../core/contracts/changes';

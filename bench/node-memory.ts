@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import { loadDataProduct } from '../core/contracts';
+import { loadDataProduct } from '../adapters/contracts/load';
 import { checkEvents, groupByNode } from '../core/ingest/check';
 import { NODE_ENTITY, NodeOp } from '../actors/messages/node';
 import type { RunningHost } from '../host/main';

@@ -2,7 +2,7 @@
 // dist/cold (rarely used queries). Each folder deploys as its own function app: it has its own
 // host.json and package.json. `@azure/functions-core` is provided by the Functions worker.
 import { build, type Metafile, type Plugin } from 'esbuild';
-import { contractsModuleSetting, loadDataProduct, resolveModuleFile } from '../core/contracts/load';
+import { contractsModuleSetting, loadDataProduct, resolveModuleFile } from '../adapters/contracts/load';
 import { copyGraphiqlAssets } from '../functions/shared/graphiql-assets';
 import { sourcesHash, writeBundleContracts, type BundleContracts } from '../host/bundle-contracts';
 import fs from 'node:fs';

@@ -2,7 +2,7 @@
 // progress bar, waits until the actors have applied and projected it, then prints example
 // queries and the GraphiQL address. The first thing a new user runs after `npm start`.
 import { createDemoGenerator } from '../core/demo/generate';
-import { createProgress } from '../core/demo/progress';
+import { demoProgress } from '../core/progress';
 import { isDemoScenario } from '../core/demo/scenario';
 import { HttpSink, Pipeline } from '../connectors/publish';
 import { wholeNumber, type CommandIO, type Parsed } from './args';
@@ -60,7 +60,7 @@ export async function demoRunCommand({ values }: Parsed<typeof DEMO_RUN>, _io: C
   }
   const label = (scenario as { rootLabel?: string }).rootLabel ?? 'roots';
   const generator = createDemoGenerator(compiled, scenario, { roots, seed, canonical: false });
-  const progress = createProgress(roots, `${label} sent`, process.stderr);
+  const progress = demoProgress(roots, `${label} sent`, process.stderr);
   let accepted = 0;
   const reasons: string[] = [];
   const sink = new HttpSink(url);

@@ -9,8 +9,7 @@ import { writeRecordFiles } from '../connectors/files/record-files';
 import { createDemoGenerator } from '../core/demo/generate';
 import type { DemoStats } from '../core/demo/generate';
 import { isDemoScenario } from '../core/demo/scenario';
-import { createProgress } from '../core/demo/progress';
-import type { Progress } from '../core/demo/progress';
+import { demoProgress, type DemoProgress } from '../core/progress';
 import { UserError } from '../core/errors';
 import { wholeNumber, type CommandIO, type Parsed } from './args';
 import { DEMO_GENERATE } from './commands';
@@ -19,7 +18,7 @@ import { loadProduct } from './product';
 /** Writes ~1 MB chunks and waits for the stream to drain, so memory stays flat at any size. */
 const CHUNK_CHARS = 1 << 20;
 
-export async function writeDemo(compiled: CompiledDataProduct, out: Writable, options: { roots: number; seed: number; canonical: boolean }, progress?: Progress): Promise<DemoStats> {
+export async function writeDemo(compiled: CompiledDataProduct, out: Writable, options: { roots: number; seed: number; canonical: boolean }, progress?: DemoProgress): Promise<DemoStats> {
   const scenario = compiled.product.demo;
   if (!isDemoScenario(scenario)) throw new UserError(400, 'no-demo', `the data product ${compiled.model.name} has no demo scenario (export one as demo)`);
   const generator = createDemoGenerator(compiled, scenario, options);
@@ -58,7 +57,7 @@ export async function demoGenerateCommand({ values }: Parsed<typeof DEMO_GENERAT
   }
   const out = values.out === undefined || values.out === '-' ? process.stdout : createWriteStream(values.out);
   const started = performance.now();
-  const stats = await writeDemo(compiled, out, options, createProgress(options.roots, label, process.stderr));
+  const stats = await writeDemo(compiled, out, options, demoProgress(options.roots, label, process.stderr));
   if (out !== process.stdout) await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
   const seconds = (performance.now() - started) / 1000;
   process.stderr.write(`demo: ${stats.events} events (${stats.nodes} nodes, ${stats.updates} updates, ${stats.outOfOrder} out of order, ${stats.duplicates} duplicates, ${stats.deletes} deletes) for ${stats.roots} ${label} in ${seconds.toFixed(1)} s\n`);

@@ -3,7 +3,7 @@
 // --allow-rejects), 2 on bad usage.
 import { ingestFile, formatSummary } from '../connectors/files/ingest';
 import { ConnectorError } from '../connectors/records';
-import { SourceFileError } from '../connectors/files/source';
+import { SourceFileError } from '../connectors/files/rows';
 import { chooseSink } from '../connectors/sink';
 import { wholeNumber, type CommandIO, type Parsed } from './args';
 import { INGEST } from './commands';

@@ -3,7 +3,8 @@
 // sample ships, which matters when meshgraph is installed). A TypeScript product needs a loader:
 // the bundled command line registers tsx only then, so commands that load none start fast.
 import path from 'node:path';
-import { contractsModuleSetting, loadDataProduct, resolveModuleFile, type CompiledDataProduct } from '../core/contracts';
+import { type CompiledDataProduct } from '../core/contracts';
+import { contractsModuleSetting, loadDataProduct, resolveModuleFile } from '../adapters/contracts/load';
 import { PACKAGE_ROOT } from './package';
 
 export interface ProductLocation {
@@ -35,7 +36,7 @@ async function loaderFor(file: string | undefined): Promise<void> {
 export async function loadCheckedProduct(explicit?: string): Promise<CompiledDataProduct> {
   const at = locateProduct(explicit);
   // Loaded here only: the compiler is large, and only these commands check a product's types.
-  const { assertDataProductTypes } = await import('../core/contracts/typecheck');
+  const { assertDataProductTypes } = await import('../adapters/contracts/typecheck');
   assertDataProductTypes(at.spec, at.base);
   return loadProduct(explicit);
 }

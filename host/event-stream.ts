@@ -5,7 +5,7 @@
 // invocation is handled as in Azure (host/retry-policy.ts): retried under the function's retry
 // policy, and without one, or once its retries are spent, checkpointed all the same.
 import { fnv1a32 } from '../core/hash';
-import { invoke, type HostedFunction, type LogSink, type OutputSink } from './app';
+import { invoke, type HostedFunction, type LogSink, type OutputSink } from './worker/app';
 import type { EntityRuntime } from './entities/runtime';
 import { deliverWithPolicy } from './retry-policy';
 

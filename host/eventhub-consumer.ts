@@ -10,7 +10,7 @@ import { EventHubConsumerClient, earliestEventPosition, type CheckpointStore, ty
 import { BlobCheckpointStore } from '@azure/eventhubs-checkpointstore-blob';
 import { ContainerClient } from '@azure/storage-blob';
 import type { TokenCredential } from '@azure/core-auth';
-import { invoke, type HostedFunction, type LogSink, type OutputSink } from './app';
+import { invoke, type HostedFunction, type LogSink, type OutputSink } from './worker/app';
 import { deliverWithPolicy } from './retry-policy';
 import { resolveBindingExpression } from './event-stream';
 

@@ -1,7 +1,7 @@
 // Prints the apps' structured logs readably on a terminal (one line each, fields as key=value).
 // Functions log JSON through their invocation context (see core/log.ts); in Azure that JSON goes
 // to Application Insights as is.
-import type { LogSink } from './app';
+import type { LogSink } from './worker/app';
 
 const LEVELS: Record<string, number> = { trace: 0, debug: 1, information: 2, info: 2, warning: 3, warn: 3, error: 4, critical: 5 };
 const LABEL: Record<string, string> = { trace: 'TRACE', debug: 'DEBUG', information: 'INFO ', info: 'INFO ', warning: 'WARN ', warn: 'WARN ', error: 'ERROR', critical: 'FATAL' };

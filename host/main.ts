@@ -3,7 +3,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { loadApp, type FunctionApp, type LogSink } from './app';
+import { loadApp, type FunctionApp, type LogSink } from './worker/app';
 import { ensureAzurite, localPorts, type RunningAzurite } from './azurite';
 import { EntityRuntime } from './entities/runtime';
 import { MemoryEntityStore } from './entities/memory-store';
@@ -16,9 +16,9 @@ import type { ConsumerClientFactory, EventHubConsumers } from './eventhub-consum
 import { hostOutputs } from './outputs';
 import { startTimers, type TimerTriggers } from './timer';
 import { applyLocalSettings, readHostJson } from './settings';
-import { setSystemLog } from './functions-core';
+import { setSystemLog } from './worker/functions-core';
 import { loadConfig } from '../core/config';
-import { contractsModuleSetting, resolveModuleFile } from '../core/contracts/module-file';
+import { contractsModuleSetting, resolveModuleFile } from '../adapters/contracts/module-file';
 import { checkBundleContracts, type CurrentProduct } from './bundle-contracts';
 import { lockDataDir } from './data-lock';
 
@@ -189,7 +189,7 @@ async function checkBuiltContracts(apps: readonly AppEntry[], root: string): Pro
     ...(file ? { file } : {}),
     // Loaded from source only when a build's files differ from the ones it names: then once.
     load: () =>
-      (loaded ??= import('../core/contracts/load').then(async ({ loadDataProduct }) => {
+      (loaded ??= import('../adapters/contracts/load').then(async ({ loadDataProduct }) => {
         const product = await loadDataProduct(module, root);
         return { name: product.model.name, version: product.version };
       })),

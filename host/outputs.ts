@@ -1,8 +1,8 @@
 // Output bindings, delivered as the Functions host delivers them once a function returned: an
 // Event Hubs output goes to the event hub when one is configured (EventHubConnection, as the
 // binding names it), else to this host's durable event stream, in-process.
-import type { RpcBinding } from './functions-core';
-import type { OutputSink } from './app';
+import type { RpcBinding } from './worker/functions-core';
+import type { OutputSink } from './worker/app';
 import { resolveBindingExpression, type LocalEventStream } from './event-stream';
 import type { Config } from '../core/config';
 

@@ -4,7 +4,7 @@
 // to maximumInterval) apart, up to maxRetryCount retries (-1: no limit). Without a policy, or once
 // the retries are spent, the runtime moves on: the batch is checkpointed and its events are not
 // delivered again. A host that stops does not checkpoint a batch it is still retrying.
-import type { HostedFunction, LogSink } from './app';
+import type { HostedFunction, LogSink } from './worker/app';
 
 export interface RetryPolicy {
   strategy: 'fixedDelay' | 'exponentialBackoff';

@@ -1,6 +1,6 @@
 // Route templates as the Functions host reads them: literal segments, `{name}`, `{name?}`,
 // `{name:constraint}` (constraint ignored beyond int/alpha/guid), and a catch-all `{*rest}`.
-import type { HostedFunction } from './app';
+import type { HostedFunction } from './worker/app';
 
 interface Segment {
   literal?: string;

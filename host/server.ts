@@ -2,7 +2,7 @@
 // /runtime/webhooks/durabletask/ that df.getClient() talks to (signal, read, list entities).
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { invoke, type HostedFunction, type LogSink, type OutputSink } from './app';
+import { invoke, type HostedFunction, type LogSink, type OutputSink } from './worker/app';
 import { compileRoute, checkCollisions, matchRoute, type Route } from './routes';
 import { UnknownEntityError, type EntityRuntime } from './entities/runtime';
 import { toProblem, UserError, PROBLEM_CONTENT_TYPE } from '../core/errors';

@@ -2,7 +2,7 @@
 // ({second} {minute} {hour} {day} {month} {day-of-week}, e.g. `*/5 * * * * *`), checked every
 // second; an occurrence starts an invocation unless the previous one is still running (the host
 // holds one lock per timer function), and a failed invocation is logged, the schedule goes on.
-import { invoke, type HostedFunction, type LogSink, type OutputSink } from './app';
+import { invoke, type HostedFunction, type LogSink, type OutputSink } from './worker/app';
 
 type Field = Set<number>;
 

@@ -6,14 +6,13 @@ import type { ContractModel, NodeModel } from '../../core/contracts/model';
 import type { FieldValue } from '../../core/contracts/fields';
 import { ownershipProblems } from '../../core/contracts/ownership';
 import { hash53 } from '../../core/hash';
-import { deleteNode, forwardEdge, holders, setEdge, setNeighbour, spillEdges, upsertFields, valueChars, type EdgeChange, type Origin } from '../../core/graph/merge';
+import { deleteNode, forwardEdge, holders, setEdge, setNeighbour, spillEdges, upsertFields, type EdgeChange, type Origin } from '../../core/graph/merge';
 import { trimHistory } from '../../core/graph/time-travel';
 import { BUCKETS, BucketOp, MAX_INLINE_EDGES, bucketKey, fanoutLanes } from '../messages/bucket';
 import { isEmptyShape, type Needs } from '../../core/graph/needs';
 import { buildSummary, projectionOf, summaryComplete } from '../../core/graph/summary';
 import { NodeOp, type NodeEffect, type NodeEvent, type NodeMessage } from '../messages/node';
-import { emptyNodeState, globalId, parseGlobalId, usedBuckets, type NodeState } from '../../core/graph/node-state';
-import type { Summary } from '../../core/graph/node-state';
+import { emptyNodeState, globalId, parseGlobalId, usedBuckets, valueChars, type NodeState, type Summary } from '../../core/graph/node-state';
 
 export interface NodeContext {
   model: ContractModel;

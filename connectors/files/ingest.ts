@@ -4,7 +4,7 @@
 import path from 'node:path';
 import type { CompiledDataProduct } from '../../core/contracts';
 import { Pipeline, type EventSink } from '../publish';
-import { createProgress, type ProgressStream } from '../progress';
+import { rowProgress, type ProgressStream } from '../../core/progress';
 import { recordName, resolveRecord } from '../records';
 import { planFile, rowProblem, rowToEvent, type FilePlan } from './mapping';
 import { openSourceFile } from './source';
@@ -47,7 +47,7 @@ export async function ingestFile(options: IngestFileOptions): Promise<IngestSumm
   const record = resolveRecord(options.product.model, options.source, options.type, hint);
   const source = openSourceFile(options.file, { recordName: recordName(record), ...(options.sheet !== undefined ? { sheet: options.sheet } : {}), ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}) });
   const label = `${path.basename(options.file)}${source.sheet ? ` [${source.sheet}]` : ''}`;
-  const progress = options.progress ? createProgress(label, source.size, options.progress) : undefined;
+  const progress = options.progress ? rowProgress(label, source.size, options.progress) : undefined;
   const summary: IngestSummary = { file: options.file, ...(source.sheet ? { sheet: source.sheet } : {}), recordType: record.type, target: options.sink.target, rows: 0, sent: 0, accepted: 0, rejected: 0, reasons: [], seconds: 0 };
   const reject = (reason: string) => {
     summary.rejected++;

@@ -4,27 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CsvError, CsvParser, type CsvRecord } from './csv';
+import { SourceFileError, type RawRow } from './rows';
 import { CellError, readXlsx, sheetNames } from './xlsx';
-
-export class SourceFileError extends Error {
-  override readonly name = 'SourceFileError';
-  constructor(
-    readonly file: string,
-    message: string,
-  ) {
-    super(`${path.basename(file)} ${message}`);
-  }
-}
-
-/** One row as the format gives it: cells in column order, or an object (NDJSON). */
-export interface RawRow {
-  /** Where the row is, for messages: `row 12` (a sheet), `line 12` (text files). */
-  at: string;
-  cells?: unknown[];
-  object?: Record<string, unknown>;
-  /** The row cannot be read (a line that is not JSON, a wrong field count): rejected with this. */
-  problem?: string;
-}
 
 /** One data row, by column name. */
 export interface SourceRow {

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 import ExcelJS from 'exceljs';
-import { SourceFileError, type RawRow } from './source';
+import { SourceFileError, type RawRow } from './rows';
 
 const EOCD = 0x06054b50;
 const CENTRAL = 0x02014b50;

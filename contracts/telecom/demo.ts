@@ -1,7 +1,6 @@
 // Demo data for the telecom product: per customer a CRM row, billing accounts and subscriptions,
 // the devices on those lines and care tickets, each in its source's own record shape.
-import type { DemoRecord, DemoScenario } from '../../core/demo/scenario';
-import type { Random } from '../../core/demo/random';
+import type { DemoRecord, DemoScenario, Random } from '../../core/contracts';
 import { CHANNELS, CITIES, CURRENCIES, DEVICES, FIRST_NAMES, LAST_NAMES, MAIL_DOMAINS, PLANS, STORE_COUNT, TOPICS } from './demo-words';
 
 const pad = (n: number, width = 7) => String(n).padStart(width, '0');

@@ -2,8 +2,7 @@
 // in the feed's own record shapes; a shared pool of stops (the reference data), so busy stops are
 // called at by hundreds of trips. Every tenth agency's first route runs 160 trips, past the 128
 // neighbours a node keeps inline, so its trips are held in edge buckets.
-import type { DemoRecord, DemoScenario } from '../../core/demo/scenario';
-import type { Random } from '../../core/demo/random';
+import type { DemoRecord, DemoScenario, Random } from '../../core/contracts';
 
 export const STOP_POOL = 60;
 const BUSY_ROUTE_TRIPS = 160;

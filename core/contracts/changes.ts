@@ -1,12 +1,7 @@
 // Canonical changes: what a source mapping turns a source-native record into, and what the
 // canonical CloudEvents (meshgraph.node.upsert / delete, meshgraph.edge.link / unlink) carry.
 import type { FieldValue, InferFieldValues } from './fields';
-import type { NodeDef } from './dsl';
-
-export type CanonicalChange =
-  | { op: 'upsert'; type: string; id: string; fields: Record<string, FieldValue> }
-  | { op: 'delete'; type: string; id: string }
-  | { op: 'link' | 'unlink'; type: string; id: string; rel: string; toType: string; toId: string };
+import type { CanonicalChange, NodeDef } from './dsl';
 
 function withoutUndefined(fields: Record<string, unknown>): Record<string, FieldValue> {
   const out: Record<string, FieldValue> = {};

@@ -1,8 +1,14 @@
 // The contract language: node types, edges, denormalized paths, sources and the data product.
 // Every builder returns its argument, typed as precisely as TypeScript can keep it, so that
 // contracts read as plain data and the inferred types stay exact.
-import type { FieldMap, InferFieldValues, InferRecord } from './fields';
-import type { CanonicalChange } from './changes';
+import type { FieldMap, FieldValue, InferFieldValues, InferRecord } from './fields';
+import type { DemoScenario } from './demo';
+
+/** What a source mapping turns a source-native record into (helpers: `change` in changes.ts). */
+export type CanonicalChange =
+  | { op: 'upsert'; type: string; id: string; fields: Record<string, FieldValue> }
+  | { op: 'delete'; type: string; id: string }
+  | { op: 'link' | 'unlink'; type: string; id: string; rel: string; toType: string; toId: string };
 
 export type Cardinality = 'one' | 'many';
 
@@ -88,8 +94,8 @@ export interface DataProductDef {
   description?: string;
   types: readonly NodeDef[];
   sources: Record<string, SourceDef>;
-  /** Optional generator of realistic demo records for this product (see core/demo). */
-  demo?: unknown;
+  /** Optional generator of realistic demo records for this product (see core/contracts/demo.ts). */
+  demo?: DemoScenario;
 }
 
 export function node<

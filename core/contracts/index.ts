@@ -1,6 +1,7 @@
 // The contract language and its compilers: the one import for contracts and consumers.
 export * from './fields';
 export * from './dsl';
+export * from './demo';
 export * from './changes';
 export * from './model';
 export * from './naming';
@@ -12,7 +13,6 @@ export * from './mapping';
 export * from './graphql';
 export * from './elasticsearch';
 export * from './compile';
-export * from './load';
 export * from './breaking';
 export * from './infer';
 export * from './records-doc';

@@ -2,7 +2,8 @@
 // type's mapping yields, checked like any canonical event (schema and ownership), so a mapping
 // bug is reported with a reason instead of writing bad data. Canonical events pass through.
 import { changesToEvents } from './changes';
-import type { CanonicalChange, CloudEvent } from './changes';
+import type { CloudEvent } from './changes';
+import type { CanonicalChange } from './dsl';
 import type { DataProductDef } from './dsl';
 import type { RecordModel } from './model';
 import type { EventValidators } from './validators';

@@ -1,6 +1,6 @@
 // Ownership: each field and each edge belongs to one source system. A change written by another
 // source is rejected with a reason that names both, so the sender knows whom to ask.
-import type { CanonicalChange } from './changes';
+import type { CanonicalChange } from './dsl';
 import type { ContractModel } from './model';
 
 /** Why `source` may not make this change; empty when it may. Unknown names are reported too. */

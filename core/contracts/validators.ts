@@ -4,7 +4,8 @@
 import Ajv2020 from 'ajv/dist/2020';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { CANONICAL_EVENT_TYPES, eventToChange, parseSubject } from './changes';
-import type { CanonicalChange, CloudEvent } from './changes';
+import type { CloudEvent } from './changes';
+import type { CanonicalChange } from './dsl';
 import { recordModelOf } from './model';
 import type { ContractModel, RecordModel } from './model';
 import { schemaNames } from './jsonschema';

@@ -4,8 +4,7 @@
 import { CANONICAL_EVENT_TYPES, applyRecordMapping, recordModelOf } from '../contracts';
 import type { CloudEvent, CompiledDataProduct, RecordModel } from '../contracts';
 import { createRandom, seedFor } from './random';
-import type { Random } from './random';
-import type { DemoRecord, DemoScenario } from './scenario';
+import type { DemoRecord, DemoScenario, Random } from '../contracts/demo';
 
 /** Proportions, per original record (out-of-order: per update; duplicates: per event). */
 export interface DemoMix {

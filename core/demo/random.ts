@@ -1,14 +1,6 @@
 // A small, fast, seeded random source (mulberry32): the same seed gives the same demo data on
 // every machine, and each root entity gets its own stream so output does not depend on batching.
-
-export interface Random {
-  /** A float in [0, 1). */
-  next(): number;
-  /** An integer in [min, max]. */
-  int(min: number, max: number): number;
-  pick<T>(items: readonly T[]): T;
-  chance(probability: number): boolean;
-}
+import type { Random } from '../contracts/demo';
 
 export function createRandom(seed: number): Random {
   let state = seed >>> 0;

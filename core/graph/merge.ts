@@ -3,7 +3,7 @@
 // makes the result independent of arrival order, duplication and batching.
 import type { FieldValue } from '../contracts/fields';
 import type { OrderKey } from './order';
-import { withBucket, type EdgeCell, type HistoryEntry, type NodeState } from './node-state';
+import { valueChars, withBucket, type EdgeCell, type HistoryEntry, type NodeState } from './node-state';
 import { fnv1a32 } from '../hash';
 
 export interface Origin {
@@ -22,14 +22,6 @@ function record(state: NodeState, origin: Origin, entry: Omit<HistoryEntry, 'at'
  * whose large text changes often would otherwise carry every version of it in its state.
  */
 export const HISTORY_VALUE_MAX_CHARS = 4096;
-
-/** The length of a field value as JSON, near enough (strings without escapes). */
-export function valueChars(value: FieldValue | null | undefined): number {
-  if (value === null || value === undefined) return 4;
-  if (typeof value === 'string') return value.length + 2;
-  if (typeof value === 'object') return JSON.stringify(value).length;
-  return 16;
-}
 
 /** Sets fields newer than what the node holds; an upsert older than the owner's delete is ignored. Returns the fields changed. */
 export function upsertFields(state: NodeState, fields: Record<string, FieldValue | null>, origin: Origin, now: string): string[] {
@@ -107,7 +99,7 @@ export function spillEdges(state: NodeState, rel: string, buckets: number): Map<
   // The relation's links leave the history too (time travel skips spilled relations): kept, they
   // would fill it for good, since no new entry of theirs comes to push them out.
   state.history = state.history.filter((h) => h.field !== rel || (h.op !== 'link' && h.op !== 'unlink'));
-  if (state.horizon) delete state.horizon.e[rel];
+  if (state.horizon) delete state.horizon.edges[rel];
   (state.spilled ??= {})[rel] = [...byBucket.keys()].reduce<string>((used, n) => withBucket(used, n), '');
   return byBucket;
 }

@@ -1,5 +1,5 @@
 // One validated, mapped change with the origin that orders it: what ingestion hands a node.
-import type { CanonicalChange } from '../contracts/changes';
+import type { CanonicalChange } from '../contracts/dsl';
 import type { OrderKey } from './order';
 
 export interface NodeEvent {

@@ -2,7 +2,6 @@
 // entity operation, so its size is its cost.
 import type { FieldValue } from '../contracts/fields';
 import type { OrderKey } from './order';
-import type { HistoryBaseline } from './time-travel';
 
 /** A field's value and the change that set it (null clears the field but keeps its version). */
 export interface FieldCell {
@@ -72,6 +71,16 @@ export function withBucket(used: UsedBuckets | undefined, n: number): string {
   return digit === hex[d] ? hex : hex.slice(0, d) + digit + hex.slice(d + 1);
 }
 
+/** A node as of its history horizon: history entries that aged out, folded (time travel). */
+export interface HistoryBaseline {
+  /** The horizon: times before it can no longer be rebuilt. */
+  at: string;
+  fields: Record<string, { v: FieldValue | null; k: OrderKey; src: string; omitted?: number }>;
+  tomb?: { k: OrderKey; src: string };
+  /** Inline relations only: a spilled relation's edges are not kept here (unbounded). */
+  edges: Record<string, Record<string, { on: boolean; k: OrderKey }>>;
+}
+
 export interface NodeState {
   /** Node type and id. */
   type: string;
@@ -96,6 +105,14 @@ export interface NodeState {
   spilled?: Record<string, UsedBuckets>;
   /** History entries that aged out, folded: the node as of its history horizon (time travel). */
   horizon?: HistoryBaseline;
+}
+
+/** The length of a field value as JSON, near enough (strings without escapes). */
+export function valueChars(value: FieldValue | null | undefined): number {
+  if (value === null || value === undefined) return 4;
+  if (typeof value === 'string') return value.length + 2;
+  if (typeof value === 'object') return JSON.stringify(value).length;
+  return 16;
 }
 
 export function emptyNodeState(type: string, id: string): NodeState {

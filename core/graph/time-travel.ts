@@ -3,27 +3,17 @@
 // horizon is the baseline plus the retained entries up to that time, in version order.
 import type { FieldValue } from '../contracts/fields';
 import type { OrderKey } from './order';
-import type { EdgeCell, FieldCell, HistoryEntry, NodeState } from './node-state';
-import { valueChars } from './merge';
-
-export interface HistoryBaseline {
-  /** The horizon: times before it can no longer be rebuilt. */
-  t: string;
-  f: Record<string, { v: FieldValue | null; k: OrderKey; src: string; omitted?: number }>;
-  tomb?: { k: OrderKey; src: string };
-  /** Inline relations only: a spilled relation's edges are not kept here (unbounded). */
-  e: Record<string, Record<string, { on: boolean; k: OrderKey }>>;
-}
+import { valueChars, type EdgeCell, type FieldCell, type HistoryBaseline, type HistoryEntry, type NodeState } from './node-state';
 
 function fold(base: HistoryBaseline, entry: HistoryEntry, spilled: ReadonlySet<string>): void {
   if (entry.op === 'set' && entry.field) {
-    const cell = base.f[entry.field];
-    if (!cell || cell.k < entry.k) base.f[entry.field] = { v: entry.v ?? null, k: entry.k, src: entry.src, ...(entry.omitted ? { omitted: entry.omitted } : {}) };
+    const cell = base.fields[entry.field];
+    if (!cell || cell.k < entry.k) base.fields[entry.field] = { v: entry.v ?? null, k: entry.k, src: entry.src, ...(entry.omitted ? { omitted: entry.omitted } : {}) };
   } else if (entry.op === 'delete') {
     if (!base.tomb || base.tomb.k < entry.k) base.tomb = { k: entry.k, src: entry.src };
-    for (const [name, cell] of Object.entries(base.f)) if (cell.src === entry.src && cell.k <= entry.k) delete base.f[name];
+    for (const [name, cell] of Object.entries(base.fields)) if (cell.src === entry.src && cell.k <= entry.k) delete base.fields[name];
   } else if (entry.field && entry.to && !spilled.has(entry.field)) {
-    const cells = (base.e[entry.field] ??= {});
+    const cells = (base.edges[entry.field] ??= {});
     const cell = cells[entry.to];
     if (!cell || cell.k < entry.k) cells[entry.to] = { on: entry.op === 'link', k: entry.k };
   }
@@ -49,10 +39,10 @@ export function trimHistory(state: NodeState, limit: number, maxAgeMs: number, n
   }
   if (drop === 0) return;
   const spilled = new Set(Object.keys(state.spilled ?? {}));
-  const base: HistoryBaseline = state.horizon ?? { t: '', f: {}, e: {} };
+  const base: HistoryBaseline = state.horizon ?? { at: '', fields: {}, edges: {} };
   for (const entry of state.history.splice(0, drop)) {
     fold(base, entry, spilled);
-    if (entry.at > base.t) base.t = entry.at;
+    if (entry.at > base.at) base.at = entry.at;
   }
   state.horizon = base;
 }
@@ -68,17 +58,17 @@ export class BeforeHistory extends Error {
  * had then. Throws BeforeHistory for a time older than what the history keeps.
  */
 export function stateAsOf(state: NodeState, time: number): NodeState {
-  if (state.horizon && time < Date.parse(state.horizon.t)) throw new BeforeHistory(state.horizon.t);
-  const base: HistoryBaseline = state.horizon ? structuredClone(state.horizon) : { t: '', f: {}, e: {} };
+  if (state.horizon && time < Date.parse(state.horizon.at)) throw new BeforeHistory(state.horizon.at);
+  const base: HistoryBaseline = state.horizon ? structuredClone(state.horizon) : { at: '', fields: {}, edges: {} };
   const spilled = new Set(Object.keys(state.spilled ?? {}));
   for (const entry of [...state.history].sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))) if (Date.parse(entry.at) <= time) fold(base, entry, spilled);
   const f: Record<string, FieldCell> = {};
-  for (const [name, cell] of Object.entries(base.f)) {
+  for (const [name, cell] of Object.entries(base.fields)) {
     // A value too large for the history is known only while it is still the node's value.
     const v = cell.omitted && state.fields[name]?.k === cell.k ? state.fields[name]!.v : cell.v;
     f[name] = { v, k: cell.k, src: cell.src, ev: '' };
   }
   const e: Record<string, Record<string, EdgeCell>> = {};
-  for (const [rel, cells] of Object.entries(base.e)) e[rel] = Object.fromEntries(Object.entries(cells).map(([to, c]) => [to, { on: c.on, k: c.k, src: '', ev: '' }]));
+  for (const [rel, cells] of Object.entries(base.edges)) e[rel] = Object.fromEntries(Object.entries(cells).map(([to, c]) => [to, { on: c.on, k: c.k, src: '', ev: '' }]));
   return { type: state.type, id: state.id, fields: f, edges: e, neighbours: {}, sent: {}, ver: state.ver, history: [], ...(base.tomb ? { tomb: { ...base.tomb, ev: '' } } : {}) };
 }

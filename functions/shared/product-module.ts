@@ -2,7 +2,7 @@
 // The bundler replaces this file with a static import of the build's MESH_CONTRACTS (cli/build.ts),
 // so a deployed app carries its contracts and needs no compiler or loader at run time.
 import path from 'node:path';
-import { contractsModuleSetting } from '../../core/contracts/load';
+import { contractsModuleSetting } from '../../adapters/contracts/load';
 
 export function productModule(): { exports: Record<string, unknown>; spec: string } {
   const spec = contractsModuleSetting();

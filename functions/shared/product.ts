@@ -1,6 +1,6 @@
 // The compiled data product of this app, compiled once per process on first use.
 import { compileDataProduct, type CompiledDataProduct } from '../../core/contracts/compile';
-import { productOf } from '../../core/contracts/load';
+import { productOf } from '../../adapters/contracts/load';
 import { computeNeeds, type Needs } from '../../core/graph/needs';
 import { productModule } from './product-module';
 

@@ -2,7 +2,7 @@
 // entity; one batch at a time per entity, in arrival order; many entities at once. Each batch is
 // one invocation of the app's entity function with the extension's batch protocol
 // (in: self, exists, state, batch[]; out: entityExists, entityState, results[], signals[]).
-import { fromTypedData, invoke, type HostedFunction, type LogSink } from '../app';
+import { fromTypedData, invoke, type HostedFunction, type LogSink } from '../worker/app';
 import { Fifo } from './fifo';
 import { RecentCache } from '../../core/recent-cache';
 import { instanceId, parseInstanceId, SequenceClock, type EntityInstanceId, type EntityStore, type QueuedOperation, type StoredEntity } from './store';

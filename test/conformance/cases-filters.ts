@@ -2,8 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Filter } from '../../core/projection/filter';
-import { person } from './fixtures';
-import type { WithIndex } from './projection-store';
+import { person, type WithIndex } from './fixtures';
 
 const people = (t: string) => [
   person(t, 'ann', 1, { name: 'Ann', segment: 'vip', city: 'Oslo', age: 30, rating: 4.5, vip: true, joinedAt: '2024-01-10T00:00:00Z', tags: ['a', 'b', 'b'], accounts: [{ id: 'x1', status: 'active', balance: 10 }, { id: 'x2', status: 'closed', balance: -5 }], manager: { id: 'm1', name: 'Mia' } }),

@@ -2,8 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ProjectionStore, SearchRequest } from '../../core/projection/port';
-import { person } from './fixtures';
-import type { WithIndex } from './projection-store';
+import { person, type WithIndex } from './fixtures';
 
 const KEYS = Array.from({ length: 23 }, (_, i) => `k${String(i).padStart(2, '0')}`);
 // Ages with ties and gaps: every third person has none (missing values sort last either way).

@@ -2,8 +2,7 @@
 // would be query syntax in the store's own language.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { person } from './fixtures';
-import type { WithIndex } from './projection-store';
+import { person, type WithIndex } from './fixtures';
 
 const filler = (n: number) => Array.from({ length: n }, (_, i) => `filler${i % 97}`).join(' ');
 

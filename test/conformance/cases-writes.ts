@@ -2,8 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { MAX_DOC_BYTES } from '../../core/projection/document';
-import { freshTypeName, person, personSpec, tombstone } from './fixtures';
-import type { MakeStore, WithIndex } from './projection-store';
+import { freshTypeName, person, personSpec, tombstone, type MakeStore, type WithIndex } from './fixtures';
 
 const rejectsWith = (status: number) => (e: unknown) => (e as { status?: number }).status === status;
 

@@ -1,6 +1,6 @@
 // The node type and documents the ProjectionStore conformance suite writes: every field kind,
 // a list, a denormalized many path and a denormalized one path.
-import type { IndexFieldSpec, IndexSpec, ProjectionDoc } from '../../core/projection/port';
+import type { IndexFieldSpec, IndexSpec, ProjectionDoc, ProjectionStore } from '../../core/projection/port';
 
 const f = (path: string, kind: IndexFieldSpec['kind'], flags: Partial<Omit<IndexFieldSpec, 'path' | 'kind'>> = {}): IndexFieldSpec => ({
   path,
@@ -65,3 +65,34 @@ export function person(type: string, key: string, version: number, body: PersonB
 export function tombstone(type: string, key: string, version: number): ProjectionDoc {
   return { id: `${type}:${key}`, type, version, deleted: true, body: {} };
 }
+
+export type MakeStore = () => Promise<ProjectionStore>;
+
+export interface Fixture {
+  store: ProjectionStore;
+  type: string;
+  index: string;
+}
+
+/** Runs `body` against a fresh store with an aliased index of a fresh type holding `docs`. */
+export function withIndex(makeStore: MakeStore) {
+  return async (docs: ProjectionDoc[] | ((type: string) => ProjectionDoc[]), body: (f: Fixture) => Promise<void>): Promise<void> => {
+    const store = await makeStore();
+    const type = freshTypeName();
+    const { index } = await store.createIndex(personSpec(type));
+    try {
+      await store.swapAlias(type, index);
+      const initial = typeof docs === 'function' ? docs(type) : docs;
+      if (initial.length > 0) {
+        const result = await store.bulk(initial);
+        if (result.failed.length > 0) throw new Error(`fixture write failed: ${JSON.stringify(result.failed)}`);
+      }
+      await body({ store, type, index });
+    } finally {
+      await store.deleteIndex(index).catch(() => undefined);
+      await store.close();
+    }
+  };
+}
+
+export type WithIndex = ReturnType<typeof withIndex>;

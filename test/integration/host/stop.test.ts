@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startHost, type RunningHost } from '../../../host/main';
-import type { LogSink } from '../../../host/app';
+import type { LogSink } from '../../../host/worker/app';
 import { startTestAzurite, type TestAzurite } from '../../../host/harness/azurite';
 import { cloudEvent as ce, GRAPH_CONTRACTS, HOT_APP, ingest } from '../../helpers/mesh-host';
 import { openSqliteStore } from '../../../adapters/search/sqlite';

@@ -50,7 +50,7 @@ describe('time travel', () => {
   it('keeps answering after old entries age out, from the baseline they fold into', () => {
     const state = person(events, 2);
     assert.equal(state.history.length, 2);
-    assert.equal(state.horizon?.t, at(5));
+    assert.equal(state.horizon?.at, at(5));
     assert.equal(levelAt(state, 5), 2);
     assert.equal(levelAt(state, 12), 3);
     assert.equal(stateAsOf(state, Date.parse(at(12))).fields.name?.v, 'Ada', 'a field last set before the horizon comes from the baseline');

@@ -2,8 +2,7 @@
 // plain lines elsewhere.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createProgress } from '../../../core/demo/progress';
-import { createProgress as createFileProgress } from '../../../connectors/progress';
+import { demoProgress, rowProgress } from '../../../core/progress';
 
 function recorder(isTTY: boolean) {
   const writes: string[] = [];
@@ -14,7 +13,7 @@ describe('progress: demo', () => {
   it('redraws a bar in place on a terminal, at most every 100 ms, ending with a newline', () => {
     const { stream, writes } = recorder(true);
     let clock = 0;
-    const progress = createProgress(10, 'customers', stream, () => clock);
+    const progress = demoProgress(10, 'customers', stream, () => clock);
     clock = 1000;
     progress(5, { events: 50, nodes: 40 });
     clock = 1050;
@@ -29,7 +28,7 @@ describe('progress: demo', () => {
 
   it('prints one plain line per 10% elsewhere, and the final counts', () => {
     const { stream, writes } = recorder(false);
-    const progress = createProgress(100, 'customers', stream, () => 0);
+    const progress = demoProgress(100, 'customers', stream, () => 0);
     for (let done = 1; done <= 100; done++) progress(done, { events: done, nodes: done });
     progress(100, { events: 100, nodes: 100 }, true);
     assert.deepEqual(writes.map((w) => w.split(' ')[1]), ['1%', '10%', '20%', '30%', '40%', '50%', '60%', '70%', '80%', '90%', '100%', '100%']);
@@ -42,7 +41,7 @@ describe('progress: file ingestion', () => {
   it('prints a plain line every 10 s when the total is unknown, and the final counts', () => {
     const { stream, writes } = recorder(false);
     let clock = 0;
-    const progress = createFileProgress('crm.csv', 0, stream, () => clock);
+    const progress = rowProgress('crm.csv', 0, stream, () => clock);
     for (clock = 1000; clock <= 25_000; clock += 1000) progress(clock, { rows: clock, rejected: 1 });
     clock = 25_000;
     progress(25_000, { rows: 25_000, rejected: 2 }, true);
@@ -55,10 +54,10 @@ describe('progress: file ingestion', () => {
       return () => (t += 1000) - 1000; // 0 at the start, 1 s at the report
     };
     const known = recorder(true);
-    createFileProgress('crm.csv', 200, known.stream, clock())(50, { rows: 10, rejected: 0 }, true);
+    rowProgress('crm.csv', 200, known.stream, clock())(50, { rows: 10, rejected: 0 }, true);
     assert.deepEqual(known.writes, ['\r\x1b[2Kcrm.csv [######..................]  25% 10 rows, 10 rows/s, 0 rejected\n']);
     const unknown = recorder(true);
-    createFileProgress('crm.csv', 0, unknown.stream, clock())(50, { rows: 10, rejected: 0 }, true);
+    rowProgress('crm.csv', 0, unknown.stream, clock())(50, { rows: 10, rejected: 0 }, true);
     assert.deepEqual(unknown.writes, ['\r\x1b[2Kcrm.csv 10 rows, 10 rows/s, 0 rejected\n']);
   });
 });

@@ -5,7 +5,7 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadDataProduct } from '../../../core/contracts';
+import { loadDataProduct } from '../../../adapters/contracts/load';
 import { checkBundleContracts, sourcesHash, writeBundleContracts, type CurrentProduct } from '../../../host/bundle-contracts';
 
 const ROOT = path.join(__dirname, '../../..');

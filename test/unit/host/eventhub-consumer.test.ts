@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { earliestEventPosition } from '@azure/event-hubs';
-import { loadApp, type FunctionApp } from '../../../host/app';
+import { loadApp, type FunctionApp } from '../../../host/worker/app';
 import { startEventHubConsumers, type EventHubConsumers } from '../../../host/eventhub-consumer';
 import { startHost } from '../../../host/main';
 import { CONNECTION, fakeClients, fixture } from './eventhub-fake-client';

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkCollisions, compileRoute, matchRoute } from '../../../host/routes';
-import type { HostedFunction } from '../../../host/app';
+import type { HostedFunction } from '../../../host/worker/app';
 
 function fn(name: string, route?: string, methods?: string[], app = 'hot'): HostedFunction {
   return { app, name, kind: 'http', trigger: { name: 'req', type: 'httpTrigger', direction: 'in', ...(route ? { route } : {}), ...(methods ? { methods } : {}) }, registration: undefined as never };

@@ -7,7 +7,7 @@ import { graphProduct } from '../../../fixtures/graph-product';
 import { ev, keyOf, Mesh } from './harness';
 import type { NodeEvent } from '../../../../actors/messages/node';
 import type { NodeContext } from '../../../../actors/node/logic';
-import type { CanonicalChange } from '../../../../core/contracts/changes';
+import type { CanonicalChange } from '../../../../core/contracts/dsl';
 
 const model = graphProduct.model;
 

@@ -7,7 +7,7 @@ import { applyBucket } from '../../../../actors/bucket/logic';
 import type { BucketMessage, BucketState } from '../../../../actors/messages/bucket';
 import { computeNeeds } from '../../../../core/graph/needs';
 import { orderKey } from '../../../../core/graph/order';
-import type { CanonicalChange } from '../../../../core/contracts/changes';
+import type { CanonicalChange } from '../../../../core/contracts/dsl';
 import type { ContractModel } from '../../../../core/contracts/model';
 import type { ProjectionDoc } from '../../../../core/projection/port';
 

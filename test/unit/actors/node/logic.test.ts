@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { apply } from '../../../../actors/node/logic';
 import { graphProduct } from '../../../fixtures/graph-product';
 import { ev, keyOf, Mesh } from './harness';
-import type { CanonicalChange } from '../../../../core/contracts/changes';
+import type { CanonicalChange } from '../../../../core/contracts/dsl';
 import { describeKey, orderKey } from '../../../../core/graph/order';
 import { usedBuckets, withBucket } from '../../../../core/graph/node-state';
 import { applyBucket } from '../../../../actors/bucket/logic';
@@ -254,7 +254,7 @@ describe('node actor: high-degree relations', () => {
     const mesh = team(12);
     const state = mesh.states.get('Team:big')!;
     assert.deepEqual(state.history.filter((h) => h.field === 'members'), []);
-    assert.deepEqual(state.horizon?.e.members, undefined);
+    assert.deepEqual(state.horizon?.edges.members, undefined);
     assert.deepEqual(state.history.map((h) => [h.op, h.field]), [['set', 'name']]);
   });
 
@@ -397,6 +397,6 @@ describe('node actor: history', () => {
     for (let i = 31; i <= 60; i++) state = apply(state, { op: 'apply', events: [ev('hr', i, up('Person', 'p1', { name: String(i % 10).repeat(3000) }), `mid${i}`)] }, ctx).state;
     assert.deepEqual(state!.history.map((h) => h.ev), ['mid58', 'mid59', 'mid60']);
     // What was dropped is folded into the baseline: the name as of the newest dropped change.
-    assert.equal(state!.horizon?.f.name?.v, '7'.repeat(3000));
+    assert.equal(state!.horizon?.fields.name?.v, '7'.repeat(3000));
   });
 });

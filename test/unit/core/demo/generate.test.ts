@@ -4,7 +4,7 @@ import { compileDataProduct } from '../../../../core/contracts';
 import type { CloudEvent } from '../../../../core/contracts';
 import { createDemoGenerator } from '../../../../core/demo/generate';
 import type { DemoMix, DemoOptions } from '../../../../core/demo/generate';
-import type { DemoScenario } from '../../../../core/demo/scenario';
+import type { DemoScenario } from '../../../../core/contracts/demo';
 import { library } from '../contracts/fixtures';
 
 const compiled = compileDataProduct(library());

@@ -5,11 +5,11 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { runCli } from '../../../cli/cli';
-import { loadDataProduct } from '../../../core/contracts';
-import { typecheckDataProduct } from '../../../core/contracts/typecheck';
+import { runCli } from '../../../../cli/cli';
+import { loadDataProduct } from '../../../../adapters/contracts/load';
+import { typecheckDataProduct } from '../../../../adapters/contracts/typecheck';
 
-const ROOT = path.join(__dirname, '../../..');
+const ROOT = path.join(__dirname, '../../../..');
 // Under the project (so its tsconfig.json applies) but outside what `npm run typecheck` includes.
 fs.mkdirSync(path.join(ROOT, '.data'), { recursive: true });
 const dir = fs.mkdtempSync(path.join(ROOT, '.data', 'typecheck-'));

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ContractValidationError, contractsModuleSetting, loadDataProduct } from '../../../../core/contracts';
+import { ContractValidationError } from '../../../../core/contracts/index';
+import { contractsModuleSetting, loadDataProduct } from '../../../../adapters/contracts/load';
 import { ConfigError } from '../../../../core/errors';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'meshgraph-load-'));

@@ -2,10 +2,10 @@
 // package name) and compiles it. The module exports the product as default or as its only export.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ConfigError, errorMessage } from '../errors';
-import type { DataProductDef } from './dsl';
-import { compileDataProduct } from './compile';
-import type { CompiledDataProduct } from './compile';
+import { ConfigError, errorMessage } from '../../core/errors';
+import type { DataProductDef } from '../../core/contracts/dsl';
+import { compileDataProduct } from '../../core/contracts/compile';
+import type { CompiledDataProduct } from '../../core/contracts/compile';
 import { contractsModuleSetting, MODULE_EXTENSIONS as EXTENSIONS, resolveModuleFile } from './module-file';
 
 export { contractsModuleSetting, resolveModuleFile };

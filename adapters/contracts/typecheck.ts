@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
-import { ConfigError } from '../errors';
+import { ConfigError } from '../../core/errors';
 import { resolveModuleFile } from './load';
 
 const TYPESCRIPT = /\.(ts|mts|cts|tsx)$/;

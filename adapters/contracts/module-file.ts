@@ -3,7 +3,7 @@
 // without loading the contract compilers.
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { SETTINGS } from '../config';
+import { SETTINGS } from '../../core/config';
 
 export const MODULE_EXTENSIONS = ['.ts', '.js', '.mjs', '.cjs'];
 
