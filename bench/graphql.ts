@@ -1,26 +1,37 @@
-// GraphQL over HTTP through the local host (hot app from source, memory entity store) at 100k
-// nodes in the embedded SQLite index (BENCH_GRAPHQL_NODES), driven by autocannon (16
-// connections, BENCH_DURATION seconds per case). Each case runs next to its baseline:
-// - customer(id) with its accounts (variables, random ids) vs a bare node:http server that reads
-//   and parses the same request and answers the precomputed response body (goal >= 0.5x, p99
-//   <= 10 ms); the same with inline literal ids vs the variables form (goal within 20%);
+// GraphQL over HTTP through the local host at 100k nodes in the embedded SQLite index
+// (BENCH_GRAPHQL_NODES), driven by autocannon (16 connections, BENCH_DURATION seconds per case).
+// The host runs as `npm start` runs it: plain JavaScript, the hot app built (dist/hot), memory
+// entity store (BENCH_GRAPHQL_SOURCE=1: from source under tsx). Each case runs next to its baseline:
+// - the floor: a no-op HTTP function (bench/fixtures/noop-http-app.ts) in the same host, through
+//   the same programming model, doing what the bare server does (read and parse the body, answer
+//   the precomputed response), vs a bare node:http server (goal >= 0.2x);
+// - customer(id) with its accounts (variables, random ids) vs the floor (goal >= 0.9x: what
+//   meshgraph's own code costs on top of any function) and vs the bare server that reads and
+//   parses the same request and answers the precomputed response body (goal >= 0.5x, p99
+//   <= 10 ms); these three run interleaved, BENCH_GRAPHQL_ROUNDS times (3), medians reported;
+//   the same with inline literal ids vs the variables form (goal within 20%);
 // - a searchCustomers text + facet query (p99 <= 50 ms) and a 20-customer search with accounts,
 //   each vs the bare server;
 // - customer(id) on the standard executor (graphql-js) vs the bare server, and vs the jit run.
 // The host and the bare server run in child processes, autocannon in this one: the load
 // generator and the server share the 2 cores. BENCH_GRAPHQL_PROFILE=file.cpuprofile adds a
-// profiled jit customer(id) run (not a figure) and writes the host's CPU profile there.
+// profiled jit customer(id) run and a profiled no-op run (not figures) and writes the host's CPU
+// profiles there and to file.floor.cpuprofile.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { report, type Figure } from './lib';
+import { median, report, type Figure } from './lib';
 
+const ROOT = path.join(__dirname, '..');
+const CONTRACTS = 'contracts/telecom';
 const NODES = Number(process.env.BENCH_GRAPHQL_NODES ?? 100_000);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const WARMUP = Math.max(1, Math.round(DURATION / 5));
+/** Rounds of the floor, its bare baseline and customer(id), interleaved (medians reported). */
+const ROUNDS = Number(process.env.BENCH_GRAPHQL_ROUNDS ?? 3);
 const CONNECTIONS = 16;
 const POOL = Number(process.env.BENCH_GRAPHQL_POOL ?? 20_000);
 
@@ -40,7 +51,8 @@ type Served = { child: ChildProcess; url: string; lines: readline.Interface };
 
 async function serveHost(): Promise<void> {
   const { startHost } = await import('../host/main');
-  const host = await startHost({ apps: [{ name: 'hot', entry: path.join(__dirname, '../functions/index.ts') }], port: 0, store: 'memory', log: () => {} });
+  const apps = JSON.parse(process.env.BENCH_GRAPHQL_APPS ?? '[]') as Array<{ name: string; entry: string }>;
+  const host = await startHost({ apps, port: 0, store: 'memory', log: () => {} });
   const inspector = await import('node:inspector');
   const session = new inspector.Session();
   readline.createInterface({ input: process.stdin }).on('line', (line) => {
@@ -78,8 +90,41 @@ function serveBare(file: string): void {
   process.on('SIGTERM', () => process.exit(0));
 }
 
-function spawnServer(args: string[], env: Record<string, string>): Promise<Served> {
-  const child = spawn(process.execPath, ['--import', 'tsx', __filename, ...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
+/** How the servers run: `node` and its arguments up to this file's flags, and the apps the host loads. */
+interface Serving {
+  node: string[];
+  apps: Array<{ name: string; entry: string }>;
+}
+
+/**
+ * What `npm start` runs: the apps built (dist/hot, minified) and the host as plain JavaScript,
+ * here bundled with this file (its serving modes) and the no-op app into `dir`, a folder of the
+ * checkout (the bundle finds its dependencies in node_modules, as the command line's does). With
+ * BENCH_GRAPHQL_SOURCE=1: the sources under tsx instead (what the tests run; tsx adds its own
+ * costs, such as a loader round trip for every dynamic import()).
+ */
+async function serving(dir: string): Promise<Serving> {
+  const noop = path.join(__dirname, 'fixtures/noop-http-app.ts');
+  if (process.env.BENCH_GRAPHQL_SOURCE === '1') {
+    return { node: ['--import', 'tsx', __filename], apps: [{ name: 'hot', entry: path.join(ROOT, 'functions/index.ts') }, { name: 'noop', entry: noop }] };
+  }
+  const { build } = await import('esbuild');
+  const { buildApps } = await import('../cli/build');
+  const { BUNDLE_CONTRACTS_FILE } = await import('../host/bundle-contracts');
+  process.env.MESH_CONTRACTS = CONTRACTS;
+  const hot = (await buildApps(ROOT, path.join(dir, 'dist'))).find((a) => a.name === 'hot')!;
+  const options = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' } as const;
+  const serve = path.join(dir, 'serve.js');
+  await build({ ...options, entryPoints: [__filename], outfile: serve, packages: 'external' }); // as the command line is bundled (cli/bundle.cjs)
+  const noopMain = path.join(dir, 'dist/noop/main.js');
+  await build({ ...options, entryPoints: [noop], outfile: noopMain, external: ['@azure/functions-core'] });
+  // The host checks which data product a built app holds: the no-op app holds none of its own.
+  fs.copyFileSync(path.join(hot.dir, BUNDLE_CONTRACTS_FILE), path.join(path.dirname(noopMain), BUNDLE_CONTRACTS_FILE));
+  return { node: [serve], apps: [{ name: 'hot', entry: hot.main }, { name: 'noop', entry: noopMain }] };
+}
+
+function spawnServer(how: Serving, args: string[], env: Record<string, string>): Promise<Served> {
+  const child = spawn(process.execPath, [...how.node, ...args], { cwd: ROOT, env: { ...process.env, ...env, BENCH_GRAPHQL_APPS: JSON.stringify(how.apps) }, stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = readline.createInterface({ input: child.stdout! });
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${args[0]} exited early with ${code}`)));
@@ -153,11 +198,12 @@ interface Load {
   p99: number;
 }
 
+/** `url` is a server's origin, or a function's URL when it ends in a path (default /api/graphql). */
 async function load(url: string, bodies: string[], seconds = DURATION): Promise<Load> {
   const { default: autocannon } = await import('autocannon');
   const pick = () => bodies[Math.floor(Math.random() * bodies.length)]!;
   const result = await autocannon({
-    url: `${url}/api/graphql`,
+    url: new URL(url).pathname === '/' ? `${url}/api/graphql` : url,
     connections: CONNECTIONS,
     duration: seconds,
     requests: [{ method: 'POST', headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: pick() }) }],
@@ -174,13 +220,32 @@ async function measure(label: string, url: string, bodies: string[]): Promise<Lo
   return m;
 }
 
+/**
+ * The cases one after the other, ROUNDS times (each warmed up once): the median of each case's
+ * requests/s and p99, so that a burst of load from elsewhere on the machine moves one round only.
+ */
+async function interleaved(cases: Array<[label: string, url: string, bodies: string[]]>): Promise<Load[]> {
+  const runs: Load[][] = cases.map(() => []);
+  for (const [, url, bodies] of cases) await load(url, bodies, WARMUP);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, [label, url, bodies]] of cases.entries()) {
+      const m = await load(url, bodies);
+      process.stderr.write(`${label} (round ${round + 1} of ${ROUNDS}): ${Math.round(m.rps)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms\n`);
+      runs[i]!.push(m);
+    }
+  }
+  return runs.map((xs) => ({ rps: median(xs.map((x) => x.rps)), p50: median(xs.map((x) => x.p50)), p99: median(xs.map((x) => x.p99)) }));
+}
+
 const rpsFigure = (figure: string, m: Load, base: Load, baselineLabel: string, goal?: number): Figure => ({ figure, value: m.rps, unit: 'req/s', baseline: base.rps, baselineLabel, ratio: m.rps / base.rps, ...(goal === undefined ? {} : { goal: `>= ${goal}x`, met: m.rps / base.rps >= goal }) });
 const p99Figure = (figure: string, m: Load, base: Load, baselineLabel: string, goalMs?: number): Figure => ({ figure, value: m.p99, unit: 'ms', baseline: base.p99, baselineLabel, ratio: m.p99 / base.p99, ...(goalMs === undefined ? {} : { goal: `<= ${goalMs} ms`, met: m.p99 <= goalMs }) });
 
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-bench-graphql-'));
   const servers: Served[] = [];
-  const hostEnv = (executor: string) => ({ AzureWebJobsStorage: 'UseDevelopmentStorage=true', MESH_DATA_DIR: dataDir, EventHubConnection: '', MESH_CONTRACTS: 'contracts/telecom', MESH_GRAPHQL_EXECUTOR: executor });
+  let buildDir: string | undefined;
+  const answersFile = path.join(dataDir, 'answers.json'); // written once the host answered; the no-op function reads it on its first request
+  const hostEnv = (executor: string) => ({ AzureWebJobsStorage: 'UseDevelopmentStorage=true', MESH_DATA_DIR: dataDir, EventHubConnection: '', MESH_CONTRACTS: CONTRACTS, MESH_GRAPHQL_EXECUTOR: executor, BENCH_NOOP_ANSWERS: answersFile });
   try {
     const { customers, searches } = await seed(dataDir);
     const ids = Array.from({ length: Math.min(POOL, customers) }, () => `c${1 + Math.floor(Math.random() * customers)}`);
@@ -189,20 +254,30 @@ async function main(): Promise<void> {
     const search = searches.map(({ facet, q, v }) => JSON.stringify({ query: searchQuery(facet, 10, SEARCH), variables: { q, v } }));
     const search20 = searches.map(({ facet, q, v }) => JSON.stringify({ query: searchQuery(facet, 20, SEARCH_20), variables: { q, v } }));
 
-    let host = await spawnServer(['--serve-host'], hostEnv('jit'));
+    fs.mkdirSync(path.join(ROOT, '.data'), { recursive: true });
+    buildDir = fs.mkdtempSync(path.join(ROOT, '.data', 'bench-graphql-'));
+    const how = await serving(buildDir);
+    let host = await spawnServer(how, ['--serve-host'], hostEnv('jit'));
     servers.push(host);
     const expected = await answers(host.url, [...byId, ...search, ...search20]);
     const inlined = await answers(host.url, byIdInlined.slice(0, 200));
     byIdInlined.slice(0, 200).forEach((b, i) => {
       if (inlined.get(b) !== expected.get(byId[i]!)) throw new Error(`the inline form of ${ids[i]} answers differently`);
     });
-    const answersFile = path.join(dataDir, 'answers.json');
     fs.writeFileSync(answersFile, JSON.stringify([...expected]));
-    const bare = await spawnServer(['--serve-bare', answersFile], {});
+    const floorUrl = `${host.url}/api/noop`;
+    for (const body of byId.slice(0, 50)) {
+      const res = await fetch(floorUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      if ((await res.text()) !== expected.get(body)) throw new Error('the no-op function does not answer what the GraphQL function answers');
+    }
+    const bare = await spawnServer(how, ['--serve-bare', answersFile], {});
     servers.push(bare);
 
-    const bareById = await measure('bare http, customer(id)', bare.url, byId);
-    const jitById = await measure('jit, customer(id) variables', host.url, byId);
+    const [bareById, floor, jitById] = (await interleaved([
+      ['bare http, customer(id)', bare.url, byId],
+      ['no-op function (the floor), customer(id) bodies', floorUrl, byId],
+      ['jit, customer(id) variables', host.url, byId],
+    ])) as [Load, Load, Load];
     const jitInline = await measure('jit, customer(id) inline literals', host.url, byIdInlined);
     const bareSearch = await measure('bare http, search', bare.url, search);
     const jitSearch = await measure('jit, searchCustomers text + facet', host.url, search);
@@ -211,18 +286,21 @@ async function main(): Promise<void> {
 
     const profile = process.env.BENCH_GRAPHQL_PROFILE;
     if (profile) {
-      await load(host.url, byId, WARMUP);
-      host.child.stdin!.write('profile-start\n');
-      await new Promise((r) => host.lines.once('line', r));
-      await load(host.url, byId);
-      host.child.stdin!.write(`profile-stop ${path.resolve(profile)}\n`);
-      await new Promise((r) => host.lines.once('line', r));
-      process.stderr.write(`host CPU profile of the jit customer(id) run: ${profile}\n`);
+      const floorProfile = profile.replace(/(\.cpuprofile)?$/, '.floor.cpuprofile');
+      for (const [url, file, what] of [[host.url, profile, 'the jit customer(id) run'], [floorUrl, floorProfile, 'the no-op function run']] as const) {
+        await load(url, byId, WARMUP);
+        host.child.stdin!.write('profile-start\n');
+        await new Promise((r) => host.lines.once('line', r));
+        await load(url, byId);
+        host.child.stdin!.write(`profile-stop ${path.resolve(file)}\n`);
+        await new Promise((r) => host.lines.once('line', r));
+        process.stderr.write(`host CPU profile of ${what}: ${file}\n`);
+      }
     }
 
     await stop(host);
     servers.splice(servers.indexOf(host), 1);
-    host = await spawnServer(['--serve-host'], hostEnv('standard'));
+    host = await spawnServer(how, ['--serve-host'], hostEnv('standard'));
     servers.push(host);
     await answers(host.url, byId.slice(0, 2000));
     const bareById2 = await measure('bare http, customer(id)', bare.url, byId);
@@ -230,6 +308,9 @@ async function main(): Promise<void> {
 
     const n = `${NODES.toLocaleString('en-US')} nodes`;
     report(`graphql (${n}, ${CONNECTIONS} connections, ${DURATION} s per case; autocannon and the host share 2 cores)`, [
+      rpsFigure('no-op HTTP function through the host (the floor)', floor, bareById, 'req/s bare http', 0.2),
+      p99Figure('no-op HTTP function through the host, p99', floor, bareById, 'ms bare http'),
+      rpsFigure('customer(id) + accounts, variables, jit, vs the floor', jitById, floor, 'req/s no-op function', 0.9),
       rpsFigure('customer(id) + accounts, variables, jit', jitById, bareById, 'req/s bare http', 0.5),
       p99Figure('customer(id) + accounts, variables, jit, p99', jitById, bareById, 'ms bare http', 10),
       rpsFigure('customer(id) + accounts, inline literals, jit', jitInline, jitById, 'req/s variables form', 0.8),
@@ -245,6 +326,7 @@ async function main(): Promise<void> {
   } finally {
     for (const s of servers) await stop(s);
     fs.rmSync(dataDir, { recursive: true, force: true });
+    if (buildDir) fs.rmSync(buildDir, { recursive: true, force: true });
   }
 }
 
