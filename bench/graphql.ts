@@ -1,7 +1,7 @@
 // GraphQL over HTTP through the local host at 100k nodes in the embedded SQLite index
 // (BENCH_GRAPHQL_NODES), driven by autocannon (16 connections, BENCH_DURATION seconds per case).
-// The host runs as `npm start` runs it: plain JavaScript, the hot app built (dist/hot), memory
-// entity store (BENCH_GRAPHQL_SOURCE=1: from source under tsx). Each case runs next to its baseline:
+// The host runs as `npm start` runs it (bench/served-host.ts: plain JavaScript, the hot app built,
+// memory entity store; BENCH_HOST_SOURCE=1: the sources under tsx). Each case runs next to its baseline:
 // - the floor: a no-op HTTP function (bench/fixtures/noop-http-app.ts) in the same host, through
 //   the same programming model, doing what the bare server does (read and parse the body, answer
 //   the precomputed response), vs a bare node:http server (goal >= 0.2x);
@@ -24,6 +24,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { median, report, type Figure } from './lib';
+import { buildHost, spawnHost, type HostBuild, type ServedHost } from './served-host';
 
 const ROOT = path.join(__dirname, '..');
 const CONTRACTS = 'contracts/telecom';
@@ -45,32 +46,9 @@ const searchQuery = (facet: 'segment' | 'city', first: number, selection: string
 const SEARCH = 'totalCount edges { node { id name city segment } } facets { field buckets { value count } }';
 const SEARCH_20 = 'edges { node { id name city accounts { id status balance } } }';
 
-type Served = { child: ChildProcess; url: string; lines: readline.Interface };
+type Served = { child: ChildProcess; url: string };
 
-// ---- children: the host, the bare server ----
-
-async function serveHost(): Promise<void> {
-  const { startHost } = await import('../host/main');
-  const apps = JSON.parse(process.env.BENCH_GRAPHQL_APPS ?? '[]') as Array<{ name: string; entry: string }>;
-  const host = await startHost({ apps, port: 0, store: 'memory', log: () => {} });
-  const inspector = await import('node:inspector');
-  const session = new inspector.Session();
-  readline.createInterface({ input: process.stdin }).on('line', (line) => {
-    const [command, file] = line.split(' ');
-    if (command === 'profile-start') {
-      session.connect();
-      session.post('Profiler.enable', () => session.post('Profiler.start', () => process.stdout.write('profiling\n')));
-    } else if (command === 'profile-stop' && file) {
-      session.post('Profiler.stop', (err, result) => {
-        if (!err) fs.writeFileSync(file, JSON.stringify(result.profile));
-        session.disconnect();
-        process.stdout.write('profiled\n');
-      });
-    }
-  });
-  process.stdout.write(JSON.stringify({ url: host.url }) + '\n');
-  process.on('SIGTERM', () => void host.stop().then(() => process.exit(0)));
-}
+// ---- the bare server (a child process) ----
 
 /** Answers each request body (read and parsed, as any server must) with its precomputed response. */
 function serveBare(file: string): void {
@@ -90,45 +68,12 @@ function serveBare(file: string): void {
   process.on('SIGTERM', () => process.exit(0));
 }
 
-/** How the servers run: `node` and its arguments up to this file's flags, and the apps the host loads. */
-interface Serving {
-  node: string[];
-  apps: Array<{ name: string; entry: string }>;
-}
-
-/**
- * What `npm start` runs: the apps built (dist/hot, minified) and the host as plain JavaScript,
- * here bundled with this file (its serving modes) and the no-op app into `dir`, a folder of the
- * checkout (the bundle finds its dependencies in node_modules, as the command line's does). With
- * BENCH_GRAPHQL_SOURCE=1: the sources under tsx instead (what the tests run; tsx adds its own
- * costs, such as a loader round trip for every dynamic import()).
- */
-async function serving(dir: string): Promise<Serving> {
-  const noop = path.join(__dirname, 'fixtures/noop-http-app.ts');
-  if (process.env.BENCH_GRAPHQL_SOURCE === '1') {
-    return { node: ['--import', 'tsx', __filename], apps: [{ name: 'hot', entry: path.join(ROOT, 'functions/index.ts') }, { name: 'noop', entry: noop }] };
-  }
-  const { build } = await import('esbuild');
-  const { buildApps } = await import('../cli/build');
-  const { BUNDLE_CONTRACTS_FILE } = await import('../host/bundle-contracts');
-  process.env.MESH_CONTRACTS = CONTRACTS;
-  const hot = (await buildApps(ROOT, path.join(dir, 'dist'))).find((a) => a.name === 'hot')!;
-  const options = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' } as const;
-  const serve = path.join(dir, 'serve.js');
-  await build({ ...options, entryPoints: [__filename], outfile: serve, packages: 'external' }); // as the command line is bundled (cli/bundle.cjs)
-  const noopMain = path.join(dir, 'dist/noop/main.js');
-  await build({ ...options, entryPoints: [noop], outfile: noopMain, external: ['@azure/functions-core'] });
-  // The host checks which data product a built app holds: the no-op app holds none of its own.
-  fs.copyFileSync(path.join(hot.dir, BUNDLE_CONTRACTS_FILE), path.join(path.dirname(noopMain), BUNDLE_CONTRACTS_FILE));
-  return { node: [serve], apps: [{ name: 'hot', entry: hot.main }, { name: 'noop', entry: noopMain }] };
-}
-
-function spawnServer(how: Serving, args: string[], env: Record<string, string>): Promise<Served> {
-  const child = spawn(process.execPath, [...how.node, ...args], { cwd: ROOT, env: { ...process.env, ...env, BENCH_GRAPHQL_APPS: JSON.stringify(how.apps) }, stdio: ['pipe', 'pipe', 'inherit'] });
+function spawnBare(answersFile: string): Promise<Served> {
+  const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--serve-bare', answersFile], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = readline.createInterface({ input: child.stdout! });
   return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`${args[0]} exited early with ${code}`)));
-    lines.once('line', (line) => resolve({ child, lines, url: (JSON.parse(line) as { url: string }).url }));
+    child.once('exit', (code) => reject(new Error(`the bare server exited early with ${code}`)));
+    lines.once('line', (line) => resolve({ child, url: (JSON.parse(line) as { url: string }).url }));
   });
 }
 
@@ -242,8 +187,9 @@ const p99Figure = (figure: string, m: Load, base: Load, baselineLabel: string, g
 
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-bench-graphql-'));
-  const servers: Served[] = [];
-  let buildDir: string | undefined;
+  let bare: Served | undefined;
+  let host: ServedHost | undefined;
+  let build: HostBuild | undefined;
   const answersFile = path.join(dataDir, 'answers.json'); // written once the host answered; the no-op function reads it on its first request
   const hostEnv = (executor: string) => ({ AzureWebJobsStorage: 'UseDevelopmentStorage=true', MESH_DATA_DIR: dataDir, EventHubConnection: '', MESH_CONTRACTS: CONTRACTS, MESH_GRAPHQL_EXECUTOR: executor, BENCH_NOOP_ANSWERS: answersFile });
   try {
@@ -254,11 +200,8 @@ async function main(): Promise<void> {
     const search = searches.map(({ facet, q, v }) => JSON.stringify({ query: searchQuery(facet, 10, SEARCH), variables: { q, v } }));
     const search20 = searches.map(({ facet, q, v }) => JSON.stringify({ query: searchQuery(facet, 20, SEARCH_20), variables: { q, v } }));
 
-    fs.mkdirSync(path.join(ROOT, '.data'), { recursive: true });
-    buildDir = fs.mkdtempSync(path.join(ROOT, '.data', 'bench-graphql-'));
-    const how = await serving(buildDir);
-    let host = await spawnServer(how, ['--serve-host'], hostEnv('jit'));
-    servers.push(host);
+    build = await buildHost(CONTRACTS, [{ name: 'noop', entry: path.join(__dirname, 'fixtures/noop-http-app.ts') }]);
+    host = await spawnHost(build, hostEnv('jit'));
     const expected = await answers(host.url, [...byId, ...search, ...search20]);
     const inlined = await answers(host.url, byIdInlined.slice(0, 200));
     byIdInlined.slice(0, 200).forEach((b, i) => {
@@ -270,8 +213,7 @@ async function main(): Promise<void> {
       const res = await fetch(floorUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
       if ((await res.text()) !== expected.get(body)) throw new Error('the no-op function does not answer what the GraphQL function answers');
     }
-    const bare = await spawnServer(how, ['--serve-bare', answersFile], {});
-    servers.push(bare);
+    bare = await spawnBare(answersFile);
 
     const [bareById, floor, jitById] = (await interleaved([
       ['bare http, customer(id)', bare.url, byId],
@@ -289,19 +231,13 @@ async function main(): Promise<void> {
       const floorProfile = profile.replace(/(\.cpuprofile)?$/, '.floor.cpuprofile');
       for (const [url, file, what] of [[host.url, profile, 'the jit customer(id) run'], [floorUrl, floorProfile, 'the no-op function run']] as const) {
         await load(url, byId, WARMUP);
-        host.child.stdin!.write('profile-start\n');
-        await new Promise((r) => host.lines.once('line', r));
-        await load(url, byId);
-        host.child.stdin!.write(`profile-stop ${path.resolve(file)}\n`);
-        await new Promise((r) => host.lines.once('line', r));
+        await host.profile(file, () => load(url, byId));
         process.stderr.write(`host CPU profile of ${what}: ${file}\n`);
       }
     }
 
-    await stop(host);
-    servers.splice(servers.indexOf(host), 1);
-    host = await spawnServer(how, ['--serve-host'], hostEnv('standard'));
-    servers.push(host);
+    await host.stop();
+    host = await spawnHost(build, hostEnv('standard'));
     await answers(host.url, byId.slice(0, 2000));
     const bareById2 = await measure('bare http, customer(id)', bare.url, byId);
     const stdById = await measure('standard, customer(id) variables', host.url, byId);
@@ -324,14 +260,15 @@ async function main(): Promise<void> {
       { figure: 'customer(id): jit over standard (each / its bare run)', value: jitById.rps / bareById.rps / (stdById.rps / bareById2.rps), unit: 'x' },
     ]);
   } finally {
-    for (const s of servers) await stop(s);
+    await host?.stop();
+    if (bare) await stop(bare);
+    build?.remove();
     fs.rmSync(dataDir, { recursive: true, force: true });
-    if (buildDir) fs.rmSync(buildDir, { recursive: true, force: true });
   }
 }
 
 const [mode, arg] = process.argv.slice(2);
-const run = mode === '--serve-host' ? serveHost() : mode === '--serve-bare' && arg ? Promise.resolve(serveBare(arg)) : main();
+const run = mode === '--serve-bare' && arg ? Promise.resolve(serveBare(arg)) : main();
 run.catch((err) => {
   console.error(err);
   process.exit(1);
