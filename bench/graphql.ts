@@ -8,7 +8,9 @@
 // - customer(id) with its accounts (variables, random ids) vs the floor (goal >= 0.9x: what
 //   meshgraph's own code costs on top of any function) and vs the bare server that reads and
 //   parses the same request and answers the precomputed response body (goal >= 0.5x, p99
-//   <= 10 ms); these three run interleaved, BENCH_GRAPHQL_ROUNDS times (3), medians reported;
+//   <= 10 ms); these three run interleaved, BENCH_GRAPHQL_ROUNDS times (3), medians reported,
+//   with the host's CPU time per request of the floor and of customer(id) (steadier than
+//   requests/s on a shared machine);
 //   the same with inline literal ids vs the variables form (goal within 20%);
 // - a searchCustomers text + facet query (p99 <= 50 ms) and a 20-customer search with accounts,
 //   each vs the bare server;
@@ -141,6 +143,9 @@ interface Load {
   rps: number;
   p50: number;
   p99: number;
+  requests: number;
+  /** The server's CPU time per request (user + system), when it was read. */
+  cpuUs?: number;
 }
 
 /** `url` is a server's origin, or a function's URL when it ends in a path (default /api/graphql). */
@@ -154,7 +159,7 @@ async function load(url: string, bodies: string[], seconds = DURATION): Promise<
     requests: [{ method: 'POST', headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: pick() }) }],
   });
   if (result.errors || result.timeouts || result.non2xx) throw new Error(`load on ${url}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx`);
-  return { rps: result.requests.total / (result.duration || seconds), p50: result.latency.p50, p99: result.latency.p99 };
+  return { rps: result.requests.total / (result.duration || seconds), p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total };
 }
 
 /** A warm-up, then the measured run. */
@@ -169,17 +174,20 @@ async function measure(label: string, url: string, bodies: string[]): Promise<Lo
  * The cases one after the other, ROUNDS times (each warmed up once): the median of each case's
  * requests/s and p99, so that a burst of load from elsewhere on the machine moves one round only.
  */
-async function interleaved(cases: Array<[label: string, url: string, bodies: string[]]>): Promise<Load[]> {
+async function interleaved(cases: Array<[label: string, url: string, bodies: string[], cpu?: () => Promise<number>]>): Promise<Load[]> {
   const runs: Load[][] = cases.map(() => []);
   for (const [, url, bodies] of cases) await load(url, bodies, WARMUP);
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [i, [label, url, bodies]] of cases.entries()) {
+    for (const [i, [label, url, bodies, cpu]] of cases.entries()) {
+      const before = await cpu?.();
       const m = await load(url, bodies);
-      process.stderr.write(`${label} (round ${round + 1} of ${ROUNDS}): ${Math.round(m.rps)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms\n`);
+      if (cpu) m.cpuUs = ((await cpu()) - before!) / m.requests;
+      process.stderr.write(`${label} (round ${round + 1} of ${ROUNDS}): ${Math.round(m.rps)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms${m.cpuUs === undefined ? '' : `, ${Math.round(m.cpuUs)} us of host CPU per request`}\n`);
       runs[i]!.push(m);
     }
   }
-  return runs.map((xs) => ({ rps: median(xs.map((x) => x.rps)), p50: median(xs.map((x) => x.p50)), p99: median(xs.map((x) => x.p99)) }));
+  const med = (xs: Load[], key: keyof Load) => median(xs.map((x) => x[key] ?? NaN));
+  return runs.map((xs) => ({ rps: med(xs, 'rps'), p50: med(xs, 'p50'), p99: med(xs, 'p99'), requests: med(xs, 'requests'), cpuUs: med(xs, 'cpuUs') }));
 }
 
 const rpsFigure = (figure: string, m: Load, base: Load, baselineLabel: string, goal?: number): Figure => ({ figure, value: m.rps, unit: 'req/s', baseline: base.rps, baselineLabel, ratio: m.rps / base.rps, ...(goal === undefined ? {} : { goal: `>= ${goal}x`, met: m.rps / base.rps >= goal }) });
@@ -217,8 +225,8 @@ async function main(): Promise<void> {
 
     const [bareById, floor, jitById] = (await interleaved([
       ['bare http, customer(id)', bare.url, byId],
-      ['no-op function (the floor), customer(id) bodies', floorUrl, byId],
-      ['jit, customer(id) variables', host.url, byId],
+      ['no-op function (the floor), customer(id) bodies', floorUrl, byId, host.cpu],
+      ['jit, customer(id) variables', host.url, byId, host.cpu],
     ])) as [Load, Load, Load];
     const jitInline = await measure('jit, customer(id) inline literals', host.url, byIdInlined);
     const bareSearch = await measure('bare http, search', bare.url, search);
@@ -247,6 +255,8 @@ async function main(): Promise<void> {
       rpsFigure('no-op HTTP function through the host (the floor)', floor, bareById, 'req/s bare http', 0.2),
       p99Figure('no-op HTTP function through the host, p99', floor, bareById, 'ms bare http'),
       rpsFigure('customer(id) + accounts, variables, jit, vs the floor', jitById, floor, 'req/s no-op function', 0.9),
+      { figure: 'host CPU per request, no-op function', value: floor.cpuUs!, unit: 'us' },
+      { figure: 'host CPU per request, customer(id) + accounts, jit', value: jitById.cpuUs!, unit: 'us', baseline: floor.cpuUs!, baselineLabel: 'us no-op function', ratio: jitById.cpuUs! / floor.cpuUs! },
       rpsFigure('customer(id) + accounts, variables, jit', jitById, bareById, 'req/s bare http', 0.5),
       p99Figure('customer(id) + accounts, variables, jit, p99', jitById, bareById, 'ms bare http', 10),
       rpsFigure('customer(id) + accounts, inline literals, jit', jitInline, jitById, 'req/s variables form', 0.8),

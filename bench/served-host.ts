@@ -4,8 +4,8 @@
 // BENCH_HOST_SOURCE=1 runs the sources under tsx instead (what the tests run; tsx adds costs of
 // its own, such as a loader round trip for every dynamic import() and name wrappers).
 // Run as `served-host.js --serve-host` it is the child: it starts the host on the apps that
-// BENCH_HOST_APPS lists, prints {"url"} on a line, and takes profile-start / profile-stop FILE
-// lines on stdin (the host's CPU profile, written to FILE).
+// BENCH_HOST_APPS lists, prints {"url"} on a line, and takes lines on stdin: cpu (it answers its
+// CPU time so far), profile-start and profile-stop FILE (its CPU profile, written to FILE).
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -28,6 +28,8 @@ export interface HostBuild {
 
 export interface ServedHost {
   url: string;
+  /** The host process's CPU time so far (user + system), in microseconds. */
+  cpu(): Promise<number>;
   /** Runs `during` with the host's CPU profiler on, then writes the profile to `file`. */
   profile(file: string, during: () => Promise<unknown>): Promise<void>;
   stop(): Promise<void>;
@@ -88,6 +90,10 @@ export function spawnHost(build: HostBuild, env: Record<string, string>): Promis
       child.off('exit', early);
       resolve({
         url: (JSON.parse(line) as { url: string }).url,
+        async cpu() {
+          child.stdin!.write('cpu\n');
+          return Number(await nextLine());
+        },
         async profile(file, during) {
           child.stdin!.write('profile-start\n');
           await nextLine();
@@ -114,7 +120,10 @@ async function serveHost(): Promise<void> {
   const session = new inspector.Session();
   readline.createInterface({ input: process.stdin }).on('line', (line) => {
     const [command, file] = line.split(' ');
-    if (command === 'profile-start') {
+    if (command === 'cpu') {
+      const { user, system } = process.cpuUsage();
+      process.stdout.write(`${user + system}\n`);
+    } else if (command === 'profile-start') {
       session.connect();
       session.post('Profiler.enable', () => session.post('Profiler.start', () => process.stdout.write('profiling\n')));
     } else if (command === 'profile-stop' && file) {
