@@ -1,26 +1,40 @@
-// GraphQL over HTTP through the local host (hot app from source, memory entity store) at 100k
-// nodes in the embedded SQLite index (BENCH_GRAPHQL_NODES), driven by autocannon (16
-// connections, BENCH_DURATION seconds per case). Each case runs next to its baseline:
-// - customer(id) with its accounts (variables, random ids) vs a bare node:http server that reads
-//   and parses the same request and answers the precomputed response body (goal >= 0.5x, p99
-//   <= 10 ms); the same with inline literal ids vs the variables form (goal within 20%);
+// GraphQL over HTTP through the local host at 100k nodes in the embedded SQLite index
+// (BENCH_GRAPHQL_NODES), driven by autocannon (16 connections, BENCH_DURATION seconds per case).
+// The host runs as `npm start` runs it (bench/served-host.ts: plain JavaScript, the hot app built,
+// memory entity store; BENCH_HOST_SOURCE=1: the sources under tsx). Each case runs next to its baseline:
+// - the floor: a no-op HTTP function (bench/fixtures/noop-http-app.ts) in the same host, through
+//   the same programming model, doing what the bare server does (read and parse the body, answer
+//   the precomputed response), vs a bare node:http server (goal >= 0.2x);
+// - customer(id) with its accounts (variables, random ids) vs the floor (goal >= 0.9x: what
+//   meshgraph's own code costs on top of any function) and vs the bare server that reads and
+//   parses the same request and answers the precomputed response body (goal >= 0.5x, p99
+//   <= 10 ms); these three run interleaved, BENCH_GRAPHQL_ROUNDS times (3), medians reported,
+//   with the host's CPU time per request of the floor and of customer(id) (steadier than
+//   requests/s on a shared machine);
+//   the same with inline literal ids vs the variables form (goal within 20%);
 // - a searchCustomers text + facet query (p99 <= 50 ms) and a 20-customer search with accounts,
 //   each vs the bare server;
 // - customer(id) on the standard executor (graphql-js) vs the bare server, and vs the jit run.
 // The host and the bare server run in child processes, autocannon in this one: the load
 // generator and the server share the 2 cores. BENCH_GRAPHQL_PROFILE=file.cpuprofile adds a
-// profiled jit customer(id) run (not a figure) and writes the host's CPU profile there.
+// profiled jit customer(id) run and a profiled no-op run (not figures) and writes the host's CPU
+// profiles there and to file.floor.cpuprofile.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { report, type Figure } from './lib';
+import { median, report, type Figure } from './lib';
+import { buildHost, spawnHost, type HostBuild, type ServedHost } from './served-host';
 
+const ROOT = path.join(__dirname, '..');
+const CONTRACTS = 'contracts/telecom';
 const NODES = Number(process.env.BENCH_GRAPHQL_NODES ?? 100_000);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const WARMUP = Math.max(1, Math.round(DURATION / 5));
+/** Rounds of the floor, its bare baseline and customer(id), interleaved (medians reported). */
+const ROUNDS = Number(process.env.BENCH_GRAPHQL_ROUNDS ?? 3);
 const CONNECTIONS = 16;
 const POOL = Number(process.env.BENCH_GRAPHQL_POOL ?? 20_000);
 
@@ -34,31 +48,9 @@ const searchQuery = (facet: 'segment' | 'city', first: number, selection: string
 const SEARCH = 'totalCount edges { node { id name city segment } } facets { field buckets { value count } }';
 const SEARCH_20 = 'edges { node { id name city accounts { id status balance } } }';
 
-type Served = { child: ChildProcess; url: string; lines: readline.Interface };
+type Served = { child: ChildProcess; url: string };
 
-// ---- children: the host, the bare server ----
-
-async function serveHost(): Promise<void> {
-  const { startHost } = await import('../host/main');
-  const host = await startHost({ apps: [{ name: 'hot', entry: path.join(__dirname, '../functions/index.ts') }], port: 0, store: 'memory', log: () => {} });
-  const inspector = await import('node:inspector');
-  const session = new inspector.Session();
-  readline.createInterface({ input: process.stdin }).on('line', (line) => {
-    const [command, file] = line.split(' ');
-    if (command === 'profile-start') {
-      session.connect();
-      session.post('Profiler.enable', () => session.post('Profiler.start', () => process.stdout.write('profiling\n')));
-    } else if (command === 'profile-stop' && file) {
-      session.post('Profiler.stop', (err, result) => {
-        if (!err) fs.writeFileSync(file, JSON.stringify(result.profile));
-        session.disconnect();
-        process.stdout.write('profiled\n');
-      });
-    }
-  });
-  process.stdout.write(JSON.stringify({ url: host.url }) + '\n');
-  process.on('SIGTERM', () => void host.stop().then(() => process.exit(0)));
-}
+// ---- the bare server (a child process) ----
 
 /** Answers each request body (read and parsed, as any server must) with its precomputed response. */
 function serveBare(file: string): void {
@@ -78,12 +70,12 @@ function serveBare(file: string): void {
   process.on('SIGTERM', () => process.exit(0));
 }
 
-function spawnServer(args: string[], env: Record<string, string>): Promise<Served> {
-  const child = spawn(process.execPath, ['--import', 'tsx', __filename, ...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
+function spawnBare(answersFile: string): Promise<Served> {
+  const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--serve-bare', answersFile], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = readline.createInterface({ input: child.stdout! });
   return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`${args[0]} exited early with ${code}`)));
-    lines.once('line', (line) => resolve({ child, lines, url: (JSON.parse(line) as { url: string }).url }));
+    child.once('exit', (code) => reject(new Error(`the bare server exited early with ${code}`)));
+    lines.once('line', (line) => resolve({ child, url: (JSON.parse(line) as { url: string }).url }));
   });
 }
 
@@ -151,19 +143,23 @@ interface Load {
   rps: number;
   p50: number;
   p99: number;
+  requests: number;
+  /** The server's CPU time per request (user + system), when it was read. */
+  cpuUs?: number;
 }
 
+/** `url` is a server's origin, or a function's URL when it ends in a path (default /api/graphql). */
 async function load(url: string, bodies: string[], seconds = DURATION): Promise<Load> {
   const { default: autocannon } = await import('autocannon');
   const pick = () => bodies[Math.floor(Math.random() * bodies.length)]!;
   const result = await autocannon({
-    url: `${url}/api/graphql`,
+    url: new URL(url).pathname === '/' ? `${url}/api/graphql` : url,
     connections: CONNECTIONS,
     duration: seconds,
     requests: [{ method: 'POST', headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: pick() }) }],
   });
   if (result.errors || result.timeouts || result.non2xx) throw new Error(`load on ${url}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx`);
-  return { rps: result.requests.total / (result.duration || seconds), p50: result.latency.p50, p99: result.latency.p99 };
+  return { rps: result.requests.total / (result.duration || seconds), p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total };
 }
 
 /** A warm-up, then the measured run. */
@@ -174,13 +170,36 @@ async function measure(label: string, url: string, bodies: string[]): Promise<Lo
   return m;
 }
 
+/**
+ * The cases one after the other, ROUNDS times (each warmed up once): the median of each case's
+ * requests/s and p99, so that a burst of load from elsewhere on the machine moves one round only.
+ */
+async function interleaved(cases: Array<[label: string, url: string, bodies: string[], cpu?: () => Promise<number>]>): Promise<Load[]> {
+  const runs: Load[][] = cases.map(() => []);
+  for (const [, url, bodies] of cases) await load(url, bodies, WARMUP);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, [label, url, bodies, cpu]] of cases.entries()) {
+      const before = await cpu?.();
+      const m = await load(url, bodies);
+      if (cpu) m.cpuUs = ((await cpu()) - before!) / m.requests;
+      process.stderr.write(`${label} (round ${round + 1} of ${ROUNDS}): ${Math.round(m.rps)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms${m.cpuUs === undefined ? '' : `, ${Math.round(m.cpuUs)} us of host CPU per request`}\n`);
+      runs[i]!.push(m);
+    }
+  }
+  const med = (xs: Load[], key: keyof Load) => median(xs.map((x) => x[key] ?? NaN));
+  return runs.map((xs) => ({ rps: med(xs, 'rps'), p50: med(xs, 'p50'), p99: med(xs, 'p99'), requests: med(xs, 'requests'), cpuUs: med(xs, 'cpuUs') }));
+}
+
 const rpsFigure = (figure: string, m: Load, base: Load, baselineLabel: string, goal?: number): Figure => ({ figure, value: m.rps, unit: 'req/s', baseline: base.rps, baselineLabel, ratio: m.rps / base.rps, ...(goal === undefined ? {} : { goal: `>= ${goal}x`, met: m.rps / base.rps >= goal }) });
 const p99Figure = (figure: string, m: Load, base: Load, baselineLabel: string, goalMs?: number): Figure => ({ figure, value: m.p99, unit: 'ms', baseline: base.p99, baselineLabel, ratio: m.p99 / base.p99, ...(goalMs === undefined ? {} : { goal: `<= ${goalMs} ms`, met: m.p99 <= goalMs }) });
 
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-bench-graphql-'));
-  const servers: Served[] = [];
-  const hostEnv = (executor: string) => ({ AzureWebJobsStorage: 'UseDevelopmentStorage=true', MESH_DATA_DIR: dataDir, EventHubConnection: '', MESH_CONTRACTS: 'contracts/telecom', MESH_GRAPHQL_EXECUTOR: executor });
+  let bare: Served | undefined;
+  let host: ServedHost | undefined;
+  let build: HostBuild | undefined;
+  const answersFile = path.join(dataDir, 'answers.json'); // written once the host answered; the no-op function reads it on its first request
+  const hostEnv = (executor: string) => ({ AzureWebJobsStorage: 'UseDevelopmentStorage=true', MESH_DATA_DIR: dataDir, EventHubConnection: '', MESH_CONTRACTS: CONTRACTS, MESH_GRAPHQL_EXECUTOR: executor, BENCH_NOOP_ANSWERS: answersFile });
   try {
     const { customers, searches } = await seed(dataDir);
     const ids = Array.from({ length: Math.min(POOL, customers) }, () => `c${1 + Math.floor(Math.random() * customers)}`);
@@ -189,20 +208,26 @@ async function main(): Promise<void> {
     const search = searches.map(({ facet, q, v }) => JSON.stringify({ query: searchQuery(facet, 10, SEARCH), variables: { q, v } }));
     const search20 = searches.map(({ facet, q, v }) => JSON.stringify({ query: searchQuery(facet, 20, SEARCH_20), variables: { q, v } }));
 
-    let host = await spawnServer(['--serve-host'], hostEnv('jit'));
-    servers.push(host);
+    build = await buildHost(CONTRACTS, [{ name: 'noop', entry: path.join(__dirname, 'fixtures/noop-http-app.ts') }]);
+    host = await spawnHost(build, hostEnv('jit'));
     const expected = await answers(host.url, [...byId, ...search, ...search20]);
     const inlined = await answers(host.url, byIdInlined.slice(0, 200));
     byIdInlined.slice(0, 200).forEach((b, i) => {
       if (inlined.get(b) !== expected.get(byId[i]!)) throw new Error(`the inline form of ${ids[i]} answers differently`);
     });
-    const answersFile = path.join(dataDir, 'answers.json');
     fs.writeFileSync(answersFile, JSON.stringify([...expected]));
-    const bare = await spawnServer(['--serve-bare', answersFile], {});
-    servers.push(bare);
+    const floorUrl = `${host.url}/api/noop`;
+    for (const body of byId.slice(0, 50)) {
+      const res = await fetch(floorUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      if ((await res.text()) !== expected.get(body)) throw new Error('the no-op function does not answer what the GraphQL function answers');
+    }
+    bare = await spawnBare(answersFile);
 
-    const bareById = await measure('bare http, customer(id)', bare.url, byId);
-    const jitById = await measure('jit, customer(id) variables', host.url, byId);
+    const [bareById, floor, jitById] = (await interleaved([
+      ['bare http, customer(id)', bare.url, byId],
+      ['no-op function (the floor), customer(id) bodies', floorUrl, byId, host.cpu],
+      ['jit, customer(id) variables', host.url, byId, host.cpu],
+    ])) as [Load, Load, Load];
     const jitInline = await measure('jit, customer(id) inline literals', host.url, byIdInlined);
     const bareSearch = await measure('bare http, search', bare.url, search);
     const jitSearch = await measure('jit, searchCustomers text + facet', host.url, search);
@@ -211,25 +236,27 @@ async function main(): Promise<void> {
 
     const profile = process.env.BENCH_GRAPHQL_PROFILE;
     if (profile) {
-      await load(host.url, byId, WARMUP);
-      host.child.stdin!.write('profile-start\n');
-      await new Promise((r) => host.lines.once('line', r));
-      await load(host.url, byId);
-      host.child.stdin!.write(`profile-stop ${path.resolve(profile)}\n`);
-      await new Promise((r) => host.lines.once('line', r));
-      process.stderr.write(`host CPU profile of the jit customer(id) run: ${profile}\n`);
+      const floorProfile = profile.replace(/(\.cpuprofile)?$/, '.floor.cpuprofile');
+      for (const [url, file, what] of [[host.url, profile, 'the jit customer(id) run'], [floorUrl, floorProfile, 'the no-op function run']] as const) {
+        await load(url, byId, WARMUP);
+        await host.profile(file, () => load(url, byId));
+        process.stderr.write(`host CPU profile of ${what}: ${file}\n`);
+      }
     }
 
-    await stop(host);
-    servers.splice(servers.indexOf(host), 1);
-    host = await spawnServer(['--serve-host'], hostEnv('standard'));
-    servers.push(host);
+    await host.stop();
+    host = await spawnHost(build, hostEnv('standard'));
     await answers(host.url, byId.slice(0, 2000));
     const bareById2 = await measure('bare http, customer(id)', bare.url, byId);
     const stdById = await measure('standard, customer(id) variables', host.url, byId);
 
     const n = `${NODES.toLocaleString('en-US')} nodes`;
     report(`graphql (${n}, ${CONNECTIONS} connections, ${DURATION} s per case; autocannon and the host share 2 cores)`, [
+      rpsFigure('no-op HTTP function through the host (the floor)', floor, bareById, 'req/s bare http', 0.2),
+      p99Figure('no-op HTTP function through the host, p99', floor, bareById, 'ms bare http'),
+      rpsFigure('customer(id) + accounts, variables, jit, vs the floor', jitById, floor, 'req/s no-op function', 0.9),
+      { figure: 'host CPU per request, no-op function', value: floor.cpuUs!, unit: 'us' },
+      { figure: 'host CPU per request, customer(id) + accounts, jit', value: jitById.cpuUs!, unit: 'us', baseline: floor.cpuUs!, baselineLabel: 'us no-op function', ratio: jitById.cpuUs! / floor.cpuUs! },
       rpsFigure('customer(id) + accounts, variables, jit', jitById, bareById, 'req/s bare http', 0.5),
       p99Figure('customer(id) + accounts, variables, jit, p99', jitById, bareById, 'ms bare http', 10),
       rpsFigure('customer(id) + accounts, inline literals, jit', jitInline, jitById, 'req/s variables form', 0.8),
@@ -243,13 +270,15 @@ async function main(): Promise<void> {
       { figure: 'customer(id): jit over standard (each / its bare run)', value: jitById.rps / bareById.rps / (stdById.rps / bareById2.rps), unit: 'x' },
     ]);
   } finally {
-    for (const s of servers) await stop(s);
+    await host?.stop();
+    if (bare) await stop(bare);
+    build?.remove();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
 const [mode, arg] = process.argv.slice(2);
-const run = mode === '--serve-host' ? serveHost() : mode === '--serve-bare' && arg ? Promise.resolve(serveBare(arg)) : main();
+const run = mode === '--serve-bare' && arg ? Promise.resolve(serveBare(arg)) : main();
 run.catch((err) => {
   console.error(err);
   process.exit(1);

@@ -93,23 +93,55 @@ export interface InvokeOutput {
 /** Delivers a function's output bindings, as the Functions host does once the function returned. */
 export type OutputSink = (binding: RpcBinding, value: unknown) => Promise<void>;
 
+/** What every invocation of one function reads of its registration, worked out once. */
+interface InvocationShape {
+  metadata: Registration['metadata'];
+  /** Its input bindings besides the trigger: [binding name, binding type]. */
+  extraInputs: Array<[string, string]>;
+}
+
+const shapes = new WeakMap<HostedFunction, InvocationShape>();
+
+function shapeOf(fn: HostedFunction): InvocationShape {
+  let shape = shapes.get(fn);
+  if (!shape) {
+    const { metadata } = fn.registration;
+    const extraInputs = Object.entries(metadata.bindings)
+      .filter(([bindingName, binding]) => binding.direction === 'in' && bindingName !== fn.trigger.name)
+      .map(([bindingName, binding]): [string, string] => [bindingName, binding.type]);
+    shape = { metadata: { ...metadata, name: fn.name }, extraInputs };
+    shapes.set(fn, shape);
+  }
+  return shape;
+}
+
+/** The JSON of a frozen binding value (the host passes the same one to every call), kept. */
+const frozenJson = new WeakMap<object, string>();
+
+function bindingJson(value: unknown): string {
+  if (typeof value !== 'object' || value === null || !Object.isFrozen(value)) return JSON.stringify(value);
+  let json = frozenJson.get(value);
+  if (json === undefined) frozenJson.set(value, (json = JSON.stringify(value)));
+  return json;
+}
+
 /**
  * One invocation through the app's programming model, as the worker would run it; then its output
  * bindings are delivered (a failure there fails the invocation, as in Azure).
  */
 export async function invoke(fn: HostedFunction, input: InvokeInput, log: LogSink, outputs?: OutputSink): Promise<InvokeOutput> {
   const invocationId = input.invocationId ?? randomUUID();
-  const { metadata, handler, programmingModel } = fn.registration;
+  const { handler, programmingModel } = fn.registration;
+  const { metadata, extraInputs } = shapeOf(fn);
   const inputData: Array<{ name: string; data: RpcTypedData }> = [{ name: fn.trigger.name, data: input.trigger }];
-  for (const [bindingName, binding] of Object.entries(metadata.bindings)) {
-    if (binding.direction !== 'in' || bindingName === fn.trigger.name) continue;
-    const value = input.extraByType?.[binding.type];
-    if (value !== undefined) inputData.push({ name: bindingName, data: { string: JSON.stringify(value) } });
+  for (const [bindingName, type] of extraInputs) {
+    const value = input.extraByType?.[type];
+    if (value !== undefined) inputData.push({ name: bindingName, data: { string: bindingJson(value) } });
   }
   const model = programmingModel.getInvocationModel({
     invocationId,
     request: { invocationId, inputData, ...(input.triggerMetadata ? { triggerMetadata: input.triggerMetadata } : {}), ...(input.retryContext ? { retryContext: input.retryContext } : {}) },
-    metadata: { ...metadata, name: fn.name },
+    metadata,
     state: 'invocation',
     log: (level, category, message) => log({ level, category, fn: fn.name, invocationId, message }),
   });

@@ -1,6 +1,7 @@
 // The local host running the fixture app in memory: entity semantics, durable client, errors.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { startFixtureHost, json, post } from '../../helpers/host';
 import type { RunningHost } from '../../../host/main';
 
@@ -115,4 +116,43 @@ describe('local host (memory store)', () => {
     const problem = await json(await fetch(`${host.url}/api/no-such-route`));
     assert.match(problem.detail, /no-such-route/);
   });
+
+  it('answers a Host header that makes no URL with a 400 problem+json, not a 500', async () => {
+    for (const hostHeader of ['a b', 'a:99999']) {
+      const { status, headers, body } = await rawGet(host.port, '/api/health', hostHeader);
+      assert.equal(status, 400, `Host: ${hostHeader}`);
+      assert.equal(headers['content-type'], 'application/problem+json');
+      assert.equal(JSON.parse(body).code, 'malformed-request-target');
+    }
+  });
+
+  it("sends a function's whole answer with its Content-Length, not chunked", async () => {
+    const res = await fetch(`${host.url}/api/health`);
+    const body = Buffer.from(await res.arrayBuffer());
+    assert.equal(res.headers.get('transfer-encoding'), null);
+    assert.equal(res.headers.get('content-length'), String(body.length));
+    const signal = await post(`${host.url}/api/counter/c-length/add`, 1);
+    assert.equal(signal.status, 202);
+    assert.equal(signal.headers.get('content-length'), '0');
+    const problem = await fetch(`${host.url}/api/no-such-route`);
+    assert.equal(problem.headers.get('content-length'), String(Buffer.byteLength(await problem.text())));
+  });
+
+  it('gives every request its own route parameters, also on a path it has routed before', async () => {
+    for (let i = 0; i < 3; i++) assert.deepEqual(await json(await fetch(`${host.url}/api/params/ada`)), { name: 'ada' });
+  });
 });
+
+/** A GET written on a socket as is (fetch sets the Host header itself and refuses a malformed one). */
+function rawGet(port: number, target: string, hostHeader: string): Promise<{ status: number; headers: Record<string, string>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.end(`GET ${target} HTTP/1.1\r\nHost: ${hostHeader}\r\nConnection: close\r\n\r\n`));
+    let text = '';
+    socket.setEncoding('latin1').on('data', (d: string) => (text += d)).once('error', reject).once('end', () => {
+      const [head = '', ...rest] = text.split('\r\n\r\n');
+      const [statusLine = '', ...lines] = head.split('\r\n');
+      const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+      resolve({ status: Number(statusLine.split(' ')[1]), headers, body: rest.join('\r\n\r\n') });
+    });
+  });
+}
