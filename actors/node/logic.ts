@@ -1,7 +1,12 @@
-// The node actor as a pure transition: (state, messages) -> (state, effects). The entity adapter
-// reads state once per batch, folds each operation in (step), and at the end of the batch (end)
-// sets state once and performs the effects: one projection and one message per neighbour for the
-// whole batch. apply() is a batch of one operation.
+// The node actor as a transition: (state, messages) -> (state, effects), with no I/O. The entity
+// adapter reads state once per batch, folds each operation in (step), and at the end of the batch
+// (end) sets state once and performs the effects: one projection and one message per neighbour for
+// the whole batch. apply() is a batch of one operation.
+//
+// Ownership: a batch takes the state it is given and changes it in place; the state end() returns
+// is that same object. The entity adapter parses a fresh state for every batch, so a copy would
+// only double the cost of each operation. A caller that keeps the state it passes (a test
+// comparing before and after) passes a copy: structuredClone(state).
 import type { ContractModel, NodeModel } from '../../core/contracts/model';
 import type { FieldValue } from '../../core/contracts/fields';
 import { ownershipProblems } from '../../core/contracts/ownership';
@@ -51,9 +56,10 @@ interface Work {
 }
 
 /**
- * Characters of field values (as JSON) one node may hold. Its state must fit an entity row of
- * the local host's table store (480,000 characters) with its edges, neighbours and history
- * (bounded apart); an event that would take the fields past this is dead-lettered whole.
+ * Characters of field values (as JSON) one node may hold; an event that would take the fields
+ * past this is dead-lettered whole. Every operation on the node reads and writes its whole state,
+ * and its search document (fields, carried neighbours) must stay under MAX_DOC_BYTES (1 MB):
+ * this bound keeps both, with edges, neighbours and history bounded apart.
  */
 export const MAX_NODE_FIELD_CHARS = 300_000;
 
@@ -146,21 +152,59 @@ function addLinked(work: Work, rel: string, to: string): void {
  * each of the two would travel up the path as its own wave of reactions.
  */
 function react(state: NodeState, node: NodeModel, ctx: NodeContext, work: Work): void {
+  const summaryFor = summariesOf(state, node, ctx);
+  const informed = tellOtherEnds(state, node, ctx, work, summaryFor);
+  for (const edge of Object.values(node.edges)) {
+    const summary = summaryFor(edge.name);
+    if (summary === undefined) continue;
+    const h = hash53(JSON.stringify(summary));
+    const changed = state.sent[edge.name] !== h;
+    state.sent[edge.name] = h;
+    const spilled = state.spilled?.[edge.name];
+    const fresh = work.linked.get(edge.name);
+    let direct: Iterable<string>;
+    if (spilled) {
+      // Through the buckets, each signalling its share of the neighbours in FANOUT_LANES chains;
+      // the neighbours linked just now hear it directly (the buckets may not list them yet).
+      if (changed) for (const [first, ...next] of fanoutLanes(usedBuckets(spilled))) work.effects.push({ kind: 'bucket', to: bucketKey(ctx.key, edge.name, first!), message: { op: BucketOp.fanout, rel: edge.inverse, from: ctx.key, ver: state.ver, summary, next } });
+      direct = fresh ?? [];
+    } else {
+      // Every neighbour whose edge cell is on hears a change, even past a 'one' relation's newest
+      // link: that neighbour shows the edge too until the source unlinks it, and must not show
+      // stale news. Unchanged, only the neighbours linked just now need it.
+      const targets = holders(state, edge.name, false);
+      direct = changed ? targets : targets.filter((to) => fresh?.has(to));
+    }
+    for (const to of direct) {
+      if (!informed.has(`${edge.name}|${to}`)) work.effects.push({ kind: 'signal', to, message: { op: NodeOp.neighbour, rel: edge.inverse, from: ctx.key, ver: state.ver, summary } });
+    }
+  }
+}
+
+/**
+ * The summary each relation's neighbours need, built once per relation: undefined when they need
+ * none, or it is not complete yet. Held back, what was sent is forgotten, so that once complete it
+ * goes to every neighbour, the ones that linked meanwhile (and heard nothing) too.
+ */
+function summariesOf(state: NodeState, node: NodeModel, ctx: NodeContext): (rel: string) => Summary | null | undefined {
   const summaries = new Map<string, Summary | null | undefined>();
-  /** The summary a relation's neighbours need; undefined when they need none, or it is not complete yet. */
-  const summaryFor = (rel: string): Summary | null | undefined => {
+  return (rel) => {
+    if (summaries.has(rel)) return summaries.get(rel);
     const edge = node.edges[rel]!;
     const shape = ctx.needs[edge.to]?.[edge.inverse];
-    if (isEmptyShape(shape)) return undefined;
-    if (!summaries.has(rel)) {
+    let summary: Summary | null | undefined;
+    if (!isEmptyShape(shape)) {
       const complete = summaryComplete(state, node, shape!);
-      // Held back: forget what was sent, so that once complete it goes to every neighbour, the
-      // ones that linked meanwhile (and heard nothing) too.
       if (!complete) delete state.sent[rel];
-      summaries.set(rel, complete ? buildSummary(state, node, shape!) : undefined);
+      summary = complete ? buildSummary(state, node, shape!) : undefined;
     }
-    return summaries.get(rel);
+    summaries.set(rel, summary);
+    return summary;
   };
+}
+
+/** Tells the other end of every changed edge, with this node's summary when it carries one; returns who heard it. */
+function tellOtherEnds(state: NodeState, node: NodeModel, ctx: NodeContext, work: Work, summaryFor: (rel: string) => Summary | null | undefined): Set<string> {
   const informed = new Set<string>();
   for (const m of work.mirrors) {
     const summary = m.on ? summaryFor(m.rel) : undefined;
@@ -168,34 +212,7 @@ function react(state: NodeState, node: NodeModel, ctx: NodeContext, work: Work):
     const message: NodeMessage = { op: NodeOp.edge, rel: node.edges[m.rel]!.inverse, to: ctx.key, on: m.on, k: m.k, src: m.src, ev: m.ev, ...(summary !== undefined ? { ver: state.ver, summary } : {}) };
     work.effects.push({ kind: 'signal', to: m.to, message });
   }
-  for (const edge of Object.values(node.edges)) {
-    const summary = summaryFor(edge.name);
-    if (summary === undefined) continue;
-    const spilled = state.spilled?.[edge.name];
-    if (spilled) {
-      // Through the buckets: each signals its share of the neighbours, in FANOUT_LANES chains.
-      const h = hash53(JSON.stringify(summary));
-      if (state.sent[edge.name] !== h) {
-        for (const [first, ...next] of fanoutLanes(usedBuckets(spilled))) work.effects.push({ kind: 'bucket', to: bucketKey(ctx.key, edge.name, first!), message: { op: BucketOp.fanout, rel: edge.inverse, from: ctx.key, ver: state.ver, summary, next } });
-      }
-      state.sent[edge.name] = h;
-      for (const to of work.linked.get(edge.name) ?? []) {
-        if (!informed.has(`${edge.name}|${to}`)) work.effects.push({ kind: 'signal', to, message: { op: NodeOp.neighbour, rel: edge.inverse, from: ctx.key, ver: state.ver, summary } });
-      }
-      continue;
-    }
-    const h = hash53(JSON.stringify(summary));
-    // Every neighbour whose edge cell is on hears it, even past a 'one' relation's newest link:
-    // that neighbour shows the edge too until the source unlinks it, and must not show stale news.
-    const targets = holders(state, edge.name, false);
-    const changed = state.sent[edge.name] !== h;
-    state.sent[edge.name] = h;
-    const fresh = work.linked.get(edge.name);
-    for (const to of targets) {
-      if ((!changed && !fresh?.has(to)) || informed.has(`${edge.name}|${to}`)) continue;
-      work.effects.push({ kind: 'signal', to, message: { op: NodeOp.neighbour, rel: edge.inverse, from: ctx.key, ver: state.ver, summary } });
-    }
-  }
+  return informed;
 }
 
 function project(state: NodeState, node: NodeModel, work: Work): void {
@@ -216,7 +233,7 @@ export interface NodeBatch {
   work: Work;
 }
 
-/** Starts a batch on the state the entity holds (undefined: a node never seen). */
+/** Starts a batch on the state the entity holds (undefined: a node never seen); the batch owns it from here (changes it in place). */
 export function begin(previous: NodeState | undefined, ctx: NodeContext): NodeBatch {
   const ref = parseGlobalId(ctx.key);
   const state = previous ?? emptyNodeState(ref?.type ?? '', ref?.id ?? '');

@@ -47,13 +47,12 @@ export interface HistoryEntry {
   to?: string;
 }
 
-/** Buckets in use by a spilled relation: bit n of the hex bitmap is bucket n (digit n >> 2, bit n & 3), or the list older states kept. */
-export type UsedBuckets = string | number[];
+/** Buckets in use by a spilled relation, as a bitmap in hex: bit n is bucket n (digit n >> 2, bit n & 3). */
+export type UsedBuckets = string;
 
 /** The bucket numbers in use, ascending. */
 export function usedBuckets(used: UsedBuckets | undefined): number[] {
   if (used === undefined) return [];
-  if (Array.isArray(used)) return [...used].sort((a, b) => a - b);
   const out: number[] = [];
   for (let d = 0; d < used.length; d++) {
     const bits = parseInt(used[d]!, 16);
@@ -62,9 +61,9 @@ export function usedBuckets(used: UsedBuckets | undefined): number[] {
   return out;
 }
 
-/** The bitmap with bucket `n` added (converting an older list). */
-export function withBucket(used: UsedBuckets | undefined, n: number): string {
-  let hex = Array.isArray(used) ? used.reduce<string>((acc, m) => withBucket(acc, m), '') : (used ?? '');
+/** The bitmap with bucket `n` added. */
+export function withBucket(used: UsedBuckets | undefined, n: number): UsedBuckets {
+  let hex = used ?? '';
   const d = n >> 2;
   if (hex.length <= d) hex = hex.padEnd(d + 1, '0');
   const digit = (parseInt(hex[d]!, 16) | (1 << (n & 3))).toString(16);
@@ -100,7 +99,7 @@ export interface NodeState {
   history: HistoryEntry[];
   /**
    * Relations spilled to edge buckets (too many neighbours to keep here): the buckets in use, as a
-   * bitmap in hex (see usedBuckets; states written before kept a list of bucket numbers).
+   * bitmap in hex (see usedBuckets).
    */
   spilled?: Record<string, UsedBuckets>;
   /** History entries that aged out, folded: the node as of its history horizon (time travel). */
