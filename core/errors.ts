@@ -1,5 +1,10 @@
-// The one place where failures get a type and a shape.
-// User errors carry an HTTP status and a stable problem code; everything else is a system error.
+// The one place where failures get a type and a shape, by whose fault they are:
+// - the caller's: UserError, with an HTTP status (4xx) and a stable problem code, shown as it is;
+// - a dependency's (storage, event hub, search index, durable entities down or refusing):
+//   UnavailableError naming the dependency, answered 503, the request may succeed later;
+// - ours (a bug, a setting missing at run time: ConfigError, SystemError, anything else): 500,
+//   masked for the client (a correlation id to quote), logged in full.
+// toProblem below is the one mapping to HTTP (core/graphql/errors.ts maps the same to GraphQL).
 // Domain rejections (a bad event, an unknown type) are returned as values, not thrown.
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -33,6 +38,19 @@ export class UnavailableError extends SystemError {
     options?: { cause?: unknown },
   ) {
     super(`${dependency} is unavailable`, options);
+  }
+}
+
+/**
+ * Runs a call to a dependency: whatever it throws, but a UserError or an UnavailableError already
+ * named, becomes UnavailableError(`name`).
+ */
+export async function fromDependency<T>(name: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof UserError || err instanceof UnavailableError) throw err;
+    throw new UnavailableError(name, { cause: err });
   }
 }
 

@@ -9,7 +9,7 @@
 import { EventHubConsumerClient, earliestEventPosition, type CheckpointStore, type PartitionContext, type ReceivedEventData, type SubscribeOptions, type SubscriptionEventHandlers } from '@azure/event-hubs';
 import { BlobCheckpointStore } from '@azure/eventhubs-checkpointstore-blob';
 import { ContainerClient } from '@azure/storage-blob';
-import type { TokenCredential } from '@azure/core-auth';
+import { appCredential } from '../adapters/identity';
 import { invoke, type HostedFunction, type LogSink, type OutputSink } from './worker/app';
 import { deliverWithPolicy } from './retry-policy';
 import { resolveBindingExpression } from './event-stream';
@@ -37,12 +37,6 @@ export interface ConsumerTarget {
 
 export type ConsumerClientFactory = (target: ConsumerTarget, checkpointStore: CheckpointStore | undefined) => ConsumerClientLike | Promise<ConsumerClientLike>;
 
-/** The app's identity (AZURE_CLIENT_ID names a user-assigned one), as functions/shared/services.ts uses it. */
-async function credential(): Promise<TokenCredential> {
-  const { DefaultAzureCredential } = await import('@azure/identity');
-  return new DefaultAzureCredential(process.env.AZURE_CLIENT_ID ? { managedIdentityClientId: process.env.AZURE_CLIENT_ID } : {});
-}
-
 /** The connection a trigger's binding names (`connection: 'EventHubConnection'`), read as the Functions host reads it. */
 export function connectionOf(fn: HostedFunction, env: NodeJS.ProcessEnv = process.env): EventHubConnection | undefined {
   const name = String(fn.trigger.connection ?? 'EventHubConnection');
@@ -58,7 +52,7 @@ export const createConsumerClient: ConsumerClientFactory = async ({ connection, 
       ? new EventHubConsumerClient(consumerGroup, connection.connectionString, eventHubName, checkpointStore)
       : new EventHubConsumerClient(consumerGroup, connection.connectionString, eventHubName);
   }
-  const cred = await credential();
+  const cred = await appCredential();
   const namespace = connection.fullyQualifiedNamespace!;
   return checkpointStore ? new EventHubConsumerClient(consumerGroup, namespace, eventHubName, cred, checkpointStore) : new EventHubConsumerClient(consumerGroup, namespace, eventHubName, cred);
 };
@@ -67,7 +61,7 @@ export const createConsumerClient: ConsumerClientFactory = async ({ connection, 
 export async function blobCheckpointStore(storage: { connectionString?: string; accountName?: string }): Promise<BlobCheckpointStore> {
   let container: ContainerClient;
   if (storage.connectionString) container = new ContainerClient(storage.connectionString, CHECKPOINT_CONTAINER);
-  else if (storage.accountName) container = new ContainerClient(`https://${storage.accountName}.blob.core.windows.net/${CHECKPOINT_CONTAINER}`, await credential());
+  else if (storage.accountName) container = new ContainerClient(`https://${storage.accountName}.blob.core.windows.net/${CHECKPOINT_CONTAINER}`, await appCredential());
   else throw new Error('setting AzureWebJobsStorage: Event Hubs checkpoints need a storage account');
   await container.createIfNotExists();
   return new BlobCheckpointStore(container);

@@ -5,6 +5,7 @@ import type { RpcBinding } from './worker/functions-core';
 import type { OutputSink } from './worker/app';
 import { resolveBindingExpression, type LocalEventStream } from './event-stream';
 import type { Config } from '../core/config';
+import { appCredential } from '../adapters/identity';
 
 interface Producer {
   publish(events: unknown[]): Promise<void>;
@@ -26,9 +27,7 @@ export function hostOutputs(stream: LocalEventStream, eventHub: Config['eventHub
       made = (async () => {
         const [{ EventHubPublisher }, { EventHubProducerClient }] = await Promise.all([import('../adapters/eventhub/producer'), import('@azure/event-hubs')]);
         if (eventHub.connectionString) return new EventHubPublisher(eventHub.connectionString, hub) as unknown as Producer;
-        const { DefaultAzureCredential } = await import('@azure/identity');
-        const credential = new DefaultAzureCredential(process.env.AZURE_CLIENT_ID ? { managedIdentityClientId: process.env.AZURE_CLIENT_ID } : {});
-        return new EventHubPublisher(new EventHubProducerClient(eventHub.fullyQualifiedNamespace!, hub, credential), hub) as unknown as Producer;
+        return new EventHubPublisher(new EventHubProducerClient(eventHub.fullyQualifiedNamespace!, hub, await appCredential()), hub) as unknown as Producer;
       })();
       producers.set(hub, made);
     }

@@ -6,10 +6,10 @@
 // would then bring the node back.
 import { Client, errors } from '@elastic/elasticsearch';
 import type { estypes } from '@elastic/elasticsearch';
-import { UserError } from '../../core/errors';
+import { ConfigError, UnavailableError, UserError } from '../../core/errors';
 import { decodeCursor, encodeCursor } from '../../core/projection/cursor';
 import type { CursorValue } from '../../core/projection/cursor';
-import type { BulkResult, FacetBucket, IndexSpec, IndexVersion, ProjectionDoc, ProjectionStore, SearchPage, SearchRequest } from '../../core/projection/port';
+import { UnknownIndexError, type BulkResult, type FacetBucket, type IndexSpec, type IndexVersion, type ProjectionDoc, type ProjectionStore, type SearchPage, type SearchRequest } from '../../core/projection/port';
 import { DEFAULT_RETRY, bulkWrite } from './elasticsearch-bulk';
 import type { BulkTarget, RetryPolicy } from './elasticsearch-bulk';
 import { DELETED_FIELD, ID_FIELD, SETTINGS, aliasOf, hasWords, mappingsOf, searchQuery, sortOf, termsAggregation, versionedIndexOf } from './elasticsearch-dsl';
@@ -35,11 +35,29 @@ const SPEC_TTL_MS = 5_000;
 export function createElasticsearchClient(options: Pick<ElasticsearchStoreOptions, 'url' | 'cloudId' | 'apiKey'>): Client {
   const auth = options.apiKey ? { auth: { apiKey: options.apiKey } } : {};
   if (options.cloudId) return new Client({ cloud: { id: options.cloudId }, ...auth } satisfies ClientOptions);
-  if (!options.url) throw new UserError(400, 'no-elasticsearch', 'ELASTICSEARCH_URL (or a cloud id) is needed for the Elasticsearch store');
+  if (!options.url) throw new ConfigError('ELASTICSEARCH_URL', 'is needed for the Elasticsearch store (or a cloud id)');
   return new Client({ node: options.url, ...auth } satisfies ClientOptions);
 }
 
 const isStatus = (err: unknown, status: number) => err instanceof errors.ResponseError && err.statusCode === status;
+
+/**
+ * The cluster failing (unreachable, timing out, overloaded, answering 5xx) is a dependency's fault:
+ * UnavailableError, answered 503. Anything else it refuses is a request meshgraph built wrong.
+ */
+function asDependencyFailure(err: unknown): unknown {
+  const down = err instanceof errors.ConnectionError || err instanceof errors.TimeoutError || err instanceof errors.NoLivingConnectionsError;
+  const refusing = err instanceof errors.ResponseError && (err.statusCode === 429 || (err.statusCode ?? 0) >= 500);
+  return down || refusing ? new UnavailableError('the search index (Elasticsearch)', { cause: err }) : err;
+}
+
+async function fromCluster<T>(request: Promise<T>): Promise<T> {
+  try {
+    return await request;
+  } catch (err) {
+    throw asDependencyFailure(err);
+  }
+}
 
 export class ElasticsearchProjectionStore implements ProjectionStore {
   readonly kind = 'elasticsearch';
@@ -57,19 +75,19 @@ export class ElasticsearchProjectionStore implements ProjectionStore {
     };
   }
 
-  /** The spec of the index an alias (or index) names, from its mapping's _meta; briefly cached. */
-  private async specOf(target: string): Promise<IndexSpec> {
+  /** The spec of the index an alias (or index) names, from its mapping's _meta; briefly cached. `named`: what the caller asked for (a type). */
+  private async specOf(target: string, named: string = target): Promise<IndexSpec> {
     const cached = this.specs.get(target);
     if (cached && Date.now() - cached.at < SPEC_TTL_MS) return cached.spec;
     let response: estypes.IndicesGetMappingResponse;
     try {
       response = await this.client.indices.getMapping({ index: target });
     } catch (err) {
-      if (isStatus(err, 404)) throw new UserError(404, 'unknown-index', `no search index ${target} (create one and point the alias at it)`);
-      throw err;
+      if (isStatus(err, 404)) throw new UnknownIndexError(named, `no search index ${target} (create one and point the alias at it)`);
+      throw asDependencyFailure(err);
     }
     const spec = Object.values(response)[0]?.mappings._meta?.['spec'] as IndexSpec | undefined;
-    if (!spec) throw new UserError(404, 'unknown-index', `index ${target} was not created by meshgraph (no spec in its mapping)`);
+    if (!spec) throw new UnknownIndexError(named, `index ${target} was not created by meshgraph (no spec in its mapping)`);
     this.specs.set(target, { spec, at: Date.now() });
     return spec;
   }
@@ -147,9 +165,9 @@ export class ElasticsearchProjectionStore implements ProjectionStore {
 
   async mget(type: string, ids: string[]): Promise<Array<ProjectionDoc | undefined>> {
     const alias = aliasOf(type);
-    await this.specOf(alias);
+    await this.specOf(alias, type);
     if (ids.length === 0) return [];
-    const response = await this.client.mget<Record<string, unknown>>({ index: alias, ids });
+    const response = await fromCluster(this.client.mget<Record<string, unknown>>({ index: alias, ids }));
     return response.docs.map((entry) => {
       if (!('found' in entry) || !entry.found || entry._source?.[DELETED_FIELD] === true) return undefined;
       return this.toDoc(type, entry);
@@ -160,7 +178,7 @@ export class ElasticsearchProjectionStore implements ProjectionStore {
     const { first } = request;
     if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) throw new UserError(400, 'invalid-page', `first must be an integer from 0 to ${MAX_PAGE_SIZE}`);
     const alias = aliasOf(type);
-    const spec = await this.specOf(alias);
+    const spec = await this.specOf(alias, type);
     const sort = sortOf(spec, request.sort, hasWords(request.text) && !request.sort?.length);
     const body: estypes.SearchRequest = {
       index: alias,
@@ -171,7 +189,7 @@ export class ElasticsearchProjectionStore implements ProjectionStore {
       track_total_hits: request.totalUpTo ?? DEFAULT_TOTAL_UP_TO,
       ...(request.after !== undefined ? { search_after: decodeCursor(request.after, sort.length) as estypes.FieldValue[] } : {}),
     };
-    const response = await this.client.search<Record<string, unknown>>(body);
+    const response = await fromCluster(this.client.search<Record<string, unknown>>(body));
     const hits = response.hits.hits.map((hit) => ({
       doc: this.toDoc(type, hit),
       cursor: encodeCursor((hit.sort ?? []) as CursorValue[]),
@@ -190,10 +208,10 @@ export class ElasticsearchProjectionStore implements ProjectionStore {
 
   async facets(type: string, fields: string[], request: Pick<SearchRequest, 'text' | 'filter'>, size = 10): Promise<Record<string, FacetBucket[]>> {
     const alias = aliasOf(type);
-    const spec = await this.specOf(alias);
+    const spec = await this.specOf(alias, type);
     // Aggregation names are positions: field paths contain dots, which names may not.
     const aggregations = Object.fromEntries(fields.map((path, i) => [`f${i}`, termsAggregation(spec, path, size)]));
-    const response = await this.client.search({ index: alias, size: 0, query: searchQuery(spec, request), aggregations, track_total_hits: false });
+    const response = await fromCluster(this.client.search({ index: alias, size: 0, query: searchQuery(spec, request), aggregations, track_total_hits: false }));
     const out: Record<string, FacetBucket[]> = {};
     fields.forEach((path, i) => {
       const kind = spec.fields.find((f) => f.path === path)?.kind;
@@ -208,8 +226,8 @@ export class ElasticsearchProjectionStore implements ProjectionStore {
 
   async count(type: string, request: Pick<SearchRequest, 'text' | 'filter'> = {}): Promise<number> {
     const alias = aliasOf(type);
-    const spec = await this.specOf(alias);
-    return (await this.client.count({ index: alias, query: searchQuery(spec, request) })).count;
+    const spec = await this.specOf(alias, type);
+    return (await fromCluster(this.client.count({ index: alias, query: searchQuery(spec, request) }))).count;
   }
 
   async close(): Promise<void> {

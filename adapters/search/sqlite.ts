@@ -9,8 +9,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { RecentCache } from '../../core/recent-cache';
-import { SystemError, UserError, errorMessage } from '../../core/errors';
-import type { BulkResult, FacetBucket, IndexSpec, IndexVersion, ProjectionDoc, ProjectionStore, SearchPage, SearchRequest } from '../../core/projection/port';
+import { SystemError, errorMessage } from '../../core/errors';
+import { UnknownIndexError, type BulkResult, type FacetBucket, type IndexSpec, type IndexVersion, type ProjectionDoc, type ProjectionStore, type SearchPage, type SearchRequest } from '../../core/projection/port';
 import { createIndexSql, dropIndexSql, hasTable, layoutOf, quoteIdent } from './sqlite-layout';
 import type { IndexLayout } from './sqlite-layout';
 import { count, facets, search, toDoc } from './sqlite-search';
@@ -212,7 +212,7 @@ export class SqliteProjectionStore implements ProjectionStore {
 
   private readable(type: string): IndexLayout {
     const layout = this.aliasTarget(type);
-    if (!layout) throw new UserError(404, 'unknown-index', `no search index for type ${type} (create one and point the alias at it)`);
+    if (!layout) throw new UnknownIndexError(type, `no search index for type ${type} (create one and point the alias at it)`);
     return layout;
   }
 
@@ -235,7 +235,7 @@ export class SqliteProjectionStore implements ProjectionStore {
 
   async swapAlias(type: string, index: string): Promise<void> {
     const layout = this.layout(index);
-    if (!layout || layout.spec.type !== type) throw new UserError(404, 'unknown-index', `no index ${index} of type ${type}`);
+    if (!layout || layout.spec.type !== type) throw new UnknownIndexError(index, `no index ${index} of type ${type}`);
     // The first query on the new index should not pay for the copy's refresh.
     this.refresh(index);
     this.prepare('INSERT INTO mesh_aliases (type, index_name) VALUES (?, ?) ON CONFLICT(type) DO UPDATE SET index_name = excluded.index_name').run(type, index);

@@ -68,6 +68,21 @@ export interface IndexVersion {
   aliased: boolean;
 }
 
+/**
+ * The store has no index (or alias) by that name. Callers act on it (the apps create a missing
+ * type's index); reaching a client it is the service's fault, not the caller's.
+ */
+export class UnknownIndexError extends Error {
+  override readonly name = 'UnknownIndexError';
+  constructor(
+    readonly target: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Reads and searches of a type whose index does not exist reject with UnknownIndexError. */
 export interface ProjectionStore {
   readonly kind: string;
   /** Creates index version `<type>_v<version>` for a node type from its contract; idempotent. */

@@ -5,7 +5,8 @@ import { httpHandler } from '../shared/http';
 import { ADMIN_ROLE, requireRole } from '../../core/auth/roles';
 import type { NodeState } from '../../core/graph/node-state';
 import type { ListedState } from '../../core/graph/reindex';
-import { callerOf, durableClientInput, nodeTypeOf, readerOf, NODE_ENTITY } from './shared/request';
+import { callerOf, durableClientInput, nodeTypeOf, readerOf } from './shared/request';
+import { NODE_ENTITY } from '../../actors/messages/node';
 import { contractModel } from '../shared/model-module';
 
 app.http('coldAdminReindex', {

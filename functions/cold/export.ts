@@ -9,7 +9,8 @@ import type { NodeState } from '../../core/graph/node-state';
 import type { Principal } from '../../core/auth/principal';
 import type { EntityPage, DurableHttpClient } from '../../adapters/durable/http-client';
 import type { Logger } from '../../core/log';
-import { bucketReaderOf, callerOf, durableClientInput, nodeTypeOf, readerOf, visibilityReaderOf, NODE_ENTITY } from './shared/request';
+import { bucketReaderOf, callerOf, durableClientInput, nodeTypeOf, readerOf, visibilityReaderOf } from './shared/request';
+import { NODE_ENTITY } from '../../actors/messages/node';
 
 const PAGE = 500;
 

@@ -8,7 +8,9 @@ import { httpHandler } from '../shared/http';
 import { UserError } from '../../core/errors';
 import { walkSubgraph } from '../../core/cold/subgraph';
 import { renderSubgraphSvg } from '../../core/cold/svg';
-import { callerOf, durableClientInput, nodeIdOf, nodeTypeOf, notFound, readerOf, atTime, BUCKET_ENTITY, NODE_ENTITY } from './shared/request';
+import { callerOf, durableClientInput, nodeIdOf, nodeTypeOf, notFound, readerOf, atTime } from './shared/request';
+import { NODE_ENTITY } from '../../actors/messages/node';
+import { BUCKET_ENTITY } from '../../actors/messages/bucket';
 import { contractModel } from '../shared/model-module';
 import type { NodeState } from '../../core/graph/node-state';
 

@@ -2,7 +2,7 @@
 // turned into problem+json (user errors as they are; system errors masked and logged in full).
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { config } from '../../core/config';
-import { PROBLEM_CONTENT_TYPE, normalizeError, toProblem, SystemError } from '../../core/errors';
+import { PROBLEM_CONTENT_TYPE, normalizeError, toProblem, SystemError, UserError } from '../../core/errors';
 import { createLogger, correlationIdFrom, type Logger } from '../../core/log';
 
 export interface RequestScope {
@@ -31,4 +31,16 @@ export function httpHandler(handle: (scope: RequestScope) => Promise<HttpRespons
       return problemResponse(err, correlationId);
     }
   };
+}
+
+/**
+ * The request's body as text, refused with a 413 past `maxBytes`: at once when the declared
+ * Content-Length says so, else once read (a chunked body declares none).
+ */
+export async function bodyWithin(request: HttpRequest, maxBytes: number): Promise<string> {
+  const tooLarge = () => new UserError(413, 'body-too-large', `the body is over the limit of ${maxBytes} bytes`, { limit: maxBytes });
+  if (Number(request.headers.get('content-length') ?? 0) > maxBytes) throw tooLarge();
+  const text = await request.text();
+  if (Buffer.byteLength(text) > maxBytes) throw tooLarge();
+  return text;
 }

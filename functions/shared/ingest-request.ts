@@ -4,42 +4,31 @@
 import { randomUUID } from 'node:crypto';
 import type { EventHubOutput, HttpResponseInit } from '@azure/functions';
 import { config } from '../../core/config';
-import { UnavailableError, UserError } from '../../core/errors';
+import { fromDependency } from '../../core/errors';
 import { checkEvents } from '../../core/ingest/check';
 import { parseEventsBody } from '../../core/ingest/parse';
 import { stampArrivalTime } from '../../core/ingest/stamp';
-import type { RequestScope } from './http';
+import { bodyWithin, type RequestScope } from './http';
 import { dataProduct } from './product';
 import { deadLetters } from './services';
 import { deadLettersOf, markForWait, waitUntilDone, withoutWaitAttributes } from './ingest';
 import { routeToEntities } from './route';
 import { durableClientOf } from './durable';
 
-async function dependency<T>(name: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (err) {
-    if (err instanceof UserError) throw err;
-    throw new UnavailableError(name, { cause: err });
-  }
-}
-
 export async function ingestRequest({ request, context, log }: RequestScope, eventHub: EventHubOutput): Promise<HttpResponseInit> {
   const { maxBytes, maxEvents, waitTimeoutMs } = config().ingest;
-  if (Number(request.headers.get('content-length') ?? 0) > maxBytes) throw new UserError(413, 'body-too-large', `the body is over the limit of ${maxBytes} bytes`, { limit: maxBytes });
-  const text = await request.text();
-  if (Buffer.byteLength(text) > maxBytes) throw new UserError(413, 'body-too-large', `the body is over the limit of ${maxBytes} bytes`, { limit: maxBytes });
+  const text = await bodyWithin(request, maxBytes);
   // Wait attributes are the mesh's own: a client's are dropped.
   const raw = stampArrivalTime(parseEventsBody(request.headers.get('content-type'), text, maxEvents), new Date().toISOString()).map(withoutWaitAttributes);
   const { accepted, rejected } = checkEvents(dataProduct().product, raw);
-  if (rejected.length > 0) await dependency('the dead-letter store', () => deadLetters().put(deadLettersOf(rejected, 'ingest')));
+  if (rejected.length > 0) await fromDependency('the dead-letter store', () => deadLetters().put(deadLettersOf(rejected, 'ingest')));
   const wait = request.query.get('wait') === 'true' && accepted.length > 0 ? randomUUID() : undefined;
   let waited;
   if (wait) {
     const marked = accepted.map((a) => ({ ...a, event: { ...a.event } }));
     markForWait(marked.map((a) => a.event as unknown as Record<string, unknown>), wait);
     const client = durableClientOf(context);
-    await dependency('the durable entities', () => routeToEntities(client, marked));
+    await fromDependency('the durable entities', () => routeToEntities(client, marked));
     waited = await waitUntilDone(client, wait, accepted, waitTimeoutMs);
   } else if (accepted.length > 0) {
     context.extraOutputs.set(eventHub, accepted.map((a) => a.event));

@@ -3,9 +3,8 @@
 // Elasticsearch never loads the native module). Indexes are created from the model on first use.
 import { config } from '../../core/config';
 import type { ContractModel } from '../../core/contracts/model';
-import { UserError } from '../../core/errors';
 import { indexSpecOf } from '../../core/contracts/index-spec';
-import type { ProjectionStore } from '../../core/projection/port';
+import { UnknownIndexError, type ProjectionStore } from '../../core/projection/port';
 
 /** Creates version 1 of each type's index and points its alias at it, unless the alias exists. */
 async function ensureIndexes(store: ProjectionStore, model: ContractModel): Promise<ProjectionStore> {
@@ -13,7 +12,7 @@ async function ensureIndexes(store: ProjectionStore, model: ContractModel): Prom
     try {
       await store.count(node.name);
     } catch (err) {
-      if (!(err instanceof UserError && err.status === 404)) throw err;
+      if (!(err instanceof UnknownIndexError)) throw err;
       const { index } = await store.createIndex(indexSpecOf(node, 1));
       await store.swapAlias(node.name, index);
     }

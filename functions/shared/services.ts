@@ -3,19 +3,11 @@
 import { config } from '../../core/config';
 import type { DeadLetterStore } from '../../core/ports/dead-letters';
 import type { QueryRegistry } from '../../core/graphql/persisted';
+import { appCredential } from '../../adapters/identity';
 
 function once<T>(make: () => T): () => T {
   let value: T | undefined;
   return () => (value ??= make());
-}
-
-/**
- * The app's managed identity (AZURE_CLIENT_ID names a user-assigned one), for identity-based
- * connections; loaded only when a setting asks for one.
- */
-async function credential() {
-  const { DefaultAzureCredential } = await import('@azure/identity');
-  return new DefaultAzureCredential(process.env.AZURE_CLIENT_ID ? { managedIdentityClientId: process.env.AZURE_CLIENT_ID } : {});
 }
 
 /** A table client: from the connection string, or with the app's identity (AzureWebJobsStorage__accountName). */
@@ -23,7 +15,7 @@ async function tableClient(table: string) {
   const { connectionString, accountName } = config().storage;
   const { TableClient } = await import('@azure/data-tables');
   if (connectionString) return TableClient.fromConnectionString(connectionString, table, { allowInsecureConnection: true });
-  return new TableClient(`https://${accountName}.table.core.windows.net`, table, await credential());
+  return new TableClient(`https://${accountName}.table.core.windows.net`, table, await appCredential());
 }
 
 export const deadLetters = once((): DeadLetterStore => {

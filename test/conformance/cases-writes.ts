@@ -2,9 +2,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { MAX_DOC_BYTES } from '../../core/projection/document';
+import { UnknownIndexError } from '../../core/projection/port';
 import { freshTypeName, person, personSpec, tombstone, type MakeStore, type WithIndex } from './fixtures';
 
-const rejectsWith = (status: number) => (e: unknown) => (e as { status?: number }).status === status;
 
 export function writeCases(makeStore: MakeStore, withIndex: WithIndex): void {
   describe('versioned writes', () => {
@@ -144,10 +144,13 @@ export function writeCases(makeStore: MakeStore, withIndex: WithIndex): void {
         assert.equal(docs[0]?.type, type);
       }));
 
-    it('reading a type without an index is a 404 user error', async () => {
+    it('reading a type without an index rejects with UnknownIndexError naming it', async () => {
       const store = await makeStore();
+      const type = freshTypeName();
       try {
-        await assert.rejects(store.search(freshTypeName(), { first: 1 }), rejectsWith(404));
+        for (const read of [store.search(type, { first: 1 }), store.get(type, `${type}:a`), store.count(type)]) {
+          await assert.rejects(read, (e: unknown) => e instanceof UnknownIndexError && e.target === type);
+        }
       } finally {
         await store.close();
       }

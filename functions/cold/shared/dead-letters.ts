@@ -3,6 +3,7 @@
 // with a token of the app's identity (AzureWebJobsStorage__accountName).
 import { config } from '../../../core/config';
 import type { DeadLetterStore } from '../../../core/ports/dead-letters';
+import { appCredential } from '../../../adapters/identity';
 
 let store: Promise<DeadLetterStore> | undefined;
 
@@ -10,13 +11,16 @@ async function open(): Promise<DeadLetterStore> {
   const { RestDeadLetterStore, tableAccountOf } = await import('../../../adapters/deadletter/table-rest');
   const { connectionString, accountName } = config().storage;
   if (connectionString) return new RestDeadLetterStore(tableAccountOf(connectionString));
-  const { DefaultAzureCredential } = await import('@azure/identity');
-  const credential = new DefaultAzureCredential(process.env.AZURE_CLIENT_ID ? { managedIdentityClientId: process.env.AZURE_CLIENT_ID } : {});
+  const credential = await appCredential();
   const account = accountName!;
   return new RestDeadLetterStore({
     url: `https://${account}.table.core.windows.net`,
     account,
-    token: async () => (await credential.getToken('https://storage.azure.com/.default')).token,
+    token: async () => {
+      const token = await credential.getToken('https://storage.azure.com/.default');
+      if (!token) throw new Error('the app identity gave no token for Azure Storage');
+      return token.token;
+    },
   });
 }
 

@@ -12,11 +12,10 @@ import { BeforeHistory, stateAsOf } from '../../../core/graph/time-travel';
 import type { DurableHttpClient } from '../../../adapters/durable/http-client';
 import { contractModel } from '../../shared/model-module';
 import { durableClientInput, durableClientOf } from '../../shared/durable';
+import { NODE_ENTITY } from '../../../actors/messages/node';
+import { BUCKET_ENTITY } from '../../../actors/messages/bucket';
 
 export { durableClientInput };
-
-export const NODE_ENTITY = 'node';
-export const BUCKET_ENTITY = 'bucket';
 
 export function readerOf(context: InvocationContext): DurableHttpClient {
   return durableClientOf(context);

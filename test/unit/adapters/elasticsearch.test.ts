@@ -9,6 +9,8 @@ import { ElasticsearchProjectionStore } from '../../../adapters/search/elasticse
 import { backoffDelay } from '../../../adapters/search/elasticsearch-bulk';
 import { MAX_DOC_BYTES } from '../../../core/projection/document';
 import { person, personSpec, tombstone } from '../../conformance/fixtures';
+import { UnknownIndexError } from '../../../core/projection/port';
+import { UnavailableError } from '../../../core/errors';
 
 const spec = personSpec('Person');
 const ALIAS = 'meshgraph-person';
@@ -102,9 +104,25 @@ describe('elasticsearch store: indexes', () => {
     assert.deepEqual(actions, [{ remove: { index: 'meshgraph-person_v1', alias: ALIAS } }, { add: { index: 'meshgraph-person_v2', alias: ALIAS } }]);
   });
 
-  it('answers a read of a type without an index with a 404 user error', async () => {
+  it('answers a read of a type without an index with UnknownIndexError naming the type', async () => {
     mock.add({ method: 'GET', path: '/meshgraph-nothing/_mapping' }, () => responseError(404, 'index_not_found_exception'));
-    await assert.rejects(store.search('Nothing', { first: 1 }), (e: unknown) => (e as { status?: number }).status === 404);
+    await assert.rejects(store.search('Nothing', { first: 1 }), (e: unknown) => e instanceof UnknownIndexError && e.target === 'Nothing');
+  });
+});
+
+describe('elasticsearch store: failures, by whose fault', () => {
+  it('the cluster overloaded or failing (429, 5xx) or unreachable is a dependency failure (UnavailableError)', async () => {
+    mock.add({ method: 'POST', path: `/${ALIAS}/_search` }, () => responseError(503, 'unavailable_shards_exception'));
+    await assert.rejects(store.search('Person', { first: 1 }), (e: unknown) => e instanceof UnavailableError && /Elasticsearch/.test(e.message));
+    mock.add({ method: 'POST', path: `/${ALIAS}/_count` }, () => responseError(429, 'es_rejected_execution_exception'));
+    await assert.rejects(store.count('Person'), (e: unknown) => e instanceof UnavailableError);
+    mock.add({ method: 'POST', path: `/${ALIAS}/_mget` }, () => new errors.ConnectionError('connect ECONNREFUSED'));
+    await assert.rejects(store.get('Person', 'Person:a'), (e: unknown) => e instanceof UnavailableError);
+  });
+
+  it('a request the cluster refuses as malformed stays an internal error (not blamed on the cluster)', async () => {
+    mock.add({ method: 'POST', path: `/${ALIAS}/_search` }, () => responseError(400, 'parsing_exception'));
+    await assert.rejects(store.search('Person', { first: 1 }), (e: unknown) => e instanceof errors.ResponseError && !(e instanceof UnavailableError));
   });
 });
 

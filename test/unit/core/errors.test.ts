@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { normalizeError, SystemError, toProblem, UserError } from '../../../core/errors';
+import { ConfigError, fromDependency, normalizeError, SystemError, toProblem, UnavailableError, UserError } from '../../../core/errors';
 
 describe('errors', () => {
   it('renders a user error as problem+json with its status, code and extensions', () => {
@@ -26,5 +26,20 @@ describe('errors', () => {
     const err = normalizeError(original);
     assert.ok(err instanceof SystemError);
     assert.equal(err.cause, original);
+  });
+
+  it('by whose fault: the caller 4xx as told, a dependency 503 naming it, ours 500 masked', async () => {
+    const down = await fromDependency('the dead-letter store', () => Promise.reject(new Error('ECONNREFUSED 127.0.0.1:10002'))).catch((e: unknown) => e);
+    assert.ok(down instanceof UnavailableError && down.dependency === 'the dead-letter store');
+    const p = toProblem(down, 'c-2');
+    assert.equal(p.status, 503);
+    assert.match(p.detail, /^the dead-letter store is unavailable/);
+    assert.doesNotMatch(p.detail, /ECONNREFUSED/, 'the internals stay in the log');
+    const refused = new UserError(400, 'bad', 'bad input');
+    assert.equal(await fromDependency('x', () => Promise.reject(refused)).catch((e: unknown) => e), refused, "the caller's fault passes through");
+    assert.equal(await fromDependency('x', async () => 7), 7);
+    const ours = toProblem(new ConfigError('ELASTICSEARCH_URL', 'is needed'), 'c-3');
+    assert.deepEqual([ours.status, ours.code], [500, 'internal']);
+    assert.doesNotMatch(ours.detail, /ELASTICSEARCH_URL/);
   });
 });
