@@ -17,7 +17,7 @@
 // an app that starts to serve HTTP does not pay for it.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { app, trigger } from '@azure/functions';
-import type { EntityContext, EntityHandler } from 'durable-functions';
+import type { EntityContext } from 'durable-functions';
 
 export const RUNNER_CONTRACT = {
   library: 'durable-functions',
@@ -40,11 +40,17 @@ export interface BatchEntity<B> {
 
 type Runner = (trigger: unknown, context: unknown) => Promise<unknown>;
 
+/**
+ * An operation function as the runner calls it. The library's own type says it returns nothing,
+ * but its runner awaits what it returns (Entity.js: `yield Promise.resolve(this.fn(context))`),
+ * part of the contract above and pinned by its test.
+ */
+export type OperationHandler = (context: EntityContext<unknown>) => void | Promise<void>;
+
 /** The library's per-operation runner; throws, naming the contract, when it is not where it was. */
-export function libraryRunner(): (fn: EntityHandler<unknown>) => Runner {
+export function libraryRunner(): (fn: OperationHandler) => Runner {
   let mod: { createEntityFunction?: unknown } | undefined;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     mod = require('durable-functions/lib/src/util/testingUtils') as { createEntityFunction?: unknown };
   } catch {
     mod = undefined;
@@ -54,7 +60,7 @@ export function libraryRunner(): (fn: EntityHandler<unknown>) => Runner {
       `${RUNNER_CONTRACT.library}: ${RUNNER_CONTRACT.module} has no ${RUNNER_CONTRACT.export}; actors/batched.ts was written against ${RUNNER_CONTRACT.version} (pinned in package.json). Pin that release again, or update actors/batched.ts and its contract test`,
     );
   }
-  return mod.createEntityFunction as (fn: EntityHandler<unknown>) => Runner;
+  return mod.createEntityFunction as (fn: OperationHandler) => Runner;
 }
 
 /** One invocation (one batch): the batch being folded and the operations left to run. */
@@ -64,16 +70,16 @@ interface Open<B> {
 }
 
 /** The per-operation function: folds into the invocation's batch, ends it at its last operation. */
-function perOperation<B>(entity: BatchEntity<B>, invocation: AsyncLocalStorage<Open<B>>): EntityHandler<unknown> {
+function perOperation<B>(entity: BatchEntity<B>, invocation: AsyncLocalStorage<Open<B>>): OperationHandler {
   return async (context) => {
     const open = invocation.getStore();
     if (!open) throw new Error('a batch entity operation ran outside its invocation');
     open.batch ??= entity.begin(context);
-    let failure: unknown;
+    let failure: Error | undefined;
     try {
       entity.step(open.batch, context);
     } catch (err) {
-      failure = err ?? new Error('operation failed');
+      failure = err instanceof Error ? err : new Error(`operation failed: ${String(err)}`);
     }
     if (--open.left === 0) await entity.end(open.batch, context);
     if (failure !== undefined) throw failure;

@@ -136,7 +136,7 @@ export class Pipeline<T> {
   private bytes = 0;
   private readonly inFlight = new Set<Promise<unknown>>();
   private ordered: Promise<void> = Promise.resolve();
-  private failure: unknown;
+  private failure: Error | undefined;
   private readonly batchEvents: number;
   private readonly batchBytes: number;
   private readonly concurrency: number;
@@ -226,7 +226,7 @@ export class Pipeline<T> {
   }
 
   private fail(err: unknown): void {
-    this.failure = err;
+    this.failure = err instanceof Error ? err : new Error(String(err));
     this.options.onFailure?.(err);
   }
 

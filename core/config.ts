@@ -189,7 +189,7 @@ export function loadConfig(env: Env = process.env): Config {
     host: { store: oneOf(env, 'MESH_STORE', ['azurite', 'memory'] as const, problems), port, azurite: oneOf(env, 'MESH_AZURITE', ['auto', 'external'] as const, problems) },
   };
 
-  if (problems.length === 1) throw problems[0];
+  if (problems.length === 1) throw problems[0]!;
   if (problems.length > 1) {
     throw new ConfigError(problems.map((p) => p.setting).join(', '), '\n  ' + problems.map((p) => p.message).join('\n  '));
   }

@@ -69,7 +69,7 @@ export function startTimers(functions: HostedFunction[], options: { log: LogSink
   return {
     stop: async () => {
       clearInterval(interval);
-      await Promise.all(timers.map((t) => t.running));
+      await Promise.all(timers.flatMap((t) => (t.running ? [t.running] : [])));
     },
   };
 }

@@ -272,6 +272,9 @@ export function step(batch: NodeBatch, message: NodeMessage): void {
       if (message.summary !== undefined && !state.spilled?.[message.rel] && setNeighbour(state, message.rel, message.to, message.ver ?? 0, message.summary)) work.dirty = true;
       break;
     }
+    case NodeOp.reproject:
+      // Nothing to merge: the batch exists so that the entity writes what it holds pending.
+      break;
     case NodeOp.neighbour:
       if (!state.spilled?.[message.rel] && setNeighbour(state, message.rel, message.from, message.ver, message.summary)) work.dirty = true;
       break;

@@ -90,7 +90,6 @@ export const field = {
   enum: <const V extends readonly string[]>(values: V) => fieldOf<V[number]>('enum', values),
 };
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyField = Field<any, boolean>;
 export type FieldMap = Record<string, AnyField>;
 export type ValueOf<F> = F extends Field<infer T, boolean> ? T : never;

@@ -592,7 +592,7 @@ describe('the README\'s commands, run as written', () => {
         });
         break;
       case 'other-host':
-        later.push(() =>
+        later.push(() => {
           it(title, async () => {
             assert.ok(ctx.host && !ctx.host.running, 'the first host is stopped (both would take the same port)');
             const host = new Job(asRun(command.text, ctx), ctx.work, ctx.env);
@@ -601,8 +601,8 @@ describe('the README\'s commands, run as written', () => {
             ctx.azuritePid = startedAzurite(host, ctx);
             await rule.check(ctx.url, ctx);
             await stoppedCleanly(host, ctx, ctx.azuritePid);
-          }),
-        );
+          });
+        });
         break;
     }
   }

@@ -57,7 +57,8 @@ describe(`reliability: sustained load (${full ? 'full' : 'short'} profile, ${DUR
     const started = Date.now();
     const rssStart = process.memoryUsage().rss;
     let stop = false;
-    const sampler = setInterval(async () => {
+    let samplerFailure: unknown;
+    const sample = async () => {
       const status = (await (await fetch(`${suite.host.url}/admin/host/status`)).json()) as { pendingOperations: number; entitiesWithWork: number };
       const lag = (await projections()).lag();
       stats.maxPending = Math.max(stats.maxPending, status.pendingOperations);
@@ -65,7 +66,8 @@ describe(`reliability: sustained load (${full ? 'full' : 'short'} profile, ${DUR
       stats.maxLagDocs = Math.max(stats.maxLagDocs, lag.documents);
       stats.maxLagMs = Math.max(stats.maxLagMs, lag.oldestMs);
       samples.push({ t: Date.now() - started, rss: process.memoryUsage().rss });
-    }, 1000);
+    };
+    const sampler = setInterval(() => void sample().catch((err: unknown) => (samplerFailure ??= err)), 1000);
 
     const writer = async () => {
       while (!stop) {
@@ -101,6 +103,7 @@ describe(`reliability: sustained load (${full ? 'full' : 'short'} profile, ${DUR
     const idle = await Promise.race([suite.host.runtime.idle().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), idleWithin))]);
     const idleMs = Date.now() - loadEnded;
     clearInterval(sampler);
+    assert.equal(samplerFailure, undefined, 'every sample of the host status was read');
     (globalThis as { gc?: () => void }).gc?.();
     const rssEnd = process.memoryUsage().rss;
     const warm = samples.filter((s) => s.t >= WARMUP_MS);
