@@ -11,9 +11,9 @@ import { earliestEventPosition } from '@azure/event-hubs';
 import { loadApp, type FunctionApp } from '../../../host/worker/app';
 import { startEventHubConsumers, type EventHubConsumers } from '../../../host/eventhub-consumer';
 import { startHost } from '../../../host/main';
-import { CONNECTION, fakeClients, fixture } from './eventhub-fake-client';
+import { CONNECTION, fakeClients, fixture } from '../../helpers/eventhub-fake-client';
 
-const FIXTURE_APP = path.join(__dirname, 'eventhub-fixture-app.ts');
+const FIXTURE_APP = path.join(__dirname, '../../fixtures/eventhub-app/index.ts');
 const HOT_APP = path.join(__dirname, '../../../functions/index.ts');
 const noLog = () => {};
 

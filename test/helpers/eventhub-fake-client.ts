@@ -2,7 +2,7 @@
 // calling the subscription's handlers with batches and partition contexts. A context's
 // updateCheckpoint writes to the checkpoint store the host gave the client, as the SDK's does.
 import type { CheckpointStore, PartitionContext, ReceivedEventData, SubscribeOptions, SubscriptionEventHandlers } from '@azure/event-hubs';
-import type { ConsumerClientFactory, ConsumerClientLike, ConsumerTarget } from '../../../host/eventhub-consumer';
+import type { ConsumerClientFactory, ConsumerClientLike, ConsumerTarget } from '../../host/eventhub-consumer';
 
 export const NAMESPACE = 'fake.servicebus.windows.net';
 export const CONNECTION = `Endpoint=sb://${NAMESPACE}/;SharedAccessKeyName=test;SharedAccessKey=not-a-secret`;

@@ -11,9 +11,10 @@ import { ContainerClient } from '@azure/storage-blob';
 import { blobCheckpointStore, CHECKPOINT_CONTAINER } from '../../../host/eventhub-consumer';
 import { startHost, type RunningHost } from '../../../host/main';
 import { startTestAzurite, type TestAzurite } from '../../../host/harness/azurite';
-import { CONNECTION, fakeClients, fixture, NAMESPACE } from './eventhub-fake-client';
+import { CONNECTION, fakeClients, fixture, NAMESPACE } from '../../helpers/eventhub-fake-client';
+import { setEnvUntilRestored } from '../../helpers/env';
 
-const FIXTURE_APP = path.join(__dirname, 'eventhub-fixture-app.ts');
+const FIXTURE_APP = path.join(__dirname, '../../fixtures/eventhub-app/index.ts');
 
 describe('Event Hubs checkpoints in blob storage (Azurite)', () => {
   let azurite: TestAzurite;
@@ -23,7 +24,6 @@ describe('Event Hubs checkpoints in blob storage (Azurite)', () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-eh-cp-'));
   });
   after(async () => {
-    process.env.EventHubConnection = '';
     await azurite.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
@@ -38,17 +38,21 @@ describe('Event Hubs checkpoints in blob storage (Azurite)', () => {
   });
 
   it('the host checkpoints a delivered batch in blob storage, and not a batch it is still retrying when it stops', async () => {
-    Object.assign(process.env, { MESH_DATA_DIR: dataDir, AzureWebJobsStorage: azurite.connectionString, EventHubConnection: CONNECTION, EVENT_HUB_NAME: 'orders', EVENT_HUB_CONSUMER_GROUP: 'hot' });
+    // The host and the fixture app read these from process.env only: set for this test, then restored.
+    const envBefore = { ...process.env };
+    const restoreEnv = setEnvUntilRestored({
+      MESH_DATA_DIR: dataDir,
+      AzureWebJobsStorage: azurite.connectionString,
+      EventHubConnection: CONNECTION,
+      EVENT_HUB_NAME: 'orders',
+      EVENT_HUB_CONSUMER_GROUP: 'hot',
+      FIXTURE_RETRY: JSON.stringify({ strategy: 'fixedDelay', maxRetryCount: -1, delayInterval: 0 }),
+    });
     Object.assign(fixture(), { batches: [], attempts: 0, failNext: 0 });
     const { factory, clients } = fakeClients();
-    process.env.FIXTURE_RETRY = JSON.stringify({ strategy: 'fixedDelay', maxRetryCount: -1, delayInterval: 0 });
     let host: RunningHost | undefined;
     try {
       host = await startHost({ apps: [{ name: 'eventhub-fixture', entry: FIXTURE_APP }], port: 0, store: 'azurite', log: () => {}, eventHubClients: factory });
-    } finally {
-      delete process.env.FIXTURE_RETRY;
-    }
-    try {
       const client = clients[0]!;
       assert.ok(client.store, 'the host hands the consumer a checkpoint store');
       await client.deliver('0', [{ n: 1 }, { n: 2 }, { n: 3 }]);
@@ -61,9 +65,13 @@ describe('Event Hubs checkpoints in blob storage (Azurite)', () => {
       await failing;
     } finally {
       await host?.stop();
+      restoreEnv();
     }
     const store = await blobCheckpointStore({ connectionString: azurite.connectionString });
     const listed = await store.listCheckpoints(NAMESPACE, 'orders', 'hot');
     assert.deepEqual(listed.map((c) => [c.partitionId, c.sequenceNumber]), [['0', 2]]);
+    // Names only: a failure must not print the environment's values.
+    const changed = [...new Set([...Object.keys(envBefore), ...Object.keys(process.env)])].filter((name) => process.env[name] !== envBefore[name]);
+    assert.deepEqual(changed, [], 'process.env is as the test found it (local.settings.json values included)');
   });
 });
