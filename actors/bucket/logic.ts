@@ -18,11 +18,18 @@ export interface BucketOutcome {
 export function applyBucket(previous: BucketState | undefined, message: BucketMessage, key: string): BucketOutcome {
   const state = previous ?? { c: {} };
   if (message.op === BucketOp.cells) {
+    const effects: BucketEffect[] = [];
     for (const { to, ...cell } of message.cells) {
       const current = state.c[to];
       if (!current || current.k < cell.k) state.c[to] = cell;
+      else if (current.k > cell.k && current.on !== cell.on && message.rel !== undefined && message.from !== undefined) {
+        // The owner cannot tell a stale link or unlink of a spilled relation (its cells are here)
+        // and passed it on to the neighbour, who may hold an older key and take it. The newer
+        // word goes after it; the neighbour keeps the newer of the two whatever their order.
+        effects.push({ to, message: { op: NodeOp.edge, rel: message.rel, to: message.from, on: current.on, k: current.k, src: current.src, ev: current.ev } });
+      }
     }
-    return { state, effects: [] };
+    return { state, effects };
   }
   const effects: BucketEffect[] = [];
   for (const [to, cell] of Object.entries(state.c)) {

@@ -119,7 +119,8 @@ function applyEvent(state: NodeState, node: NodeModel, ev: NodeEvent, ctx: NodeC
 function changeEdge(state: NodeState, rel: string, to: string, on: boolean, origin: Origin, ctx: NodeContext, work: Work, own: boolean): EdgeChange {
   if (!state.spilled?.[rel]) return setEdge(state, rel, to, on, origin, ctx.now);
   const n = forwardEdge(state, rel, to, on, origin, ctx.buckets ?? BUCKETS, ctx.now, own);
-  work.effects.push({ kind: 'bucket', to: bucketKey(ctx.key, rel, n), message: { op: BucketOp.cells, cells: [{ to, on, k: origin.k, src: origin.src, ev: origin.ev }] } });
+  const inverse = ctx.model.types[state.type]?.edges[rel]?.inverse;
+  work.effects.push({ kind: 'bucket', to: bucketKey(ctx.key, rel, n), message: { op: BucketOp.cells, cells: [{ to, on, k: origin.k, src: origin.src, ev: origin.ev }], ...(inverse ? { rel: inverse, from: ctx.key } : {}) } });
   return 'flipped';
 }
 

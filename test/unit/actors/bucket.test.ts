@@ -25,4 +25,15 @@ describe('edge bucket', () => {
       [['Line:l1', 4], ['Line:l2', 4]],
     );
   });
+
+  it('answers a cell older than its own and saying otherwise with its cell, to that neighbour; an older cell saying the same is dropped', () => {
+    const key = 'Plan:p1|lines|3';
+    let state = applyBucket(undefined, { op: 'cells', cells: [{ to: 'Line:l1', on: true, k: 'b', src: 'billing', ev: 'e2' }] }, key).state;
+    const stale = applyBucket(state, { op: 'cells', cells: [{ to: 'Line:l1', on: false, k: 'a', src: 'billing', ev: 'e1' }], rel: 'plan', from: 'Plan:p1' }, key);
+    state = stale.state;
+    assert.deepEqual(state.c['Line:l1'], { on: true, k: 'b', src: 'billing', ev: 'e2' }, 'the newer cell stays');
+    assert.deepEqual(stale.effects, [{ to: 'Line:l1', message: { op: 'edge', rel: 'plan', to: 'Plan:p1', on: true, k: 'b', src: 'billing', ev: 'e2' } }]);
+    const same = applyBucket(state, { op: 'cells', cells: [{ to: 'Line:l1', on: true, k: 'a', src: 'billing', ev: 'e1' }], rel: 'plan', from: 'Plan:p1' }, key);
+    assert.deepEqual(same.effects, []);
+  });
 });

@@ -1,5 +1,8 @@
 // Runs node actors in memory with the pure logic: signals are delivered through a queue in a
-// chosen order, so tests can shuffle, duplicate and re-batch and compare final graphs.
+// chosen order, so tests can shuffle, duplicate and re-batch and compare final graphs. Signals
+// from one entity to another arrive in the order sent, as durable entities guarantee (the
+// extension reorders what its queues deliver out of order: entityMessageReorderWindowInMinutes);
+// everything else interleaves in any order.
 import { begin, end, step, type NodeContext } from '../../../../actors/node/logic';
 import type { NodeEffect, NodeEvent, NodeMessage } from '../../../../actors/messages/node';
 import type { NodeState } from '../../../../core/graph/node-state';
@@ -15,7 +18,8 @@ export class Mesh {
   readonly states = new Map<string, NodeState>();
   readonly docs = new Map<string, ProjectionDoc>();
   readonly deadLetters: Array<{ event: NodeEvent; reason: string }> = [];
-  readonly queue: Array<{ to: string; message: NodeMessage } | { bucket: string; message: BucketMessage }> = [];
+  /** `from`: the sending entity; undefined for events from outside (the ingest path). */
+  readonly queue: Array<{ to: string; message: NodeMessage; from?: string } | { bucket: string; message: BucketMessage; from?: string }> = [];
   readonly buckets = new Map<string, BucketState>();
   operations = 0;
   reactions = 0;
@@ -33,6 +37,8 @@ export class Mesh {
   batches = 0;
   /** The most operations queued at once (set it to 0 to measure from now). */
   peakQueued = 0;
+  /** When set, one line per delivery (to debug a counterexample). */
+  trace?: string[];
 
   ctx(key: string): NodeContext {
     return { model: this.model, needs: this.needs, key, now: '2026-11-23T00:00:00.000Z', historyLimit: 100, historyMaxAgeMs: 365 * 86_400_000, ...this.options };
@@ -46,14 +52,18 @@ export class Mesh {
   run(): void {
     while (this.queue.length > 0) {
       this.peakQueued = Math.max(this.peakQueued, this.queue.length);
-      const i = Math.floor(this.random() * this.queue.length);
+      // A random pick, then the oldest signal of the same sender to the same receiver.
+      const picked = this.queue[Math.floor(this.random() * this.queue.length)]!;
+      const receiver = (x: (typeof this.queue)[number]) => ('bucket' in x ? `b ${x.bucket}` : `n ${x.to}`);
+      const i = picked.from === undefined ? this.queue.indexOf(picked) : this.queue.findIndex((x) => x.from === picked.from && receiver(x) === receiver(picked));
       const [item] = this.queue.splice(i, 1);
       this.operations++;
       if ('bucket' in item!) {
+        this.trace?.push(`${item.bucket} <- ${JSON.stringify(item.message)}`);
         const { state, effects, forward } = applyBucket(this.buckets.get(item.bucket), item.message, item.bucket);
         this.buckets.set(item.bucket, JSON.parse(JSON.stringify(state)));
-        for (const e of effects) this.queue.push(e);
-        if (forward) this.queue.push({ bucket: forward.to, message: forward.message });
+        for (const e of effects) this.queue.push({ ...e, from: item.bucket });
+        if (forward) this.queue.push({ bucket: forward.to, message: forward.message, from: item.bucket });
         continue;
       }
       const { to, message } = item!;
@@ -67,6 +77,7 @@ export class Mesh {
         } else j++;
       }
       this.batches++;
+      for (const m of messages) this.trace?.push(`${to} <- ${JSON.stringify(m)}`);
       const batch = begin(this.states.get(to), this.ctx(to));
       for (const m of messages) {
         if (m.op === 'neighbour') this.reactions++;
@@ -75,14 +86,14 @@ export class Mesh {
       }
       const { state, effects } = end(batch);
       this.states.set(to, JSON.parse(JSON.stringify(state)));
-      this.perform(effects);
+      this.perform(effects, to);
     }
   }
 
-  private perform(effects: NodeEffect[]): void {
+  private perform(effects: NodeEffect[], from: string): void {
     for (const e of effects) {
-      if (e.kind === 'signal') this.queue.push({ to: e.to, message: e.message });
-      else if (e.kind === 'bucket') this.queue.push({ bucket: e.to, message: e.message });
+      if (e.kind === 'signal') this.queue.push({ to: e.to, message: e.message, from });
+      else if (e.kind === 'bucket') this.queue.push({ bucket: e.to, message: e.message, from });
       else if (e.kind === 'deadLetter') this.deadLetters.push({ event: e.event, reason: e.reason });
       else {
         const current = this.docs.get(e.doc.id);

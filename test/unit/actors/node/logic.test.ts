@@ -287,6 +287,23 @@ describe('node actor: high-degree relations', () => {
     assert.equal((mesh.docs.get('Team:big')!.body as { members?: string[] }).members, undefined);
   });
 
+  it('a stale unlink of a spilled relation that reached the other end is corrected by the bucket holding the newer link', () => {
+    // Person p1 links Team t3 (seq 1), re-sends that link (seq 4: a 'many' end is not told of a
+    // re-assertion, so t3 keeps key 1) and links t1, so its teams spill (one cell kept inline).
+    // Then an unlink of t3 with seq 3 arrives: p1 holds no cells to see it is stale, forwards it
+    // to the bucket and passes it on to t3, whose older key lets it through.
+    const mesh = new Mesh(model);
+    mesh.options = { maxInlineEdges: 1, buckets: 2 };
+    mesh.send('Person:p1', { op: 'apply', events: [ev('org', 1, link('Person', 'p1', 'teams', 'Team', 't3')), ev('org', 4, link('Person', 'p1', 'teams', 'Team', 't3')), ev('org', 2, link('Person', 'p1', 'teams', 'Team', 't1'))] });
+    mesh.run();
+    assert.ok(mesh.states.get('Person:p1')!.spilled?.teams, 'the teams relation spilled');
+    mesh.send('Person:p1', { op: 'apply', events: [ev('org', 3, link('Person', 'p1', 'teams', 'Team', 't3', 'unlink'))] });
+    mesh.send('Team:t3', { op: 'apply', events: [ev('org', 5, up('Team', 't3', { name: 'Core' }))] });
+    mesh.run();
+    assert.deepEqual(mesh.docs.get('Team:t3')!.body, { id: 't3', name: 'Core', members: ['p1'] });
+    assert.equal(mesh.states.get('Team:t3')!.edges.members?.['Person:p1']?.k, orderKey(4, undefined, mesh.states.get('Team:t3')!.edges.members!['Person:p1']!.ev));
+  });
+
   it('fans a change out through the buckets to every linked neighbour', () => {
     const mesh = team(6);
     mesh.send('Team:big', { op: 'apply', events: [ev('org', 9, up('Team', 'big', { name: 'All hands' }))] });
