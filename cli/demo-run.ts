@@ -9,6 +9,7 @@ import { wholeNumber, type CommandIO, type Parsed } from './args';
 import { DEMO_RUN } from './commands';
 import { checkHost, hostUrl } from './host-url';
 import { loadProduct } from './product';
+import { demoRootType, exampleQueries, firstRootQuery } from './demo-queries';
 
 interface HostStatus {
   pendingOperations?: number;
@@ -58,7 +59,7 @@ export async function demoRunCommand({ values }: Parsed<typeof DEMO_RUN>, _io: C
     process.stderr.write(`meshgraph demo: the data product ${compiled.model.name} has no demo scenario\n`);
     return 1;
   }
-  const label = (scenario as { rootLabel?: string }).rootLabel ?? 'roots';
+  const label = scenario.rootLabel;
   const generator = createDemoGenerator(compiled, scenario, { roots, seed, canonical: false });
   const progress = demoProgress(roots, `${label} sent`, process.stderr);
   let accepted = 0;
@@ -85,27 +86,30 @@ export async function demoRunCommand({ values }: Parsed<typeof DEMO_RUN>, _io: C
   process.stderr.write(`demo: sent ${generator.stats.events} events; ${accepted} accepted, ${rejected} rejected${reasons.length ? ` (first reasons: ${reasons.join('; ')})` : ''}\n`);
   await settle(url, process.stderr);
   const seconds = (performance.now() - started) / 1000;
-  const sample = await graphql(url, '{ searchCustomers(first: 1, sort: [{field: id}]) { totalCount edges { node { id name } } } }');
-  const first = sample?.data?.searchCustomers?.edges?.[0]?.node as { id: string; name?: string } | undefined;
-  const total = sample?.data?.searchCustomers?.totalCount ?? 0;
-  const word = (first?.name ?? 'a').split(/\s+/).pop();
-  const id = first?.id ?? 'Customer:c1';
-  // GraphQL answers the global id (Customer:C0000000); the cold app's paths take the key.
-  const key = id.startsWith('Customer:') ? id.slice('Customer:'.length) : id;
+  const root = demoRootType(compiled.model, scenario.rootType);
+  const find = firstRootQuery(root);
+  const sample = await graphql(url, find.query);
+  const found = sample?.data?.[find.field] as { totalCount?: number; edges?: Array<{ node: Record<string, unknown> }> } | undefined;
+  const first = found?.edges?.[0]?.node;
+  const total = found?.totalCount ?? 0;
+  const text = find.wordField ? first?.[find.wordField] : undefined;
+  const word = typeof text === 'string' ? text.split(/\s+/).pop() : undefined;
+  const examples = exampleQueries(root, typeof first?.id === 'string' ? first.id : `${root.name}:1`, word);
   const q = (query: string) => `curl -s ${url}/api/graphql -H 'content-type: application/json' -d '${JSON.stringify({ query }).replace(/'/g, "'\\''")}'`;
+  const file = `${root.name.toLowerCase()}.svg`;
   process.stdout.write(`
-meshgraph demo: ${generator.stats.nodes.toLocaleString('en-US')} nodes (${total} customers searchable) in ${seconds.toFixed(1)} s.
+meshgraph demo: ${generator.stats.nodes.toLocaleString('en-US')} nodes (${total} ${label} searchable) in ${seconds.toFixed(1)} s.
 
 GraphiQL (open in a browser): ${url}/api/graphql
 
-1. A customer with its accounts and the plans of their lines:
-${q(`{ customer(id: "${id}") { name segment city accounts { id status balance } plans { name } } }`)}
+1. A ${root.name} with its fields and relations:
+${q(examples.node)}
 
-2. Full-text search with facets:
-${q(`{ searchCustomers(query: "${word}", first: 5) { totalCount edges { node { id name city } } facets { field buckets { value count } } } }`)}
+2. ${word ? 'Full-text search' : 'Search'} with facets:
+${q(examples.search)}
 
-3. The customer's neighbourhood two hops out, drawn (cold app):
-curl -s '${url}/api/nodes/Customer/${encodeURIComponent(key)}/subgraph?depth=2&format=svg' -o customer.svg
+3. The ${root.name}'s neighbourhood two hops out, drawn (cold app):
+curl -s '${url}${examples.subgraphPath}' -o ${file}
 `);
   return rejected > 0 ? 1 : 0;
 }

@@ -101,4 +101,4 @@ function remove(r: DemoRecord): DemoRecord | undefined {
   }
 }
 
-export const telecomDemo: DemoScenario = { rootLabel: 'customers', reference, neighbourhood, update, remove };
+export const telecomDemo: DemoScenario = { rootLabel: 'customers', rootType: 'Customer', reference, neighbourhood, update, remove };

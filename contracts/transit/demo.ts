@@ -85,4 +85,4 @@ function remove(r: DemoRecord): DemoRecord | undefined {
   }
 }
 
-export const transitDemo: DemoScenario = { rootLabel: 'agencies', reference, neighbourhood, update, remove };
+export const transitDemo: DemoScenario = { rootLabel: 'agencies', rootType: 'Agency', reference, neighbourhood, update, remove };

@@ -24,6 +24,8 @@ export interface DemoRecord {
 export interface DemoScenario {
   /** What `--customers N` counts, in the plural (the root entities of the scenario). */
   rootLabel: string;
+  /** The node type of the roots: the demo's example queries start from one (default: the type with the most relations). */
+  rootType?: string;
   /** Records emitted once, before any root: shared reference data such as a catalog. */
   reference(rng: Random): DemoRecord[];
   /** Records of root number `index` and its whole neighbourhood, in creation order. */

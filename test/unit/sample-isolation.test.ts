@@ -29,9 +29,7 @@ const MAY_NAME_SAMPLE_PATH: Record<string, string> = {
 };
 
 /** Files that still quote a sample's node types: known gaps, to be fixed and removed from here, never added to. */
-const KNOWN_TYPE_QUOTES: Record<string, string> = {
-  'cli/demo-run.ts': "prints the telecom sample's example queries (Customer) whatever product the host runs",
-};
+const KNOWN_TYPE_QUOTES: Record<string, string> = {};
 
 function sourceFiles(rel: string): string[] {
   const full = path.join(ROOT, rel);
