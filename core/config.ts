@@ -85,12 +85,15 @@ function value(env: Env, name: string): string | undefined {
   return trimmed === '' ? undefined : trimmed;
 }
 
-function withDefault(env: Env, name: string): string {
-  const v = value(env, name);
-  if (v !== undefined) return v;
+/** The default of a setting that has one (the settings list is its one place). */
+export function settingDefault(name: string): string {
   const spec = SETTINGS.find((s) => s.name === name);
   if (spec?.default === undefined) throw new Error(`setting ${name} has no default`);
   return spec.default;
+}
+
+function withDefault(env: Env, name: string): string {
+  return value(env, name) ?? settingDefault(name);
 }
 
 function httpUrl(env: Env, name: string, problems: ConfigError[]): string | undefined {

@@ -3,14 +3,14 @@
 // without loading the contract compilers.
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { SETTINGS } from '../../core/config';
+import { settingDefault } from '../../core/config';
 
 export const MODULE_EXTENSIONS = ['.ts', '.js', '.mjs', '.cjs'];
 
 /** MESH_CONTRACTS or its default, without requiring the settings that only the apps need. */
 export function contractsModuleSetting(env: Record<string, string | undefined> = process.env): string {
   const configured = env['MESH_CONTRACTS']?.trim();
-  return configured || (SETTINGS.find((s) => s.name === 'MESH_CONTRACTS')?.default ?? 'contracts/telecom');
+  return configured || settingDefault('MESH_CONTRACTS');
 }
 
 /** A file for a module path: as is, with an extension, or a folder's index. */

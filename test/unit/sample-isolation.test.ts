@@ -23,7 +23,6 @@ const PRODUCT_CODE = ['core', 'actors', 'adapters', 'functions', 'host', 'connec
 /** Files that may name a sample's module path, and why. */
 const MAY_NAME_SAMPLE_PATH: Record<string, string> = {
   'core/config.ts': "the MESH_CONTRACTS setting's documented default",
-  'adapters/contracts/module-file.ts': 'the same default, should the setting list lose it',
   'cli/commands.ts': 'the --contracts option help, which names that default',
   'host/harness/mesh-host.ts': "the test harness's TELECOM_CONTRACTS, for the tests that run the telecom sample",
 };
