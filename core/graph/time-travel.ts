@@ -1,8 +1,6 @@
 // Time travel from a node's bounded history. Entries that age out of the history are folded into
 // a baseline (the node as of the newest dropped entry), so the node at any time since that
 // horizon is the baseline plus the retained entries up to that time, in version order.
-import type { FieldValue } from '../contracts/fields';
-import type { OrderKey } from './order';
 import { valueChars, type EdgeCell, type FieldCell, type HistoryBaseline, type HistoryEntry, type NodeState } from './node-state';
 
 function fold(base: HistoryBaseline, entry: HistoryEntry, spilled: ReadonlySet<string>): void {
