@@ -8,11 +8,14 @@
 //  - the same through the whole local host with dist/cold only (it also opens the entity store
 //    on Azurite and serves the durable API itself), and the hot app's first GraphQL answer
 //    through the local host (the hot app runs entities: the local host is how it runs).
-// Child processes run plain JS bundled here (no tsx), the way `node dist/...` would.
+// Then what each dependency costs: the packages that weigh most in the hot bundle, each bundled
+// alone the same way and loaded in a fresh process, against `node -e 0` too.
+// Child processes run plain JS bundled here (no tsx), the way `node dist/...` would. The apps are
+// built into a folder of the bench's own, never over the checkout's dist/.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { build } from 'esbuild';
+import { build, type Metafile } from 'esbuild';
 import { buildApps } from '../cli/build';
 import { startTestAzurite } from '../host/harness/azurite';
 import { spawn } from 'node:child_process';
@@ -26,7 +29,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 
 /** Serves one built app's HTTP triggers alone; its durable clients use DURABLE_ORIGIN's API. */
 const SERVE_APP = `
-import { loadApp } from ${JSON.stringify(path.join(ROOT, 'host/app'))};
+import { loadApp } from ${JSON.stringify(path.join(ROOT, 'host/worker/app'))};
 import { createServer } from ${JSON.stringify(path.join(ROOT, 'host/server'))};
 const app = loadApp(process.env.APP_NAME!, process.env.APP_MAIN!);
 const server = createServer({ functions: app.functions, log: () => {}, taskHub: 'meshgraph', isReady: () => true, hostStatus: () => ({}), durableOrigin: process.env.DURABLE_ORIGIN });
@@ -62,21 +65,50 @@ async function msToFirstAnswer(script: string, url: string, env: NodeJS.ProcessE
   }
 }
 
-async function bundle(dir: string, name: string, source: string): Promise<string> {
+/** `packages`: 'external' leaves them in node_modules, as the meshgraph command runs the host (cli/bundle.cjs). */
+async function bundle(dir: string, name: string, source: string, packages: 'bundle' | 'external'): Promise<string> {
   fs.writeFileSync(path.join(dir, `${name}.ts`), source);
   const outfile = path.join(dir, `${name}.js`);
-  await build({ entryPoints: [path.join(dir, `${name}.ts`)], outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs', external: ['@azure/functions-core', 'better-sqlite3', 'azurite'], logLevel: 'warning' });
+  const external = packages === 'external' ? { packages: 'external' as const } : { external: ['@azure/functions-core', 'better-sqlite3', 'azurite'] };
+  await build({ entryPoints: [path.join(dir, `${name}.ts`)], outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs', ...external, logLevel: 'warning' });
+  return outfile;
+}
+
+/** Bytes of the bundle by npm package (the app's own code as `meshgraph`), heaviest first. */
+function bytesByPackage(meta: Metafile, main: string): Array<{ name: string; bytes: number }> {
+  const output = Object.entries(meta.outputs).find(([file]) => path.resolve(ROOT, file) === main)?.[1];
+  const sizes = new Map<string, number>();
+  for (const [input, { bytesInOutput }] of Object.entries(output?.inputs ?? {})) {
+    const at = input.lastIndexOf('node_modules/');
+    let name = 'meshgraph';
+    if (at >= 0) {
+      const parts = input.slice(at + 'node_modules/'.length).split('/');
+      name = parts[0]!.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!;
+    }
+    sizes.set(name, (sizes.get(name) ?? 0) + bytesInOutput);
+  }
+  return [...sizes].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes);
+}
+
+/** One package bundled alone as the apps are (minified, for Node 20), to time its load. */
+async function bundlePackage(dir: string, name: string): Promise<string> {
+  const outfile = path.join(dir, `dep-${name.replace(/[@/]/g, '_')}.js`);
+  await build({ stdin: { contents: `require(${JSON.stringify(name)});`, resolveDir: ROOT, loader: 'js' }, outfile, bundle: true, minify: true, platform: 'node', target: 'node20', format: 'cjs', external: ['@azure/functions-core'], logLevel: 'silent' });
   return outfile;
 }
 
 async function main(): Promise<void> {
   process.env.MESH_CONTRACTS = GRAPH_CONTRACTS;
-  const built = await buildApps(ROOT);
-  const main = (name: string) => built.find((a) => a.name === name)!.main;
   fs.mkdirSync(path.join(ROOT, '.data'), { recursive: true });
   const out = fs.mkdtempSync(path.join(ROOT, '.data', 'bench-cold-'));
-  const serveJs = await bundle(out, 'serve-app', SERVE_APP);
-  const hostJs = await bundle(out, 'host-app', HOST_APP);
+  const built = await buildApps(ROOT, path.join(out, 'dist'));
+  const main = (name: string) => built.find((a) => a.name === name)!.main;
+  const hot = built.find((a) => a.name === 'hot')!;
+  const heaviest = bytesByPackage(hot.metafile, hot.main).filter((p) => p.name !== 'meshgraph').slice(0, 8);
+  const deps = await Promise.all(heaviest.map(async (p) => ({ ...p, file: await bundlePackage(out, p.name) })));
+  const depLoad = new Map<string, number[]>(deps.map((d) => [d.name, []]));
+  const serveJs = await bundle(out, 'serve-app', SERVE_APP, 'bundle');
+  const hostJs = await bundle(out, 'host-app', HOST_APP, 'external');
 
   const azurite = await startTestAzurite();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-cold-bench-'));
@@ -97,6 +129,7 @@ async function main(): Promise<void> {
       for (let i = 0; i < RUNS; i++) {
         bare.push(msToRun(['-e', '0'], { cwd: ROOT, env }));
         for (const app of built) load[app.name]!.push(msToRun(['-e', `require(${JSON.stringify(app.main)})`], { cwd: ROOT, env }));
+        for (const d of deps) depLoad.get(d.name)!.push(msToRun(['-e', `require(${JSON.stringify(d.file)})`], { cwd: ROOT, env }));
         const port = await freePort();
         coldAlone.push(await msToFirstAnswer(serveJs, subgraph(port), { ...env, APP_NAME: 'cold', APP_MAIN: main('cold'), PORT: String(port), DURABLE_ORIGIN: durableOrigin }));
       }
@@ -112,7 +145,12 @@ async function main(): Promise<void> {
     }
     const b = median(bare);
     const vsBare = (figure: string, xs: number[], goal?: boolean): Figure => ({ figure, value: median(xs), unit: 'ms', baseline: b, baselineLabel: 'ms node -e 0', ratio: median(xs) / b, ...(goal ? { goal: '<= 1.5x', met: median(xs) / b <= 1.5 } : {}) });
-    for (const app of built) figures.push(vsBare(`${app.name} bundle load, fresh process`, load[app.name]!, app.name === 'cold'));
+    for (const app of built) {
+      const f = vsBare(`${app.name} bundle load, fresh process`, load[app.name]!, app.name === 'cold');
+      // The hot app's goal (issue 19): <= 2.5x, stretch 1.5x.
+      figures.push(app.name === 'hot' ? { ...f, goal: '<= 2.5x', met: (f.ratio ?? Infinity) <= 2.5 } : f);
+    }
+    for (const d of deps) figures.push({ ...vsBare(`hot bundle's ${d.name} (${(d.bytes / 1024).toFixed(0)} KB of it), bundled alone: load`, depLoad.get(d.name)!) });
     figures.push(vsBare('cold app alone: spawn to first subgraph answer', coldAlone, true));
     figures.push(vsBare('cold app in the local host: spawn to first subgraph', coldHost));
     figures.push(vsBare('hot app in the local host: spawn to first GraphQL', hotHost));

@@ -13,6 +13,8 @@ export interface BuiltApp {
   dir: string;
   main: string;
   bytes: number;
+  /** What went into the bundle (esbuild's metafile): bytes per input file. */
+  metafile: Metafile;
 }
 
 /** Worker-provided or native modules, and the identity library (big, loaded only in Azure): installed from the app's package.json. */
@@ -105,7 +107,7 @@ export async function buildApps(root = process.cwd(), outRoot = path.join(root, 
     );
     writeBundleContracts(dir, contracts);
     const main = path.join(dir, 'main.js');
-    built.push({ name: app.name, dir, main, bytes: fs.statSync(main).size });
+    built.push({ name: app.name, dir, main, bytes: fs.statSync(main).size, metafile: result.metafile });
   }
   return built;
 }
