@@ -165,7 +165,7 @@ describe('GraphiQL on GET /api/graphql (from source)', () => {
       const second = await nextResponse(JSON.stringify(first, null, 2));
       assert.equal(second.errors, undefined, JSON.stringify(second.errors));
       assert.equal(second.data.customer.name, 'Ada Lovelace');
-      assert.deepEqual(second.data.customer.accounts.map((a: any) => [a.id, a.status]).sort(), [['a1', 'active'], ['a2', 'suspended']]);
+      assert.deepEqual(second.data.customer.accounts.map((a: any) => [a.id, a.status]).sort(), [['Account:a1', 'active'], ['Account:a2', 'suspended']]);
 
       const shot = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-graphiql-')), 'graphiql.png');
       await page.screenshot({ path: shot });
