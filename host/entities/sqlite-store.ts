@@ -14,29 +14,33 @@
 // emitted, in one transaction. Every read and write goes through the primary key or the unique
 // index on the entity id, so nothing slows as the tables grow.
 //
-// Group commit: better-sqlite3 is synchronous, and the runtime runs many batches at once. Writes
-// submitted during one turn of the event loop are written at the next (setImmediate) in one
-// transaction, bounded (MAX_WRITES, MAX_CHARS) so that no transaction holds the thread long;
-// each write's promise resolves once its transaction committed. A failed transaction is tried
-// again write by write, so one bad write fails alone.
+// Group commit: the runtime runs many batches at once. Writes submitted during one turn of the
+// event loop go to the writer (a worker thread, sqlite-writer.ts) at the next, as one transaction
+// of at most MAX_WRITES writes and MAX_CHARS characters; while it commits, the next writes gather.
+// Each write's promise resolves once its transaction committed. A write the file cannot take (a
+// sequence that is not a number, an id with a lone surrogate) is refused at once; one that fails
+// in the writer fails alone. Reads (and listing, and the recovery at open) use a connection of
+// their own on the host's thread: in WAL mode they see every transaction acknowledged before.
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { EntityCommit, EntityInstanceId, EntityStore, ListPage, QueuedOperation, Recovered, StoreStats, StoredEntity } from './store';
+import { startWriter, type WireOperation, type WireWrite, type WriterAnswer, type WriterRequest } from './sqlite-writer';
 
 export const ENTITY_STORE_FILE = 'entities.sqlite';
 /** Writes (batch commits or client appends) per transaction at most. */
-const MAX_WRITES = 512;
+const MAX_WRITES = 1024;
 /** Characters of state and input per transaction at most (a single larger write goes alone). */
-const MAX_CHARS = 8_000_000;
+const MAX_CHARS = 16_000_000;
 const SCHEMA_VERSION = 1;
 
-type WriteBody = { kind: 'enqueue'; ops: QueuedOperation[] } | { kind: 'commit'; commit: EntityCommit };
-type Write = WriteBody & {
+interface Write {
+  wire: WireWrite;
   chars: number;
   resolve: () => void;
   reject: (err: unknown) => void;
-};
+}
 
 interface EntityRow {
   state: string | null;
@@ -69,6 +73,7 @@ function checkId(id: string): string {
   return id;
 }
 
+const wireOperation = (op: QueuedOperation): WireOperation => [seqNumber(op.seq), checkId(op.target), op.op, op.input, op.from, op.enqueuedAt];
 const opChars = (ops: QueuedOperation[]) => ops.reduce((n, op) => n + op.input.length + 64, 0);
 
 /** The store in `dataDir` (MESH_DATA_DIR), created on first use. */
@@ -79,23 +84,33 @@ export function openSqliteEntityStore(dataDir: string): SqliteEntityStore {
 
 export class SqliteEntityStore implements EntityStore {
   readonly kind = 'sqlite' as const;
+  /** The host thread's connection: reads only. */
   private readonly db: Database.Database;
   private readonly statements: ReturnType<SqliteEntityStore['prepare']>;
+  private readonly writer: Worker;
   private readonly queue: Write[] = [];
   private scheduled: NodeJS.Immediate | undefined;
+  private inFlight: { id: number; writes: Write[] } | undefined;
+  private groups = 0;
+  /** Why the writer cannot go on: every write is refused with it. */
+  private failure: Error | undefined;
+  private closing: Promise<void> | undefined;
+  private idleWaiters: Array<() => void> = [];
   private transactions = 0;
   private rowsWritten = 0;
-  private closed = false;
 
   constructor(readonly file: string) {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
-    // A host holds its data directory alone (host.lock); a wait here means another process reads.
+    // A host holds its data directory alone (host.lock); a wait here is for the writer.
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('cache_size = -65536');
     const version = this.db.pragma('user_version', { simple: true }) as number;
-    if (version > SCHEMA_VERSION) throw new Error(`${file} was written by a newer meshgraph (entity store schema ${version}; this one reads ${SCHEMA_VERSION})`);
+    if (version > SCHEMA_VERSION) {
+      this.db.close();
+      throw new Error(`${file} was written by a newer meshgraph (entity store schema ${version}; this one reads ${SCHEMA_VERSION})`);
+    }
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS entities (
         rid INTEGER PRIMARY KEY,
@@ -112,17 +127,19 @@ export class SqliteEntityStore implements EntityStore {
         enqueued_at INTEGER NOT NULL
       );
       PRAGMA user_version = ${SCHEMA_VERSION};`);
+    this.db.pragma('query_only = 1');
     this.statements = this.prepare();
+    this.writer = startWriter(file);
+    this.writer.unref(); // an idle store keeps no process alive; a group in flight does (see send)
+    this.writer.on('message', (answer: WriterAnswer) => this.answered(answer));
+    this.writer.on('error', (err) => this.fail(new Error(`the entity store's writer failed: ${err.message}`)));
+    this.writer.on('exit', (code) => this.fail(new Error(`the entity store's writer stopped (exit ${code})`)));
   }
 
   private prepare() {
     const db = this.db;
     return {
       read: db.prepare<[string], EntityRow>('SELECT state, t FROM entities WHERE id = ?'),
-      upsert: db.prepare<[string, string | null, number]>('INSERT INTO entities (id, state, t) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state, t = excluded.t'),
-      remove: db.prepare<[string]>('DELETE FROM entities WHERE id = ?'),
-      insertOp: db.prepare<[number, string, string, string, string, number]>('INSERT INTO operations (seq, target, op, input, sender, enqueued_at) VALUES (?, ?, ?, ?, ?, ?)'),
-      deleteOp: db.prepare<[number]>('DELETE FROM operations WHERE seq = ?'),
       pending: db.prepare<[], OperationRow>('SELECT seq, target, op, input, sender, enqueued_at FROM operations ORDER BY seq'),
       page: db.prepare<[string, string, number], EntityRow & { id: string }>('SELECT id, state, t FROM entities WHERE id > ? AND id < ? ORDER BY id LIMIT ?'),
     };
@@ -135,7 +152,7 @@ export class SqliteEntityStore implements EntityStore {
 
   enqueue(ops: QueuedOperation[]): Promise<void> {
     if (ops.length === 0) return Promise.resolve();
-    return this.submit({ kind: 'enqueue', ops }, opChars(ops));
+    return this.submit(() => ({ deletes: [], inserts: ops.map(wireOperation) }), opChars(ops));
   }
 
   async read(id: EntityInstanceId): Promise<StoredEntity | undefined> {
@@ -143,8 +160,15 @@ export class SqliteEntityStore implements EntityStore {
     return row ? { id, exists: true, state: row.state ?? undefined, lastOperationTime: row.t } : undefined;
   }
 
-  commit(commit: EntityCommit): Promise<void> {
-    return this.submit({ kind: 'commit', commit }, (commit.entity.state?.length ?? 0) + opChars(commit.emitted));
+  commit({ entity, consumed, emitted }: EntityCommit): Promise<void> {
+    return this.submit(
+      () => ({
+        entity: [checkId(entity.id), entity.exists ? 1 : 0, entity.exists ? (entity.state ?? null) : null, entity.lastOperationTime],
+        deletes: consumed.map((op) => seqNumber(op.seq)),
+        inserts: emitted.map(wireOperation),
+      }),
+      (entity.state?.length ?? 0) + opChars(emitted),
+    );
   }
 
   /** Pages in id order; the continuation is the last id of the page (base64url: it travels in a header). */
@@ -161,78 +185,81 @@ export class SqliteEntityStore implements EntityStore {
   }
 
   stats(): StoreStats {
-    return { kind: this.kind, writesInFlight: this.queue.length, transactions: this.transactions, rowsWritten: this.rowsWritten };
+    return { kind: this.kind, writesInFlight: this.queue.length + (this.inFlight?.writes.length ?? 0), transactions: this.transactions, rowsWritten: this.rowsWritten };
   }
 
-  /** Writes what is queued, then closes the file (the WAL is checkpointed into it). */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    if (this.scheduled) clearImmediate(this.scheduled);
-    this.scheduled = undefined;
-    while (this.queue.length > 0) this.flush();
-    this.closed = true;
-    this.db.close();
+  /** Commits what is queued, stops the writer, then closes the file (the WAL is checkpointed into it). */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      while (!this.failure && (this.queue.length > 0 || this.inFlight)) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+      if (!this.failure) {
+        const closed = new Promise<void>((resolve) => this.writer.once('exit', () => resolve()));
+        this.writer.ref();
+        this.post({ kind: 'close' });
+        await closed;
+      }
+      this.db.close();
+    })();
+    return this.closing;
   }
 
-  private submit(write: WriteBody, chars: number): Promise<void> {
-    if (this.closed) return Promise.reject(new Error('the entity store is closed'));
+  /** Queues a write (made now: a write the file cannot take is refused at once) for the next group. */
+  private submit(make: () => WireWrite, chars: number): Promise<void> {
+    if (this.closing) return Promise.reject(new Error('the entity store is closed'));
+    if (this.failure) return Promise.reject(this.failure);
+    let wire: WireWrite;
+    try {
+      wire = make();
+    } catch (err) {
+      return Promise.reject(err);
+    }
     return new Promise((resolve, reject) => {
-      this.queue.push({ ...write, chars, resolve, reject });
-      this.schedule();
+      this.queue.push({ wire, chars, resolve, reject });
+      this.scheduled ??= setImmediate(() => {
+        this.scheduled = undefined;
+        this.send();
+      });
     });
   }
 
-  /** At the next turn of the event loop: one group; then the next group at the turn after. */
-  private schedule(): void {
-    this.scheduled ??= setImmediate(() => {
-      this.scheduled = undefined;
-      this.flush();
-      if (this.queue.length > 0) this.schedule();
-    });
-  }
-
-  /** Writes one bounded group of the queue in one transaction, then settles its promises. */
-  private flush(): void {
+  /** Sends the next group, unless one is in flight (its answer sends the next). */
+  private send(): void {
+    if (this.inFlight || this.failure || this.queue.length === 0) return;
     let chars = 0;
     let count = 0;
     while (count < this.queue.length && count < MAX_WRITES && (count === 0 || chars + this.queue[count]!.chars <= MAX_CHARS)) chars += this.queue[count++]!.chars;
-    const group = this.queue.splice(0, count);
-    if (group.length === 0) return;
-    try {
-      this.transaction(group);
-      group.forEach((w) => w.resolve());
-    } catch (err) {
-      if (group.length === 1) return void group[0]!.reject(err);
-      for (const write of group) {
-        try {
-          this.transaction([write]);
-          write.resolve();
-        } catch (alone) {
-          write.reject(alone);
-        }
-      }
+    const writes = this.queue.splice(0, count);
+    this.inFlight = { id: ++this.groups, writes };
+    this.writer.ref();
+    this.post({ kind: 'group', id: this.inFlight.id, writes: writes.map((w) => w.wire) });
+  }
+
+  private post(request: WriterRequest): void {
+    this.writer.postMessage(request);
+  }
+
+  private answered(answer: WriterAnswer): void {
+    if (answer.kind !== 'group' || answer.id !== this.inFlight?.id) return;
+    const { writes } = this.inFlight;
+    this.inFlight = undefined;
+    this.transactions += answer.transactions;
+    this.rowsWritten += answer.rows;
+    const failed = new Map(answer.failed);
+    writes.forEach((w, i) => (failed.has(i) ? w.reject(new Error(failed.get(i))) : w.resolve()));
+    if (this.queue.length > 0) this.send();
+    else {
+      this.writer.unref();
+      this.idleWaiters.splice(0).forEach((wake) => wake());
     }
   }
 
-  private transaction(group: Write[]): void {
-    let rows = 0;
-    this.db.transaction(() => {
-      for (const write of group) rows += write.kind === 'enqueue' ? this.insert(write.ops) : this.apply(write.commit);
-    })();
-    this.transactions++;
-    this.rowsWritten += rows;
-  }
-
-  private apply({ entity, consumed, emitted }: EntityCommit): number {
-    const s = this.statements;
-    if (entity.exists) s.upsert.run(checkId(entity.id), entity.state ?? null, entity.lastOperationTime);
-    else s.remove.run(entity.id);
-    for (const op of consumed) s.deleteOp.run(seqNumber(op.seq));
-    return 1 + consumed.length + this.insert(emitted);
-  }
-
-  private insert(ops: QueuedOperation[]): number {
-    for (const op of ops) this.statements.insertOp.run(seqNumber(op.seq), checkId(op.target), op.op, op.input, op.from, op.enqueuedAt);
-    return ops.length;
+  /** The writer is gone: what it was writing and what waits is refused, as is every later write. */
+  private fail(err: Error): void {
+    if (this.failure || (this.closing && !this.inFlight && this.queue.length === 0)) return;
+    this.failure = err;
+    const waiting = [...(this.inFlight?.writes ?? []), ...this.queue.splice(0)];
+    this.inFlight = undefined;
+    waiting.forEach((w) => w.reject(err));
+    this.idleWaiters.splice(0).forEach((wake) => wake());
   }
 }

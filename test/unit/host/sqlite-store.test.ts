@@ -37,37 +37,44 @@ describe('SQLite entity store', () => {
     }
   });
 
-  it('writes concurrent commits and appends in shared transactions, at most 512 writes each', async () => {
+  it('writes concurrent commits and appends in shared transactions, at most 1,024 writes each', async () => {
     const writes = [
-      ...Array.from({ length: 700 }, (_, i) => store.commit({ entity: entity(`k${i}`, `{"i":${i}}`), consumed: [], emitted: [op(instanceId('counter', `k${i + 1}`))] })),
+      ...Array.from({ length: 1000 }, (_, i) => store.commit({ entity: entity(`k${i}`, `{"i":${i}}`), consumed: [], emitted: [op(instanceId('counter', `k${i + 1}`))] })),
       ...Array.from({ length: 300 }, (_, i) => store.enqueue([op(instanceId('counter', `q${i}`))])),
     ];
     await Promise.all(writes);
     const { transactions, rowsWritten } = store.stats();
-    assert.equal(transactions, 2, '1,000 writes of one turn of the event loop: two transactions of at most 512');
-    assert.equal(rowsWritten, 700 * 2 + 300);
+    assert.equal(transactions, 2, '1,300 writes of one turn of the event loop: two transactions');
+    assert.equal(rowsWritten, 1000 * 2 + 300);
   });
 
-  it('a commit is all or nothing: one that cannot store its emitted signal leaves state and queue as they were', async () => {
+  it('a commit is all or nothing: one whose emitted signal cannot be stored leaves state and queue as they were', async () => {
     const id = instanceId('counter', 'atomic');
-    const queued = op(id);
-    await store.enqueue([queued]);
+    const [a, b] = [op(id), op(id)];
+    await store.enqueue([a, b]);
     await store.commit({ entity: entity('atomic', '{"value":1}'), consumed: [], emitted: [] });
-    // A sequence the store cannot keep makes the insert of the emitted operation fail, after the
-    // state and the consumed operation were written in the same transaction.
-    await assert.rejects(store.commit({ entity: entity('atomic', '{"value":2}'), consumed: [queued], emitted: [op(id, 'not-a-number')] }), /operation sequence "not-a-number"/);
+    // An emitted operation with the sequence of one still queued breaks the primary key, after
+    // the state was written and the consumed operation deleted in the same transaction.
+    await assert.rejects(store.commit({ entity: entity('atomic', '{"value":2}'), consumed: [a], emitted: [{ ...b, from: id }] }), /UNIQUE constraint failed: operations.seq/);
     assert.equal((await store.read(id))?.state, '{"value":1}');
-    assert.deepEqual((await store.open()).pending, [queued]);
+    assert.deepEqual((await store.open()).pending, [a, b]);
   });
 
-  it('one bad write fails alone; the writes that shared its transaction are kept', async () => {
+  it('one write that fails in the writer fails alone; the writes that shared its transaction are kept', async () => {
+    const taken = op(instanceId('counter', 'b'));
+    await store.enqueue([taken]);
     const good = Array.from({ length: 20 }, (_, i) => store.commit({ entity: entity(`g${i}`, `{"g":${i}}`), consumed: [], emitted: [] }));
-    const bad = store.enqueue([op(instanceId('counter', 'b'), 'x1')]);
+    const bad = store.enqueue([{ ...taken, input: '2' }]);
     const more = Array.from({ length: 20 }, (_, i) => store.enqueue([op(instanceId('counter', `m${i}`))]));
-    await assert.rejects(bad, /operation sequence "x1"/);
+    await assert.rejects(bad, /UNIQUE constraint failed/);
     await Promise.all([...good, ...more]);
     for (let i = 0; i < 20; i++) assert.equal((await store.read(instanceId('counter', `g${i}`)))?.state, `{"g":${i}}`);
-    assert.equal((await store.open()).pending.length, 20);
+    assert.equal((await store.open()).pending.length, 21);
+  });
+
+  it('refuses at once a write the file cannot keep: a sequence that is not a number', async () => {
+    await assert.rejects(store.enqueue([op(instanceId('counter', 'x'), 'x1')]), /operation sequence "x1" is not a decimal number/);
+    assert.equal(store.stats().transactions, 0);
   });
 
   it('refuses an entity id with a lone surrogate half (UTF-8 would merge it with others)', async () => {
