@@ -87,6 +87,7 @@ export class EntityRuntime {
   /** Opens the store and queues every operation a previous run left unconsumed. */
   async start(): Promise<number> {
     const { pending } = await this.store.open();
+    pending.forEach((op) => this.clock.observe(op.seq));
     pending.forEach((op) => this.accept(op));
     return pending.length;
   }

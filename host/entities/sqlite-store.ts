@@ -62,7 +62,7 @@ const LONE_SURROGATE = /\p{Cs}/u;
 /** Sequence numbers are decimal (SequenceClock); stored as the integer key. */
 function seqNumber(seq: string): number {
   const n = Number(seq);
-  if (!/^\d{1,17}$/.test(seq) || !Number.isSafeInteger(n)) throw new Error(`operation sequence "${seq}" is not a decimal number of at most 16 digits`);
+  if (!/^\d{1,17}$/.test(seq) || !Number.isSafeInteger(n)) throw new Error(`operation sequence "${seq}" is not a decimal number below 2^53`);
   return n;
 }
 

@@ -75,9 +75,19 @@ export interface EntityStore {
   close(): Promise<void>;
 }
 
-/** Monotonic, sortable, host-wide operation sequence: survives restarts because it starts from the clock. */
+/**
+ * Monotonic, sortable, host-wide operation sequence: survives restarts because it starts from the
+ * clock, and after every sequence a previous run left pending (a clock set back must not give a
+ * new operation the key of a stored one).
+ */
 export class SequenceClock {
   private last = 0;
+  /** Numbers from now on come after `seq`. */
+  observe(seq: string): void {
+    const n = Number(seq);
+    if (Number.isSafeInteger(n) && n > this.last) this.last = n;
+  }
+
   next(): string {
     const candidate = Date.now() * 1000;
     this.last = candidate > this.last ? candidate : this.last + 1;
