@@ -28,7 +28,6 @@ import readline from 'node:readline';
 import { median, report, type Figure } from './lib';
 import { buildHost, spawnHost, type HostBuild, type ServedHost } from './served-host';
 
-const ROOT = path.join(__dirname, '..');
 const CONTRACTS = 'contracts/telecom';
 const NODES = Number(process.env.BENCH_GRAPHQL_NODES ?? 100_000);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);

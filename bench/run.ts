@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fmt, pad, type Figure } from './lib';
 import { figuresTable, writeReadme } from './readme';
 
-const BENCHES = ['cli-help.ts', 'host-start.ts', 'entity-ops.ts', 'ingest.ts', 'fanout.ts', 'projection-outage.ts', 'cold-start.ts', 'cold-queries.ts', 'demo-generate.ts', 'sqlite-projection.ts', 'es-bulk.ts', 'connectors.ts', 'graphql.ts', 'wait-idle.ts', 'rename-spread.ts'];
+const BENCHES = ['cli-help.ts', 'host-start.ts', 'entity-ops.ts', 'ingest.ts', 'store-scale.ts', 'fanout.ts', 'projection-outage.ts', 'cold-start.ts', 'cold-queries.ts', 'demo-generate.ts', 'sqlite-projection.ts', 'es-bulk.ts', 'connectors.ts', 'graphql.ts', 'wait-idle.ts', 'rename-spread.ts'];
 BENCHES.push('node-memory.ts'); // memory per live node (BENCH_NODES, default 200k; run.ts passes --expose-gc)
 const args = process.argv.slice(2);
 const toReadme = args.includes('--readme');

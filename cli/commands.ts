@@ -2,6 +2,7 @@
 // dispatcher (cli/cli.ts) parses with these before it loads a command's code, so `--help` and bad
 // usage answer at once and change nothing. Nothing here may import a command's implementation.
 import { command, type CommandGroup, type CommandSpec } from './args';
+import { HOST_STORE_KINDS } from '../core/config';
 
 /** How commands that talk to a running host find it (cli/host-url.ts), said the same everywhere. */
 export const HOST_URL_NOTE = 'The host is --url, else the MESH_URL setting, else http://localhost:$PORT (PORT defaults to 7071).';
@@ -17,7 +18,7 @@ export const START = command({
   options: {
     app: { type: 'string', value: 'APP', choices: ['hot', 'cold', 'all'], description: 'the app to serve: hot, cold or all (default all)' },
     port: { type: 'string', value: 'N', description: 'the port (default: PORT, else 7071; 0 picks a free one)' },
-    store: { type: 'string', value: 'STORE', choices: ['azurite', 'memory'], description: 'entity state and queues: azurite (durable) or memory\n(default: MESH_STORE, else azurite)' },
+    store: { type: 'string', value: 'STORE', choices: HOST_STORE_KINDS, description: 'entity state and queues: sqlite (a file in MESH_DATA_DIR), azurite\n(Azurite tables, as in Azure) or memory (default: MESH_STORE, else sqlite)' },
     'no-build': { type: 'boolean', description: 'serve what dist/ holds (e.g. right after meshgraph build)' },
   },
 });

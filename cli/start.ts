@@ -1,6 +1,6 @@
 // `meshgraph build` and `meshgraph start`: the apps are built from the package's sources into
 // dist/ of the current folder (never into node_modules when meshgraph is installed), and `start`
-// runs them in the local host (Azurite by default) until Ctrl-C.
+// runs them in the local host until Ctrl-C.
 import fs from 'node:fs';
 import path from 'node:path';
 import { APPS, buildApps, type BuiltApp } from './build';
@@ -9,6 +9,7 @@ import { UsageError, wholeNumber, type CommandIO, type Parsed } from './args';
 import type { BUILD, START } from './commands';
 import { PACKAGE_ROOT } from './package';
 import { productForBuild } from './product';
+import type { HostStoreKind } from '../core/config';
 
 /** Builds both apps, with the data product MESH_CONTRACTS names, into ./dist. */
 export async function buildHere(): Promise<BuiltApp[]> {
@@ -25,7 +26,7 @@ export async function startCommand({ values }: Parsed<typeof START>, io: Command
   const port = values.port === undefined ? undefined : wholeNumber(values.port, 'port', 0, 'meshgraph start');
   if (port !== undefined && port > 65535) throw new UsageError(`--port must be a port number, 0 to 65535 (got ${port})`, 'meshgraph start');
   const which = values.app ?? 'all';
-  const store = values.store as 'azurite' | 'memory' | undefined;
+  const store = values.store as HostStoreKind | undefined;
   let mains: Array<{ name: string; main: string }>;
   if (values['no-build']) {
     mains = APPS.map((a) => ({ name: a.name, main: path.resolve('dist', a.name, 'main.js') }));

@@ -4,7 +4,8 @@
 import { ConfigError } from './errors';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-export type HostStoreKind = 'azurite' | 'memory';
+export type HostStoreKind = 'sqlite' | 'azurite' | 'memory';
+export const HOST_STORE_KINDS: readonly HostStoreKind[] = ['sqlite', 'azurite', 'memory'];
 
 export interface Config {
   /** Storage for the durable backend and dead letters (connection string, or identity-based). */
@@ -52,7 +53,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { name: 'ELASTICSEARCH_URL', apps: ['hot', 'cold'], description: 'Elasticsearch endpoint; empty selects the embedded SQLite store under MESH_DATA_DIR.' },
   { name: 'ELASTICSEARCH_API_KEY', apps: ['hot', 'cold'], description: 'Elasticsearch API key (a Key Vault reference in Azure).', secret: true },
   { name: 'MESH_CONTRACTS', apps: ['hot', 'cold'], default: 'contracts/telecom', description: 'Module that exports the data product (node types, edges, source mappings).' },
-  { name: 'MESH_DATA_DIR', apps: ['hot', 'cold', 'host'], default: '.data', description: 'Folder for local data: the SQLite index, Azurite files.' },
+  { name: 'MESH_DATA_DIR', apps: ['hot', 'cold', 'host'], default: '.data', description: 'Folder for local data: the SQLite index, the entity store, Azurite files.' },
   { name: 'HOT_API_BASE_URL', apps: ['cold'], description: 'Base URL of the hot function app (…/api): where POST /api/admin/deadletters/replay sends events; empty: the cold app\'s own origin, as in the local host.' },
   { name: 'COLD_API_BASE_URL', apps: ['hot'], description: 'Base URL of the cold function app, linked from the hot app for rarely used queries.' },
   { name: 'MESH_LOG_LEVEL', apps: ['hot', 'cold', 'host'], default: 'info', description: 'Lowest level logged: debug, info, warn or error.' },
@@ -71,7 +72,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { name: 'MESH_GRAPHQL_PERSISTED_QUERIES', apps: ['hot'], default: 'apq', description: 'apq: automatic persisted queries (any query runs); safelist: only operations registered with `meshgraph queries register`; off.' },
   { name: 'MESH_GRAPHIQL', apps: ['hot'], default: 'on', description: 'Serve the GraphiQL page on GET /api/graphql to browsers (on or off).' },
   { name: 'MESH_GRAPHQL_EXECUTOR', apps: ['hot'], default: 'jit', description: 'jit (compiled queries, faster) or standard (graphql-js); both give the same answers.' },
-  { name: 'MESH_STORE', apps: ['host'], default: 'azurite', description: 'Where the local host keeps entity state and queues: azurite (durable) or memory (tests).' },
+  { name: 'MESH_STORE', apps: ['host'], default: 'sqlite', description: 'Where the local host keeps entity state and queues: sqlite (a file under MESH_DATA_DIR, durable), azurite (Azurite tables, for fidelity with Azure Storage) or memory (tests).' },
   { name: 'PORT', apps: ['host'], default: '7071', description: 'Port of the local host.' },
   { name: 'MESH_AZURITE', apps: ['host'], default: 'auto', description: "auto: the local host starts Azurite for MESH_DATA_DIR, or uses the one already serving that directory, and refuses one holding another directory's data; external: it uses whatever AzureWebJobsStorage points at, as it is, and never starts or stops it." },
 ];
@@ -189,7 +190,7 @@ export function loadConfig(env: Env = process.env): Config {
       graphiql: oneOf(env, 'MESH_GRAPHIQL', ['on', 'off'] as const, problems) === 'on',
       executor: oneOf(env, 'MESH_GRAPHQL_EXECUTOR', ['jit', 'standard'] as const, problems),
     },
-    host: { store: oneOf(env, 'MESH_STORE', ['azurite', 'memory'] as const, problems), port, azurite: oneOf(env, 'MESH_AZURITE', ['auto', 'external'] as const, problems) },
+    host: { store: oneOf(env, 'MESH_STORE', HOST_STORE_KINDS, problems), port, azurite: oneOf(env, 'MESH_AZURITE', ['auto', 'external'] as const, problems) },
   };
 
   if (problems.length === 1) throw problems[0]!;

@@ -93,7 +93,8 @@ function stopper(pid: number, child?: ChildProcess): () => Promise<void> {
 
 /** Azurite's own files under a data directory. */
 export const azuriteLocation = (dataDir: string) => path.join(path.resolve(dataDir), 'azurite');
-const pidFileOf = (location: string) => path.join(location, 'azurite.pid');
+/** Where the pid of the Azurite started on `location`'s files is kept. */
+export const pidFileOf = (location: string) => path.join(location, 'azurite.pid');
 
 /** Starts Azurite with its files in `location` (no marker: a test's or a benchmark's own storage). */
 export async function startAzurite(location: string, ports: AzuritePorts, log: (msg: string) => void): Promise<RunningAzurite> {

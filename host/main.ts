@@ -1,5 +1,6 @@
 // The local Functions host: loads the apps, serves their HTTP triggers and the durable client
-// API, runs their entities on Azurite (or in memory), and stops cleanly.
+// API, runs their entities on an embedded SQLite store (or Azurite tables, or in memory), and
+// stops cleanly.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -8,6 +9,7 @@ import { ensureAzurite, localPorts, type RunningAzurite } from './azurite';
 import { EntityRuntime } from './entities/runtime';
 import { MemoryEntityStore } from './entities/memory-store';
 import { TableEntityStore } from './entities/table-store';
+import { openSqliteEntityStore } from './entities/sqlite-store';
 import type { EntityStore } from './entities/store';
 import { consoleLogSink } from './log';
 import { createServer, durableClientData, DURABLE_PREFIX } from './server';
@@ -17,7 +19,7 @@ import { hostOutputs } from './outputs';
 import { startTimers, type TimerTriggers } from './timer';
 import { applyLocalSettings, readHostJson } from './settings';
 import { setSystemLog } from './worker/functions-core';
-import { loadConfig } from '../core/config';
+import { loadConfig, type HostStoreKind } from '../core/config';
 import { contractsModuleSetting, resolveModuleFile } from '../adapters/contracts/module-file';
 import { checkBundleContracts, type CurrentProduct } from './bundle-contracts';
 import { lockDataDir } from './data-lock';
@@ -32,7 +34,8 @@ export interface HostOptions {
   apps: AppEntry[];
   /** 0 picks a free port. Default: the PORT setting. */
   port?: number;
-  store?: 'memory' | 'azurite';
+  /** Where entity state and queues live. Default: the MESH_STORE setting (sqlite). */
+  store?: HostStoreKind;
   log?: LogSink;
   /** Where host.json is read from. Default: the current directory. */
   root?: string;
@@ -74,10 +77,13 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       const connection = cfg.storage.connectionString;
       if (!connection) throw new Error('setting AzureWebJobsStorage: the local host needs a connection string (UseDevelopmentStorage=true for Azurite)');
       const ports = localPorts(connection);
+      // Azurite serves what the apps keep through the storage APIs (dead letters, checkpoints…)
+      // whichever store holds the entities.
       if (ports) azurite = await ensureAzurite(lock.dir, ports, say, { connectionString: connection, mode: cfg.host.azurite });
-      store = new TableEntityStore(connection);
+      store = storeKind === 'sqlite' ? openSqliteEntityStore(lock.dir) : new TableEntityStore(connection);
     }
   } catch (err) {
+    await azurite?.stop();
     lock.release();
     throw err;
   }

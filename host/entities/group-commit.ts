@@ -98,7 +98,8 @@ export class GroupCommitter {
     const group = this.take(p);
     p.busy = true;
     this.inFlight++;
-    this.sendGroup(group).finally(() => {
+    // sendGroup settles every submission itself and never rejects.
+    void this.sendGroup(group).finally(() => {
       p.busy = false;
       this.inFlight--;
       this.pump(p);

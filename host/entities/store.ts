@@ -1,5 +1,6 @@
-// Where the local host keeps entity state and pending operations. Two implementations:
-// memory (tests) and Azure Tables (Azurite locally; durable across a kill -9 of the host).
+// Where the local host keeps entity state and pending operations. Three implementations: an
+// embedded SQLite file (the default; durable across a kill -9 of the host, which holds it), Azure
+// Tables (Azurite locally, for fidelity with Azure's storage) and memory (tests, benchmarks).
 
 /** `@name@key`, the durable task framework's entity instance id; names are lower-case. */
 export type EntityInstanceId = string;
@@ -58,7 +59,7 @@ export interface StoreStats {
 }
 
 export interface EntityStore {
-  readonly kind: 'memory' | 'azurite';
+  readonly kind: 'sqlite' | 'azurite' | 'memory';
   /** Opens the store and returns every operation not yet consumed (after a crash too). */
   open(): Promise<Recovered>;
   /** Durably appends operations (client signals); resolves once they survive a crash. */
@@ -74,9 +75,19 @@ export interface EntityStore {
   close(): Promise<void>;
 }
 
-/** Monotonic, sortable, host-wide operation sequence: survives restarts because it starts from the clock. */
+/**
+ * Monotonic, sortable, host-wide operation sequence: survives restarts because it starts from the
+ * clock, and after every sequence a previous run left pending (a clock set back must not give a
+ * new operation the key of a stored one).
+ */
 export class SequenceClock {
   private last = 0;
+  /** Numbers from now on come after `seq`. */
+  observe(seq: string): void {
+    const n = Number(seq);
+    if (Number.isSafeInteger(n) && n > this.last) this.last = n;
+  }
+
   next(): string {
     const candidate = Date.now() * 1000;
     this.last = candidate > this.last ? candidate : this.last + 1;

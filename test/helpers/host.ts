@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startHost, type RunningHost } from '../../host/main';
+import type { HostStoreKind } from '../../core/config';
 
 export const FIXTURE_APP = path.join(__dirname, '../fixtures/app/index.ts');
 export const HOT_APP = path.join(__dirname, '../../functions/index.ts');
@@ -16,7 +17,7 @@ export function testDataDir(): string {
   return (dataDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-host-')));
 }
 
-export async function startFixtureHost(store: 'memory' | 'azurite', env: Record<string, string> = {}): Promise<RunningHost> {
+export async function startFixtureHost(store: HostStoreKind, env: Record<string, string> = {}): Promise<RunningHost> {
   Object.assign(process.env, { AzureWebJobsStorage: 'UseDevelopmentStorage=true', MESH_DATA_DIR: testDataDir(), ...env });
   return startHost({
     apps: [{ name: 'fixture', entry: FIXTURE_APP }, { name: 'hot', entry: HOT_APP }],

@@ -1,14 +1,22 @@
-// Crash: events go to a host on Azurite in batches while the host is killed (SIGKILL) at random
-// moments, at least five times; after each restart everything not acknowledged is sent again.
-// In the end every event is accounted for (accepted + rejected = sent) and every node's GraphQL
-// answer equals the oracle's.
+// Crash: events go to a host in batches, several posts in flight and none waiting for the events
+// to be applied, while the host is killed (SIGKILL) at random moments, at least five times; after
+// each restart everything not acknowledged is sent again. In the end every event is accounted for
+// (accepted + rejected = sent) and every node's GraphQL answer equals the oracle's.
+// Scenarios:
+// - the default store (SQLite, in the host's process): the host and the Azurite it started are
+//   killed together, as when every process of the machine dies: nothing acknowledged is lost;
+// - the Azurite store, host killed alone (Azurite survives, as Azure Storage would): nothing lost;
+// - the Azurite store, killed together with the host (RELIABILITY_CRASH_AZURITE_KILL=1, and the
+//   full profile): Azurite keeps its tables in memory and saves them every 5 s, so what it
+//   acknowledged in the seconds before the kill is lost. Measured and printed, not asserted: it is
+//   why SQLite is the default.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startTestAzurite, type TestAzurite } from '../../host/harness/azurite';
-import { spawnHost, stopHost, waitIdle, type ChildHost } from '../helpers/child-host';
+import { isDeepStrictEqual } from 'node:util';
+import { freeStorage, killHostAndAzurite, spawnHost, stopHost, stopHostAndAzurite, waitIdle, type ChildHost } from '../helpers/child-host';
 import { GRAPH_CONTRACTS } from '../helpers/mesh-host';
 import { LINKS, OWNERS, answers, cloudEvents, model } from './graph';
 import { Oracle, type OracleEvent } from './oracle';
@@ -17,9 +25,10 @@ import { createRandom } from '../../core/demo/random';
 
 const TOTAL = Number(process.env.RELIABILITY_CRASH_EVENTS ?? (full ? 100_000 : 3_000));
 const KILLS = full ? 10 : 5;
-const BATCH = 250;
+const BATCH = 100;
+/** Posts in flight at once (none waits for its events to be applied). */
+const IN_FLIGHT = 4;
 const SEED = Number(process.env.RELIABILITY_SEED ?? 20261123);
-
 
 function generate(total: number, rand: () => number): { events: OracleEvent[]; ids: Record<string, string[]> } {
   const perType = Math.max(10, Math.round(total / 12));
@@ -55,65 +64,111 @@ async function post(url: string, events: OracleEvent[]): Promise<{ accepted: num
   return { accepted: body.accepted, rejected: body.rejected.length };
 }
 
-describe(`reliability: kill -9 during ingest on Azurite (${full ? 'full' : 'short'} profile: ${TOTAL} events, ${KILLS} kills)`, () => {
-  let azurite: TestAzurite;
-  let host: ChildHost | undefined;
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-crash-'));
-  const env = { MESH_CONTRACTS: GRAPH_CONTRACTS, MESH_DATA_DIR: dataDir, EventHubConnection: '' };
-  before(async () => {
-    azurite = await startTestAzurite();
-  });
-  after(async () => {
-    if (host) await stopHost(host, 'SIGKILL');
-    await azurite?.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+interface Scenario {
+  store: 'sqlite' | 'azurite';
+  /** Azurite is killed with the host (else it keeps running, as a separate service would). */
+  killAzurite: boolean;
+  /** Whether every acknowledged event must be in the end state (else the loss is measured). */
+  lossless: boolean;
+}
 
-  it(`loses nothing acknowledged and converges to the oracle (seed ${SEED})`, { timeout: full ? 3_600_000 : 300_000 }, async () => {
-    const rand = createRandom(SEED).next;
-    const { events, ids } = generate(TOTAL, rand);
-    const batches: OracleEvent[][] = [];
-    for (let i = 0; i < events.length; i += BATCH) batches.push(events.slice(i, i + BATCH));
-    // Kill points spread over the run: while batch k is in flight, after a random delay.
-    const killAt = new Set<number>();
-    while (killAt.size < Math.min(KILLS, batches.length - 1)) killAt.add(1 + Math.floor(rand() * (batches.length - 1)));
-    host = await spawnHost(azurite.connectionString, env, 'hot');
-    const answered = new Map<number, { accepted: number; rejected: number }>();
-    let kills = 0;
-    let resumed = 0;
-    for (let k = 0; k < batches.length; ) {
-      if (killAt.has(k)) {
-        killAt.delete(k);
-        const inFlight = post(host.url, batches[k]!).then((r) => answered.set(k, r), () => undefined);
-        await new Promise((r) => setTimeout(r, Math.floor(rand() * 40)));
-        await stopHost(host, 'SIGKILL');
-        await inFlight;
-        kills++;
-        host = await spawnHost(azurite.connectionString, env, 'hot');
-        if (host.recovered > 0) resumed++;
-        if (answered.has(k)) k++; // acknowledged before the kill; otherwise it is sent again
-        continue;
+const SCENARIOS: Scenario[] = [
+  { store: 'sqlite', killAzurite: true, lossless: true },
+  { store: 'azurite', killAzurite: false, lossless: true },
+  ...(full || process.env.RELIABILITY_CRASH_AZURITE_KILL ? [{ store: 'azurite' as const, killAzurite: true, lossless: false }] : []),
+];
+
+for (const scenario of SCENARIOS) {
+  const what = `${scenario.store} store, ${scenario.killAzurite ? 'host and Azurite killed together' : 'host killed alone'}`;
+  describe(`reliability: kill -9 during ingest, ${what} (${full ? 'full' : 'short'} profile: ${TOTAL} events, ${KILLS} kills)`, () => {
+    let host: ChildHost | undefined;
+    let connection: string;
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-crash-'));
+    // The host starts Azurite in its data directory (nothing listens on the free ports), as
+    // `npm start` does, and after a kill of both starts it again on the same files.
+    const env = { MESH_CONTRACTS: GRAPH_CONTRACTS, MESH_DATA_DIR: dataDir, EventHubConnection: '', MESH_STORE: scenario.store };
+    before(async () => {
+      connection = await freeStorage();
+    });
+    after(async () => {
+      await stopHostAndAzurite(host, dataDir);
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    it(`${scenario.lossless ? 'loses nothing acknowledged and converges to the oracle' : 'measures what a kill of Azurite loses'} (seed ${SEED})`, { timeout: full ? 3_600_000 : 300_000 }, async () => {
+      const rand = createRandom(SEED).next;
+      const { events, ids } = generate(TOTAL, rand);
+      const batches: OracleEvent[][] = [];
+      for (let i = 0; i < events.length; i += BATCH) batches.push(events.slice(i, i + BATCH));
+      // Kills spread over the run: each once a random number of posts more were started (enough
+      // for several to be in flight), after a random delay.
+      const gap = () => IN_FLIGHT + 1 + Math.floor(rand() * Math.max(1, Math.floor(batches.length / KILLS) - IN_FLIGHT));
+      const start = () => spawnHost(connection, env, 'hot');
+      host = await start();
+      const answered = new Map<number, { accepted: number; rejected: number }>();
+      const toSend = [...batches.keys()];
+      let started = 0;
+      let due = gap();
+      let killing = false;
+      let killed = 0;
+      let resumed = 0;
+      let unanswered = 0;
+      while (toSend.length > 0) {
+        const inFlight = new Set<Promise<void>>();
+        const failures: unknown[] = [];
+        const moreKills = killed < KILLS;
+        while (toSend.length > 0 && (!moreKills || started < due)) {
+          const k = toSend.shift()!;
+          started++;
+          const p: Promise<void> = post(host.url, batches[k]!)
+            .then(
+              (r) => void answered.set(k, r),
+              (err) => {
+                if (!killing) failures.push(err);
+                unanswered++;
+                toSend.push(k); // not acknowledged: sent again after the restart
+              },
+            )
+            .finally(() => inFlight.delete(p));
+          inFlight.add(p);
+          if (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
+        }
+        if (moreKills && started >= due) {
+          due = started + gap();
+          await new Promise((r) => setTimeout(r, Math.floor(rand() * 40)));
+          killing = true;
+          if (scenario.killAzurite) await killHostAndAzurite(host, dataDir, connection);
+          else await stopHost(host, 'SIGKILL');
+          await Promise.all(inFlight);
+          killing = false;
+          killed++;
+          host = await start();
+          if (host.recovered > 0) resumed++;
+        } else await Promise.all(inFlight);
+        if (failures.length > 0) throw failures[0];
       }
-      answered.set(k, await post(host.url, batches[k]!));
-      k++;
-    }
-    assert.equal(kills, Math.min(KILLS, batches.length - 1));
-    const accounted = [...answered.values()].reduce((n, r) => n + r.accepted + r.rejected, 0);
-    assert.equal(accounted, events.length, 'every event sent is accepted or rejected');
-    assert.equal([...answered.values()].reduce((n, r) => n + r.rejected, 0), 0, 'the generator makes only valid events');
-    await waitIdle(host.url, full ? 1_800_000 : 180_000);
+      assert.equal(killed, KILLS);
+      const accounted = [...answered.values()].reduce((n, r) => n + r.accepted + r.rejected, 0);
+      assert.equal(accounted, events.length, 'every event sent is accepted or rejected');
+      assert.equal([...answered.values()].reduce((n, r) => n + r.rejected, 0), 0, 'the generator makes only valid events');
+      await waitIdle(host.url, full ? 1_800_000 : 180_000);
 
-    const expected = new Oracle(model).views(events);
-    let checked = 0;
-    for (const [type, list] of Object.entries(ids)) {
-      for (let i = 0; i < list.length; i += 100) {
-        const chunk = Object.fromEntries(Object.keys(ids).map((t) => [t, t === type ? list.slice(i, i + 100) : []]));
-        for (const [gid, view] of await answers(host.url, chunk)) {
-          assert.deepEqual(view, expected.get(gid) ?? null, gid);
-          checked++;
+      const expected = new Oracle(model).views(events);
+      let checked = 0;
+      let differ = 0;
+      for (const [type, list] of Object.entries(ids)) {
+        for (let i = 0; i < list.length; i += 100) {
+          const chunk = Object.fromEntries(Object.keys(ids).map((t) => [t, t === type ? list.slice(i, i + 100) : []]));
+          for (const [gid, view] of await answers(host.url, chunk)) {
+            if (scenario.lossless) assert.deepEqual(view, expected.get(gid) ?? null, gid);
+            else if (!isDeepStrictEqual(view, expected.get(gid) ?? null)) differ++;
+            checked++;
+          }
         }
       }
-    }
-    console.log(`crash: ${events.length} events, ${kills} kills (${resumed} restarts resumed acknowledged work), ${checked} nodes equal to the oracle`);
+      const summary = `crash (${what}): ${events.length} events, ${killed} kills with up to ${IN_FLIGHT} posts in flight (${unanswered} posts cut off and sent again; ${resumed} restarts resumed acknowledged work)`;
+      if (scenario.lossless) console.log(`${summary}, ${checked} nodes equal to the oracle`);
+      else console.log(`${summary}: ${differ} of ${checked} nodes differ from the oracle (acknowledged events lost with Azurite's unsaved tables)`);
+    });
   });
-});
+}

@@ -12,7 +12,7 @@ describe('loadConfig', () => {
     assert.equal(cfg.dataDir, '.data');
     assert.equal(cfg.eventHub.name, 'meshgraph-events');
     assert.equal(cfg.host.port, 7071);
-    assert.equal(cfg.host.store, 'azurite');
+    assert.equal(cfg.host.store, 'sqlite');
     assert.equal(cfg.elasticsearch.url, undefined, 'empty ELASTICSEARCH_URL selects the embedded store');
   });
 
