@@ -9,9 +9,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { RecentCache } from '../../core/recent-cache';
-import { SystemError, errorMessage } from '../../core/errors';
+import { ConfigError, SystemError, errorMessage } from '../../core/errors';
 import { UnknownIndexError, type BulkResult, type FacetBucket, type IndexSpec, type IndexVersion, type ProjectionDoc, type ProjectionStore, type SearchPage, type SearchRequest } from '../../core/projection/port';
-import { createIndexSql, dropIndexSql, hasTable, layoutOf, quoteIdent } from './sqlite-layout';
+import { createIndexSql, dropIndexSql, hasTable, layoutOf } from './sqlite-layout';
 import type { IndexLayout } from './sqlite-layout';
 import { count, facets, search, toDoc } from './sqlite-search';
 import type { ReadContext } from './sqlite-search';
@@ -67,29 +67,18 @@ export class SqliteProjectionStore implements ProjectionStore {
       CREATE TABLE IF NOT EXISTS mesh_aliases (type TEXT PRIMARY KEY, index_name TEXT NOT NULL REFERENCES mesh_indexes(name));`);
     this.reads = { db: this.db, prepare: (sql) => this.prepare(sql), rankWindow: options.rankWindow ?? DEFAULT_RANK_WINDOW };
     for (const { name } of this.db.prepare('SELECT name FROM mesh_indexes').all() as Array<{ name: string }>) {
-      this.upgradeLayout(name);
+      this.checkLayout(name, options.file);
       this.layout(name);
     }
     // Documents a crash or another process left unrefreshed.
     if ([...this.writers.values()].some((w) => w.hasPending())) this.scheduleRefresh();
   }
 
-  /**
-   * An index built before the source/refresh split (documents table with version and deleted,
-   * bodies in `_body`): its documents move to the source table and wait for a refresh.
-   */
-  private upgradeLayout(index: string): void {
-    const row = this.prepare('SELECT spec FROM mesh_indexes WHERE name = ?').get(index) as { spec: string } | undefined;
-    if (!row || hasTable(this.db, `${index}_src`) || !hasTable(this.db, index)) return;
-    const layout = layoutOf(JSON.parse(row.spec) as IndexSpec);
-    const bodies = quoteIdent(`${index}_body`);
-    this.db.transaction(() => {
-      this.db.exec(`CREATE TABLE ${layout.source} (rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, version INTEGER NOT NULL, deleted INTEGER NOT NULL, body TEXT);
-        INSERT INTO ${layout.source} SELECT d.rid, d.id, d.version, d.deleted, b.body FROM ${layout.table} d LEFT JOIN ${bodies} b ON b.rid = d.rid;
-        DROP TABLE IF EXISTS ${layout.fts}; DROP TABLE IF EXISTS ${bodies}; DROP TABLE ${layout.table};`);
-      for (const sql of createIndexSql(layout)) this.db.exec(sql);
-      this.db.exec(`INSERT INTO ${layout.pending} SELECT rid FROM ${layout.source}`);
-    }).immediate();
+  /** An index of a layout this version does not read (an early build's) is refused with the remedy. */
+  private checkLayout(index: string, file: string): void {
+    if (hasTable(this.db, `${index}_src`) || !hasTable(this.db, index)) return;
+    this.db.close();
+    throw new ConfigError('MESH_DATA_DIR', `the search index ${index} in ${file} was written by an earlier meshgraph in a layout this one does not read: delete that file (the index is rebuilt from the actors) and run 'meshgraph reindex'`);
   }
 
   /** Makes every pending document of `index` (default: every index) searchable now. */

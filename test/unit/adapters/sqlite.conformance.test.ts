@@ -96,7 +96,7 @@ describe('sqlite store on disk', () => {
     }
   });
 
-  it('upgrades an index written before the source/refresh split, keeping its documents and tombstones', async () => {
+  it('refuses an index written in an earlier layout, naming the file and the remedy', async () => {
     const dir = freshDir();
     fs.mkdirSync(dir, { recursive: true });
     const spec = personSpec('Person');
@@ -111,14 +111,7 @@ describe('sqlite store on disk', () => {
     old.prepare('INSERT INTO mesh_indexes VALUES (?, ?)').run('Person_v1', JSON.stringify(spec));
     old.exec(`INSERT INTO mesh_aliases VALUES ('Person', 'Person_v1')`);
     old.close();
-    const store = openSqliteStore(dir);
-    try {
-      assert.equal((await store.get('Person', 'Person:a'))?.version, 4);
-      assert.deepEqual((await store.search('Person', { text: 'olga', first: 5 })).hits.map((h) => h.doc.id), ['Person:a']);
-      assert.deepEqual(await store.bulk([person('Person', 'b', 1, { name: 'Late' })]), { written: 0, stale: 1, failed: [] });
-    } finally {
-      await store.close();
-    }
+    assert.throws(() => openSqliteStore(dir), (err: Error) => err.name === 'ConfigError' && /Person_v1/.test(err.message) && err.message.includes(SQLITE_FILE_NAME) && /reindex/.test(err.message));
   });
 
   it('filters a facet value too long to be an FTS5 token on the documents table instead', async () => {
