@@ -117,7 +117,6 @@ export class TableEntityStore implements EntityStore {
     await this.client.createTable();
     await this.large.createIfNotExists();
     const logged: QueuedOperation[] = [];
-    const outboxes: Array<{ shard: string; rowKey: string; ops: QueuedOperation[] }> = [];
     for (let s = 0; s < SHARDS; s++) {
       const shard = `s${s}`;
       for await (const row of this.range(shard, 'q:', 'q;')) {
@@ -129,10 +128,6 @@ export class TableEntityStore implements EntityStore {
           logged.push(op);
         }
       }
-      for await (const row of this.range(shard, 'o:', 'o;')) {
-        this.learn(row);
-        outboxes.push({ shard, rowKey: String(row.rowKey), ops: JSON.parse((await this.text(row)) ?? '[]') });
-      }
     }
     // Skip what each target already consumed (its entity row says so).
     const targets = [...new Set(logged.map((op) => op.target))];
@@ -141,15 +136,6 @@ export class TableEntityStore implements EntityStore {
     for (const [id, consumed] of this.consumed) for (const seqs of Object.values(consumed)) for (const seq of seqs) taken.add(`${id} ${seq}`);
     const pending = logged.filter((op) => !taken.has(`${op.target} ${op.seq}`));
     for (const op of logged) if (taken.has(`${op.target} ${op.seq}`)) this.release(op.seq);
-    // Signals a crash left in outboxes: append what the logs do not hold yet, then drop the outbox.
-    const origins = new Set(logged.map((op) => op.seq));
-    for (const outbox of outboxes) {
-      const missing = outbox.ops.filter((op) => !origins.has(op.seq));
-      await this.append(missing);
-      pending.push(...missing);
-      await this.committer.submit(outbox.shard, [['delete', { partitionKey: outbox.shard, rowKey: outbox.rowKey }]]);
-      this.replaced(outbox.rowKey, []);
-    }
     // In the background: reads go to the table until it completes.
     this.rowIdsScan = this.scanRowIds(openedAt);
     return { pending: pending.sort((a, b) => (a.seq < b.seq ? -1 : 1)) };

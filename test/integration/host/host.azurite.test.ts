@@ -150,7 +150,7 @@ describe('local host (Azurite store)', () => {
     const queued = [op('00000000000000000001', 200_000), op('00000000000000000002', 200_000), op('00000000000000000003', 200_000)];
     await first.enqueue(queued);
     assert.deepEqual(await names(), ['q/']);
-    // A 1.2 MB state, and a 500,000-character signal out (its outbox row, then its log row).
+    // A 1.2 MB state, and a 500,000-character signal out (its log row).
     const state = JSON.stringify({ log: ['y'.repeat(600_000), 'z'.repeat(600_000)] });
     const emitted = [{ ...op('00000000000000000004', 500_000), target: instanceId('counter', 'other'), from: id }];
     await first.commit({ entity: { id, exists: true, state, lastOperationTime: 5 }, consumed: queued, emitted });
