@@ -7,6 +7,9 @@ import { config } from '../core/config';
 import { httpHandler } from './shared/http';
 import { graphiqlPage, wantsGraphiql } from './shared/graphiql';
 
+/** The request handling, loaded once, on the first query (an import() per request looks the module up every time). */
+let implementation: Promise<typeof import('./shared/graphql-request')> | undefined;
+
 app.http('graphql', {
   methods: ['GET', 'POST'],
   route: 'graphql',
@@ -14,6 +17,6 @@ app.http('graphql', {
   handler: httpHandler(async (scope) => {
     const { request } = scope;
     if (request.method === 'GET' && config().graphql.graphiql && wantsGraphiql(request.headers.get('accept'), request.query)) return graphiqlPage(new URL(request.url).pathname);
-    return (await import('./shared/graphql-request')).graphqlRequest(scope);
+    return (await (implementation ??= import('./shared/graphql-request'))).graphqlRequest(scope);
   }),
 });

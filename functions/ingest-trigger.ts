@@ -11,6 +11,9 @@
 import { app } from '@azure/functions';
 import { durableClientInput } from './shared/durable';
 
+/** The batch handling, loaded once, on the first batch (an import() per batch looks the module up every time). */
+let implementation: Promise<typeof import('./shared/ingest-batch')> | undefined;
+
 app.eventHub('ingestTrigger', {
   connection: 'EventHubConnection',
   eventHubName: '%EVENT_HUB_NAME%',
@@ -18,5 +21,5 @@ app.eventHub('ingestTrigger', {
   cardinality: 'many',
   retry: { strategy: 'exponentialBackoff', maxRetryCount: -1, minimumInterval: { seconds: 1 }, maximumInterval: { minutes: 1 } },
   extraInputs: [durableClientInput],
-  handler: async (messages, context) => (await import('./shared/ingest-batch')).ingestBatch(messages, context),
+  handler: async (messages, context) => (await (implementation ??= import('./shared/ingest-batch'))).ingestBatch(messages, context),
 });

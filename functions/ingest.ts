@@ -8,6 +8,9 @@ import { app, output } from '@azure/functions';
 import { httpHandler } from './shared/http';
 import { durableClientInput } from './shared/durable';
 
+/** The request handling, loaded once, on the first request (an import() per request looks the module up every time). */
+let implementation: Promise<typeof import('./shared/ingest-request')> | undefined;
+
 /** The event hub, as an output binding: the same hub and connection the trigger reads. */
 const eventHub = output.eventHub({ eventHubName: '%EVENT_HUB_NAME%', connection: 'EventHubConnection' });
 
@@ -17,5 +20,5 @@ app.http('ingest', {
   authLevel: 'anonymous',
   extraInputs: [durableClientInput],
   extraOutputs: [eventHub],
-  handler: httpHandler(async (scope) => (await import('./shared/ingest-request')).ingestRequest(scope, eventHub)),
+  handler: httpHandler(async (scope) => (await (implementation ??= import('./shared/ingest-request'))).ingestRequest(scope, eventHub)),
 });

@@ -47,6 +47,13 @@ export class SqliteProjectionStore implements ProjectionStore {
   private readonly results = new RecentCache<string, { stamp: string; value: unknown }>(2000);
   private generation = 0;
   private readonly writers = new Map<string, IndexWriter>();
+  /**
+   * The index behind each alias, as last read, valid while `aliasesVersion` is this connection's
+   * `data_version`: another connection's commit (a reindex in another process) changes it, and
+   * this connection's own swaps and deletes clear the map.
+   */
+  private readonly aliases = new Map<string, IndexLayout>();
+  private aliasesVersion = -1;
   private readonly reads: ReadContext;
   private readonly refreshMs: number;
   private readonly refreshBatch: number;
@@ -99,7 +106,12 @@ export class SqliteProjectionStore implements ProjectionStore {
    * never served. Like Elasticsearch's request cache, which a refresh invalidates.
    */
   private stamp(): string {
-    return `${this.generation}:${this.prepare('PRAGMA data_version').pluck().get() as number}`;
+    return `${this.generation}:${this.dataVersion()}`;
+  }
+
+  /** Changes when another connection commits to the file (not on this connection's own commits). */
+  private dataVersion(): number {
+    return this.prepare('PRAGMA data_version').pluck().get() as number;
   }
 
   private cached<T>(key: string, compute: () => T): T {
@@ -194,9 +206,24 @@ export class SqliteProjectionStore implements ProjectionStore {
     return row ? this.writer(layoutOf(JSON.parse(row.spec) as IndexSpec)).layout : undefined;
   }
 
+  /** The alias's index: from the cache unless another connection committed since it was filled. */
   private aliasTarget(type: string): IndexLayout | undefined {
+    const version = this.dataVersion();
+    if (version !== this.aliasesVersion) {
+      this.aliases.clear();
+      this.aliasesVersion = version;
+    }
+    const cached = this.aliases.get(type);
+    if (cached) return cached;
     const row = this.prepare('SELECT index_name FROM mesh_aliases WHERE type = ?').get(type) as { index_name: string } | undefined;
-    return row ? this.layout(row.index_name) : undefined;
+    const layout = row ? this.layout(row.index_name) : undefined;
+    if (layout) this.aliases.set(type, layout);
+    return layout;
+  }
+
+  private forgetAliases(): void {
+    this.aliases.clear();
+    this.aliasesVersion = -1;
   }
 
   private readable(type: string): IndexLayout {
@@ -228,6 +255,7 @@ export class SqliteProjectionStore implements ProjectionStore {
     // The first query on the new index should not pay for the copy's refresh.
     this.refresh(index);
     this.prepare('INSERT INTO mesh_aliases (type, index_name) VALUES (?, ?) ON CONFLICT(type) DO UPDATE SET index_name = excluded.index_name').run(type, index);
+    this.forgetAliases();
     this.generation++;
   }
 
@@ -251,6 +279,7 @@ export class SqliteProjectionStore implements ProjectionStore {
     })();
     this.writers.delete(index);
     this.statements.clear();
+    this.forgetAliases();
     this.generation++;
   }
 
@@ -284,12 +313,35 @@ export class SqliteProjectionStore implements ProjectionStore {
     return (await this.mget(type, [id]))[0];
   }
 
-  /** From the source table: a document is there as soon as its bulk returned, refreshed or not. */
+  /**
+   * From the source table: a document is there as soon as its bulk returned, refreshed or not.
+   * The hot read of GraphQL, so one statement: it reads the alias's index with the documents, in
+   * the same snapshot, and a read from an index the alias no longer names (moved by another
+   * connection since the cache was filled, or deleted) is done again on the alias's index.
+   */
   async mget(type: string, ids: string[]): Promise<Array<ProjectionDoc | undefined>> {
-    const layout = this.readable(type);
-    const rows = this.prepare(`SELECT id, version, body FROM ${layout.source} WHERE id IN (SELECT value FROM json_each(?)) AND deleted = 0`).all(JSON.stringify(ids)) as Array<Record<string, unknown>>;
-    const byId = new Map(rows.map((row) => [row['id'] as string, toDoc(layout, row)]));
-    return ids.map((id) => byId.get(id));
+    for (let attempt = 1; ; attempt++) {
+      const cached = this.aliases.get(type);
+      const layout = cached ?? this.readable(type);
+      let rows: Array<Record<string, unknown>>;
+      try {
+        rows = this.prepare(mgetSql(layout, ids.length)).all(ids.length === 1 ? ids[0] : JSON.stringify(ids), type) as Array<Record<string, unknown>>;
+      } catch (err) {
+        // No such table: another connection deleted the cached index.
+        if (!cached) throw err;
+        this.forgetAliases();
+        continue;
+      }
+      const first = rows[0];
+      if (first?.['aliased'] !== layout.name) {
+        if (attempt >= 3) throw new SystemError(`the alias of ${type} moved during each of ${attempt} reads`);
+        this.forgetAliases();
+        continue;
+      }
+      if (ids.length === 1) return [first['id'] === null ? undefined : toDoc(layout, first)];
+      const byId = new Map(rows.filter((row) => row['id'] !== null).map((row) => [row['id'] as string, toDoc(layout, row)]));
+      return ids.map((id) => byId.get(id));
+    }
   }
 
   async search(type: string, request: SearchRequest): Promise<SearchPage> {
@@ -312,3 +364,19 @@ export class SqliteProjectionStore implements ProjectionStore {
   }
 }
 
+const mgetSqls = new WeakMap<IndexLayout, { one: string; many: string }>();
+
+/**
+ * The documents of `layout` with these ids (parameters: one id as is, more as a JSON array; then the
+ * type), each row with the index the type's alias names (`aliased`; one row without a document
+ * when none is found, none when the alias is gone).
+ */
+function mgetSql(layout: IndexLayout, ids: number): string {
+  let sql = mgetSqls.get(layout);
+  if (!sql) {
+    const read = (match: string) => `SELECT a.index_name AS aliased, s.id, s.version, s.body FROM mesh_aliases a LEFT JOIN ${layout.source} s ON ${match} AND s.deleted = 0 WHERE a.type = ?`;
+    sql = { one: read('s.id = ?'), many: read('s.id IN (SELECT value FROM json_each(?))') };
+    mgetSqls.set(layout, sql);
+  }
+  return ids === 1 ? sql.one : sql.many;
+}

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { openSqliteStore, SQLITE_FILE_NAME } from '../../../adapters/search/sqlite';
+import { UnknownIndexError } from '../../../core/projection/port';
 import { runProjectionStoreConformance } from '../../conformance/projection-store';
 import { person, personSpec, tombstone } from '../../conformance/fixtures';
 
@@ -48,6 +49,53 @@ describe('sqlite store on disk', () => {
       await reindexer.bulk([person('Person', 'a', 1, { name: 'two' })], { index: v2.index });
       await reindexer.swapAlias('Person', v2.index);
       assert.equal((await serving.get('Person', 'Person:a'))?.body['name'], 'two');
+    } finally {
+      await serving.close();
+      await reindexer.close();
+    }
+  });
+
+  it('remembers the index behind an alias, and reads the new one once another connection swaps or deletes it', async () => {
+    const dir = freshDir();
+    const serving = openSqliteStore(dir);
+    const reindexer = openSqliteStore(dir);
+    // Every read the serving store offers, each answering which index version it read (searches
+    // first: a get that finds the alias moved must not be what makes them see it).
+    const reads = async (): Promise<Record<string, unknown>> => ({
+      search: (await serving.search('Person', { text: 'ada', first: 5 })).hits.map((h) => h.doc.body['name']),
+      count: await serving.count('Person', { filter: { field: 'city', op: 'eq', value: 'Oslo' } }),
+      facets: await serving.facets('Person', ['city'], {}),
+      get: (await serving.get('Person', 'Person:a'))?.body['name'],
+      mget: (await serving.mget('Person', ['Person:a', 'Person:b'])).map((d) => d?.body['name']),
+    });
+    const v1 = { search: ['Ada one'], count: 1, facets: { city: [{ value: 'Oslo', count: 1 }] }, get: 'Ada one', mget: ['Ada one', undefined] };
+    const v2 = { search: ['Ada two'], count: 0, facets: { city: [{ value: 'Rome', count: 2 }] }, get: 'Ada two', mget: ['Ada two', 'Bea two'] };
+    try {
+      const first = await serving.createIndex(personSpec('Person', 1));
+      await serving.swapAlias('Person', first.index);
+      await serving.bulk([person('Person', 'a', 1, { name: 'Ada one', city: 'Oslo' })]);
+      const second = await reindexer.createIndex(personSpec('Person', 2));
+      await reindexer.bulk([person('Person', 'a', 1, { name: 'Ada two', city: 'Rome' }), person('Person', 'b', 1, { name: 'Bea two', city: 'Rome' })], { index: second.index });
+      assert.deepEqual(await reads(), v1);
+      assert.deepEqual(await reads(), v1, 'read again, from what it remembers');
+
+      await reindexer.swapAlias('Person', second.index);
+      assert.deepEqual(await reads(), v2, "another connection's swap is seen by the next read");
+      await reindexer.swapAlias('Person', first.index);
+      assert.deepEqual(await reads(), v1, 'and its swap back');
+      await serving.swapAlias('Person', second.index);
+      assert.deepEqual(await reads(), v2, "this connection's own swap");
+
+      await reindexer.deleteIndex(second.index);
+      for (const read of [() => serving.get('Person', 'Person:a'), () => serving.search('Person', { first: 5 })]) {
+        await assert.rejects(read, (err: Error) => err instanceof UnknownIndexError, 'an index deleted elsewhere is no longer read');
+      }
+      await reindexer.swapAlias('Person', first.index);
+      assert.deepEqual(await reads(), v1);
+      await serving.deleteIndex(first.index);
+      for (const read of [() => serving.search('Person', { first: 5 }), () => serving.get('Person', 'Person:a')]) {
+        await assert.rejects(read, (err: Error) => err instanceof UnknownIndexError, 'nor one deleted here');
+      }
     } finally {
       await serving.close();
       await reindexer.close();
