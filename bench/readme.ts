@@ -1,4 +1,4 @@
-// Renders the figures of a `npm run bench` run into the README, between the markers
+// Renders the figures of a `npm run bench` run into docs/figures.md, between the markers
 // <!-- figures:begin --> and <!-- figures:end -->, so the table is regenerated, never hand-edited.
 // `npm run bench -- --readme` runs the benchmarks and then this; `npx tsx bench/readme.ts FILE`
 // renders a saved run (bench/run.ts writes the last one to .data/bench-latest.json).
@@ -48,6 +48,6 @@ export function writeReadme(readmePath: string, table: string): void {
 if (require.main === module) {
   const file = process.argv[2] ?? path.join(process.cwd(), '.data', 'bench-latest.json');
   const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as { when: string; figures: Array<Figure & { bench: string }> };
-  writeReadme(path.join(__dirname, '..', 'README.md'), figuresTable(saved.figures, saved.when));
-  process.stderr.write(`README figures regenerated from ${file} (${saved.figures.length} figures)\n`);
+  writeReadme(path.join(__dirname, '..', 'docs', 'figures.md'), figuresTable(saved.figures, saved.when));
+  process.stderr.write(`docs/figures.md regenerated from ${file} (${saved.figures.length} figures)\n`);
 }

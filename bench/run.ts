@@ -53,7 +53,7 @@ for (const r of previous) {
 merged.push(...rows.filter((n) => !merged.includes(n)));
 fs.writeFileSync(saved, JSON.stringify({ when, figures: merged }, null, 1));
 if (toReadme) {
-  writeReadme(path.join(__dirname, '..', 'README.md'), figuresTable(merged, when));
-  process.stderr.write(`README figures regenerated (${merged.length} figures)\n`);
+  writeReadme(path.join(__dirname, '..', 'docs', 'figures.md'), figuresTable(merged, when));
+  process.stderr.write(`docs/figures.md regenerated (${merged.length} figures)\n`);
 }
 process.stdout.write(JSON.stringify({ bench: 'all', figures: rows }) + '\n');

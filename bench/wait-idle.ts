@@ -1,5 +1,5 @@
 // `?wait=true` for one event at idle (issue 20): POST /api/events?wait=true with one upsert (the
-// README's example: a customer's name and segment), one request at a time, the host idle before
+// example of docs/sending-data.md: a customer's name and segment), one request at a time, the host idle before
 // each (no queued operation, every earlier event through its trigger); p50 and p99 of the round
 // trip as the client sees it. Baselines, interleaved with it in the same run: the same POST without
 // ?wait (answered once the event is handed to the event hub binding) and GET /api/health. The host

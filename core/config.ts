@@ -1,5 +1,5 @@
 // Every setting the product reads, in one list, read once at start and validated with a message
-// that names the setting. The README's settings table, local.settings.json and the Bicep app
+// that names the setting. The settings table of docs/settings.md, local.settings.json and the Bicep app
 // settings are checked against SETTINGS by tests, so this list is the single source.
 import { ConfigError } from './errors';
 

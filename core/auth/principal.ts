@@ -1,6 +1,6 @@
 // The caller's roles, from App Service authentication's `x-ms-client-principal` header (base64
 // JSON: { auth_typ, claims: [{ typ, val }], name_typ, role_typ }). Locally the same header can be
-// crafted by hand (README). A malformed header is a 400, never a silent anonymous caller.
+// crafted by hand (docs/graphql.md). A malformed header is a 400, never a silent anonymous caller.
 import { UserError } from '../errors';
 
 export interface Principal {

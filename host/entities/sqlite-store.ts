@@ -6,7 +6,7 @@
 // file (written, not yet flushed to the disk), so a crash of the process (kill -9, out of memory)
 // loses nothing that was acknowledged. A power loss or an OS crash may lose the last transactions
 // (the file stays consistent: it opens at the last one the disk kept). synchronous=FULL would
-// keep those too, at one fsync per transaction on the host's thread (see the README's figures).
+// keep those too, at one fsync per transaction on the host's thread (see docs/figures.md).
 //
 // Two tables: `entities`, a row per existing entity (its state; a deleted entity has no row), and
 // `operations`, every operation not consumed yet, by its sequence number. A batch's commit

@@ -1,5 +1,5 @@
 // Every shell command that README.md and docs/*.md show in their ```sh blocks, run as written in
-// bash, in README order, from a fresh copy of the checkout (its files, no dist/, node_modules
+// bash, in reading order (README, then docs/ as it links them), from a fresh copy of the checkout (its files, no dist/, node_modules
 // linked to the checkout's): `npm start` in a terminal of its own until it prints `meshgraph is
 // running:`, `npm run demo`, the curl lines, `npx meshgraph ...` (npx resolves the project's own
 // bin), and Ctrl-C at the end. Each command's output is checked, not only its exit code.
@@ -34,7 +34,12 @@ import { postgresMissing, startTestPostgres, type TestPostgres } from '../../hos
 import { Job, shellCommands, Terminal, type DocCommand, type Run } from './shell';
 
 const ROOT = path.join(__dirname, '../..');
-const DOCUMENTS = ['README.md', ...fs.readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
+/** The README, then docs/ in the order the README links them (a reader's order), then any others. */
+const DOCUMENTS = ((): string[] => {
+  const linked = [...fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8').matchAll(/\]\((docs\/[\w-]+\.md)[)#]/g)].map((m) => m[1]!);
+  const all = fs.readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`);
+  return ['README.md', ...new Set([...linked, ...all])];
+})();
 const COMMANDS: DocCommand[] = [];
 for (const file of DOCUMENTS) COMMANDS.push(...shellCommands(file, fs.readFileSync(path.join(ROOT, file), 'utf8'), COMMANDS.length ? COMMANDS[COMMANDS.length - 1]!.block + 1 : 0));
 

@@ -17,7 +17,7 @@ describe('principalFrom (x-ms-client-principal)', () => {
     assert.throws(() => principalFrom(encode({ claims: 'nope' })), /no claims array/);
   });
 
-  it('round-trips the header the README tells local users to craft', () => {
+  it('round-trips the header docs/graphql.md tells local users to craft', () => {
     assert.deepEqual([...principalFrom(principalHeader(['pii.read'])).roles], ['pii.read']);
   });
 });

@@ -146,7 +146,7 @@ describe('GraphQL over HTTP', () => {
 });
 
 describe('GraphQL limit defaults', () => {
-  it('are the ones the README and the settings document', () => {
+  it('are the ones docs/graphql.md and docs/settings.md document', () => {
     assert.deepEqual(DEFAULT_LIMITS, { maxDepth: 12, maxAliases: 30, maxCost: 20_000, maxFirst: 100, relationListCost: 20 });
   });
 });
