@@ -12,6 +12,7 @@ import { loadApp, type FunctionApp } from '../../../host/worker/app';
 import { startEventHubConsumers, type EventHubConsumers } from '../../../host/eventhub-consumer';
 import { startHost } from '../../../host/main';
 import { CONNECTION, fakeClients, fixture } from '../../helpers/eventhub-fake-client';
+import { setEnvUntilRestored } from '../../helpers/env';
 
 const FIXTURE_APP = path.join(__dirname, '../../fixtures/eventhub-app/index.ts');
 const HOT_APP = path.join(__dirname, '../../../functions/index.ts');
@@ -19,12 +20,11 @@ const noLog = () => {};
 
 /** The fixture app loaded with a retry policy (or none), unloaded after the test. */
 function withPolicy(retry: object | undefined): FunctionApp {
-  if (retry) process.env.FIXTURE_RETRY = JSON.stringify(retry);
-  else delete process.env.FIXTURE_RETRY;
+  const restore = setEnvUntilRestored({ FIXTURE_RETRY: retry ? JSON.stringify(retry) : undefined });
   try {
     return loadApp('eventhub-fixture', FIXTURE_APP);
   } finally {
-    delete process.env.FIXTURE_RETRY;
+    restore();
   }
 }
 
@@ -32,12 +32,11 @@ const ENDLESS = { strategy: 'fixedDelay', maxRetryCount: -1, delayInterval: 0 };
 
 describe('Event Hubs consumer (stand-in client)', () => {
   let app: FunctionApp;
+  let restoreEnv: () => void;
   before(() => {
-    Object.assign(process.env, { EventHubConnection: CONNECTION, EVENT_HUB_NAME: 'orders', EVENT_HUB_CONSUMER_GROUP: 'hot' });
+    restoreEnv = setEnvUntilRestored({ EventHubConnection: CONNECTION, EVENT_HUB_NAME: 'orders', EVENT_HUB_CONSUMER_GROUP: 'hot' });
   });
-  after(() => {
-    process.env.EventHubConnection = '';
-  });
+  after(() => restoreEnv());
   beforeEach(() => {
     Object.assign(fixture(), { batches: [], attempts: 0, failNext: 0 });
     app = withPolicy(ENDLESS);
@@ -136,7 +135,7 @@ describe('Event Hubs consumer (stand-in client)', () => {
 describe('local host with EventHubConnection set (hot app, memory store, stand-in client)', () => {
   it('feeds the ingest trigger from the hub: events become node entities; stop closes the consumer', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-eh-'));
-    Object.assign(process.env, { MESH_DATA_DIR: dataDir, AzureWebJobsStorage: 'UseDevelopmentStorage=true', EventHubConnection: CONNECTION, EVENT_HUB_NAME: 'meshgraph-events', EVENT_HUB_CONSUMER_GROUP: '$Default' });
+    const restoreEnv = setEnvUntilRestored({ MESH_DATA_DIR: dataDir, AzureWebJobsStorage: 'UseDevelopmentStorage=true', EventHubConnection: CONNECTION, EVENT_HUB_NAME: 'meshgraph-events', EVENT_HUB_CONSUMER_GROUP: '$Default' });
     const { factory, clients } = fakeClients();
     const host = await startHost({ apps: [{ name: 'hot', entry: HOT_APP }], port: 0, store: 'memory', log: noLog, eventHubClients: factory });
     try {
@@ -154,7 +153,7 @@ describe('local host with EventHubConnection set (hot app, memory store, stand-i
       assert.deepEqual(client.checkpoints.get('0'), [1]);
     } finally {
       await host.stop();
-      process.env.EventHubConnection = '';
+      restoreEnv();
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
     assert.equal(clients[0]!.closed, true);
