@@ -206,3 +206,12 @@ export function config(): Config {
   cached ??= loadConfig();
   return cached;
 }
+
+/**
+ * Forgets the settings read so far, so the next config() reads them again. For a host that loads
+ * an app from source more than once in one process (a stopped host, then another on another data
+ * directory): a fresh worker process would read them again, and this module stays loaded.
+ */
+export function forgetConfig(): void {
+  cached = undefined;
+}

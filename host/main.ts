@@ -19,7 +19,7 @@ import { hostOutputs } from './outputs';
 import { startTimers, type TimerTriggers } from './timer';
 import { applyLocalSettings, readHostJson } from './settings';
 import { setSystemLog } from './worker/functions-core';
-import { loadConfig, type HostStoreKind } from '../core/config';
+import { forgetConfig, loadConfig, type HostStoreKind } from '../core/config';
 import { contractsModuleSetting, resolveModuleFile } from '../adapters/contracts/module-file';
 import { checkBundleContracts, type CurrentProduct } from './bundle-contracts';
 import { lockDataDir } from './data-lock';
@@ -91,6 +91,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const hostJson = readHostJson(root);
   const runtime = new EntityRuntime({ store, log, maxBatch: hostJson.extensions?.durableTask?.maxEntityOperationBatchSize, concurrency: options.concurrency });
   try {
+    // An app loaded from source shares this process's modules: it reads its settings afresh, as a
+    // new worker process would (a bundle has its own copy of them anyway).
+    forgetConfig();
     const apps = options.apps.map((a) => loadApp(a.name, a.entry));
     const functions = apps.flatMap((a) => a.functions);
     functions.filter((f) => f.kind === 'entity').forEach((f) => runtime.register(f));

@@ -82,6 +82,15 @@ export class UnknownIndexError extends Error {
   }
 }
 
+/**
+ * Whether `err` is an UnknownIndexError, by its name rather than instanceof: the store adapter is
+ * loaded on first use, and where an app is loaded from source twice in one process (one local
+ * host after another) its adapter may be the first load's module, with the first load's class.
+ */
+export function isUnknownIndexError(err: unknown): err is UnknownIndexError {
+  return err instanceof Error && err.name === 'UnknownIndexError';
+}
+
 /** Reads and searches of a type whose index does not exist reject with UnknownIndexError. */
 export interface ProjectionStore {
   readonly kind: string;

@@ -4,7 +4,7 @@
 import { config } from '../../core/config';
 import type { ContractModel } from '../../core/contracts/model';
 import { indexSpecOf } from '../../core/contracts/index-spec';
-import { UnknownIndexError, type ProjectionStore } from '../../core/projection/port';
+import { isUnknownIndexError, type ProjectionStore } from '../../core/projection/port';
 
 /** Creates version 1 of each type's index and points its alias at it, unless the alias exists. */
 async function ensureIndexes(store: ProjectionStore, model: ContractModel): Promise<ProjectionStore> {
@@ -12,7 +12,7 @@ async function ensureIndexes(store: ProjectionStore, model: ContractModel): Prom
     try {
       await store.count(node.name);
     } catch (err) {
-      if (!(err instanceof UnknownIndexError)) throw err;
+      if (!isUnknownIndexError(err)) throw err;
       const { index } = await store.createIndex(indexSpecOf(node, 1));
       await store.swapAlias(node.name, index);
     }

@@ -164,3 +164,38 @@ describe('a storage with meshgraph actors but no data directory', () => {
     }
   });
 });
+
+describe('hosts one after another in one process, each on its own data directory', () => {
+  it("projects each host's nodes into its own directory's search index (the app reads its settings and finds its store afresh)", async () => {
+    const { HOT_APP } = await import('../../helpers/host');
+    const dirs = [newDir('one'), newDir('two')];
+    for (const [n, dataDir] of dirs.entries()) {
+      const azurite = await startTestAzurite();
+      try {
+        Object.assign(process.env, { AzureWebJobsStorage: azurite.connectionString, MESH_DATA_DIR: dataDir, EventHubConnection: '', MESH_AZURITE: 'auto' });
+        const running = await startHost({ apps: [{ name: 'hot', entry: HOT_APP }], port: 0, store: 'memory', log: () => {} });
+        try {
+          const event = { specversion: '1.0', id: `e${n}`, source: 'crm', type: 'meshgraph.node.upsert', subject: `Customer/c${n}`, sequence: 1, data: { name: `Host ${n}` } };
+          const res = await post(`${running.url}/api/events?wait=true`, [event], { 'content-type': 'application/cloudevents-batch+json' });
+          const answer = await json(res);
+          assert.equal(answer.applied, true, `host ${n}: applied and searchable: ${JSON.stringify(answer)}`);
+          assert.equal(running.runtime.operationsByName['projections.add'], undefined, `host ${n}: no document was refused`);
+        } finally {
+          await running.stop();
+        }
+      } finally {
+        await azurite.stop();
+      }
+    }
+    // Loaded after the hosts, as the app loads it: on first use.
+    const { openSqliteStore } = await import('../../../adapters/search/sqlite');
+    for (const [n, dataDir] of dirs.entries()) {
+      const index = openSqliteStore(dataDir);
+      try {
+        assert.deepEqual((await index.search('Customer', { first: 5 })).hits.map((h) => h.doc.id), [`Customer:c${n}`], `${dataDir} holds its own host's node only`);
+      } finally {
+        await index.close();
+      }
+    }
+  });
+});
