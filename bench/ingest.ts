@@ -112,6 +112,7 @@ function throughHost(store: HostStoreKind, phases: { load: string[]; updates: st
     const rssGrowth = process.memoryUsage().rss - rssBefore;
     const counters = { ...host.runtime.counters };
     const byName = { ...host.runtime.operationsByName };
+    process.stderr.write(`load (${store}): ${counters.operations} operations in ${counters.batches} batches, ${counters.failedBatches} failed batches; by name ${JSON.stringify(byName)}\n`);
     const updateSeconds = await ingest(host, `updates (${store})`, phases.updates);
     const updateOps = host.runtime.counters.operations - counters.operations;
     return { seconds, rssGrowth, counters, byName, updates: { seconds: updateSeconds, ops: updateOps } };

@@ -26,6 +26,43 @@ export function figuresTable(rows: Array<Figure & { bench: string }>, when: stri
   return lines.join('\n');
 }
 
+const benchName = (label: string) => label.split(' (')[0]!.trim();
+
+/**
+ * The table with the rows of the benchmarks in `rows` replaced by them (in the place of each
+ * benchmark's first old row) and every other row kept as the document has it: a run of some
+ * benchmarks updates their figures and no others. `current` is the block between the markers.
+ */
+export function mergedTable(current: string, rows: Array<Figure & { bench: string }>, when: string): string {
+  const fresh = figuresTable(rows, when).split('\n');
+  const header = fresh.slice(0, 4);
+  const freshRows = fresh.slice(4);
+  const byBench = new Map<string, string[]>();
+  rows.forEach((r, i) => byBench.set(benchName(r.bench), [...(byBench.get(benchName(r.bench)) ?? []), freshRows[i]!]));
+  const out: string[] = [];
+  const placed = new Set<string>();
+  for (const line of current.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| figure |'))) {
+    const cells = line.split(/(?<!\\)\|/);
+    const name = benchName((cells[cells.length - 2] ?? '').replace(/\\\|/g, '|'));
+    const replacement = byBench.get(name);
+    if (!replacement) out.push(line);
+    else if (!placed.has(name)) {
+      out.push(...replacement);
+      placed.add(name);
+    }
+  }
+  for (const [name, lines] of byBench) if (!placed.has(name)) out.push(...lines);
+  return [...header, ...out].join('\n');
+}
+
+/** The block between the markers of the document at `file` ('' when it has none). */
+export function currentTable(file: string): string {
+  const text = fs.readFileSync(file, 'utf8');
+  const begin = text.indexOf(BEGIN);
+  const end = text.indexOf(END);
+  return begin >= 0 && end > begin ? text.slice(begin + BEGIN.length, end) : '';
+}
+
 function value(r: Figure): string {
   return r.value === null || r.value === undefined || !Number.isFinite(r.value) ? 'n/a' : cell(`${fmt(r.value)} ${r.unit}`.trim());
 }

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fmt, pad, type Figure } from './lib';
-import { figuresTable, writeReadme } from './readme';
+import { currentTable, figuresTable, mergedTable, writeReadme } from './readme';
 
 const BENCHES = ['cli-help.ts', 'host-start.ts', 'entity-ops.ts', 'ingest.ts', 'store-scale.ts', 'fanout.ts', 'projection-outage.ts', 'cold-start.ts', 'cold-queries.ts', 'demo-generate.ts', 'sqlite-projection.ts', 'es-bulk.ts', 'connectors.ts', 'graphql.ts', 'wait-idle.ts', 'rename-spread.ts'];
 BENCHES.push('node-memory.ts'); // memory per live node (BENCH_NODES, default 200k; run.ts passes --expose-gc)
@@ -53,7 +53,9 @@ for (const r of previous) {
 merged.push(...rows.filter((n) => !merged.includes(n)));
 fs.writeFileSync(saved, JSON.stringify({ when, figures: merged }, null, 1));
 if (toReadme) {
-  writeReadme(path.join(__dirname, '..', 'docs', 'figures.md'), figuresTable(merged, when));
+  const doc = path.join(__dirname, '..', 'docs', 'figures.md');
+  // A run of some benchmarks replaces their rows in the document's table and keeps the others.
+  writeReadme(doc, only.length > 0 ? mergedTable(currentTable(doc), rows, when) : figuresTable(merged, when));
   process.stderr.write(`docs/figures.md regenerated (${merged.length} figures)\n`);
 }
 process.stdout.write(JSON.stringify({ bench: 'all', figures: rows }) + '\n');
