@@ -107,7 +107,10 @@ function throughHost(store: HostStoreKind, phases: { load: string[]; updates: st
   return withBenchHost('ingest', { store, env }, async (host) => {
     global.gc?.();
     const rssBefore = process.memoryUsage().rss;
+    const cpuBefore = process.cpuUsage();
     const seconds = await ingest(host, `load (${store})`, phases.load);
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuMicros = cpu.user + cpu.system;
     global.gc?.();
     const rssGrowth = process.memoryUsage().rss - rssBefore;
     const counters = { ...host.runtime.counters };
@@ -115,7 +118,7 @@ function throughHost(store: HostStoreKind, phases: { load: string[]; updates: st
     process.stderr.write(`load (${store}): ${counters.operations} operations in ${counters.batches} batches, ${counters.failedBatches} failed batches; by name ${JSON.stringify(byName)}\n`);
     const updateSeconds = await ingest(host, `updates (${store})`, phases.updates);
     const updateOps = host.runtime.counters.operations - counters.operations;
-    return { seconds, rssGrowth, counters, byName, updates: { seconds: updateSeconds, ops: updateOps } };
+    return { seconds, cpuMicros, rssGrowth, counters, byName, updates: { seconds: updateSeconds, ops: updateOps } };
   });
 }
 
@@ -153,7 +156,7 @@ async function main(): Promise<void> {
   const routes = memory.byName['router.route'] ?? 0;
   const reactions = (memory.byName['node.neighbour'] ?? 0) + (memory.byName['node.edge'] ?? 0);
   const figures: Figure[] = [
-    { figure: 'ingest events/s, host, memory store', value: perSec(memory), unit: 'ev/s', baseline: bareRate, baselineLabel: 'ev/s bare loop', ratio: perSec(memory) / bareRate, goal: '>= 10,000 ev/s and >= 0.25x', met: perSec(memory) >= 10_000 && perSec(memory) / bareRate >= 0.25 },
+    { figure: 'ingest events/s, host, memory store', value: perSec(memory), unit: 'ev/s', baseline: bareRate, baselineLabel: 'ev/s bare loop', ratio: perSec(memory) / bareRate, goal: '>= 0.4x (stretch 0.6x)', met: perSec(memory) / bareRate >= 0.4 },
     { figure: `ingest events/s, host, SQLite store (${bare.nodes} nodes)`, value: perSec(onSqlite), unit: 'ev/s', baseline: perSec(memory), baselineLabel: 'ev/s memory store', ratio: perSec(onSqlite) / perSec(memory), goal: '>= 0.8x memory', met: perSec(onSqlite) / perSec(memory) >= 0.8 },
     { figure: `ingest events/s, host, Azurite (${bare.nodes} nodes)`, value: perSec(onAzurite), unit: 'ev/s', baseline: bareRate, baselineLabel: 'ev/s bare loop', ratio: perSec(onAzurite) / bareRate, goal: '>= 2,000 ev/s', met: perSec(onAzurite) >= 2000 },
     // Live traffic: the graph is loaded, and every record that has a change changes once.
@@ -167,7 +170,10 @@ async function main(): Promise<void> {
     { figure: 'entity ops per event, direct (node apply)', value: applies / lines.length, unit: '', goal: '<= 1', met: applies / lines.length <= 1 },
     { figure: 'entity ops per event, router fan-out', value: routes / lines.length, unit: '' },
     { figure: 'entity ops per event, reactions (edge+neighbour)', value: reactions / lines.length, unit: '' },
-    { figure: 'entity operations per batch, memory store (all entities)', value: memory.counters.operations / memory.counters.batches, unit: '' },
+    { figure: 'entity operations per batch, memory store (all entities)', value: memory.counters.operations / memory.counters.batches, unit: '', goal: '>= 3', met: memory.counters.operations / memory.counters.batches >= 3 },
+    { figure: 'entity batches per event, memory store (load)', value: memory.counters.batches / lines.length, unit: '', goal: '<= 1.0', met: memory.counters.batches / lines.length <= 1 },
+    // All threads of the process: the host, its SQLite search writer, and the bench's own HTTP client.
+    { figure: 'CPU per event, memory store (load; the process, client included)', value: memory.cpuMicros / lines.length, unit: 'us', baseline: (bare.seconds * 1e6) / lines.length, baselineLabel: 'us bare loop', ratio: memory.cpuMicros / lines.length / ((bare.seconds * 1e6) / lines.length), goal: '<= 350 us', met: memory.cpuMicros / lines.length <= 350 },
     // At 10k nodes this is mostly fixed costs (SQLite page cache, code); bench/node-memory.ts measures per-node memory.
     { figure: `RSS growth per live node, memory store (${bare.nodes} nodes)`, value: memory.rssGrowth / bare.nodes / 1024, unit: 'KB' },
   ];
