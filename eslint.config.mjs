@@ -19,7 +19,14 @@ export default tseslint.config(
       // A promise that is neither awaited nor handled loses its error (an unhandled rejection
       // crashes the host). Deliberate fire-and-forget says so with `void`.
       // node:test's describe/it return promises the runner itself awaits.
-      '@typescript-eslint/no-floating-promises': ['error', { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }] }],
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] },
+          ],
+        },
+      ],
       // A promise where a void callback is expected (an event handler, forEach) runs unawaited.
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: true, attributes: false } }],
       // Awaiting a value that is not a promise is a mistake about what a call returns.

@@ -6,5 +6,7 @@ import type { TokenCredential } from '@azure/core-auth';
 let credential: Promise<TokenCredential> | undefined;
 
 export function appCredential(): Promise<TokenCredential> {
-  return (credential ??= import('@azure/identity').then(({ DefaultAzureCredential }) => new DefaultAzureCredential(process.env.AZURE_CLIENT_ID ? { managedIdentityClientId: process.env.AZURE_CLIENT_ID } : {})));
+  return (credential ??= import('@azure/identity').then(
+    ({ DefaultAzureCredential }) => new DefaultAzureCredential(process.env.AZURE_CLIENT_ID ? { managedIdentityClientId: process.env.AZURE_CLIENT_ID } : {}),
+  ));
 }

@@ -70,7 +70,16 @@ async function bundle(dir: string, name: string, source: string, packages: 'bund
   fs.writeFileSync(path.join(dir, `${name}.ts`), source);
   const outfile = path.join(dir, `${name}.js`);
   const external = packages === 'external' ? { packages: 'external' as const } : { external: ['@azure/functions-core', 'better-sqlite3', 'azurite'] };
-  await build({ entryPoints: [path.join(dir, `${name}.ts`)], outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs', ...external, logLevel: 'warning' });
+  await build({
+    entryPoints: [path.join(dir, `${name}.ts`)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    ...external,
+    logLevel: 'warning',
+  });
   return outfile;
 }
 
@@ -93,7 +102,17 @@ function bytesByPackage(meta: Metafile, main: string): Array<{ name: string; byt
 /** One package bundled alone as the apps are (minified, for Node 20), to time its load. */
 async function bundlePackage(dir: string, name: string): Promise<string> {
   const outfile = path.join(dir, `dep-${name.replace(/[@/]/g, '_')}.js`);
-  await build({ stdin: { contents: `require(${JSON.stringify(name)});`, resolveDir: ROOT, loader: 'js' }, outfile, bundle: true, minify: true, platform: 'node', target: 'node20', format: 'cjs', external: ['@azure/functions-core'], logLevel: 'silent' });
+  await build({
+    stdin: { contents: `require(${JSON.stringify(name)});`, resolveDir: ROOT, loader: 'js' },
+    outfile,
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    external: ['@azure/functions-core'],
+    logLevel: 'silent',
+  });
   return outfile;
 }
 
@@ -104,7 +123,9 @@ async function main(): Promise<void> {
   const built = await buildApps(ROOT, path.join(out, 'dist'));
   const main = (name: string) => built.find((a) => a.name === name)!.main;
   const hot = built.find((a) => a.name === 'hot')!;
-  const heaviest = bytesByPackage(hot.metafile, hot.main).filter((p) => p.name !== 'meshgraph').slice(0, 8);
+  const heaviest = bytesByPackage(hot.metafile, hot.main)
+    .filter((p) => p.name !== 'meshgraph')
+    .slice(0, 8);
   const deps = await Promise.all(heaviest.map(async (p) => ({ ...p, file: await bundlePackage(out, p.name) })));
   const depLoad = new Map<string, number[]>(deps.map((d) => [d.name, []]));
   const serveJs = await bundle(out, 'serve-app', SERVE_APP, 'bundle');
@@ -122,7 +143,11 @@ async function main(): Promise<void> {
   const subgraph = (port: number) => `http://127.0.0.1:${port}/api/nodes/Person/p1/subgraph?depth=2`;
   try {
     const mesh = await startMeshHost(azurite.connectionString, dataDir);
-    await ingest(mesh.host.url, [ce('hr', 'upsert', 'Person/p1', 1, { name: 'Ada' }), ce('org', 'upsert', 'Team/t1', 1, { name: 'Core' }), ce('org', 'link', 'Person/p1', 2, { rel: 'teams', to: 'Team/t1' })]);
+    await ingest(mesh.host.url, [
+      ce('hr', 'upsert', 'Person/p1', 1, { name: 'Ada' }),
+      ce('org', 'upsert', 'Team/t1', 1, { name: 'Core' }),
+      ce('org', 'link', 'Person/p1', 2, { rel: 'teams', to: 'Team/t1' }),
+    ]);
     await mesh.host.runtime.idle();
     const durableOrigin = mesh.host.url.replace('localhost', '127.0.0.1');
     try {
@@ -131,7 +156,15 @@ async function main(): Promise<void> {
         for (const app of built) load[app.name]!.push(msToRun(['-e', `require(${JSON.stringify(app.main)})`], { cwd: ROOT, env }));
         for (const d of deps) depLoad.get(d.name)!.push(msToRun(['-e', `require(${JSON.stringify(d.file)})`], { cwd: ROOT, env }));
         const port = await freePort();
-        coldAlone.push(await msToFirstAnswer(serveJs, subgraph(port), { ...env, APP_NAME: 'cold', APP_MAIN: main('cold'), PORT: String(port), DURABLE_ORIGIN: durableOrigin }));
+        coldAlone.push(
+          await msToFirstAnswer(serveJs, subgraph(port), {
+            ...env,
+            APP_NAME: 'cold',
+            APP_MAIN: main('cold'),
+            PORT: String(port),
+            DURABLE_ORIGIN: durableOrigin,
+          }),
+        );
       }
     } finally {
       await mesh.stop();
@@ -141,20 +174,42 @@ async function main(): Promise<void> {
       const port = await freePort();
       coldHost.push(await msToFirstAnswer(hostJs, subgraph(port), { ...env, APP_NAME: 'cold', APP_MAIN: main('cold'), PORT: String(port) }));
       const hotPort = await freePort();
-      hotHost.push(await msToFirstAnswer(hostJs, `http://127.0.0.1:${hotPort}/api/graphql?query=${encodeURIComponent('{ __typename }')}`, { ...env, APP_NAME: 'hot', APP_MAIN: main('hot'), PORT: String(hotPort) }));
+      hotHost.push(
+        await msToFirstAnswer(hostJs, `http://127.0.0.1:${hotPort}/api/graphql?query=${encodeURIComponent('{ __typename }')}`, {
+          ...env,
+          APP_NAME: 'hot',
+          APP_MAIN: main('hot'),
+          PORT: String(hotPort),
+        }),
+      );
     }
     const b = median(bare);
-    const vsBare = (figure: string, xs: number[], goal?: boolean): Figure => ({ figure, value: median(xs), unit: 'ms', baseline: b, baselineLabel: 'ms node -e 0', ratio: median(xs) / b, ...(goal ? { goal: '<= 1.5x', met: median(xs) / b <= 1.5 } : {}) });
+    const vsBare = (figure: string, xs: number[], goal?: boolean): Figure => ({
+      figure,
+      value: median(xs),
+      unit: 'ms',
+      baseline: b,
+      baselineLabel: 'ms node -e 0',
+      ratio: median(xs) / b,
+      ...(goal ? { goal: '<= 1.5x', met: median(xs) / b <= 1.5 } : {}),
+    });
     for (const app of built) {
       const f = vsBare(`${app.name} bundle load, fresh process`, load[app.name]!, app.name === 'cold');
       // The hot app's goal (issue 19): <= 2.5x, stretch 1.5x.
       figures.push(app.name === 'hot' ? { ...f, goal: '<= 2.5x', met: (f.ratio ?? Infinity) <= 2.5 } : f);
     }
-    for (const d of deps) figures.push({ ...vsBare(`hot bundle's ${d.name} (${(d.bytes / 1024).toFixed(0)} KB of it), bundled alone: load`, depLoad.get(d.name)!) });
+    for (const d of deps)
+      figures.push({ ...vsBare(`hot bundle's ${d.name} (${(d.bytes / 1024).toFixed(0)} KB of it), bundled alone: load`, depLoad.get(d.name)!) });
     figures.push(vsBare('cold app alone: spawn to first subgraph answer', coldAlone, true));
     figures.push(vsBare('cold app in the local host: spawn to first subgraph', coldHost));
     figures.push(vsBare('hot app in the local host: spawn to first GraphQL', hotHost));
-    for (const app of built) figures.push({ figure: `bundle size dist/${app.name}/main.js (minified)`, value: app.bytes / 1024, unit: 'KB', ...(app.name === 'cold' ? { goal: '<= 200 KB', met: app.bytes / 1024 <= 200 } : {}) });
+    for (const app of built)
+      figures.push({
+        figure: `bundle size dist/${app.name}/main.js (minified)`,
+        value: app.bytes / 1024,
+        unit: 'KB',
+        ...(app.name === 'cold' ? { goal: '<= 200 KB', met: app.bytes / 1024 <= 200 } : {}),
+      });
   } finally {
     await azurite.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });

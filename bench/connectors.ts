@@ -60,10 +60,15 @@ async function writeXlsx(xlsx: string): Promise<string> {
 
 /** `meshgraph ingest FILE --source crm --url URL`, as a user runs it; resolves when it exits 0. */
 function ingestCommand(file: string, url: string): Promise<void> {
-  const child = spawn(process.execPath, [BIN, 'ingest', file, '--source', 'crm', '--url', url], { cwd: path.join(__dirname, '..'), stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'ingest', file, '--source', 'crm', '--url', url], {
+    cwd: path.join(__dirname, '..'),
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-2000)));
-  return new Promise((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`meshgraph ingest exited ${code}: ${stderr}`)))));
+  return new Promise((resolve, reject) =>
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`meshgraph ingest exited ${code}: ${stderr}`)))),
+  );
 }
 
 /** Reading only: the baseline each file's figure is a ratio against. */
@@ -79,7 +84,13 @@ async function readOnly(file: string): Promise<number> {
       out.length = 0;
     }
   } else {
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'emit' });
+    const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
+      sharedStrings: 'cache',
+      styles: 'cache',
+      hyperlinks: 'ignore',
+      worksheets: 'emit',
+      entries: 'emit',
+    });
     for await (const ws of reader) for await (const row of ws as unknown as AsyncIterable<ExcelJS.Row>) rows += row.number > 0 ? 1 : 0;
   }
   return (rows - 1) / ((performance.now() - t0) / 1000);
@@ -113,12 +124,33 @@ async function main(): Promise<void> {
       const appliedSeconds = (performance.now() - t0) / 1000;
       const rows = `${ROWS.toLocaleString('en-US')} rows, ${STORE} store`;
       const accepted = ROWS / acceptedSeconds;
-      figures.push({ figure: `${kind} rows/s accepted by the host, ${rows}`, value: accepted, unit: 'rows/s', baseline: reading, baselineLabel: `reading only`, ratio: accepted / reading });
-      figures.push({ figure: `${kind} rows/s applied (in the graph), ${rows}`, value: ROWS / appliedSeconds, unit: 'rows/s', baseline: reading, baselineLabel: `reading only`, ratio: ROWS / appliedSeconds / reading });
+      figures.push({
+        figure: `${kind} rows/s accepted by the host, ${rows}`,
+        value: accepted,
+        unit: 'rows/s',
+        baseline: reading,
+        baselineLabel: `reading only`,
+        ratio: accepted / reading,
+      });
+      figures.push({
+        figure: `${kind} rows/s applied (in the graph), ${rows}`,
+        value: ROWS / appliedSeconds,
+        unit: 'rows/s',
+        baseline: reading,
+        baselineLabel: `reading only`,
+        ratio: ROWS / appliedSeconds / reading,
+      });
       if (kind !== 'csv') continue; // the same rows again change nothing the index shows
       while ((await index.count('Customer')) < ROWS) await new Promise((r) => setTimeout(r, 50));
       const searchableSeconds = (performance.now() - t0) / 1000;
-      figures.push({ figure: `csv to searchable, ${rows}`, value: searchableSeconds, unit: 's', baseline: ROWS / reading, baselineLabel: 's reading only', ratio: searchableSeconds / (ROWS / reading) });
+      figures.push({
+        figure: `csv to searchable, ${rows}`,
+        value: searchableSeconds,
+        unit: 's',
+        baseline: ROWS / reading,
+        baselineLabel: 's reading only',
+        ratio: searchableSeconds / (ROWS / reading),
+      });
     }
 
     const missing = PG_UPDATES === 0 ? 'BENCH_PG_UPDATES=0' : postgresMissing();
@@ -132,7 +164,13 @@ async function main(): Promise<void> {
   report(`connectors (${ROWS} file rows, ${PG_UPDATES} Postgres updates)`, figures);
 }
 
-async function postgresFigures(hostUrl: string, idle: () => Promise<void>, product: Awaited<ReturnType<typeof loadDataProduct>>, dir: string, index: ReturnType<typeof openSqliteStore>): Promise<Figure[]> {
+async function postgresFigures(
+  hostUrl: string,
+  idle: () => Promise<void>,
+  product: Awaited<ReturnType<typeof loadDataProduct>>,
+  dir: string,
+  index: ReturnType<typeof openSqliteStore>,
+): Promise<Figure[]> {
   const pg = await startTestPostgres();
   const db = new Client({ connectionString: pg.url });
   await db.connect();
@@ -143,11 +181,25 @@ async function postgresFigures(hostUrl: string, idle: () => Promise<void>, produ
       INSERT INTO account SELECT 'P' || i, NULL, 'A', 0, 'EUR' FROM generate_series(0, ${PG_ACCOUNTS}) i;
       CREATE PUBLICATION bench FOR TABLE account;`);
     let confirmed = 0;
-    const cdc = runCdc({ url: pg.url, publication: 'bench', slot: 'bench', source: 'billing', product, sink, stateDir: path.join(dir, 'cdc'), log: () => {}, signal: stop.signal, onConfirmed: (_l, s) => (confirmed = s.changes) });
+    const cdc = runCdc({
+      url: pg.url,
+      publication: 'bench',
+      slot: 'bench',
+      source: 'billing',
+      product,
+      sink,
+      stateDir: path.join(dir, 'cdc'),
+      log: () => {},
+      signal: stop.signal,
+      onConfirmed: (_l, s) => (confirmed = s.changes),
+    });
     // Wait for the snapshot to be in the graph before timing the stream.
     while (!(await index.get('Account', `Account:P${PG_ACCOUNTS}`))) await new Promise((r) => setTimeout(r, 50));
     const script = path.join(pg.dir, 'update.sql');
-    fs.writeFileSync(script, `\\set aid random(0, ${PG_ACCOUNTS - 1})\n\\set delta random(-5000, 5000)\nUPDATE account SET balance_cents = balance_cents + :delta WHERE account_id = 'P' || :aid;\n`);
+    fs.writeFileSync(
+      script,
+      `\\set aid random(0, ${PG_ACCOUNTS - 1})\n\\set delta random(-5000, 5000)\nUPDATE account SET balance_cents = balance_cents + :delta WHERE account_id = 'P' || :aid;\n`,
+    );
     // A probe row updated every 100 ms: commit time → the time its value is searchable.
     const probes = new Map<number, number>();
     const lags: number[] = [];
@@ -173,7 +225,11 @@ async function postgresFigures(hostUrl: string, idle: () => Promise<void>, produ
     })();
     const t0 = performance.now();
     // Asynchronously: the connector runs in this process.
-    const pgbench = spawn(path.join(pg.bin, 'pgbench'), ['-n', '-f', script, '-t', String(Math.ceil(PG_UPDATES / 2)), '-c', '2', '-h', '127.0.0.1', '-p', String(pg.port), '-U', 'postgres', 'postgres'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const pgbench = spawn(
+      path.join(pg.bin, 'pgbench'),
+      ['-n', '-f', script, '-t', String(Math.ceil(PG_UPDATES / 2)), '-c', '2', '-h', '127.0.0.1', '-p', String(pg.port), '-U', 'postgres', 'postgres'],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     let stderr = '';
     pgbench.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     const status = await new Promise<number | null>((r) => pgbench.on('close', r));
@@ -192,7 +248,14 @@ async function postgresFigures(hostUrl: string, idle: () => Promise<void>, produ
     const rate = updates / appliedSeconds;
     const pgbenchRate = updates / pgbenchSeconds;
     return [
-      { figure: `Postgres row changes/s, CDC to searchable (${updates.toLocaleString('en-US')} updates)`, value: rate, unit: 'changes/s', baseline: pgbenchRate, baselineLabel: 'pgbench commits/s', ratio: rate / pgbenchRate },
+      {
+        figure: `Postgres row changes/s, CDC to searchable (${updates.toLocaleString('en-US')} updates)`,
+        value: rate,
+        unit: 'changes/s',
+        baseline: pgbenchRate,
+        baselineLabel: 'pgbench commits/s',
+        ratio: rate / pgbenchRate,
+      },
       { figure: 'Postgres commit to searchable lag, p50', value: percentile(lags, 50), unit: 'ms' },
       { figure: `Postgres commit to searchable lag, p99 (${lags.length} probes)`, value: percentile(lags, 99), unit: 'ms' },
     ];

@@ -20,7 +20,9 @@ const MAX_PENDING = 50_000;
 
 export function writeDemo(file: string, roots: number): void {
   const cli = path.join(__dirname, '../cli/main.ts');
-  const run = spawnSync(process.execPath, ['--import', 'tsx', cli, 'demo', 'generate', '--customers', String(roots), '--seed', '7', '--out', file], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const run = spawnSync(process.execPath, ['--import', 'tsx', cli, 'demo', 'generate', '--customers', String(roots), '--seed', '7', '--out', file], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   if (run.status !== 0) throw new Error(`demo generation failed (exit ${run.status})`);
 }
 
@@ -53,12 +55,17 @@ export async function loadDemo(host: RunningHost, file: string, marks: Mark[], l
   // A million nodes take many minutes: say where the load is every 10 s.
   const progress = setInterval(() => {
     const read = Math.floor((100 * input.bytesRead) / Math.max(size, 1));
-    process.stderr.write(`${label}: ${read}% of the demo stream read, ${events} events, ${((performance.now() - started) / 1000).toFixed(0)} s, ${Math.round(process.memoryUsage().rss / 1_048_576)} MB RSS\n`);
+    process.stderr.write(
+      `${label}: ${read}% of the demo stream read, ${events} events, ${((performance.now() - started) / 1000).toFixed(0)} s, ${Math.round(process.memoryUsage().rss / 1_048_576)} MB RSS\n`,
+    );
   }, 10_000);
   progress.unref();
   const flush = async () => {
     const { accepted } = checkEvents(compiled, chunk);
-    const items = [...groupByNode(accepted.flatMap((a) => a.nodeEvents))].map(([key, nodeEvents]) => ({ key, input: JSON.stringify({ op: NodeOp.apply, events: nodeEvents }) }));
+    const items = [...groupByNode(accepted.flatMap((a) => a.nodeEvents))].map(([key, nodeEvents]) => ({
+      key,
+      input: JSON.stringify({ op: NodeOp.apply, events: nodeEvents }),
+    }));
     events += chunk.length;
     chunk = [];
     await host.runtime.signalMany(NODE_ENTITY, NodeOp.apply, items);

@@ -80,11 +80,27 @@ async function main(): Promise<void> {
     const waits = await run(writers, (docs) => writer.write(docs));
     const value = per1000(grouped.requests());
     const baseline = per1000(direct.requests());
-    figures.push({ figure: `bulk requests per 1,000 docs, ${writers} writers`, value, unit: 'requests', baseline, baselineLabel: 'req, one per batch', ratio: value / baseline, goal: '<= 2', met: value <= 2 });
+    figures.push({
+      figure: `bulk requests per 1,000 docs, ${writers} writers`,
+      value,
+      unit: 'requests',
+      baseline,
+      baselineLabel: 'req, one per batch',
+      ratio: value / baseline,
+      goal: '<= 2',
+      met: value <= 2,
+    });
     for (const p of [0.5, 0.99]) {
       const ours = percentile(waits, p);
       const theirs = percentile(directWaits, p);
-      figures.push({ figure: `hand-over to durable p${p * 100}, ${writers} writers`, value: ours, unit: 'ms', baseline: theirs, baselineLabel: 'ms, one per batch', ratio: ours / theirs });
+      figures.push({
+        figure: `hand-over to durable p${p * 100}, ${writers} writers`,
+        value: ours,
+        unit: 'ms',
+        baseline: theirs,
+        baselineLabel: 'ms, one per batch',
+        ratio: ours / theirs,
+      });
     }
   }
   report('es-bulk', figures);

@@ -13,12 +13,24 @@ const N = Number(process.env.BENCH_FANOUT_N ?? 50_000);
 const CHUNK = 2000;
 
 let n = 0;
-const ce = (source: string, type: string, subject: string, sequence: number, data: unknown) => ({ specversion: '1.0', id: `f${++n}`, source, type, subject, sequence, data });
+const ce = (source: string, type: string, subject: string, sequence: number, data: unknown) => ({
+  specversion: '1.0',
+  id: `f${++n}`,
+  source,
+  type,
+  subject,
+  sequence,
+  data,
+});
 
 async function main(): Promise<void> {
   await withBenchHost('fanout', { env: { MESH_CONTRACTS: 'contracts/telecom' } }, async (host) => {
     const post = async (events: unknown[]) => {
-      const res = await fetch(`${host.url}/api/events`, { method: 'POST', headers: { 'content-type': 'application/cloudevents-batch+json' }, body: JSON.stringify(events) });
+      const res = await fetch(`${host.url}/api/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/cloudevents-batch+json' },
+        body: JSON.stringify(events),
+      });
       const body = (await res.json()) as { accepted: number; rejected: unknown[] };
       if (body.rejected.length > 0) throw new Error(`rejected: ${JSON.stringify(body.rejected.slice(0, 2))}`);
     };
@@ -30,7 +42,11 @@ async function main(): Promise<void> {
     let last = t0;
     for (let i = 0; i < N; i += CHUNK) {
       const events: unknown[] = [];
-      for (let k = i; k < Math.min(N, i + CHUNK); k++) events.push(ce('billing', 'meshgraph.node.upsert', `Line/L${k}`, 2 * k + 10, { status: 'active' }), ce('billing', 'meshgraph.edge.link', `Line/L${k}`, 2 * k + 11, { rel: 'plan', to: 'Plan/P1' }));
+      for (let k = i; k < Math.min(N, i + CHUNK); k++)
+        events.push(
+          ce('billing', 'meshgraph.node.upsert', `Line/L${k}`, 2 * k + 10, { status: 'active' }),
+          ce('billing', 'meshgraph.edge.link', `Line/L${k}`, 2 * k + 11, { rel: 'plan', to: 'Plan/P1' }),
+        );
       await post(events);
       while (host.runtime.depth().pendingOperations > 20_000) await new Promise((r) => setTimeout(r, 20));
       if (performance.now() - last > 10_000) {
@@ -53,8 +69,24 @@ async function main(): Promise<void> {
     if (updates < N) throw new Error(`only ${updates} of ${N} lines heard the rename`);
     const bound = Math.max(1000, Math.ceil(N / 64));
     report(`fanout (a Plan with ${N} lines renamed, ${FANOUT_LANES} chains of buckets)`, [
-      { figure: `most operations queued during a fan-out to ${N} neighbours`, value: peak, unit: 'ops', baseline: N, baselineLabel: 'neighbours', ratio: peak / N, goal: `<= ${bound} (not the degree)`, met: peak <= bound },
-      { figure: 'fan-out neighbour updates/s', value: updates / seconds, unit: 'ops/s', baseline: loadRate, baselineLabel: 'node ops/s loading', ratio: updates / seconds / loadRate },
+      {
+        figure: `most operations queued during a fan-out to ${N} neighbours`,
+        value: peak,
+        unit: 'ops',
+        baseline: N,
+        baselineLabel: 'neighbours',
+        ratio: peak / N,
+        goal: `<= ${bound} (not the degree)`,
+        met: peak <= bound,
+      },
+      {
+        figure: 'fan-out neighbour updates/s',
+        value: updates / seconds,
+        unit: 'ops/s',
+        baseline: loadRate,
+        baselineLabel: 'node ops/s loading',
+        ratio: updates / seconds / loadRate,
+      },
     ]);
   });
 }

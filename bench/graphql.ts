@@ -104,9 +104,26 @@ async function seed(dataDir: string): Promise<{ customers: number; searches: Arr
   for (let from = 1; from <= customers; from += 1000) {
     const docs = [];
     for (let i = from; i < Math.min(from + 1000, customers + 1); i++) {
-      const accounts = Array.from({ length: 1 + (i % 2) }, (_, k) => ({ id: `a${i}-${k}`, status: k === 0 ? 'active' : rand() < 0.5 ? 'suspended' : 'closed', balance: Math.round(rand() * 50_000) / 100 - 100, currency: zipf(words.CURRENCIES) }));
+      const accounts = Array.from({ length: 1 + (i % 2) }, (_, k) => ({
+        id: `a${i}-${k}`,
+        status: k === 0 ? 'active' : rand() < 0.5 ? 'suspended' : 'closed',
+        balance: Math.round(rand() * 50_000) / 100 - 100,
+        currency: zipf(words.CURRENCIES),
+      }));
       const segment = rand() < 0.7 ? 'consumer' : rand() < 0.8 ? 'business' : 'vip';
-      const body = { id: `c${i}`, name: `${zipf(words.FIRST_NAMES)} ${zipf(words.LAST_NAMES)}`, email: `c${i}@${zipf(words.MAIL_DOMAINS)}`, phone: `+34${600000000 + i}`, segment, city: zipf(words.CITIES), createdAt: new Date(Date.UTC(2020, 0, 1) + i * 600_000).toISOString(), accounts: accounts.map((a) => a.id), interactions: [], accountSummaries: accounts.map(({ id, status, balance }) => ({ id, status, balance })), plans: [] };
+      const body = {
+        id: `c${i}`,
+        name: `${zipf(words.FIRST_NAMES)} ${zipf(words.LAST_NAMES)}`,
+        email: `c${i}@${zipf(words.MAIL_DOMAINS)}`,
+        phone: `+34${600000000 + i}`,
+        segment,
+        city: zipf(words.CITIES),
+        createdAt: new Date(Date.UTC(2020, 0, 1) + i * 600_000).toISOString(),
+        accounts: accounts.map((a) => a.id),
+        interactions: [],
+        accountSummaries: accounts.map(({ id, status, balance }) => ({ id, status, balance })),
+        plans: [],
+      };
       docs.push({ id: `Customer:c${i}`, type: 'Customer', version: 1, body });
       for (const a of accounts) docs.push({ id: `Account:${a.id}`, type: 'Account', version: 1, body: { ...a, owner: `c${i}`, lines: [] } });
     }
@@ -114,9 +131,13 @@ async function seed(dataDir: string): Promise<{ customers: number; searches: Arr
     if (failed.length > 0) throw new Error(`seeding failed: ${JSON.stringify(failed[0])}`);
   }
   await store.close();
-  process.stderr.write(`seeded ${customers} customers and ${NODES - customers} accounts in ${((performance.now() - t0) / 1000).toFixed(1)} s (not part of any figure)\n`);
+  process.stderr.write(
+    `seeded ${customers} customers and ${NODES - customers} accounts in ${((performance.now() - t0) / 1000).toFixed(1)} s (not part of any figure)\n`,
+  );
   const texts = Array.from({ length: 400 }, (_, i) => (i % 2 ? zipf(words.FIRST_NAMES) : `${zipf(words.FIRST_NAMES)} ${zipf(words.LAST_NAMES)}`));
-  const searches = texts.map((q, i) => (i % 3 ? { facet: 'segment' as const, q, v: rand() < 0.5 ? 'vip' : 'consumer' } : { facet: 'city' as const, q, v: zipf(words.CITIES) }));
+  const searches = texts.map((q, i) =>
+    i % 3 ? { facet: 'segment' as const, q, v: rand() < 0.5 ? 'vip' : 'consumer' } : { facet: 'city' as const, q, v: zipf(words.CITIES) },
+  );
   return { customers, searches };
 }
 
@@ -157,7 +178,8 @@ async function load(url: string, bodies: string[], seconds = DURATION): Promise<
     duration: seconds,
     requests: [{ method: 'POST', headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: pick() }) }],
   });
-  if (result.errors || result.timeouts || result.non2xx) throw new Error(`load on ${url}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx`);
+  if (result.errors || result.timeouts || result.non2xx)
+    throw new Error(`load on ${url}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx`);
   return { rps: result.requests.total / (result.duration || seconds), p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total };
 }
 
@@ -181,7 +203,9 @@ async function interleaved(cases: Array<[label: string, url: string, bodies: str
       const before = await cpu?.();
       const m = await load(url, bodies);
       if (cpu) m.cpuUs = ((await cpu()) - before!) / m.requests;
-      process.stderr.write(`${label} (round ${round + 1} of ${ROUNDS}): ${Math.round(m.rps)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms${m.cpuUs === undefined ? '' : `, ${Math.round(m.cpuUs)} us of host CPU per request`}\n`);
+      process.stderr.write(
+        `${label} (round ${round + 1} of ${ROUNDS}): ${Math.round(m.rps)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms${m.cpuUs === undefined ? '' : `, ${Math.round(m.cpuUs)} us of host CPU per request`}\n`,
+      );
       runs[i]!.push(m);
     }
   }
@@ -189,8 +213,24 @@ async function interleaved(cases: Array<[label: string, url: string, bodies: str
   return runs.map((xs) => ({ rps: med(xs, 'rps'), p50: med(xs, 'p50'), p99: med(xs, 'p99'), requests: med(xs, 'requests'), cpuUs: med(xs, 'cpuUs') }));
 }
 
-const rpsFigure = (figure: string, m: Load, base: Load, baselineLabel: string, goal?: number): Figure => ({ figure, value: m.rps, unit: 'req/s', baseline: base.rps, baselineLabel, ratio: m.rps / base.rps, ...(goal === undefined ? {} : { goal: `>= ${goal}x`, met: m.rps / base.rps >= goal }) });
-const p99Figure = (figure: string, m: Load, base: Load, baselineLabel: string, goalMs?: number): Figure => ({ figure, value: m.p99, unit: 'ms', baseline: base.p99, baselineLabel, ratio: m.p99 / base.p99, ...(goalMs === undefined ? {} : { goal: `<= ${goalMs} ms`, met: m.p99 <= goalMs }) });
+const rpsFigure = (figure: string, m: Load, base: Load, baselineLabel: string, goal?: number): Figure => ({
+  figure,
+  value: m.rps,
+  unit: 'req/s',
+  baseline: base.rps,
+  baselineLabel,
+  ratio: m.rps / base.rps,
+  ...(goal === undefined ? {} : { goal: `>= ${goal}x`, met: m.rps / base.rps >= goal }),
+});
+const p99Figure = (figure: string, m: Load, base: Load, baselineLabel: string, goalMs?: number): Figure => ({
+  figure,
+  value: m.p99,
+  unit: 'ms',
+  baseline: base.p99,
+  baselineLabel,
+  ratio: m.p99 / base.p99,
+  ...(goalMs === undefined ? {} : { goal: `<= ${goalMs} ms`, met: m.p99 <= goalMs }),
+});
 
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-bench-graphql-'));
@@ -198,7 +238,14 @@ async function main(): Promise<void> {
   let host: ServedHost | undefined;
   let build: HostBuild | undefined;
   const answersFile = path.join(dataDir, 'answers.json'); // written once the host answered; the no-op function reads it on its first request
-  const hostEnv = (executor: string) => ({ AzureWebJobsStorage: 'UseDevelopmentStorage=true', MESH_DATA_DIR: dataDir, EventHubConnection: '', MESH_CONTRACTS: CONTRACTS, MESH_GRAPHQL_EXECUTOR: executor, BENCH_NOOP_ANSWERS: answersFile });
+  const hostEnv = (executor: string) => ({
+    AzureWebJobsStorage: 'UseDevelopmentStorage=true',
+    MESH_DATA_DIR: dataDir,
+    EventHubConnection: '',
+    MESH_CONTRACTS: CONTRACTS,
+    MESH_GRAPHQL_EXECUTOR: executor,
+    BENCH_NOOP_ANSWERS: answersFile,
+  });
   try {
     const { customers, searches } = await seed(dataDir);
     const ids = Array.from({ length: Math.min(POOL, customers) }, () => `c${1 + Math.floor(Math.random() * customers)}`);
@@ -236,7 +283,10 @@ async function main(): Promise<void> {
     const profile = process.env.BENCH_GRAPHQL_PROFILE;
     if (profile) {
       const floorProfile = profile.replace(/(\.cpuprofile)?$/, '.floor.cpuprofile');
-      for (const [url, file, what] of [[host.url, profile, 'the jit customer(id) run'], [floorUrl, floorProfile, 'the no-op function run']] as const) {
+      for (const [url, file, what] of [
+        [host.url, profile, 'the jit customer(id) run'],
+        [floorUrl, floorProfile, 'the no-op function run'],
+      ] as const) {
         await load(url, byId, WARMUP);
         await host.profile(file, () => load(url, byId));
         process.stderr.write(`host CPU profile of ${what}: ${file}\n`);
@@ -255,7 +305,14 @@ async function main(): Promise<void> {
       p99Figure('no-op HTTP function through the host, p99', floor, bareById, 'ms bare http'),
       rpsFigure('customer(id) + accounts, variables, jit, vs the floor', jitById, floor, 'req/s no-op function', 0.9),
       { figure: 'host CPU per request, no-op function', value: floor.cpuUs!, unit: 'us' },
-      { figure: 'host CPU per request, customer(id) + accounts, jit', value: jitById.cpuUs!, unit: 'us', baseline: floor.cpuUs!, baselineLabel: 'us no-op function', ratio: jitById.cpuUs! / floor.cpuUs! },
+      {
+        figure: 'host CPU per request, customer(id) + accounts, jit',
+        value: jitById.cpuUs!,
+        unit: 'us',
+        baseline: floor.cpuUs!,
+        baselineLabel: 'us no-op function',
+        ratio: jitById.cpuUs! / floor.cpuUs!,
+      },
       rpsFigure('customer(id) + accounts, variables, jit', jitById, bareById, 'req/s bare http', 0.5),
       p99Figure('customer(id) + accounts, variables, jit, p99', jitById, bareById, 'ms bare http', 10),
       rpsFigure('customer(id) + accounts, inline literals, jit', jitInline, jitById, 'req/s variables form', 0.8),

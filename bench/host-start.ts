@@ -17,7 +17,10 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
 async function timeToHealthy(store: HostStoreKind, env: Record<string, string>): Promise<number> {
   const port = await freePort();
-  return msUntilOk(['--import', 'tsx', 'cli/main.ts', 'start', '--no-build', '--store', store, '--port', String(port)], `http://127.0.0.1:${port}/api/health`, { cwd: ROOT, env: { ...process.env, ...env } });
+  return msUntilOk(['--import', 'tsx', 'cli/main.ts', 'start', '--no-build', '--store', store, '--port', String(port)], `http://127.0.0.1:${port}/api/health`, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+  });
 }
 
 async function main(): Promise<void> {
@@ -53,10 +56,38 @@ async function main(): Promise<void> {
   }
   const b = median(bare);
   const figures: Figure[] = [
-    { figure: 'host start to healthy, memory store (median)', value: median(memory), unit: 'ms', baseline: b, baselineLabel: 'ms node -e 0', ratio: median(memory) / b },
-    { figure: 'host start to healthy, SQLite store, Azurite running (median)', value: median(sqlite), unit: 'ms', baseline: b, baselineLabel: 'ms node -e 0', ratio: median(sqlite) / b },
-    { figure: 'host start to healthy, Azurite store, Azurite running (median)', value: median(onAzurite), unit: 'ms', baseline: b, baselineLabel: 'ms node -e 0', ratio: median(onAzurite) / b },
-    { figure: 'host start to healthy, Azurite store, starting Azurite (median)', value: median(withOwnAzurite), unit: 'ms', baseline: b, baselineLabel: 'ms node -e 0', ratio: median(withOwnAzurite) / b },
+    {
+      figure: 'host start to healthy, memory store (median)',
+      value: median(memory),
+      unit: 'ms',
+      baseline: b,
+      baselineLabel: 'ms node -e 0',
+      ratio: median(memory) / b,
+    },
+    {
+      figure: 'host start to healthy, SQLite store, Azurite running (median)',
+      value: median(sqlite),
+      unit: 'ms',
+      baseline: b,
+      baselineLabel: 'ms node -e 0',
+      ratio: median(sqlite) / b,
+    },
+    {
+      figure: 'host start to healthy, Azurite store, Azurite running (median)',
+      value: median(onAzurite),
+      unit: 'ms',
+      baseline: b,
+      baselineLabel: 'ms node -e 0',
+      ratio: median(onAzurite) / b,
+    },
+    {
+      figure: 'host start to healthy, Azurite store, starting Azurite (median)',
+      value: median(withOwnAzurite),
+      unit: 'ms',
+      baseline: b,
+      baselineLabel: 'ms node -e 0',
+      ratio: median(withOwnAzurite) / b,
+    },
     ...built.map((a) => ({ figure: `bundle size dist/${a.name}/main.js (minified)`, value: a.bytes / 1024, unit: 'KB' })),
   ];
   report(`host-start (${RUNS} runs each)`, figures);

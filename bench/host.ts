@@ -21,7 +21,17 @@ export async function withBenchHost<T>(name: string, options: BenchHostOptions, 
   try {
     prepare?.(dataDir);
     Object.assign(process.env, { MESH_DATA_DIR: dataDir, EventHubConnection: '', ...env });
-    const host = await startHost({ apps: [HOT_APP], port: 0, store: 'memory', log: process.env.BENCH_LOG ? (e) => { if (e.level !== 'info' && e.level !== 'debug') process.stderr.write(`${e.level} ${e.message}\n`); } : () => {}, ...hostOptions });
+    const host = await startHost({
+      apps: [HOT_APP],
+      port: 0,
+      store: 'memory',
+      log: process.env.BENCH_LOG
+        ? (e) => {
+            if (e.level !== 'info' && e.level !== 'debug') process.stderr.write(`${e.level} ${e.message}\n`);
+          }
+        : () => {},
+      ...hostOptions,
+    });
     try {
       return await body(host, dataDir);
     } finally {

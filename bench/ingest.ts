@@ -44,14 +44,25 @@ interface Graph {
 }
 
 /** Parse, validate, map, merge (with reactions) in one process: what the host adds nothing to. */
-function bareLoop(compiled: CompiledDataProduct, lines: string[], graph: Graph = { states: new Map(), buckets: new Map() }): { seconds: number; nodes: number; ops: number } {
+function bareLoop(
+  compiled: CompiledDataProduct,
+  lines: string[],
+  graph: Graph = { states: new Map(), buckets: new Map() },
+): { seconds: number; nodes: number; ops: number } {
   const needs = computeNeeds(compiled.model);
   const { states, buckets } = graph;
   const t0 = performance.now();
   let ops = 0;
   for (let i = 0; i < lines.length; i += CHUNK) {
-    const { accepted } = checkEvents(compiled, lines.slice(i, i + CHUNK).map((l) => JSON.parse(l)));
-    const queue: Array<[string, NodeMessage | BucketMessage, boolean]> = [...groupByNode(accepted.flatMap((a) => a.nodeEvents))].map(([key, events]) => [key, { op: 'apply', events }, false]);
+    const { accepted } = checkEvents(
+      compiled,
+      lines.slice(i, i + CHUNK).map((l) => JSON.parse(l)),
+    );
+    const queue: Array<[string, NodeMessage | BucketMessage, boolean]> = [...groupByNode(accepted.flatMap((a) => a.nodeEvents))].map(([key, events]) => [
+      key,
+      { op: 'apply', events },
+      false,
+    ]);
     while (queue.length > 0) {
       const [key, message, isBucket] = queue.pop()!;
       ops++;
@@ -63,7 +74,14 @@ function bareLoop(compiled: CompiledDataProduct, lines: string[], graph: Graph =
         continue;
       }
       const now = new Date().toISOString();
-      const { state, effects } = apply(states.get(key), message as NodeMessage, { model: compiled.model, needs, key, now, historyLimit: 100, historyMaxAgeMs: 90 * 86_400_000 });
+      const { state, effects } = apply(states.get(key), message as NodeMessage, {
+        model: compiled.model,
+        needs,
+        key,
+        now,
+        historyLimit: 100,
+        historyMaxAgeMs: 90 * 86_400_000,
+      });
       states.set(key, state);
       for (const e of effects) if (e.kind === 'signal' || e.kind === 'bucket') queue.push([e.to, e.message, e.kind === 'bucket']);
     }
@@ -78,7 +96,9 @@ async function ingest(host: RunningHost, label: string, lines: string[]): Promis
   // A large run on Azurite takes many minutes: say where it is every 10 s.
   const progress = setInterval(() => {
     const { pendingOperations } = host.runtime.depth();
-    process.stderr.write(`${label}: ${posted}/${lines.length} events posted, ${host.runtime.counters.operations} operations run, ${pendingOperations} pending, ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
+    process.stderr.write(
+      `${label}: ${posted}/${lines.length} events posted, ${host.runtime.counters.operations} operations run, ${pendingOperations} pending, ${((performance.now() - t0) / 1000).toFixed(0)} s\n`,
+    );
   }, 10_000);
   progress.unref();
   try {
@@ -88,7 +108,8 @@ async function ingest(host: RunningHost, label: string, lines: string[]): Promis
       const p = fetch(`${host.url}/api/events`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body })
         .then((r) => r.json() as Promise<{ accepted: number; rejected: unknown[] }>)
         .then((b) => {
-          if (b.rejected.length || b.accepted !== Math.min(CHUNK, lines.length - i)) throw new Error(`${b.accepted} of ${Math.min(CHUNK, lines.length - i)} accepted; rejected: ${JSON.stringify(b.rejected.slice(0, 2))}`);
+          if (b.rejected.length || b.accepted !== Math.min(CHUNK, lines.length - i))
+            throw new Error(`${b.accepted} of ${Math.min(CHUNK, lines.length - i)} accepted; rejected: ${JSON.stringify(b.rejected.slice(0, 2))}`);
         })
         .finally(() => inFlight.delete(p));
       inFlight.add(p);
@@ -115,7 +136,9 @@ function throughHost(store: HostStoreKind, phases: { load: string[]; updates: st
     const rssGrowth = process.memoryUsage().rss - rssBefore;
     const counters = { ...host.runtime.counters };
     const byName = { ...host.runtime.operationsByName };
-    process.stderr.write(`load (${store}): ${counters.operations} operations in ${counters.batches} batches, ${counters.failedBatches} failed batches; by name ${JSON.stringify(byName)}\n`);
+    process.stderr.write(
+      `load (${store}): ${counters.operations} operations in ${counters.batches} batches, ${counters.failedBatches} failed batches; by name ${JSON.stringify(byName)}\n`,
+    );
     const updateSeconds = await ingest(host, `updates (${store})`, phases.updates);
     const updateOps = host.runtime.counters.operations - counters.operations;
     return { seconds, cpuMicros, rssGrowth, counters, byName, updates: { seconds: updateSeconds, ops: updateOps } };
@@ -156,24 +179,109 @@ async function main(): Promise<void> {
   const routes = memory.byName['router.route'] ?? 0;
   const reactions = (memory.byName['node.neighbour'] ?? 0) + (memory.byName['node.edge'] ?? 0);
   const figures: Figure[] = [
-    { figure: 'ingest events/s, host, memory store', value: perSec(memory), unit: 'ev/s', baseline: bareRate, baselineLabel: 'ev/s bare loop', ratio: perSec(memory) / bareRate, goal: '>= 0.4x (stretch 0.6x)', met: perSec(memory) / bareRate >= 0.4 },
-    { figure: `ingest events/s, host, SQLite store (${bare.nodes} nodes)`, value: perSec(onSqlite), unit: 'ev/s', baseline: perSec(memory), baselineLabel: 'ev/s memory store', ratio: perSec(onSqlite) / perSec(memory), goal: '>= 0.8x memory', met: perSec(onSqlite) / perSec(memory) >= 0.8 },
-    { figure: `ingest events/s, host, Azurite (${bare.nodes} nodes)`, value: perSec(onAzurite), unit: 'ev/s', baseline: bareRate, baselineLabel: 'ev/s bare loop', ratio: perSec(onAzurite) / bareRate, goal: '>= 2,000 ev/s', met: perSec(onAzurite) >= 2000 },
+    {
+      figure: 'ingest events/s, host, memory store',
+      value: perSec(memory),
+      unit: 'ev/s',
+      baseline: bareRate,
+      baselineLabel: 'ev/s bare loop',
+      ratio: perSec(memory) / bareRate,
+      goal: '>= 0.4x (stretch 0.6x)',
+      met: perSec(memory) / bareRate >= 0.4,
+    },
+    {
+      figure: `ingest events/s, host, SQLite store (${bare.nodes} nodes)`,
+      value: perSec(onSqlite),
+      unit: 'ev/s',
+      baseline: perSec(memory),
+      baselineLabel: 'ev/s memory store',
+      ratio: perSec(onSqlite) / perSec(memory),
+      goal: '>= 0.8x memory',
+      met: perSec(onSqlite) / perSec(memory) >= 0.8,
+    },
+    {
+      figure: `ingest events/s, host, Azurite (${bare.nodes} nodes)`,
+      value: perSec(onAzurite),
+      unit: 'ev/s',
+      baseline: bareRate,
+      baselineLabel: 'ev/s bare loop',
+      ratio: perSec(onAzurite) / bareRate,
+      goal: '>= 2,000 ev/s',
+      met: perSec(onAzurite) >= 2000,
+    },
     // Live traffic: the graph is loaded, and every record that has a change changes once.
-    { figure: `live updates events/s, memory (${bare.nodes} live nodes)`, value: updatesPerSec(memory.updates), unit: 'ev/s', baseline: bareUpdateRate, baselineLabel: 'ev/s bare loop', ratio: updatesPerSec(memory.updates) / bareUpdateRate },
-    { figure: `live updates events/s, SQLite (${bare.nodes} live nodes)`, value: updatesPerSec(onSqlite.updates), unit: 'ev/s', baseline: updatesPerSec(memory.updates), baselineLabel: 'ev/s memory store', ratio: updatesPerSec(onSqlite.updates) / updatesPerSec(memory.updates), goal: '>= 0.8x memory', met: updatesPerSec(onSqlite.updates) / updatesPerSec(memory.updates) >= 0.8 },
-    { figure: `live updates events/s, Azurite (${bare.nodes} live nodes)`, value: updatesPerSec(onAzurite.updates), unit: 'ev/s', baseline: bareUpdateRate, baselineLabel: 'ev/s bare loop', ratio: updatesPerSec(onAzurite.updates) / bareUpdateRate, goal: '>= 2,000 ev/s', met: updatesPerSec(onAzurite.updates) >= 2000 },
-    { figure: 'entity ops per live update event, memory', value: memory.updates.ops / phases.updates.length, unit: '', baseline: bareUpdates.ops / phases.updates.length, baselineLabel: 'bare loop' },
-    { figure: 'durable client HTTP signals per event', value: memory.counters.clientSignals / lines.length, unit: '', goal: '<= 0.1', met: memory.counters.clientSignals / lines.length <= 0.1 },
+    {
+      figure: `live updates events/s, memory (${bare.nodes} live nodes)`,
+      value: updatesPerSec(memory.updates),
+      unit: 'ev/s',
+      baseline: bareUpdateRate,
+      baselineLabel: 'ev/s bare loop',
+      ratio: updatesPerSec(memory.updates) / bareUpdateRate,
+    },
+    {
+      figure: `live updates events/s, SQLite (${bare.nodes} live nodes)`,
+      value: updatesPerSec(onSqlite.updates),
+      unit: 'ev/s',
+      baseline: updatesPerSec(memory.updates),
+      baselineLabel: 'ev/s memory store',
+      ratio: updatesPerSec(onSqlite.updates) / updatesPerSec(memory.updates),
+      goal: '>= 0.8x memory',
+      met: updatesPerSec(onSqlite.updates) / updatesPerSec(memory.updates) >= 0.8,
+    },
+    {
+      figure: `live updates events/s, Azurite (${bare.nodes} live nodes)`,
+      value: updatesPerSec(onAzurite.updates),
+      unit: 'ev/s',
+      baseline: bareUpdateRate,
+      baselineLabel: 'ev/s bare loop',
+      ratio: updatesPerSec(onAzurite.updates) / bareUpdateRate,
+      goal: '>= 2,000 ev/s',
+      met: updatesPerSec(onAzurite.updates) >= 2000,
+    },
+    {
+      figure: 'entity ops per live update event, memory',
+      value: memory.updates.ops / phases.updates.length,
+      unit: '',
+      baseline: bareUpdates.ops / phases.updates.length,
+      baselineLabel: 'bare loop',
+    },
+    {
+      figure: 'durable client HTTP signals per event',
+      value: memory.counters.clientSignals / lines.length,
+      unit: '',
+      goal: '<= 0.1',
+      met: memory.counters.clientSignals / lines.length <= 0.1,
+    },
     // Direct: the node operations the events themselves cause (one per node per trigger batch);
     // the router hop is the fan-out (at most MESH_ROUTERS per trigger batch), counted apart.
     { figure: 'entity ops per event, direct (node apply)', value: applies / lines.length, unit: '', goal: '<= 1', met: applies / lines.length <= 1 },
     { figure: 'entity ops per event, router fan-out', value: routes / lines.length, unit: '' },
     { figure: 'entity ops per event, reactions (edge+neighbour)', value: reactions / lines.length, unit: '' },
-    { figure: 'entity operations per batch, memory store (all entities)', value: memory.counters.operations / memory.counters.batches, unit: '', goal: '>= 3', met: memory.counters.operations / memory.counters.batches >= 3 },
-    { figure: 'entity batches per event, memory store (load)', value: memory.counters.batches / lines.length, unit: '', goal: '<= 1.0', met: memory.counters.batches / lines.length <= 1 },
+    {
+      figure: 'entity operations per batch, memory store (all entities)',
+      value: memory.counters.operations / memory.counters.batches,
+      unit: '',
+      goal: '>= 3',
+      met: memory.counters.operations / memory.counters.batches >= 3,
+    },
+    {
+      figure: 'entity batches per event, memory store (load)',
+      value: memory.counters.batches / lines.length,
+      unit: '',
+      goal: '<= 1.0',
+      met: memory.counters.batches / lines.length <= 1,
+    },
     // All threads of the process: the host, its SQLite search writer, and the bench's own HTTP client.
-    { figure: 'CPU per event, memory store (load; the process, client included)', value: memory.cpuMicros / lines.length, unit: 'us', baseline: (bare.seconds * 1e6) / lines.length, baselineLabel: 'us bare loop', ratio: memory.cpuMicros / lines.length / ((bare.seconds * 1e6) / lines.length), goal: '<= 350 us', met: memory.cpuMicros / lines.length <= 350 },
+    {
+      figure: 'CPU per event, memory store (load; the process, client included)',
+      value: memory.cpuMicros / lines.length,
+      unit: 'us',
+      baseline: (bare.seconds * 1e6) / lines.length,
+      baselineLabel: 'us bare loop',
+      ratio: memory.cpuMicros / lines.length / ((bare.seconds * 1e6) / lines.length),
+      goal: '<= 350 us',
+      met: memory.cpuMicros / lines.length <= 350,
+    },
     // At 10k nodes this is mostly fixed costs (SQLite page cache, code); bench/node-memory.ts measures per-node memory.
     { figure: `RSS growth per live node, memory store (${bare.nodes} nodes)`, value: memory.rssGrowth / bare.nodes / 1024, unit: 'KB' },
   ];

@@ -28,7 +28,9 @@ export function report(bench: string, figures: Figure[]): void {
   for (const f of figures) {
     const base = f.baseline === undefined ? '' : `${fmt(f.baseline)} ${f.baselineLabel ?? ''}`;
     const goal = f.goal ? `${f.goal} ${f.met === undefined ? '' : f.met ? '(met)' : '(NOT met)'}` : '';
-    process.stdout.write(`${pad(f.figure, 52)}${pad(`${fmt(f.value)} ${f.unit}`, 16)}${pad(base, 26)}${pad(f.ratio === undefined ? '' : f.ratio.toFixed(2), 9)}${goal}\n`);
+    process.stdout.write(
+      `${pad(f.figure, 52)}${pad(`${fmt(f.value)} ${f.unit}`, 16)}${pad(base, 26)}${pad(f.ratio === undefined ? '' : f.ratio.toFixed(2), 9)}${goal}\n`,
+    );
   }
   process.stdout.write(JSON.stringify({ bench, figures }) + '\n');
 }

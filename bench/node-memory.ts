@@ -52,10 +52,20 @@ async function main(): Promise<void> {
     let empty: Sample | undefined;
     let warmNodes = 0;
     const t0 = performance.now();
-    const events = await loadDemo(host, demoFile, [{ at: WARM_EVENTS, run: async () => {
-      warmNodes = await liveNodes(host);
-      empty = sample();
-    } }], 'node-memory');
+    const events = await loadDemo(
+      host,
+      demoFile,
+      [
+        {
+          at: WARM_EVENTS,
+          run: async () => {
+            warmNodes = await liveNodes(host);
+            empty = sample();
+          },
+        },
+      ],
+      'node-memory',
+    );
     const seconds = (performance.now() - t0) / 1000;
     const nodes = await liveNodes(host);
     const loaded = sample();
@@ -64,9 +74,29 @@ async function main(): Promise<void> {
     const counted = nodes - warmNodes;
     const perNode = (k: keyof Sample) => (loaded[k] - base[k]) / counted;
     const figures: Figure[] = [
-      { figure: `resident bytes per live node (${nodes.toLocaleString('en-US')} nodes)`, value: perNode('rss'), unit: 'B', baseline: base.rss / 1_048_576, baselineLabel: `MB RSS, ${warmNodes} nodes`, goal: '<= 2,048 B', met: perNode('rss') <= 2048 },
-      { figure: `resident bytes per live node without mapped files`, value: perNode('rssAnon'), unit: 'B', baseline: base.rssAnon / 1_048_576, baselineLabel: `MB anon RSS, ${warmNodes} nodes` },
-      { figure: `V8 heap bytes per live node (${nodes.toLocaleString('en-US')} nodes)`, value: perNode('heapUsed'), unit: 'B', baseline: base.heapUsed / 1_048_576, baselineLabel: `MB heap, ${warmNodes} nodes` },
+      {
+        figure: `resident bytes per live node (${nodes.toLocaleString('en-US')} nodes)`,
+        value: perNode('rss'),
+        unit: 'B',
+        baseline: base.rss / 1_048_576,
+        baselineLabel: `MB RSS, ${warmNodes} nodes`,
+        goal: '<= 2,048 B',
+        met: perNode('rss') <= 2048,
+      },
+      {
+        figure: `resident bytes per live node without mapped files`,
+        value: perNode('rssAnon'),
+        unit: 'B',
+        baseline: base.rssAnon / 1_048_576,
+        baselineLabel: `MB anon RSS, ${warmNodes} nodes`,
+      },
+      {
+        figure: `V8 heap bytes per live node (${nodes.toLocaleString('en-US')} nodes)`,
+        value: perNode('heapUsed'),
+        unit: 'B',
+        baseline: base.heapUsed / 1_048_576,
+        baselineLabel: `MB heap, ${warmNodes} nodes`,
+      },
       { figure: 'load rate through the entity runtime', value: events / seconds, unit: 'ev/s' },
     ];
     report(`node-memory (${events.toLocaleString('en-US')} demo events, ${nodes.toLocaleString('en-US')} nodes, memory store)`, figures);

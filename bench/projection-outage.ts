@@ -12,11 +12,23 @@ const EVENTS = Number(process.env.BENCH_OUTAGE_EVENTS ?? 2000);
 const OUTAGE_MS = Number(process.env.BENCH_OUTAGE_MS ?? 10_000);
 
 const events = (prefix: string) =>
-  Array.from({ length: EVENTS }, (_, i) => ({ specversion: '1.0', id: `${prefix}${i}`, source: 'hr', type: 'meshgraph.node.upsert', subject: `Person/${prefix}${i}`, sequence: 1, data: { name: `Person ${i}` } }));
+  Array.from({ length: EVENTS }, (_, i) => ({
+    specversion: '1.0',
+    id: `${prefix}${i}`,
+    source: 'hr',
+    type: 'meshgraph.node.upsert',
+    subject: `Person/${prefix}${i}`,
+    sequence: 1,
+    data: { name: `Person ${i}` },
+  }));
 
 async function post(host: RunningHost, batch: unknown[]): Promise<void> {
   for (let i = 0; i < batch.length; i += 500) {
-    const res = await fetch(`${host.url}/api/events`, { method: 'POST', headers: { 'content-type': 'application/cloudevents-batch+json' }, body: JSON.stringify(batch.slice(i, i + 500)) });
+    const res = await fetch(`${host.url}/api/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/cloudevents-batch+json' },
+      body: JSON.stringify(batch.slice(i, i + 500)),
+    });
     if (res.status !== 202) throw new Error(`ingest answered ${res.status}`);
   }
 }
@@ -32,7 +44,13 @@ async function projectionState(host: RunningHost): Promise<{ documents?: number;
 
 async function written(store: ProjectionStore, prefix: string): Promise<number> {
   let n = 0;
-  for (let i = 0; i < EVENTS; i += 500) n += (await store.mget('Person', Array.from({ length: Math.min(500, EVENTS - i) }, (_, k) => `Person:${prefix}${i + k}`))).filter(Boolean).length;
+  for (let i = 0; i < EVENTS; i += 500)
+    n += (
+      await store.mget(
+        'Person',
+        Array.from({ length: Math.min(500, EVENTS - i) }, (_, k) => `Person:${prefix}${i + k}`),
+      )
+    ).filter(Boolean).length;
   return n;
 }
 
@@ -75,7 +93,14 @@ async function main(): Promise<void> {
   report(`projection-outage (${EVENTS} new nodes during a ${OUTAGE_MS / 1000} s outage)`, [
     { figure: 'projection documents not written during the outage (peak, writer lag + pending nodes)', value: result.peak, unit: 'docs' },
     { figure: 'projection documents left pending once the store is back', value: result.left, unit: 'docs', goal: '0', met: result.left === 0 },
-    { figure: 'store back to every document written (no new event)', value: result.recoverMs, unit: 'ms', baseline: result.healthyMs, baselineLabel: 'ms the same ingest takes, store up', ratio: result.recoverMs / result.healthyMs },
+    {
+      figure: 'store back to every document written (no new event)',
+      value: result.recoverMs,
+      unit: 'ms',
+      baseline: result.healthyMs,
+      baselineLabel: 'ms the same ingest takes, store up',
+      ratio: result.recoverMs / result.healthyMs,
+    },
     { figure: 'documents written after the outage', value: result.present, unit: `of ${EVENTS}`, goal: `${EVENTS}`, met: result.present === EVENTS },
   ]);
 }

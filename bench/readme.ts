@@ -21,7 +21,9 @@ export function figuresTable(rows: Array<Figure & { bench: string }>, when: stri
   for (const r of rows) {
     const baseline = r.baseline === undefined ? '' : `${fmt(r.baseline)} ${r.baselineLabel ?? ''}`.trim();
     const goal = r.goal ? `${r.goal}${r.met === undefined ? '' : r.met ? ' (met)' : ' (**not met**)'}` : '';
-    lines.push(`| ${cell(r.figure)} | ${value(r)} | ${cell(baseline)} | ${r.ratio === undefined || !Number.isFinite(r.ratio) ? '' : r.ratio.toFixed(2)} | ${cell(goal)} | ${cell(r.bench)} |`);
+    lines.push(
+      `| ${cell(r.figure)} | ${value(r)} | ${cell(baseline)} | ${r.ratio === undefined || !Number.isFinite(r.ratio) ? '' : r.ratio.toFixed(2)} | ${cell(goal)} | ${cell(r.bench)} |`,
+    );
   }
   return lines.join('\n');
 }

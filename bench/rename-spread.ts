@@ -23,20 +23,36 @@ const AGENCY = 'A1';
 const DEPENDENTS = ROUTES + ROUTES * TRIPS;
 
 let eventId = 0;
-const row = (type: string, data: Record<string, unknown>) => ({ specversion: '1.0', id: `s${++eventId}`, source: 'gtfs', type: `gtfs.${type}.row`, data: { feed_version: 1, ...data } });
+const row = (type: string, data: Record<string, unknown>) => ({
+  specversion: '1.0',
+  id: `s${++eventId}`,
+  source: 'gtfs',
+  type: `gtfs.${type}.row`,
+  data: { feed_version: 1, ...data },
+});
 const routeId = (r: number) => `R${String(r).padStart(4, '0')}`;
 
 async function post(url: string, events: unknown[], wait: boolean): Promise<void> {
-  const res = await fetch(`${url}/api/events${wait ? '?wait=true' : ''}`, { method: 'POST', headers: { 'content-type': 'application/cloudevents-batch+json' }, body: JSON.stringify(events) });
+  const res = await fetch(`${url}/api/events${wait ? '?wait=true' : ''}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/cloudevents-batch+json' },
+    body: JSON.stringify(events),
+  });
   const body = (await res.json()) as { accepted: number; applied?: boolean };
-  if (res.status !== 202 || body.accepted !== events.length || (wait && body.applied !== true)) throw new Error(`POST /api/events answered ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
+  if (res.status !== 202 || body.accepted !== events.length || (wait && body.applied !== true))
+    throw new Error(`POST /api/events answered ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
 }
 
-const COUNT = 'query($name: String) { routes: searchRoutes(first: 0, filter: {operatorInfo: {name: {eq: $name}}}) { totalCount } trips: searchTrips(first: 0, filter: {operator: {name: {eq: $name}}}) { totalCount } }';
+const COUNT =
+  'query($name: String) { routes: searchRoutes(first: 0, filter: {operatorInfo: {name: {eq: $name}}}) { totalCount } trips: searchTrips(first: 0, filter: {operator: {name: {eq: $name}}}) { totalCount } }';
 
 /** How many dependents the search index shows with `name`. */
 async function showing(url: string, name: string): Promise<number> {
-  const res = await fetch(`${url}/api/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: COUNT, variables: { name } }) });
+  const res = await fetch(`${url}/api/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: COUNT, variables: { name } }),
+  });
   const body = (await res.json()) as { data?: { routes: { totalCount: number }; trips: { totalCount: number } }; errors?: unknown };
   if (!body.data) throw new Error(`the count query failed: ${JSON.stringify(body.errors)}`);
   return body.data.routes.totalCount + body.data.trips.totalCount;
@@ -56,11 +72,14 @@ async function untilAllShow(url: string, name: string): Promise<{ at: number; st
 
 async function seed(url: string): Promise<void> {
   await post(url, [row('agency', { agency_id: AGENCY, agency_name: 'Name 0' })], true);
-  const routes = Array.from({ length: ROUTES }, (_, r) => row('route', { route_id: routeId(r), agency_id: AGENCY, route_short_name: String(r), route_type: 3 }));
+  const routes = Array.from({ length: ROUTES }, (_, r) =>
+    row('route', { route_id: routeId(r), agency_id: AGENCY, route_short_name: String(r), route_type: 3 }),
+  );
   await post(url, routes, true);
   const trips = Array.from({ length: ROUTES * TRIPS }, (_, t) => row('trip', { trip_id: `T${t}`, route_id: routeId(t % ROUTES), trip_headsign: `Trip ${t}` }));
   for (let i = 0; i < trips.length; i += 500) await post(url, trips.slice(i, i + 500), true);
-  if ((await showing(url, 'Name 0')) !== DEPENDENTS) throw new Error(`after seeding, ${await showing(url, 'Name 0')} of ${DEPENDENTS} dependents show the agency's name`);
+  if ((await showing(url, 'Name 0')) !== DEPENDENTS)
+    throw new Error(`after seeding, ${await showing(url, 'Name 0')} of ${DEPENDENTS} dependents show the agency's name`);
 }
 
 async function main(): Promise<void> {
@@ -69,11 +88,18 @@ async function main(): Promise<void> {
   let host: ServedHost | undefined;
   try {
     build = await buildHost(CONTRACTS);
-    host = await spawnHost(build, { MESH_DATA_DIR: dataDir, MESH_CONTRACTS: CONTRACTS, EventHubConnection: '', AzureWebJobsStorage: 'UseDevelopmentStorage=true' });
+    host = await spawnHost(build, {
+      MESH_DATA_DIR: dataDir,
+      MESH_CONTRACTS: CONTRACTS,
+      EventHubConnection: '',
+      AzureWebJobsStorage: 'UseDevelopmentStorage=true',
+    });
     const { url } = host;
     const t0 = performance.now();
     await seed(url);
-    process.stderr.write(`seeded 1 agency, ${ROUTES} routes, ${ROUTES * TRIPS} trips in ${((performance.now() - t0) / 1000).toFixed(1)} s (not part of any figure)\n`);
+    process.stderr.write(
+      `seeded 1 agency, ${ROUTES} routes, ${ROUTES * TRIPS} trips in ${((performance.now() - t0) / 1000).toFixed(1)} s (not part of any figure)\n`,
+    );
     const waited: number[] = [];
     const after202: number[] = [];
     const staleAfter202: number[] = [];
@@ -94,12 +120,33 @@ async function main(): Promise<void> {
       const posted = performance.now();
       await post(url, rename(withoutWait), false);
       spread.push((await untilAllShow(url, withoutWait)).at - posted);
-      process.stderr.write(`round ${round + 1}: 202 after ${waited.at(-1)!.toFixed(0)} ms, all ${DEPENDENTS} searchable ${after202.at(-1)!.toFixed(1)} ms after it (${staleAfter202.at(-1)} stale at the first read); without ?wait all searchable after ${spread.at(-1)!.toFixed(0)} ms\n`);
+      process.stderr.write(
+        `round ${round + 1}: 202 after ${waited.at(-1)!.toFixed(0)} ms, all ${DEPENDENTS} searchable ${after202.at(-1)!.toFixed(1)} ms after it (${staleAfter202.at(-1)} stale at the first read); without ?wait all searchable after ${spread.at(-1)!.toFixed(0)} ms\n`,
+      );
     }
     report(`rename-spread (1 agency, ${ROUTES} routes, ${ROUTES * TRIPS} trips; medians of ${ROUNDS} rounds)`, [
-      { figure: `rename with ?wait=true: time from its 202 until all ${DEPENDENTS} dependents are searchable`, value: median(after202), unit: 'ms', goal: '~0', met: median(after202) < POLL_MS },
-      { figure: 'rename with ?wait=true: dependents stale at the first read after the 202 (most of any round)', value: Math.max(...staleAfter202), unit: '', goal: '0', met: Math.max(...staleAfter202) === 0 },
-      { figure: 'rename with ?wait=true: time to its 202', value: median(waited), unit: 'ms', baseline: median(spread), baselineLabel: 'ms spread without ?wait', ratio: median(waited) / median(spread) },
+      {
+        figure: `rename with ?wait=true: time from its 202 until all ${DEPENDENTS} dependents are searchable`,
+        value: median(after202),
+        unit: 'ms',
+        goal: '~0',
+        met: median(after202) < POLL_MS,
+      },
+      {
+        figure: 'rename with ?wait=true: dependents stale at the first read after the 202 (most of any round)',
+        value: Math.max(...staleAfter202),
+        unit: '',
+        goal: '0',
+        met: Math.max(...staleAfter202) === 0,
+      },
+      {
+        figure: 'rename with ?wait=true: time to its 202',
+        value: median(waited),
+        unit: 'ms',
+        baseline: median(spread),
+        baselineLabel: 'ms spread without ?wait',
+        ratio: median(waited) / median(spread),
+      },
     ]);
   } finally {
     await host?.stop();

@@ -7,7 +7,24 @@ import path from 'node:path';
 import { fmt, pad, type Figure } from './lib';
 import { currentTable, figuresTable, mergedTable, writeReadme } from './readme';
 
-const BENCHES = ['cli-help.ts', 'host-start.ts', 'entity-ops.ts', 'ingest.ts', 'store-scale.ts', 'fanout.ts', 'projection-outage.ts', 'cold-start.ts', 'cold-queries.ts', 'demo-generate.ts', 'sqlite-projection.ts', 'es-bulk.ts', 'connectors.ts', 'graphql.ts', 'wait-idle.ts', 'rename-spread.ts'];
+const BENCHES = [
+  'cli-help.ts',
+  'host-start.ts',
+  'entity-ops.ts',
+  'ingest.ts',
+  'store-scale.ts',
+  'fanout.ts',
+  'projection-outage.ts',
+  'cold-start.ts',
+  'cold-queries.ts',
+  'demo-generate.ts',
+  'sqlite-projection.ts',
+  'es-bulk.ts',
+  'connectors.ts',
+  'graphql.ts',
+  'wait-idle.ts',
+  'rename-spread.ts',
+];
 BENCHES.push('node-memory.ts'); // memory per live node (BENCH_NODES, default 200k; run.ts passes --expose-gc)
 const args = process.argv.slice(2);
 const toReadme = args.includes('--readme');
@@ -17,7 +34,11 @@ const rows: Array<Figure & { bench: string }> = [];
 for (const file of BENCHES.filter((b) => only.length === 0 || only.some((o) => b.includes(o)))) {
   const script = path.join(__dirname, file);
   process.stderr.write(`\n== ${file}\n`);
-  const run = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
+  const run = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', script], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: process.env,
+  });
   if (run.error || run.status !== 0) {
     process.stderr.write(`${file} failed (${run.error?.message ?? `exit ${run.status}`}); skipped\n`);
     continue;
@@ -34,7 +55,9 @@ for (const file of BENCHES.filter((b) => only.length === 0 || only.some((o) => b
 
 process.stdout.write(`\nAll figures\n${pad('figure', 56)}${pad('value', 18)}${pad('baseline', 18)}${pad('ratio', 8)}goal\n`);
 for (const r of rows) {
-  process.stdout.write(`${pad(r.figure, 56)}${pad(`${fmt(r.value)} ${r.unit}`, 18)}${pad(r.baseline === undefined ? '' : fmt(r.baseline), 18)}${pad(r.ratio === undefined ? '' : r.ratio.toFixed(2), 8)}${r.goal ?? ''}${r.met === false ? ' (NOT met)' : r.met ? ' (met)' : ''}\n`);
+  process.stdout.write(
+    `${pad(r.figure, 56)}${pad(`${fmt(r.value)} ${r.unit}`, 18)}${pad(r.baseline === undefined ? '' : fmt(r.baseline), 18)}${pad(r.ratio === undefined ? '' : r.ratio.toFixed(2), 8)}${r.goal ?? ''}${r.met === false ? ' (NOT met)' : r.met ? ' (met)' : ''}\n`,
+  );
 }
 const when = new Date().toISOString().slice(0, 10);
 const saved = path.join(process.env.MESH_DATA_DIR ?? '.data', 'bench-latest.json');

@@ -80,7 +80,11 @@ export async function buildHost(contracts: string, extraApps: AppEntry[] = []): 
 
 /** Starts the host of `build` with `env` (MESH_DATA_DIR, MESH_CONTRACTS, ...) in a child process. */
 export function spawnHost(build: HostBuild, env: Record<string, string>): Promise<ServedHost> {
-  const child: ChildProcess = spawn(process.execPath, [...build.node, '--serve-host'], { cwd: ROOT, env: { ...process.env, ...env, BENCH_HOST_APPS: JSON.stringify(build.apps) }, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(process.execPath, [...build.node, '--serve-host'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, BENCH_HOST_APPS: JSON.stringify(build.apps) },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const lines = readline.createInterface({ input: child.stdout! });
   const nextLine = () => new Promise<string>((resolve) => lines.once('line', resolve));
   return new Promise((resolve, reject) => {

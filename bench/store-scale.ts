@@ -55,10 +55,16 @@ async function run(store: HostStoreKind, file: string, events: number, count: bo
       let first = NaN;
       let lastStart = NaN;
       const started = performance.now();
-      const loaded = await loadDemo(host, file, [
-        { at: window, run: () => void (first = window / ((performance.now() - t0) / 1000)) },
-        { at: limit - window, run: () => void (lastStart = t0 = performance.now()) },
-      ], `store-scale (${store})`, limit);
+      const loaded = await loadDemo(
+        host,
+        file,
+        [
+          { at: window, run: () => void (first = window / ((performance.now() - t0) / 1000)) },
+          { at: limit - window, run: () => void (lastStart = t0 = performance.now()) },
+        ],
+        `store-scale (${store})`,
+        limit,
+      );
       const last = window / ((performance.now() - lastStart) / 1000);
       const overall = loaded / ((performance.now() - started) / 1000);
       global.gc?.();
@@ -73,7 +79,12 @@ async function run(store: HostStoreKind, file: string, events: number, count: bo
 /** One store's run in a process of its own (no heap or JIT state left by another store's run). */
 function inChild(store: HostStoreKind, file: string, events: number, count: boolean): Run {
   const env = { ...process.env, BENCH_ONE_STORE: JSON.stringify({ store, file, events, count }) };
-  const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', __filename], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
+  const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', __filename], {
+    env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 20,
+  });
   if (child.status !== 0) throw new Error(`the ${store} run failed (exit ${child.status})`);
   return JSON.parse(child.stdout.trim().split('\n').pop()!) as Run;
 }
@@ -99,14 +110,56 @@ async function main(): Promise<void> {
       const loadedNodes = store === 'azurite' ? Math.min(AZURITE_NODES, NODES) : NODES;
       const vsMemory = store !== 'memory' && memory;
       figures.push(
-        { figure: `${store} store: load rate, first ${size(WINDOW_NODES)}`, value: r.first, unit: 'ev/s', ...(vsMemory ? { baseline: memory.first, baselineLabel: 'ev/s memory store', ratio: r.first / memory.first, ...(store === 'sqlite' ? { goal: '>= 0.8x memory', met: r.first / memory.first >= 0.8 } : {}) } : {}) },
-        { figure: `${store} store: load rate, last ${size(WINDOW_NODES)} to ${size(loadedNodes)}`, value: r.last, unit: 'ev/s', ...(vsMemory ? { baseline: memory.last, baselineLabel: 'ev/s memory store', ratio: r.last / memory.last, ...(store === 'sqlite' ? { goal: '>= 0.8x memory', met: r.last / memory.last >= 0.8 } : {}) } : {}) },
-        { figure: `${store} store: last window over first`, value: r.last / r.first, unit: 'x', ...(store === 'azurite' ? { goal: '>= 0.5', met: r.last / r.first >= 0.5 } : {}) },
-        { figure: `${store} store: whole load to ${size(loadedNodes)}`, value: r.overall, unit: 'ev/s', ...(vsMemory && store !== 'azurite' ? { baseline: memory.overall, baselineLabel: 'ev/s memory store', ratio: r.overall / memory.overall } : {}) },
-        { figure: `${store} store: resident memory at ${size(loadedNodes)}`, value: r.rssMb, unit: 'MB', ...(vsMemory && store !== 'azurite' ? { baseline: memory.rssMb, baselineLabel: 'MB memory store', ratio: r.rssMb / memory.rssMb } : {}) },
+        {
+          figure: `${store} store: load rate, first ${size(WINDOW_NODES)}`,
+          value: r.first,
+          unit: 'ev/s',
+          ...(vsMemory
+            ? {
+                baseline: memory.first,
+                baselineLabel: 'ev/s memory store',
+                ratio: r.first / memory.first,
+                ...(store === 'sqlite' ? { goal: '>= 0.8x memory', met: r.first / memory.first >= 0.8 } : {}),
+              }
+            : {}),
+        },
+        {
+          figure: `${store} store: load rate, last ${size(WINDOW_NODES)} to ${size(loadedNodes)}`,
+          value: r.last,
+          unit: 'ev/s',
+          ...(vsMemory
+            ? {
+                baseline: memory.last,
+                baselineLabel: 'ev/s memory store',
+                ratio: r.last / memory.last,
+                ...(store === 'sqlite' ? { goal: '>= 0.8x memory', met: r.last / memory.last >= 0.8 } : {}),
+              }
+            : {}),
+        },
+        {
+          figure: `${store} store: last window over first`,
+          value: r.last / r.first,
+          unit: 'x',
+          ...(store === 'azurite' ? { goal: '>= 0.5', met: r.last / r.first >= 0.5 } : {}),
+        },
+        {
+          figure: `${store} store: whole load to ${size(loadedNodes)}`,
+          value: r.overall,
+          unit: 'ev/s',
+          ...(vsMemory && store !== 'azurite' ? { baseline: memory.overall, baselineLabel: 'ev/s memory store', ratio: r.overall / memory.overall } : {}),
+        },
+        {
+          figure: `${store} store: resident memory at ${size(loadedNodes)}`,
+          value: r.rssMb,
+          unit: 'MB',
+          ...(vsMemory && store !== 'azurite' ? { baseline: memory.rssMb, baselineLabel: 'MB memory store', ratio: r.rssMb / memory.rssMb } : {}),
+        },
       );
     }
-    report(`store-scale (${events.toLocaleString('en-US')} demo events, ${nodes.toLocaleString('en-US')} nodes; windows of ${WINDOW_NODES.toLocaleString('en-US')} nodes)`, figures);
+    report(
+      `store-scale (${events.toLocaleString('en-US')} demo events, ${nodes.toLocaleString('en-US')} nodes; windows of ${WINDOW_NODES.toLocaleString('en-US')} nodes)`,
+      figures,
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

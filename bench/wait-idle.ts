@@ -19,19 +19,37 @@ const CONTRACTS = 'contracts/telecom';
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
 
 let sequence = 0;
-const upsert = (i: number) => ({ specversion: '1.0', id: `w${++sequence}`, source: 'crm', type: 'meshgraph.node.upsert', subject: `Customer/w${i % CUSTOMERS}`, sequence, data: { name: `Ada ${sequence}`, segment: sequence % 2 ? 'vip' : 'consumer' } });
+const upsert = (i: number) => ({
+  specversion: '1.0',
+  id: `w${++sequence}`,
+  source: 'crm',
+  type: 'meshgraph.node.upsert',
+  subject: `Customer/w${i % CUSTOMERS}`,
+  sequence,
+  data: { name: `Ada ${sequence}`, segment: sequence % 2 ? 'vip' : 'consumer' },
+});
 
 async function post(url: string, events: unknown[], wait: boolean): Promise<{ applied?: boolean }> {
-  const res = await fetch(`${url}/api/events${wait ? '?wait=true' : ''}`, { method: 'POST', headers: { 'content-type': 'application/cloudevents-batch+json' }, body: JSON.stringify(events) });
+  const res = await fetch(`${url}/api/events${wait ? '?wait=true' : ''}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/cloudevents-batch+json' },
+    body: JSON.stringify(events),
+  });
   const body = (await res.json()) as { accepted: number; applied?: boolean };
-  if (res.status !== 202 || body.accepted !== events.length || (wait && body.applied !== true)) throw new Error(`POST /api/events answered ${res.status} ${JSON.stringify(body)}`);
+  if (res.status !== 202 || body.accepted !== events.length || (wait && body.applied !== true))
+    throw new Error(`POST /api/events answered ${res.status} ${JSON.stringify(body)}`);
   return body;
 }
 
 /** Until no operation is queued or running and the trigger has had every event posted without ?wait. */
 async function untilIdle(url: string, streamed: number): Promise<void> {
   for (;;) {
-    const s = (await (await fetch(`${url}/admin/host/status`)).json()) as { pendingOperations: number; running: number; entitiesWithWork: number; eventStream: { events: number } };
+    const s = (await (await fetch(`${url}/admin/host/status`)).json()) as {
+      pendingOperations: number;
+      running: number;
+      entitiesWithWork: number;
+      eventStream: { events: number };
+    };
     if (s.pendingOperations === 0 && s.running === 0 && s.entitiesWithWork === 0 && s.eventStream.events >= streamed) return;
     await new Promise((r) => setTimeout(r, 5));
   }
@@ -43,9 +61,18 @@ async function main(): Promise<void> {
   let host: ServedHost | undefined;
   try {
     build = await buildHost(CONTRACTS);
-    host = await spawnHost(build, { MESH_DATA_DIR: dataDir, MESH_CONTRACTS: CONTRACTS, EventHubConnection: '', AzureWebJobsStorage: 'UseDevelopmentStorage=true' });
+    host = await spawnHost(build, {
+      MESH_DATA_DIR: dataDir,
+      MESH_CONTRACTS: CONTRACTS,
+      EventHubConnection: '',
+      AzureWebJobsStorage: 'UseDevelopmentStorage=true',
+    });
     const { url } = host;
-    await post(url, Array.from({ length: CUSTOMERS }, (_, i) => upsert(i)), true);
+    await post(
+      url,
+      Array.from({ length: CUSTOMERS }, (_, i) => upsert(i)),
+      true,
+    );
     let streamed = 0;
     const kinds = {
       wait: () => post(url, [upsert(sequence)], true),
@@ -69,12 +96,42 @@ async function main(): Promise<void> {
       }
     }
     const [wait, noWait, health] = [times.wait, times.noWait, times.health].map((xs) => ({ p50: percentile(xs, 50), p99: percentile(xs, 99) }));
-    process.stderr.write(`?wait=true p50 ${wait!.p50.toFixed(1)} p99 ${wait!.p99.toFixed(1)} ms; without ?wait p50 ${noWait!.p50.toFixed(1)} p99 ${noWait!.p99.toFixed(1)} ms; GET /api/health p50 ${health!.p50.toFixed(1)} p99 ${health!.p99.toFixed(1)} ms\n`);
+    process.stderr.write(
+      `?wait=true p50 ${wait!.p50.toFixed(1)} p99 ${wait!.p99.toFixed(1)} ms; without ?wait p50 ${noWait!.p50.toFixed(1)} p99 ${noWait!.p99.toFixed(1)} ms; GET /api/health p50 ${health!.p50.toFixed(1)} p99 ${health!.p99.toFixed(1)} ms\n`,
+    );
     report(`wait-idle (${N} requests of each kind, one at a time, host idle before each)`, [
-      { figure: '?wait=true, one event at idle, p50', value: wait!.p50, unit: 'ms', baseline: noWait!.p50, baselineLabel: 'ms the same POST without ?wait', ratio: wait!.p50 / noWait!.p50 },
-      { figure: '?wait=true, one event at idle, p99', value: wait!.p99, unit: 'ms', baseline: noWait!.p99, baselineLabel: 'ms the same POST without ?wait', ratio: wait!.p99 / noWait!.p99 },
-      { figure: '?wait=true, one event at idle, p50 vs GET /api/health', value: wait!.p50, unit: 'ms', baseline: health!.p50, baselineLabel: 'ms GET /api/health', ratio: wait!.p50 / health!.p50 },
-      { figure: '?wait=true, one event at idle, p99 vs GET /api/health', value: wait!.p99, unit: 'ms', baseline: health!.p99, baselineLabel: 'ms GET /api/health', ratio: wait!.p99 / health!.p99 },
+      {
+        figure: '?wait=true, one event at idle, p50',
+        value: wait!.p50,
+        unit: 'ms',
+        baseline: noWait!.p50,
+        baselineLabel: 'ms the same POST without ?wait',
+        ratio: wait!.p50 / noWait!.p50,
+      },
+      {
+        figure: '?wait=true, one event at idle, p99',
+        value: wait!.p99,
+        unit: 'ms',
+        baseline: noWait!.p99,
+        baselineLabel: 'ms the same POST without ?wait',
+        ratio: wait!.p99 / noWait!.p99,
+      },
+      {
+        figure: '?wait=true, one event at idle, p50 vs GET /api/health',
+        value: wait!.p50,
+        unit: 'ms',
+        baseline: health!.p50,
+        baselineLabel: 'ms GET /api/health',
+        ratio: wait!.p50 / health!.p50,
+      },
+      {
+        figure: '?wait=true, one event at idle, p99 vs GET /api/health',
+        value: wait!.p99,
+        unit: 'ms',
+        baseline: health!.p99,
+        baselineLabel: 'ms GET /api/health',
+        ratio: wait!.p99 / health!.p99,
+      },
     ]);
   } finally {
     await host?.stop();

@@ -46,7 +46,13 @@ export interface CommandGroup {
   readonly aliases?: Readonly<Record<string, CommandSpec>>;
 }
 
-type ValueOf<O extends OptionSpec> = O['type'] extends 'boolean' ? boolean : O['multiple'] extends true ? string[] : O['required'] extends true ? string : string | undefined;
+type ValueOf<O extends OptionSpec> = O['type'] extends 'boolean'
+  ? boolean
+  : O['multiple'] extends true
+    ? string[]
+    : O['required'] extends true
+      ? string
+      : string | undefined;
 
 export type Values<S extends CommandSpec> = { -readonly [K in keyof S['options']]: ValueOf<S['options'][K]> };
 
@@ -129,11 +135,13 @@ export function parse<S extends CommandSpec>(spec: S, args: readonly string[]): 
       if (o.optionalValue) value = '';
       else fail(`--${name} needs a value${o.value ? ` (${o.value})` : ''}`);
     }
-    if (o.choices && value !== '' && !o.choices.includes(value as string)) fail(`--${name} must be ${o.choices.join(', ').replace(/, ([^,]*)$/, ' or $1')} (got "${value}")`);
+    if (o.choices && value !== '' && !o.choices.includes(value as string))
+      fail(`--${name} must be ${o.choices.join(', ').replace(/, ([^,]*)$/, ' or $1')} (got "${value}")`);
     if (o.multiple) (values[name] as string[]).push(value as string);
     else values[name] = value;
   }
-  for (const [name, o] of Object.entries(spec.options)) if (o.required && values[name] === undefined) fail(`--${name}${o.value ? ` ${o.value}` : ''} is required`);
+  for (const [name, o] of Object.entries(spec.options))
+    if (o.required && values[name] === undefined) fail(`--${name}${o.value ? ` ${o.value}` : ''} is required`);
   const expected = spec.positionals ?? [];
   if (positionals.length > expected.length) fail(`unexpected argument "${positionals[expected.length]}"`);
   if (positionals.length < expected.length) fail(`missing ${expected.slice(positionals.length).join(' ')}`);
@@ -143,7 +151,8 @@ export function parse<S extends CommandSpec>(spec: S, args: readonly string[]): 
 /** A whole number from an option's text, at least `min`; a usage error otherwise. */
 export function wholeNumber(text: string, option: string, min = 0, command = 'meshgraph'): number {
   const n = Number(text);
-  if (text.trim() === '' || !Number.isSafeInteger(n) || n < min) throw new UsageError(`--${option} must be a whole number${min > 0 ? ` of at least ${min}` : ''} (got "${text}")`, command);
+  if (text.trim() === '' || !Number.isSafeInteger(n) || n < min)
+    throw new UsageError(`--${option} must be a whole number${min > 0 ? ` of at least ${min}` : ''} (got "${text}")`, command);
   return n;
 }
 
@@ -158,7 +167,10 @@ export function usageOf(spec: CommandSpec): string {
   const lines = [`usage: ${spec.name} ${spec.synopsis}`.trimEnd(), ''];
   if (spec.about) lines.push(`  ${indent(spec.about, 2)}`, '');
   lines.push('options:');
-  const entries: Array<[string, string]> = Object.entries(spec.options).map(([name, o]) => [`--${name}${o.value ? (o.optionalValue ? ` [${o.value}]` : ` ${o.value}`) : ''}`, o.description]);
+  const entries: Array<[string, string]> = Object.entries(spec.options).map(([name, o]) => [
+    `--${name}${o.value ? (o.optionalValue ? ` [${o.value}]` : ` ${o.value}`) : ''}`,
+    o.description,
+  ]);
   entries.push(['-h, --help', 'print this usage']);
   for (const [left, description] of entries) {
     if (left.length + 4 > COLUMN) lines.push(`  ${left}`, `${' '.repeat(COLUMN)}${indent(description, COLUMN)}`);

@@ -27,7 +27,8 @@ export const APPS = [
 
 function externalsUsed(meta: Metafile): string[] {
   const used = new Set<string>();
-  for (const out of Object.values(meta.outputs)) for (const imp of out.imports) if (imp.external && EXTERNAL.includes(imp.path) && imp.path !== '@azure/functions-core') used.add(imp.path);
+  for (const out of Object.values(meta.outputs))
+    for (const imp of out.imports) if (imp.external && EXTERNAL.includes(imp.path) && imp.path !== '@azure/functions-core') used.add(imp.path);
   return [...used];
 }
 
@@ -69,8 +70,19 @@ async function bundledContracts(root: string): Promise<BundleContracts> {
   const file = resolveModuleFile(spec, root);
   if (!file) throw new Error(`setting MESH_CONTRACTS: no module at ${spec} (relative to ${root})`);
   const { model, version } = await loadDataProduct(spec, root);
-  const { metafile } = await build({ absWorkingDir: root, entryPoints: [file], bundle: true, write: false, metafile: true, platform: 'node', packages: 'external', logLevel: 'silent' });
-  const inputs = Object.keys(metafile.inputs).filter((f) => !f.includes(':')).sort();
+  const { metafile } = await build({
+    absWorkingDir: root,
+    entryPoints: [file],
+    bundle: true,
+    write: false,
+    metafile: true,
+    platform: 'node',
+    packages: 'external',
+    logLevel: 'silent',
+  });
+  const inputs = Object.keys(metafile.inputs)
+    .filter((f) => !f.includes(':'))
+    .sort();
   return { name: model.name, version, module: spec, file: path.relative(root, file).split(path.sep).join('/'), inputs, sources: sourcesHash(root, inputs) };
 }
 
@@ -103,7 +115,11 @@ export async function buildApps(root = process.cwd(), outRoot = path.join(root, 
     if (app.name === 'hot') copyGraphiqlAssets(root, dir); // the GraphiQL page's scripts and styles, served by the app
     fs.writeFileSync(
       path.join(dir, 'package.json'),
-      JSON.stringify({ name: `meshgraph-${app.name}`, version: pkg.version, private: true, main: 'main.js', engines: pkg.engines, dependencies: deps }, null, 2) + '\n',
+      JSON.stringify(
+        { name: `meshgraph-${app.name}`, version: pkg.version, private: true, main: 'main.js', engines: pkg.engines, dependencies: deps },
+        null,
+        2,
+      ) + '\n',
     );
     writeBundleContracts(dir, contracts);
     const main = path.join(dir, 'main.js');

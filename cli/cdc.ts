@@ -41,25 +41,45 @@ export async function cdcCommand({ values }: Parsed<typeof CDC_POSTGRES>, _io: C
   let last = 0;
   try {
     if (outbox) {
-      const stats = await runOutbox({ url, source, sink, log, signal: stop.signal, ...(values.outbox ? { table: values.outbox } : {}), ...(batch ? { batch } : {}), onPublished: (s) => {
-        if (Date.now() - last > 10_000) (last = Date.now()), log(`outbox: ${s.published} published, ${s.accepted} accepted, ${s.rejected} rejected`);
-      } });
+      const stats = await runOutbox({
+        url,
+        source,
+        sink,
+        log,
+        signal: stop.signal,
+        ...(values.outbox ? { table: values.outbox } : {}),
+        ...(batch ? { batch } : {}),
+        onPublished: (s) => {
+          if (Date.now() - last > 10_000) ((last = Date.now()), log(`outbox: ${s.published} published, ${s.accepted} accepted, ${s.rejected} rejected`));
+        },
+      });
       process.stdout.write(`outbox: ${stats.published} rows published (${stats.accepted} accepted, ${stats.rejected} rejected)\n`);
       return 0;
     }
     log(`capturing publication ${publication} through slot ${slot} into ${sink.target} (Ctrl-C stops)`);
     const stats = await runCdc({
-      url, source, product, sink, log, signal: stop.signal, concurrency, tables,
+      url,
+      source,
+      product,
+      sink,
+      log,
+      signal: stop.signal,
+      concurrency,
+      tables,
       publication: publication!,
       slot: slot!,
       snapshot: !values['no-snapshot'],
       stateDir: path.join(loadConfig(process.env).dataDir, 'cdc'),
       ...(batch ? { batchEvents: batch } : {}),
       onConfirmed: (lsn, s) => {
-        if (Date.now() - last > 10_000) (last = Date.now()), log(`cdc: ${s.snapshotRows} snapshot rows, ${s.changes} changes, ${s.accepted} accepted, ${s.rejected} rejected; confirmed ${lsn}`);
+        if (Date.now() - last > 10_000)
+          ((last = Date.now()),
+            log(`cdc: ${s.snapshotRows} snapshot rows, ${s.changes} changes, ${s.accepted} accepted, ${s.rejected} rejected; confirmed ${lsn}`));
       },
     });
-    process.stdout.write(`cdc: ${stats.snapshotRows} snapshot rows and ${stats.changes} changes sent, ${stats.accepted} accepted, ${stats.rejected} rejected; confirmed up to ${stats.confirmedLsn ?? '-'}\n`);
+    process.stdout.write(
+      `cdc: ${stats.snapshotRows} snapshot rows and ${stats.changes} changes sent, ${stats.accepted} accepted, ${stats.rejected} rejected; confirmed up to ${stats.confirmedLsn ?? '-'}\n`,
+    );
     return 0;
   } catch (err) {
     if (err instanceof ConnectorError || (err as { code?: string }).code !== undefined) {

@@ -46,7 +46,8 @@ type Resolved = { spec: CommandSpec; args: string[]; helpText: string } | { text
 
 function resolveGroup(group: CommandGroup, args: string[]): Resolved {
   const [word, ...rest] = args;
-  const own = (table: Readonly<Record<string, CommandSpec>> | undefined) => (word !== undefined && table && Object.hasOwn(table, word) ? table[word] : undefined);
+  const own = (table: Readonly<Record<string, CommandSpec>> | undefined) =>
+    word !== undefined && table && Object.hasOwn(table, word) ? table[word] : undefined;
   const sub = own(group.subcommands);
   if (sub) return { spec: sub, args: rest, helpText: usageOf(sub) };
   const alias = own(group.aliases);
@@ -105,7 +106,9 @@ export async function runCli(argv: readonly string[], io: CommandIO = PROCESS_IO
   const implementation = implementationOf(spec);
   if (!implementation) throw new Error(`${spec.name} has no implementation`);
   try {
-    return await (await implementation.load())(parsed, io);
+    return await (
+      await implementation.load()
+    )(parsed, io);
   } catch (err) {
     if (err instanceof UsageError) return usageFailed(err);
     if (err instanceof HostUnreachable) {

@@ -14,11 +14,18 @@ export const START = command({
   name: 'meshgraph start',
   synopsis: '[options]',
   summary: 'build both apps and run them in the local host',
-  about: 'Builds dist/hot and dist/cold in the current folder from the data product MESH_CONTRACTS names,\nthen serves them on http://localhost:$PORT until Ctrl-C (Azurite starts by itself).',
+  about:
+    'Builds dist/hot and dist/cold in the current folder from the data product MESH_CONTRACTS names,\nthen serves them on http://localhost:$PORT until Ctrl-C (Azurite starts by itself).',
   options: {
     app: { type: 'string', value: 'APP', choices: ['hot', 'cold', 'all'], description: 'the app to serve: hot, cold or all (default all)' },
     port: { type: 'string', value: 'N', description: 'the port (default: PORT, else 7071; 0 picks a free one)' },
-    store: { type: 'string', value: 'STORE', choices: HOST_STORE_KINDS, description: 'entity state and queues: sqlite (a file in MESH_DATA_DIR), azurite\n(Azurite tables, as in Azure) or memory (default: MESH_STORE, else sqlite)' },
+    store: {
+      type: 'string',
+      value: 'STORE',
+      choices: HOST_STORE_KINDS,
+      description:
+        'entity state and queues: sqlite (a file in MESH_DATA_DIR), azurite\n(Azurite tables, as in Azure) or memory (default: MESH_STORE, else sqlite)',
+    },
     'no-build': { type: 'boolean', description: 'serve what dist/ holds (e.g. right after meshgraph build)' },
   },
 });
@@ -35,7 +42,8 @@ export const CONTRACTS_BUILD = command({
   name: 'meshgraph contracts build',
   synopsis: '--out DIR [options]',
   summary: 'compile the data product: GraphQL SDL, search mappings, JSON Schemas',
-  about: 'Type-checks a TypeScript product first (as tsc would: exit 2 listing each error\'s file:line), then writes\nschema.graphql, elasticsearch/<type>.json, jsonschema/*.json, contract.json (the model, for later\nchecks) and records.md (the columns of each source record) to DIR.',
+  about:
+    "Type-checks a TypeScript product first (as tsc would: exit 2 listing each error's file:line), then writes\nschema.graphql, elasticsearch/<type>.json, jsonschema/*.json, contract.json (the model, for later\nchecks) and records.md (the columns of each source record) to DIR.",
   options: {
     out: { type: 'string', value: 'DIR', required: true, description: 'where to write the build' },
     contracts: CONTRACTS_OPTION,
@@ -46,7 +54,8 @@ export const CONTRACTS_CHECK = command({
   name: 'meshgraph contracts check',
   synopsis: '--base DIR [options]',
   summary: 'compare with an earlier build: exit 1 listing each breaking change',
-  about: 'Type-checks a TypeScript product first, then compares it with the build in DIR: exit 1 listing each\nbreaking change, 0 listing the compatible ones, and names each type whose search index needs a reindex.',
+  about:
+    'Type-checks a TypeScript product first, then compares it with the build in DIR: exit 1 listing each\nbreaking change, 0 listing the compatible ones, and names each type whose search index needs a reindex.',
   options: {
     base: { type: 'string', value: 'DIR', required: true, description: 'the earlier build (meshgraph contracts build --out DIR)' },
     out: { type: 'string', value: 'DIR', description: 'also write the new build there' },
@@ -71,12 +80,18 @@ export const DEMO_GENERATE = command({
   name: 'meshgraph demo generate',
   synopsis: '[options]',
   summary: 'deterministic demo events (NDJSON) or source files (CSV) for the data product',
-  about: 'Writes demo events for the data product as NDJSON, or its source records as CSV files (one per record\ntype, the columns its mapping reads: what meshgraph ingest sends); progress goes to stderr.',
+  about:
+    'Writes demo events for the data product as NDJSON, or its source records as CSV files (one per record\ntype, the columns its mapping reads: what meshgraph ingest sends); progress goes to stderr.',
   options: {
     customers: { type: 'string', value: 'N', description: 'root entities to generate, each with its whole neighbourhood (default 1000)' },
     seed: { type: 'string', value: 'S', description: 'the same seed gives the same events (default 1)' },
     out: { type: 'string', value: 'FILE|-|DIR', description: 'NDJSON destination (default -, stdout); with --format csv, the folder to write' },
-    format: { type: 'string', value: 'FORMAT', choices: ['ndjson', 'csv'], description: 'ndjson (default), or csv: <record>.csv per record type in the --out folder' },
+    format: {
+      type: 'string',
+      value: 'FORMAT',
+      choices: ['ndjson', 'csv'],
+      description: 'ndjson (default), or csv: <record>.csv per record type in the --out folder',
+    },
     canonical: { type: 'boolean', description: 'canonical meshgraph.* events (mapped by the contracts) instead of source records' },
     contracts: CONTRACTS_OPTION,
   },
@@ -101,10 +116,11 @@ export const DEADLETTERS_REPLAY = command({
   name: 'meshgraph deadletters replay',
   synopsis: '--all [--stage S] [--source S] | --id ID ... [options]',
   summary: 'send rejected events again to a running host (after fixing the cause)',
-  about: 'Sends dead letters again to the host: a sent letter leaves the store, one rejected again comes\nback with its new reason; letters of stages actor and projection hold no event and are skipped.',
+  about:
+    'Sends dead letters again to the host: a sent letter leaves the store, one rejected again comes\nback with its new reason; letters of stages actor and projection hold no event and are skipped.',
   options: {
     all: { type: 'boolean', description: 'every dead letter (or those --stage and --source select)' },
-    id: { type: 'string', value: 'ID', multiple: true, description: 'a dead letter\'s id (see meshgraph deadletters list); repeat for more' },
+    id: { type: 'string', value: 'ID', multiple: true, description: "a dead letter's id (see meshgraph deadletters list); repeat for more" },
     stage: STAGE_OPTION,
     source: SOURCE_OPTION,
     url: URL_OPTION,
@@ -128,7 +144,8 @@ export const INGEST = command({
   name: 'meshgraph ingest',
   synopsis: 'FILE --source S [options]',
   summary: "send an .xlsx, .csv or .ndjson file's rows as the source's events",
-  about: "Sends a file's rows as the source's native events; exit 1 when a row was rejected.\nFILE is .xlsx, .csv, .tsv, .ndjson or .jsonl; the first row of a sheet or CSV names the columns.",
+  about:
+    "Sends a file's rows as the source's native events; exit 1 when a row was rejected.\nFILE is .xlsx, .csv, .tsv, .ndjson or .jsonl; the first row of a sheet or CSV names the columns.",
   positionals: ['FILE'],
   options: {
     source: { type: 'string', value: 'S', required: true, description: 'the source system that owns the rows (a source of the contracts, e.g. crm)' },
@@ -149,13 +166,23 @@ export const CDC_POSTGRES = command({
   name: 'meshgraph cdc postgres',
   synopsis: '--url postgres://USER@HOST:PORT/DB --source S (--publication P --slot SLOT | --outbox [TABLE]) [options]',
   summary: "stream a Postgres database's row changes (or an outbox table) into the mesh",
-  about: "Streams a Postgres database's row changes (logical replication, pgoutput) into the mesh until\nCtrl-C, or publishes and marks the rows of a transactional outbox table.",
+  about:
+    "Streams a Postgres database's row changes (logical replication, pgoutput) into the mesh until\nCtrl-C, or publishes and marks the rows of a transactional outbox table.",
   options: {
     url: { type: 'string', value: 'postgres://...', required: true, description: 'the database' },
     source: { type: 'string', value: 'S', required: true, description: 'the source system that owns its rows' },
     publication: { type: 'string', value: 'P', description: "logical replication: every published table's row changes" },
-    slot: { type: 'string', value: 'SLOT', description: 'the replication slot, created if missing (with a snapshot of the rows\nalready there unless --no-snapshot)' },
-    table: { type: 'string', value: 'TABLE=RECORD', multiple: true, description: "the record a table's rows are (default <source>.<table>.row, singular\nor plural); repeat for more" },
+    slot: {
+      type: 'string',
+      value: 'SLOT',
+      description: 'the replication slot, created if missing (with a snapshot of the rows\nalready there unless --no-snapshot)',
+    },
+    table: {
+      type: 'string',
+      value: 'TABLE=RECORD',
+      multiple: true,
+      description: "the record a table's rows are (default <source>.<table>.row, singular\nor plural); repeat for more",
+    },
     'no-snapshot': { type: 'boolean', description: 'do not read the rows already there when the slot is created' },
     outbox: { type: 'string', value: 'TABLE', optionalValue: true, description: 'publish and mark the rows of an outbox table (default "outbox") instead' },
     mesh: { ...URL_OPTION, description: 'the running host (default: MESH_URL; else Event Hubs when EventHubConnection\nis set; else http://localhost:$PORT)' },
@@ -181,9 +208,17 @@ export const QUERIES_REGISTER = command({
 export const COMMANDS: Readonly<Record<string, CommandSpec | CommandGroup>> = {
   start: START,
   build: BUILD,
-  contracts: { name: 'meshgraph contracts', summary: 'compile the data product, or check it against an earlier build', subcommands: { build: CONTRACTS_BUILD, check: CONTRACTS_CHECK } },
+  contracts: {
+    name: 'meshgraph contracts',
+    summary: 'compile the data product, or check it against an earlier build',
+    subcommands: { build: CONTRACTS_BUILD, check: CONTRACTS_CHECK },
+  },
   demo: { name: 'meshgraph demo', summary: DEMO_RUN.summary, fallback: DEMO_RUN, subcommands: { generate: DEMO_GENERATE }, aliases: { run: DEMO_RUN } },
-  deadletters: { name: 'meshgraph deadletters', summary: 'rejected events with their reasons; send them again', subcommands: { list: DEADLETTERS_LIST, replay: DEADLETTERS_REPLAY } },
+  deadletters: {
+    name: 'meshgraph deadletters',
+    summary: 'rejected events with their reasons; send them again',
+    subcommands: { list: DEADLETTERS_LIST, replay: DEADLETTERS_REPLAY },
+  },
   reindex: REINDEX,
   ingest: INGEST,
   cdc: { name: 'meshgraph cdc', summary: CDC_POSTGRES.summary, subcommands: { postgres: CDC_POSTGRES } },

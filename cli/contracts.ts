@@ -47,7 +47,8 @@ async function check(compiled: CompiledDataProduct, baseDir: string, outDir: str
   const breaking = changes.filter((c) => c.breaking).length;
   io.out(formatChanges(changes));
   // Not a failure: the index is disposable, but its types must be rebuilt after the deployment.
-  for (const need of reindexNeeds(base.model, compiled.model)) io.out(`REINDEX     ${need.type}: search mapping changed (${need.differences.join('; ')}); run "meshgraph reindex --type ${need.type}" after deploying\n`);
+  for (const need of reindexNeeds(base.model, compiled.model))
+    io.out(`REINDEX     ${need.type}: search mapping changed (${need.differences.join('; ')}); run "meshgraph reindex --type ${need.type}" after deploying\n`);
   io.out(`${breaking} breaking, ${changes.length - breaking} compatible change(s) from ${baseDir} (version ${base.version} -> ${compiled.version})\n`);
   if (outDir) await writeBuild(compiled, outDir, io);
   return breaking > 0 ? 1 : 0;

@@ -43,14 +43,17 @@ export async function deadLettersListCommand({ values }: Parsed<typeof DEADLETTE
   }
   const shown = letters.slice(-top);
   if (values.json) io.out(shown.map((l) => JSON.stringify(l)).join('\n') + (shown.length ? '\n' : ''));
-  else for (const l of shown) io.out(`${l.at}  ${l.stage.padEnd(10)} ${(l.source ?? '-').padEnd(10)} ${(l.eventId ?? '-').padEnd(24)} ${l.reason}\n  id: ${l.id}\n`);
+  else
+    for (const l of shown)
+      io.out(`${l.at}  ${l.stage.padEnd(10)} ${(l.source ?? '-').padEnd(10)} ${(l.eventId ?? '-').padEnd(24)} ${l.reason}\n  id: ${l.id}\n`);
   io.err(`${letters.length} dead letter(s)${letters.length > shown.length ? `, newest ${shown.length} shown` : ''}\n`);
   return 0;
 }
 
 export async function deadLettersReplayCommand({ values }: Parsed<typeof DEADLETTERS_REPLAY>, io: CommandIO): Promise<number> {
   const filter = filterFrom(values, DEADLETTERS_REPLAY.name);
-  if (!values.all && values.id.length === 0) throw new UsageError('name dead letters with --id (see `meshgraph deadletters list`) or use --all', DEADLETTERS_REPLAY.name);
+  if (!values.all && values.id.length === 0)
+    throw new UsageError('name dead letters with --id (see `meshgraph deadletters list`) or use --all', DEADLETTERS_REPLAY.name);
   if (values.all && values.id.length > 0) throw new UsageError('--all or --id, not both', DEADLETTERS_REPLAY.name);
   const host = hostUrl(values.url, DEADLETTERS_REPLAY.name);
   await checkHost(host);
@@ -68,7 +71,9 @@ export async function deadLettersReplayCommand({ values }: Parsed<typeof DEADLET
     io.err('no dead letters to replay\n');
     return result.unknownIds.length ? 2 : 0;
   }
-  io.out(`replayed ${result.replayed}: ${result.accepted} accepted, ${result.rejected.length} rejected again${result.skipped.length ? `; ${result.skipped.length} skipped (stage actor/projection: fix the cause and re-send from the source)` : ''}\n`);
+  io.out(
+    `replayed ${result.replayed}: ${result.accepted} accepted, ${result.rejected.length} rejected again${result.skipped.length ? `; ${result.skipped.length} skipped (stage actor/projection: fix the cause and re-send from the source)` : ''}\n`,
+  );
   for (const r of result.rejected.slice(0, 10)) io.out(`  ${r.eventId ?? '?'}: ${r.reason}\n`);
   return result.rejected.length > 0 ? 1 : 0;
 }

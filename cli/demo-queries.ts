@@ -24,7 +24,11 @@ export function firstRootQuery(node: NodeModel): { query: string; field: string;
   const { search } = queryFieldNames(node.name, node.plural);
   const wordField = Object.values(node.fields).find((f) => f.searchable && !f.pii && (f.kind === 'text' || f.kind === 'keyword') && !f.list)?.name;
   // A search without words is ordered by global id: the same root on every run.
-  return { query: `{ ${search}(first: 1) { totalCount edges { node { id${wordField ? ` ${wordField}` : ''} } } } }`, field: search, ...(wordField ? { wordField } : {}) };
+  return {
+    query: `{ ${search}(first: 1) { totalCount edges { node { id${wordField ? ` ${wordField}` : ''} } } } }`,
+    field: search,
+    ...(wordField ? { wordField } : {}),
+  };
 }
 
 export interface ExampleQueries {

@@ -34,7 +34,7 @@ async function graphql(url: string, query: string): Promise<any> {
 /** Waits until the host has no queued or running entity work, with a line of progress. */
 async function settle(url: string, out: NodeJS.WriteStream): Promise<void> {
   let peak = 0;
-  for (let quiet = 0; quiet < 3; ) {
+  for (let quiet = 0; quiet < 3;) {
     const h = await hostStatus(url);
     if (h?.pendingOperations === undefined) return; // not the local host: nothing to watch
     const pending = h.pendingOperations + (h.running ?? 0);
@@ -83,7 +83,9 @@ export async function demoRunCommand({ values }: Parsed<typeof DEMO_RUN>, _io: C
   }
   if (process.stderr.isTTY) process.stderr.write('\n'); // the bar already shows 100%
   const rejected = generator.stats.events - accepted;
-  process.stderr.write(`demo: sent ${generator.stats.events} events; ${accepted} accepted, ${rejected} rejected${reasons.length ? ` (first reasons: ${reasons.join('; ')})` : ''}\n`);
+  process.stderr.write(
+    `demo: sent ${generator.stats.events} events; ${accepted} accepted, ${rejected} rejected${reasons.length ? ` (first reasons: ${reasons.join('; ')})` : ''}\n`,
+  );
   await settle(url, process.stderr);
   const seconds = (performance.now() - started) / 1000;
   const root = demoRootType(compiled.model, scenario.rootType);

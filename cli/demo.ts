@@ -18,7 +18,12 @@ import { loadProduct } from './product';
 /** Writes ~1 MB chunks and waits for the stream to drain, so memory stays flat at any size. */
 const CHUNK_CHARS = 1 << 20;
 
-export async function writeDemo(compiled: CompiledDataProduct, out: Writable, options: { roots: number; seed: number; canonical: boolean }, progress?: DemoProgress): Promise<DemoStats> {
+export async function writeDemo(
+  compiled: CompiledDataProduct,
+  out: Writable,
+  options: { roots: number; seed: number; canonical: boolean },
+  progress?: DemoProgress,
+): Promise<DemoStats> {
   const scenario = compiled.product.demo;
   if (!isDemoScenario(scenario)) throw new UserError(400, 'no-demo', `the data product ${compiled.model.name} has no demo scenario (export one as demo)`);
   const generator = createDemoGenerator(compiled, scenario, options);
@@ -37,7 +42,11 @@ export async function writeDemo(compiled: CompiledDataProduct, out: Writable, op
 }
 
 export async function demoGenerateCommand({ values }: Parsed<typeof DEMO_GENERATE>, _io: CommandIO): Promise<number> {
-  const options = { roots: wholeNumber(values.customers ?? '1000', 'customers', 0, DEMO_GENERATE.name), seed: wholeNumber(values.seed ?? '1', 'seed', 0, DEMO_GENERATE.name), canonical: values.canonical };
+  const options = {
+    roots: wholeNumber(values.customers ?? '1000', 'customers', 0, DEMO_GENERATE.name),
+    seed: wholeNumber(values.seed ?? '1', 'seed', 0, DEMO_GENERATE.name),
+    canonical: values.canonical,
+  };
   const compiled = await loadProduct(values.contracts);
   if (!isDemoScenario(compiled.product.demo)) {
     process.stderr.write(`${DEMO_GENERATE.name}: the data product ${compiled.model.name} has no demo scenario (export one as demo)\n`);
@@ -60,6 +69,8 @@ export async function demoGenerateCommand({ values }: Parsed<typeof DEMO_GENERAT
   const stats = await writeDemo(compiled, out, options, demoProgress(options.roots, label, process.stderr));
   if (out !== process.stdout) await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
   const seconds = (performance.now() - started) / 1000;
-  process.stderr.write(`demo: ${stats.events} events (${stats.nodes} nodes, ${stats.updates} updates, ${stats.outOfOrder} out of order, ${stats.duplicates} duplicates, ${stats.deletes} deletes) for ${stats.roots} ${label} in ${seconds.toFixed(1)} s\n`);
+  process.stderr.write(
+    `demo: ${stats.events} events (${stats.nodes} nodes, ${stats.updates} updates, ${stats.outOfOrder} out of order, ${stats.duplicates} duplicates, ${stats.deletes} deletes) for ${stats.roots} ${label} in ${seconds.toFixed(1)} s\n`,
+  );
   return 0;
 }

@@ -39,7 +39,8 @@ export async function queriesCommand({ values, positionals }: Parsed<typeof QUER
     return 1;
   }
   for (const op of operations) io.out(`${op.hash}  ${op.name}\n`);
-  if (values.out) await writeFile(values.out, JSON.stringify({ operations: operations.map(({ name, hash, query }) => ({ name, sha256Hash: hash, query })) }, null, 2) + '\n');
+  if (values.out)
+    await writeFile(values.out, JSON.stringify({ operations: operations.map(({ name, hash, query }) => ({ name, sha256Hash: hash, query })) }, null, 2) + '\n');
   io.err(`registered ${operations.length} operation(s)${values.out ? `; manifest: ${values.out}` : ''}\n`);
   return 0;
 }

@@ -21,7 +21,10 @@ export async function reindexCommand({ values }: Parsed<typeof REINDEX>, io: Com
   io.err(`reindexing ${values.type ?? 'every node type'} through ${host.url} …\n`);
   let res: Response;
   try {
-    res = await fetch(`${host.url}/api/admin/reindex${values.type ? `?type=${encodeURIComponent(values.type)}` : ''}`, { method: 'POST', headers: { 'x-ms-client-principal': principalHeader([ADMIN_ROLE], 'meshgraph-cli') } });
+    res = await fetch(`${host.url}/api/admin/reindex${values.type ? `?type=${encodeURIComponent(values.type)}` : ''}`, {
+      method: 'POST',
+      headers: { 'x-ms-client-principal': principalHeader([ADMIN_ROLE], 'meshgraph-cli') },
+    });
   } catch (err) {
     throw new HostUnreachable(host, (err as Error & { cause?: { code?: string } }).cause?.code ?? (err as Error).message);
   }
@@ -36,6 +39,9 @@ export async function reindexCommand({ values }: Parsed<typeof REINDEX>, io: Com
     io.err(`reindex failed: ${res.status} ${body.detail ?? text.slice(0, 200)}\n`);
     return 1;
   }
-  for (const r of body.reindexed) io.out(`${r.type.padEnd(16)} ${String(r.documents).padStart(8)} documents -> ${r.index} (${r.caughtUp} caught up) in ${(r.ms / 1000).toFixed(1)} s${r.deleted?.length ? `; deleted ${r.deleted.join(', ')}` : ''}\n`);
+  for (const r of body.reindexed)
+    io.out(
+      `${r.type.padEnd(16)} ${String(r.documents).padStart(8)} documents -> ${r.index} (${r.caughtUp} caught up) in ${(r.ms / 1000).toFixed(1)} s${r.deleted?.length ? `; deleted ${r.deleted.join(', ')}` : ''}\n`,
+    );
   return 0;
 }

@@ -32,7 +32,9 @@ export async function startCommand({ values }: Parsed<typeof START>, io: Command
     mains = APPS.map((a) => ({ name: a.name, main: path.resolve('dist', a.name, 'main.js') }));
     const missing = mains.filter((a) => (which === 'all' || a.name === which) && !fs.existsSync(a.main));
     if (missing.length > 0) {
-      io.err(`meshgraph start: --no-build, but ${missing.map((a) => path.relative(process.cwd(), a.main)).join(' and ')} is missing: run \`meshgraph build\` first\n`);
+      io.err(
+        `meshgraph start: --no-build, but ${missing.map((a) => path.relative(process.cwd(), a.main)).join(' and ')} is missing: run \`meshgraph build\` first\n`,
+      );
       return 1;
     }
   } else mains = await buildHere();

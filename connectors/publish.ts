@@ -52,7 +52,10 @@ export class HttpSink implements EventSink {
       }
       if (!(outcome instanceof Error) && outcome.status === 202) return JSON.parse(outcome.text) as SendResult;
       const retriable = outcome instanceof Error || outcome.status >= 500 || outcome.status === 429;
-      const what = outcome instanceof Error ? `cannot reach ${this.target} (${(outcome as NodeJS.ErrnoException).code ?? outcome.message}); is the host running (npm start)?` : `${this.target} answered ${outcome.status}: ${problemDetail(outcome.text)}`;
+      const what =
+        outcome instanceof Error
+          ? `cannot reach ${this.target} (${(outcome as NodeJS.ErrnoException).code ?? outcome.message}); is the host running (npm start)?`
+          : `${this.target} answered ${outcome.status}: ${problemDetail(outcome.text)}`;
       if (!retriable || attempt >= RETRY_DELAYS_MS.length) throw new ConnectorError(what);
       await new Promise((r) => setTimeout(r, RETRY_DELAYS_MS[attempt]! * (0.75 + Math.random() / 2)));
     }
@@ -61,12 +64,16 @@ export class HttpSink implements EventSink {
   private post(body: string): Promise<{ status: number; text: string }> {
     const request = this.endpoint.protocol === 'https:' ? https.request : http.request;
     return new Promise((resolve, reject) => {
-      const req = request(this.endpoint, { method: 'POST', agent: this.agent, headers: { 'content-type': 'application/cloudevents-batch+json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      });
+      const req = request(
+        this.endpoint,
+        { method: 'POST', agent: this.agent, headers: { 'content-type': 'application/cloudevents-batch+json', 'content-length': Buffer.byteLength(body) } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+          res.on('error', reject);
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });

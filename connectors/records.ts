@@ -52,7 +52,9 @@ export function resolveRecord(model: ContractModel, source: string, name?: strin
 
 /** A record's columns for a message: `crm.customer.row reads "Customer No" (required), "Full Name", …`. */
 export function describeColumns(record: RecordModel): string {
-  return `${record.type} reads ${Object.values(record.fields).map((f) => `"${f.name}"${f.required ? ' (required)' : ''}`).join(', ')}`;
+  return `${record.type} reads ${Object.values(record.fields)
+    .map((f) => `"${f.name}"${f.required ? ' (required)' : ''}`)
+    .join(', ')}`;
 }
 
 /** The default row key: the first required column that is not the sequence. */

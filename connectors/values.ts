@@ -46,7 +46,14 @@ function one(value: unknown, field: FieldModel): Coerced {
       return folded ? { ok: true, value: folded } : { ok: false, reason: `${show(value)} is not one of ${values.join(', ')}` };
     }
     case 'int': {
-      const n = typeof value === 'number' ? value : typeof value === 'bigint' ? Number(value) : /^\s*[+-]?\d+\s*$/.test(String(value)) ? Number(String(value).trim()) : NaN;
+      const n =
+        typeof value === 'number'
+          ? value
+          : typeof value === 'bigint'
+            ? Number(value)
+            : /^\s*[+-]?\d+\s*$/.test(String(value))
+              ? Number(String(value).trim())
+              : NaN;
       return Number.isSafeInteger(n) ? { ok: true, value: n } : { ok: false, reason: `${show(value)} is not an integer` };
     }
     case 'float': {

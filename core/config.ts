@@ -44,37 +44,117 @@ export interface SettingSpec {
 }
 
 export const SETTINGS: readonly SettingSpec[] = [
-  { name: 'AzureWebJobsStorage', apps: ['hot', 'cold'], description: 'Storage connection string for the durable backend and dead letters (Azurite locally: UseDevelopmentStorage=true).', secret: true },
-  { name: 'AzureWebJobsStorage__accountName', apps: ['hot', 'cold'], description: 'Identity-based alternative to AzureWebJobsStorage: the storage account name.' },
-  { name: 'EventHubConnection', apps: ['hot'], description: 'Event Hubs connection string; empty locally (the host feeds the trigger from its own durable stream).', secret: true },
-  { name: 'EventHubConnection__fullyQualifiedNamespace', apps: ['hot'], description: 'Identity-based alternative to EventHubConnection: <namespace>.servicebus.windows.net.' },
+  {
+    name: 'AzureWebJobsStorage',
+    apps: ['hot', 'cold'],
+    description: 'Storage connection string for the durable backend and dead letters (Azurite locally: UseDevelopmentStorage=true).',
+    secret: true,
+  },
+  {
+    name: 'AzureWebJobsStorage__accountName',
+    apps: ['hot', 'cold'],
+    description: 'Identity-based alternative to AzureWebJobsStorage: the storage account name.',
+  },
+  {
+    name: 'EventHubConnection',
+    apps: ['hot'],
+    description: 'Event Hubs connection string; empty locally (the host feeds the trigger from its own durable stream).',
+    secret: true,
+  },
+  {
+    name: 'EventHubConnection__fullyQualifiedNamespace',
+    apps: ['hot'],
+    description: 'Identity-based alternative to EventHubConnection: <namespace>.servicebus.windows.net.',
+  },
   { name: 'EVENT_HUB_NAME', apps: ['hot'], default: 'meshgraph-events', description: 'Name of the event hub that sources publish to.' },
-  { name: 'EVENT_HUB_CONSUMER_GROUP', apps: ['hot'], default: '$Default', description: "The hot app's consumer group on the event hub (its trigger reads through it)." },
+  {
+    name: 'EVENT_HUB_CONSUMER_GROUP',
+    apps: ['hot'],
+    default: '$Default',
+    description: "The hot app's consumer group on the event hub (its trigger reads through it).",
+  },
   { name: 'ELASTICSEARCH_URL', apps: ['hot', 'cold'], description: 'Elasticsearch endpoint; empty selects the embedded SQLite store under MESH_DATA_DIR.' },
   { name: 'ELASTICSEARCH_API_KEY', apps: ['hot', 'cold'], description: 'Elasticsearch API key (a Key Vault reference in Azure).', secret: true },
-  { name: 'MESH_CONTRACTS', apps: ['hot', 'cold'], default: 'contracts/telecom', description: 'Module that exports the data product (node types, edges, source mappings).' },
-  { name: 'MESH_DATA_DIR', apps: ['hot', 'cold', 'host'], default: '.data', description: 'Folder for local data: the SQLite index, the entity store, Azurite files.' },
-  { name: 'HOT_API_BASE_URL', apps: ['cold'], description: 'Base URL of the hot function app (…/api): where POST /api/admin/deadletters/replay sends events; empty: the cold app\'s own origin, as in the local host.' },
+  {
+    name: 'MESH_CONTRACTS',
+    apps: ['hot', 'cold'],
+    default: 'contracts/telecom',
+    description: 'Module that exports the data product (node types, edges, source mappings).',
+  },
+  {
+    name: 'MESH_DATA_DIR',
+    apps: ['hot', 'cold', 'host'],
+    default: '.data',
+    description: 'Folder for local data: the SQLite index, the entity store, Azurite files.',
+  },
+  {
+    name: 'HOT_API_BASE_URL',
+    apps: ['cold'],
+    description:
+      "Base URL of the hot function app (…/api): where POST /api/admin/deadletters/replay sends events; empty: the cold app's own origin, as in the local host.",
+  },
   { name: 'COLD_API_BASE_URL', apps: ['hot'], description: 'Base URL of the cold function app, linked from the hot app for rarely used queries.' },
   { name: 'MESH_LOG_LEVEL', apps: ['hot', 'cold', 'host'], default: 'info', description: 'Lowest level logged: debug, info, warn or error.' },
   { name: 'MESH_MAX_INGEST_BYTES', apps: ['hot'], default: '4194304', description: 'Largest body POST /api/events accepts, in bytes (413 beyond).' },
   { name: 'MESH_MAX_INGEST_EVENTS', apps: ['hot'], default: '10000', description: 'Most events one POST /api/events may carry (413 beyond).' },
-  { name: 'MESH_INGEST_WAIT_MS', apps: ['hot'], default: '30000', description: 'How long POST /api/events?wait=true waits for the events to be applied and projected.' },
-  { name: 'MESH_ROUTERS', apps: ['hot'], default: '16', description: 'Router entities that fan an ingest batch out to node entities (durable client calls per batch at most).' },
+  {
+    name: 'MESH_INGEST_WAIT_MS',
+    apps: ['hot'],
+    default: '30000',
+    description: 'How long POST /api/events?wait=true waits for the events to be applied and projected.',
+  },
+  {
+    name: 'MESH_ROUTERS',
+    apps: ['hot'],
+    default: '16',
+    description: 'Router entities that fan an ingest batch out to node entities (durable client calls per batch at most).',
+  },
   { name: 'MESH_HISTORY_LIMIT', apps: ['hot'], default: '100', description: 'Field changes each node keeps for history, lineage and time travel.' },
   { name: 'MESH_HISTORY_MAX_AGE_DAYS', apps: ['hot'], default: '90', description: 'Oldest field change a node keeps, in days.' },
-  { name: 'MESH_HISTORY_MAX_KB', apps: ['hot'], default: '64', description: 'Field values (in KB of JSON) each node keeps in its history; values over 4 KB are never kept there (the history says how large they were).' },
+  {
+    name: 'MESH_HISTORY_MAX_KB',
+    apps: ['hot'],
+    default: '64',
+    description: 'Field values (in KB of JSON) each node keeps in its history; values over 4 KB are never kept there (the history says how large they were).',
+  },
   { name: 'MESH_GRAPHQL_MAX_DEPTH', apps: ['hot'], default: '12', description: 'Deepest field nesting a GraphQL query may have (400 QUERY_LIMIT beyond).' },
   { name: 'MESH_GRAPHQL_MAX_ALIASES', apps: ['hot'], default: '30', description: 'Most aliases one GraphQL document may use.' },
-  { name: 'MESH_GRAPHQL_MAX_COST', apps: ['hot'], default: '20000', description: 'Highest cost of one GraphQL query: each field costs 1, times the size of the lists above it (first, ids, or 20 per relation).' },
+  {
+    name: 'MESH_GRAPHQL_MAX_COST',
+    apps: ['hot'],
+    default: '20000',
+    description: 'Highest cost of one GraphQL query: each field costs 1, times the size of the lists above it (first, ids, or 20 per relation).',
+  },
   { name: 'MESH_GRAPHQL_MAX_FIRST', apps: ['hot'], default: '100', description: 'Largest page (first) a GraphQL search may ask for.' },
   { name: 'MESH_GRAPHQL_MAX_QUERY_BYTES', apps: ['hot'], default: '32768', description: 'Longest GraphQL query text, in bytes.' },
-  { name: 'MESH_GRAPHQL_PERSISTED_QUERIES', apps: ['hot'], default: 'apq', description: 'apq: automatic persisted queries (any query runs); safelist: only operations registered with `meshgraph queries register`; off.' },
+  {
+    name: 'MESH_GRAPHQL_PERSISTED_QUERIES',
+    apps: ['hot'],
+    default: 'apq',
+    description: 'apq: automatic persisted queries (any query runs); safelist: only operations registered with `meshgraph queries register`; off.',
+  },
   { name: 'MESH_GRAPHIQL', apps: ['hot'], default: 'on', description: 'Serve the GraphiQL page on GET /api/graphql to browsers (on or off).' },
-  { name: 'MESH_GRAPHQL_EXECUTOR', apps: ['hot'], default: 'jit', description: 'jit (compiled queries, faster) or standard (graphql-js); both give the same answers.' },
-  { name: 'MESH_STORE', apps: ['host'], default: 'sqlite', description: 'Where the local host keeps entity state and queues: sqlite (a file under MESH_DATA_DIR, durable), azurite (Azurite tables, for fidelity with Azure Storage) or memory (tests).' },
+  {
+    name: 'MESH_GRAPHQL_EXECUTOR',
+    apps: ['hot'],
+    default: 'jit',
+    description: 'jit (compiled queries, faster) or standard (graphql-js); both give the same answers.',
+  },
+  {
+    name: 'MESH_STORE',
+    apps: ['host'],
+    default: 'sqlite',
+    description:
+      'Where the local host keeps entity state and queues: sqlite (a file under MESH_DATA_DIR, durable), azurite (Azurite tables, for fidelity with Azure Storage) or memory (tests).',
+  },
   { name: 'PORT', apps: ['host'], default: '7071', description: 'Port of the local host.' },
-  { name: 'MESH_AZURITE', apps: ['host'], default: 'auto', description: "auto: the local host starts Azurite for MESH_DATA_DIR, or uses the one already serving that directory, and refuses one holding another directory's data; external: it uses whatever AzureWebJobsStorage points at, as it is, and never starts or stops it." },
+  {
+    name: 'MESH_AZURITE',
+    apps: ['host'],
+    default: 'auto',
+    description:
+      "auto: the local host starts Azurite for MESH_DATA_DIR, or uses the one already serving that directory, and refuses one holding another directory's data; external: it uses whatever AzureWebJobsStorage points at, as it is, and never starts or stops it.",
+  },
 ];
 
 type Env = Record<string, string | undefined>;
@@ -132,9 +212,16 @@ export function loadConfig(env: Env = process.env): Config {
   const connectionString = value(env, 'AzureWebJobsStorage');
   const accountName = value(env, 'AzureWebJobsStorage__accountName');
   if (!connectionString && !accountName) {
-    problems.push(new ConfigError('AzureWebJobsStorage', 'is required (or AzureWebJobsStorage__accountName for an identity-based connection); locally use UseDevelopmentStorage=true'));
+    problems.push(
+      new ConfigError(
+        'AzureWebJobsStorage',
+        'is required (or AzureWebJobsStorage__accountName for an identity-based connection); locally use UseDevelopmentStorage=true',
+      ),
+    );
   } else if (connectionString && connectionString !== 'UseDevelopmentStorage=true' && !/AccountName=|BlobEndpoint=|TableEndpoint=/i.test(connectionString)) {
-    problems.push(new ConfigError('AzureWebJobsStorage', 'is not a storage connection string (expected UseDevelopmentStorage=true or one with AccountName=...)'));
+    problems.push(
+      new ConfigError('AzureWebJobsStorage', 'is not a storage connection string (expected UseDevelopmentStorage=true or one with AccountName=...)'),
+    );
   }
 
   const ehConnection = value(env, 'EventHubConnection');
@@ -143,7 +230,9 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const ehNamespace = value(env, 'EventHubConnection__fullyQualifiedNamespace');
   if (ehNamespace && !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(ehNamespace)) {
-    problems.push(new ConfigError('EventHubConnection__fullyQualifiedNamespace', `"${ehNamespace}" is not a host name like <namespace>.servicebus.windows.net`));
+    problems.push(
+      new ConfigError('EventHubConnection__fullyQualifiedNamespace', `"${ehNamespace}" is not a host name like <namespace>.servicebus.windows.net`),
+    );
   }
   const ehName = withDefault(env, 'EVENT_HUB_NAME');
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,255}$/.test(ehName)) {
@@ -179,7 +268,11 @@ export function loadConfig(env: Env = process.env): Config {
       waitTimeoutMs: positiveInt(env, 'MESH_INGEST_WAIT_MS', problems),
       routers: positiveInt(env, 'MESH_ROUTERS', problems),
     },
-    history: { limit: positiveInt(env, 'MESH_HISTORY_LIMIT', problems), maxAgeMs: positiveInt(env, 'MESH_HISTORY_MAX_AGE_DAYS', problems) * 86_400_000, maxChars: positiveInt(env, 'MESH_HISTORY_MAX_KB', problems) * 1024 },
+    history: {
+      limit: positiveInt(env, 'MESH_HISTORY_LIMIT', problems),
+      maxAgeMs: positiveInt(env, 'MESH_HISTORY_MAX_AGE_DAYS', problems) * 86_400_000,
+      maxChars: positiveInt(env, 'MESH_HISTORY_MAX_KB', problems) * 1024,
+    },
     graphql: {
       maxDepth: positiveInt(env, 'MESH_GRAPHQL_MAX_DEPTH', problems),
       maxAliases: positiveInt(env, 'MESH_GRAPHQL_MAX_ALIASES', problems),

@@ -21,10 +21,12 @@ export interface Logger {
 const ORDER: Record<Level, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 
 export function createLogger(target: LogTarget, correlationId: string, minLevel: Level = 'info'): Logger {
-  const emit = (level: Level) => (msg: string, fields: Record<string, unknown> = {}) => {
-    if (ORDER[level] < ORDER[minLevel]) return;
-    target[level](JSON.stringify({ msg, correlationId, ...fields }));
-  };
+  const emit =
+    (level: Level) =>
+    (msg: string, fields: Record<string, unknown> = {}) => {
+      if (ORDER[level] < ORDER[minLevel]) return;
+      target[level](JSON.stringify({ msg, correlationId, ...fields }));
+    };
   return { correlationId, debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
 }
 

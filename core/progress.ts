@@ -62,7 +62,8 @@ export type DemoProgress = (done: number, counts: DemoCounts, final?: boolean) =
 /** A demo generation or run: `done` of `total` roots (`label` names them), with events, nodes and events/s. */
 export function demoProgress(total: number, label: string, stream: ProgressStream, now: () => number = Date.now): DemoProgress {
   const line = progressLine(total, stream, { plainPrefix: 'demo: ' }, now);
-  return (done, counts, final) => line(done, (s) => `${done}/${total} ${label}, ${counts.events} events, ${counts.nodes} nodes, ${Math.round(counts.events / s)} events/s`, final);
+  return (done, counts, final) =>
+    line(done, (s) => `${done}/${total} ${label}, ${counts.events} events, ${counts.nodes} nodes, ${Math.round(counts.events / s)} events/s`, final);
 }
 
 /** Counts a connector run reports. */
@@ -76,5 +77,6 @@ export type RowProgress = (done: number, counts: RowCounts, final?: boolean) => 
 /** A connector run: rows, rows/s and rejected rows; `total` in the unit of `done` (a file's bytes), 0 when unknown. */
 export function rowProgress(label: string, total: number, stream: ProgressStream, now: () => number = Date.now): RowProgress {
   const line = progressLine(total, stream, { plainPrefix: `${label}: `, ttyPrefix: `${label} `, barWidth: 24, redrawMs: 200 }, now);
-  return (done, counts, final) => line(done, (s) => `${count(counts.rows)} rows, ${count(Math.round(counts.rows / s))} rows/s, ${count(counts.rejected)} rejected`, final);
+  return (done, counts, final) =>
+    line(done, (s) => `${count(counts.rows)} rows, ${count(Math.round(counts.rows / s))} rows/s, ${count(counts.rejected)} rejected`, final);
 }

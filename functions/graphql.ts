@@ -16,7 +16,8 @@ app.http('graphql', {
   authLevel: 'anonymous',
   handler: httpHandler(async (scope) => {
     const { request } = scope;
-    if (request.method === 'GET' && config().graphql.graphiql && wantsGraphiql(request.headers.get('accept'), request.query)) return graphiqlPage(new URL(request.url).pathname);
+    if (request.method === 'GET' && config().graphql.graphiql && wantsGraphiql(request.headers.get('accept'), request.query))
+      return graphiqlPage(new URL(request.url).pathname);
     return (await (implementation ??= import('./shared/graphql-request'))).graphqlRequest(scope);
   }),
 });

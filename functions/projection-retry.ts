@@ -13,6 +13,10 @@ app.timer('projectionRetry', {
     const shards = Array.from({ length: PENDING_SHARDS }, (_, n) => `p${n}`);
     const states = await Promise.all(shards.map((key) => client.read<PendingState>(PENDING_ENTITY, key)));
     const now = Date.now();
-    await Promise.all(shards.filter((_, n) => Object.keys(states[n]?.nodes ?? {}).length > 0).map((key) => client.signal(PENDING_ENTITY, key, PendingOp.tick, { op: PendingOp.tick, now })));
+    await Promise.all(
+      shards
+        .filter((_, n) => Object.keys(states[n]?.nodes ?? {}).length > 0)
+        .map((key) => client.signal(PENDING_ENTITY, key, PendingOp.tick, { op: PendingOp.tick, now })),
+    );
   },
 });

@@ -103,9 +103,26 @@ export async function startAzurite(location: string, ports: AzuritePorts, log: (
   const script = require.resolve('azurite/dist/src/azurite.js');
   const child = spawn(
     process.execPath,
-    [script, '--silent', '--disableTelemetry', '--skipApiVersionCheck', '--location', location,
-      '--blobHost', '127.0.0.1', '--queueHost', '127.0.0.1', '--tableHost', '127.0.0.1',
-      '--blobPort', String(ports.blob), '--queuePort', String(ports.queue), '--tablePort', String(ports.table)],
+    [
+      script,
+      '--silent',
+      '--disableTelemetry',
+      '--skipApiVersionCheck',
+      '--location',
+      location,
+      '--blobHost',
+      '127.0.0.1',
+      '--queueHost',
+      '127.0.0.1',
+      '--tableHost',
+      '127.0.0.1',
+      '--blobPort',
+      String(ports.blob),
+      '--queuePort',
+      String(ports.queue),
+      '--tablePort',
+      String(ports.table),
+    ],
     // Output goes to a file, not a pipe: Azurite must outlive a kill -9 of the host. A process
     // group of its own: a terminal's Ctrl-C reaches the host's group only, and the host stops
     // Azurite once its batches in flight are stored.
@@ -141,7 +158,8 @@ const MARKER = { partitionKey: 'meshgraph', rowKey: 'data-directory' } as const;
 /** A storage that does not answer in this time is not one the host can use. */
 const MARKER_TIMEOUT_MS = 10_000;
 
-const tableClient = (connection: string, table: string) => TableClient.fromConnectionString(connection, table, { allowInsecureConnection: true, retryOptions: { maxRetries: 0 } });
+const tableClient = (connection: string, table: string) =>
+  TableClient.fromConnectionString(connection, table, { allowInsecureConnection: true, retryOptions: { maxRetries: 0 } });
 const notFound = (err: unknown) => err instanceof RestError && err.statusCode === 404;
 
 /**
@@ -153,8 +171,16 @@ function readMarkerRow(connection: string): Promise<string | undefined> {
   const quote = (key: string) => encodeURIComponent(`'${key}'`);
   const url = new URL(`${account.url}/${MARKER_TABLE}(PartitionKey=${quote(MARKER.partitionKey)},RowKey=${quote(MARKER.rowKey)})`);
   const date = new Date().toUTCString();
-  const signature = createHmac('sha256', Buffer.from(account.key ?? '', 'base64')).update(`${date}\n/${account.account}${url.pathname}`, 'utf8').digest('base64');
-  const headers = { 'x-ms-date': date, 'x-ms-version': '2019-02-02', accept: 'application/json;odata=nometadata', dataserviceversion: '3.0', authorization: `SharedKeyLite ${account.account}:${signature}` };
+  const signature = createHmac('sha256', Buffer.from(account.key ?? '', 'base64'))
+    .update(`${date}\n/${account.account}${url.pathname}`, 'utf8')
+    .digest('base64');
+  const headers = {
+    'x-ms-date': date,
+    'x-ms-version': '2019-02-02',
+    accept: 'application/json;odata=nometadata',
+    dataserviceversion: '3.0',
+    authorization: `SharedKeyLite ${account.account}:${signature}`,
+  };
   return new Promise((resolve, reject) => {
     const req = (url.protocol === 'https:' ? https : http).get(url, { headers, timeout: MARKER_TIMEOUT_MS }, (res) => {
       let body = '';
@@ -187,7 +213,9 @@ export async function storageOwner(connection: string): Promise<string | undefin
   }
   if (account?.key) return readMarkerRow(connection);
   try {
-    const entity = await tableClient(connection, MARKER_TABLE).getEntity<{ dataDir?: string }>(MARKER.partitionKey, MARKER.rowKey, { abortSignal: AbortSignal.timeout(MARKER_TIMEOUT_MS) });
+    const entity = await tableClient(connection, MARKER_TABLE).getEntity<{ dataDir?: string }>(MARKER.partitionKey, MARKER.rowKey, {
+      abortSignal: AbortSignal.timeout(MARKER_TIMEOUT_MS),
+    });
     return typeof entity.dataDir === 'string' ? entity.dataDir : undefined;
   } catch (err) {
     if (notFound(err)) return undefined;
@@ -225,7 +253,10 @@ export async function claimStorage(connection: string, dataDir: string, replace 
 /** Whether the storage holds actor state already (the host's entity table has a row). */
 async function holdsActors(connection: string): Promise<boolean> {
   try {
-    const page = await tableClient(connection, ENTITY_TABLE).listEntities({ queryOptions: { select: ['PartitionKey'] }, abortSignal: AbortSignal.timeout(MARKER_TIMEOUT_MS) }).byPage({ maxPageSize: 1 }).next();
+    const page = await tableClient(connection, ENTITY_TABLE)
+      .listEntities({ queryOptions: { select: ['PartitionKey'] }, abortSignal: AbortSignal.timeout(MARKER_TIMEOUT_MS) })
+      .byPage({ maxPageSize: 1 })
+      .next();
     return !page.done && page.value.length > 0;
   } catch (err) {
     if (notFound(err)) return false;
@@ -270,7 +301,12 @@ export interface EnsureAzuriteOptions {
  * (files in `dataDir/azurite`, stopped with the host). Throws AzuriteConflictError, naming both
  * directories, when what listens there is not this directory's (see the top of this file).
  */
-export async function ensureAzurite(dataDir: string, ports: AzuritePorts, log: (msg: string) => void, options: EnsureAzuriteOptions = {}): Promise<RunningAzurite> {
+export async function ensureAzurite(
+  dataDir: string,
+  ports: AzuritePorts,
+  log: (msg: string) => void,
+  options: EnsureAzuriteOptions = {},
+): Promise<RunningAzurite> {
   const dir = realDir(dataDir);
   const location = azuriteLocation(dir);
   const connection = options.connectionString ?? connectionStringFor(ports);
@@ -286,7 +322,9 @@ export async function ensureAzurite(dataDir: string, ports: AzuritePorts, log: (
     try {
       owner = await storageOwner(connection);
     } catch (err) {
-      throw new AzuriteConflictError(`something listens on ${endpoint} but does not answer as this host's Azure Storage tables (${err instanceof Error ? err.message.split('\n')[0] : String(err)}): stop it, point AzureWebJobsStorage at other ports, ${useAnyway}`);
+      throw new AzuriteConflictError(
+        `something listens on ${endpoint} but does not answer as this host's Azure Storage tables (${err instanceof Error ? err.message.split('\n')[0] : String(err)}): stop it, point AzureWebJobsStorage at other ports, ${useAnyway}`,
+      );
     }
     const pid = azuritePid(location, ports);
     const adopt = (why: string): RunningAzurite => {
@@ -309,7 +347,9 @@ export async function ensureAzurite(dataDir: string, ports: AzuritePorts, log: (
     try {
       hasActors = await holdsActors(connection);
     } catch (err) {
-      throw new AzuriteConflictError(`the storage listening on ${endpoint} could not be read (${err instanceof Error ? err.message.split('\n')[0] : String(err)}): stop it, point AzureWebJobsStorage at other ports, ${useAnyway}`);
+      throw new AzuriteConflictError(
+        `the storage listening on ${endpoint} could not be read (${err instanceof Error ? err.message.split('\n')[0] : String(err)}): stop it, point AzureWebJobsStorage at other ports, ${useAnyway}`,
+      );
     }
     if (hasActors && pid === undefined) {
       throw new AzuriteConflictError(
@@ -318,10 +358,16 @@ export async function ensureAzurite(dataDir: string, ports: AzuritePorts, log: (
       );
     }
     const claimed = await claimStorage(connection, dir, false);
-    if (claimed !== dir) throw new AzuriteConflictError(`the storage listening on ${endpoint} was just claimed for ${claimed}, not for this host's data directory ${dir}: use MESH_DATA_DIR=${claimed}, or point AzureWebJobsStorage at other ports; ${useAnyway}`);
+    if (claimed !== dir)
+      throw new AzuriteConflictError(
+        `the storage listening on ${endpoint} was just claimed for ${claimed}, not for this host's data directory ${dir}: use MESH_DATA_DIR=${claimed}, or point AzureWebJobsStorage at other ports; ${useAnyway}`,
+      );
     return adopt(hasActors ? `its pid file is in this data directory, ${dir}` : `it held no meshgraph data; it now serves ${dir}`);
   }
-  if (options.mode === 'external') throw new AzuriteConflictError(`nothing listens on ${endpoint}, and MESH_AZURITE=external says not to start Azurite: start the storage AzureWebJobsStorage points at, or unset MESH_AZURITE`);
+  if (options.mode === 'external')
+    throw new AzuriteConflictError(
+      `nothing listens on ${endpoint}, and MESH_AZURITE=external says not to start Azurite: start the storage AzureWebJobsStorage points at, or unset MESH_AZURITE`,
+    );
   const running = await startAzurite(location, ports, log);
   try {
     await claimStorage(connection, dir); // its files are in this data directory: it is this directory's

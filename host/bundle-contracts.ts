@@ -56,7 +56,14 @@ function readBundleContracts(dir: string): BundleContracts | undefined {
   if (!fs.existsSync(file)) return undefined;
   try {
     const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<BundleContracts>;
-    if (typeof parsed.name === 'string' && typeof parsed.version === 'string' && typeof parsed.file === 'string' && Array.isArray(parsed.inputs) && typeof parsed.sources === 'string') return parsed as BundleContracts;
+    if (
+      typeof parsed.name === 'string' &&
+      typeof parsed.version === 'string' &&
+      typeof parsed.file === 'string' &&
+      Array.isArray(parsed.inputs) &&
+      typeof parsed.sources === 'string'
+    )
+      return parsed as BundleContracts;
   } catch {
     // reported below as unreadable
   }
@@ -77,20 +84,32 @@ export interface CurrentProduct {
  * product than `current`, or a different version of it. Apps run from source (an entry that is not
  * a built .js bundle) have nothing to compare and pass.
  */
-export async function checkBundleContracts(appName: string, entry: string, root: string, current: CurrentProduct): Promise<'source' | 'same-sources' | 'same-model'> {
+export async function checkBundleContracts(
+  appName: string,
+  entry: string,
+  root: string,
+  current: CurrentProduct,
+): Promise<'source' | 'same-sources' | 'same-model'> {
   if (!/\.c?js$/.test(entry)) return 'source';
   const dir = path.dirname(path.resolve(root, entry));
   const built = readBundleContracts(dir);
   const rebuild = 'rebuild (npm run build, or npm start without --no-build)';
   const shown = posix(path.relative(root, dir)) || '.';
-  if (!built) throw new ConfigError('MESH_CONTRACTS', `${shown} has no ${BUNDLE_CONTRACTS_FILE} saying which data product it holds (built by an older meshgraph?): ${rebuild}`);
+  if (!built)
+    throw new ConfigError(
+      'MESH_CONTRACTS',
+      `${shown} has no ${BUNDLE_CONTRACTS_FILE} saying which data product it holds (built by an older meshgraph?): ${rebuild}`,
+    );
   const sameFile = current.file !== undefined && posix(path.relative(root, current.file)) === built.file;
   if (sameFile && sourcesHash(root, built.inputs) === built.sources) return 'same-sources';
   let now: { name: string; version: string };
   try {
     now = await current.load();
   } catch (err) {
-    throw new ConfigError('MESH_CONTRACTS', `${shown} (app ${appName}) holds data product "${built.name}" (version ${built.version}, built from ${built.module}), and MESH_CONTRACTS=${current.module} cannot be loaded to compare: ${err instanceof Error ? err.message : String(err)}`);
+    throw new ConfigError(
+      'MESH_CONTRACTS',
+      `${shown} (app ${appName}) holds data product "${built.name}" (version ${built.version}, built from ${built.module}), and MESH_CONTRACTS=${current.module} cannot be loaded to compare: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   if (now.name === built.name && now.version === built.version) return 'same-model';
   const what = now.name === built.name ? `version ${now.version} of "${now.name}"` : `data product "${now.name}" (version ${now.version})`;

@@ -70,7 +70,8 @@ function writeWhole(file: string, record: LockRecord, create: boolean): void {
   const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
   fs.writeFileSync(temp, JSON.stringify(record) + '\n');
   try {
-    if (create) fs.linkSync(temp, file); // fails with EEXIST when another host holds it
+    if (create)
+      fs.linkSync(temp, file); // fails with EEXIST when another host holds it
     else fs.renameSync(temp, file);
   } finally {
     fs.rmSync(temp, { force: true });
@@ -82,7 +83,13 @@ export function lockDataDir(dataDir: string): DataDirLock {
   const dir = fs.realpathSync(dataDir);
   const file = path.join(dir, LOCK_FILE);
   const start = processStart(process.pid);
-  const mine: LockRecord = { pid: process.pid, hostname: os.hostname(), startedAt: new Date().toISOString(), token: randomUUID(), ...(start ? { processStart: start } : {}) };
+  const mine: LockRecord = {
+    pid: process.pid,
+    hostname: os.hostname(),
+    startedAt: new Date().toISOString(),
+    token: randomUUID(),
+    ...(start ? { processStart: start } : {}),
+  };
   for (let attempt = 0; ; attempt++) {
     try {
       writeWhole(file, mine, true);

@@ -41,7 +41,15 @@ export class LocalEventStream {
       const hub = resolveBindingExpression(String(fn.trigger.eventHubName ?? '')).toLowerCase();
       this.triggersByHub.set(hub, [...(this.triggersByHub.get(hub) ?? []), fn]);
     }
-    runtime.registerQueue(STREAM_QUEUE, (key, _current, batch) => this.deliver(key, batch.map((op) => JSON.parse(op.input) as unknown)), maxEventBatchSize);
+    runtime.registerQueue(
+      STREAM_QUEUE,
+      (key, _current, batch) =>
+        this.deliver(
+          key,
+          batch.map((op) => JSON.parse(op.input) as unknown),
+        ),
+      maxEventBatchSize,
+    );
   }
 
   get hubs(): string[] {
@@ -83,7 +91,12 @@ export class LocalEventStream {
         `event hub batch (partition ${key}, ${events.length} events)`,
         async (retryContext) => {
           try {
-            await invoke(fn, { trigger, extraByType: { durableClient: this.durableClient() }, ...(retryContext.retryCount > 0 ? { retryContext } : {}) }, this.log, this.outputs);
+            await invoke(
+              fn,
+              { trigger, extraByType: { durableClient: this.durableClient() }, ...(retryContext.retryCount > 0 ? { retryContext } : {}) },
+              this.log,
+              this.outputs,
+            );
           } catch (err) {
             this.counters.failedInvocations++;
             throw err;

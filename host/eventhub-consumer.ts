@@ -6,7 +6,15 @@
 // Checkpoints live in blob storage (AzureWebJobsStorage, Azurite locally), in the container the
 // Functions host uses; with the memory store there is nothing durable to match them, so they are
 // kept in memory and every start reads the hub from its earliest event.
-import { EventHubConsumerClient, earliestEventPosition, type CheckpointStore, type PartitionContext, type ReceivedEventData, type SubscribeOptions, type SubscriptionEventHandlers } from '@azure/event-hubs';
+import {
+  EventHubConsumerClient,
+  earliestEventPosition,
+  type CheckpointStore,
+  type PartitionContext,
+  type ReceivedEventData,
+  type SubscribeOptions,
+  type SubscriptionEventHandlers,
+} from '@azure/event-hubs';
 import { BlobCheckpointStore } from '@azure/eventhubs-checkpointstore-blob';
 import { ContainerClient } from '@azure/storage-blob';
 import { appCredential } from '../adapters/identity';
@@ -54,14 +62,17 @@ export const createConsumerClient: ConsumerClientFactory = async ({ connection, 
   }
   const cred = await appCredential();
   const namespace = connection.fullyQualifiedNamespace!;
-  return checkpointStore ? new EventHubConsumerClient(consumerGroup, namespace, eventHubName, cred, checkpointStore) : new EventHubConsumerClient(consumerGroup, namespace, eventHubName, cred);
+  return checkpointStore
+    ? new EventHubConsumerClient(consumerGroup, namespace, eventHubName, cred, checkpointStore)
+    : new EventHubConsumerClient(consumerGroup, namespace, eventHubName, cred);
 };
 
 /** Checkpoints (and partition ownership) in blob storage: a connection string, or an account name with the app's identity. */
 export async function blobCheckpointStore(storage: { connectionString?: string; accountName?: string }): Promise<BlobCheckpointStore> {
   let container: ContainerClient;
   if (storage.connectionString) container = new ContainerClient(storage.connectionString, CHECKPOINT_CONTAINER);
-  else if (storage.accountName) container = new ContainerClient(`https://${storage.accountName}.blob.core.windows.net/${CHECKPOINT_CONTAINER}`, await appCredential());
+  else if (storage.accountName)
+    container = new ContainerClient(`https://${storage.accountName}.blob.core.windows.net/${CHECKPOINT_CONTAINER}`, await appCredential());
   else throw new Error('setting AzureWebJobsStorage: Event Hubs checkpoints need a storage account');
   await container.createIfNotExists();
   return new BlobCheckpointStore(container);
@@ -77,7 +88,12 @@ function bodyOf(event: ReceivedEventData): unknown {
 function metadataOf(events: ReceivedEventData[], context: PartitionContext) {
   const json = (value: unknown) => ({ json: JSON.stringify(value) });
   return {
-    PartitionContext: json({ FullyQualifiedNamespace: context.fullyQualifiedNamespace, EventHubName: context.eventHubName, ConsumerGroup: context.consumerGroup, PartitionId: context.partitionId }),
+    PartitionContext: json({
+      FullyQualifiedNamespace: context.fullyQualifiedNamespace,
+      EventHubName: context.eventHubName,
+      ConsumerGroup: context.consumerGroup,
+      PartitionId: context.partitionId,
+    }),
     SequenceNumberArray: json(events.map((e) => e.sequenceNumber)),
     OffsetArray: json(events.map((e) => e.offset)),
     EnqueuedTimeUtcArray: json(events.map((e) => e.enqueuedTimeUtc.toISOString())),
@@ -130,7 +146,12 @@ export async function startEventHubConsumers(options: EventHubConsumerOptions): 
       `event hub batch (partition ${context.partitionId}, ${events.length} events)`,
       async (retryContext) => {
         try {
-          await invoke(fn, { trigger, triggerMetadata, extraByType: { durableClient: options.durableClient() }, ...(retryContext.retryCount > 0 ? { retryContext } : {}) }, options.log, options.outputs);
+          await invoke(
+            fn,
+            { trigger, triggerMetadata, extraByType: { durableClient: options.durableClient() }, ...(retryContext.retryCount > 0 ? { retryContext } : {}) },
+            options.log,
+            options.outputs,
+          );
         } catch (err) {
           counters.failedInvocations++;
           throw err;
@@ -156,7 +177,10 @@ export async function startEventHubConsumers(options: EventHubConsumerOptions): 
   try {
     for (const fn of options.triggers) {
       const connection = connectionOf(fn);
-      if (!connection) throw new Error(`function ${fn.name}: setting ${String(fn.trigger.connection ?? 'EventHubConnection')} (or its __fullyQualifiedNamespace form) is empty`);
+      if (!connection)
+        throw new Error(
+          `function ${fn.name}: setting ${String(fn.trigger.connection ?? 'EventHubConnection')} (or its __fullyQualifiedNamespace form) is empty`,
+        );
       const target: ConsumerTarget = {
         fn,
         connection,
@@ -167,7 +191,8 @@ export async function startEventHubConsumers(options: EventHubConsumerOptions): 
       const subscription = client.subscribe(
         {
           processEvents: (events, context) => deliver(fn, events, context),
-          processError: async (err, context) => say('warning', fn.name, `event hub ${target.eventHubName} partition ${context.partitionId || '(none)'}: ${String(err)}`),
+          processError: async (err, context) =>
+            say('warning', fn.name, `event hub ${target.eventHubName} partition ${context.partitionId || '(none)'}: ${String(err)}`),
         },
         {
           maxBatchSize: options.maxEventBatchSize,
@@ -177,7 +202,11 @@ export async function startEventHubConsumers(options: EventHubConsumerOptions): 
         },
       );
       running.push({ client, subscription });
-      say('information', fn.name, `consuming event hub ${target.eventHubName} (consumer group ${target.consumerGroup}, checkpoints ${options.checkpointStore ? 'in blob storage' : 'in memory'})`);
+      say(
+        'information',
+        fn.name,
+        `consuming event hub ${target.eventHubName} (consumer group ${target.consumerGroup}, checkpoints ${options.checkpointStore ? 'in blob storage' : 'in memory'})`,
+      );
     }
   } catch (err) {
     await Promise.all(running.map(async (r) => (await r.subscription.close(), await r.client.close()))).catch(() => {});
@@ -191,10 +220,12 @@ export async function startEventHubConsumers(options: EventHubConsumerOptions): 
       (closed ??= (async () => {
         closing = true;
         wakers.forEach((wake) => wake());
-        await Promise.all(running.map(async ({ client, subscription }) => {
-          await subscription.close();
-          await client.close();
-        }));
+        await Promise.all(
+          running.map(async ({ client, subscription }) => {
+            await subscription.close();
+            await client.close();
+          }),
+        );
       })()),
   };
 }

@@ -4,7 +4,16 @@
 import type { LogSink } from './worker/app';
 
 const LEVELS: Record<string, number> = { trace: 0, debug: 1, information: 2, info: 2, warning: 3, warn: 3, error: 4, critical: 5 };
-const LABEL: Record<string, string> = { trace: 'TRACE', debug: 'DEBUG', information: 'INFO ', info: 'INFO ', warning: 'WARN ', warn: 'WARN ', error: 'ERROR', critical: 'FATAL' };
+const LABEL: Record<string, string> = {
+  trace: 'TRACE',
+  debug: 'DEBUG',
+  information: 'INFO ',
+  info: 'INFO ',
+  warning: 'WARN ',
+  warn: 'WARN ',
+  error: 'ERROR',
+  critical: 'FATAL',
+};
 
 export function formatLine(entry: Parameters<LogSink>[0]): string {
   const time = new Date().toISOString().slice(11, 23);
@@ -14,7 +23,9 @@ export function formatLine(entry: Parameters<LogSink>[0]): string {
     try {
       const { msg, level: _level, ...rest } = JSON.parse(message) as Record<string, unknown>;
       message = String(msg ?? '');
-      fields = Object.entries(rest).map(([k, v]) => ` ${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join('');
+      fields = Object.entries(rest)
+        .map(([k, v]) => ` ${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+        .join('');
     } catch {
       // not JSON after all: print as is
     }

@@ -99,11 +99,19 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     functions.filter((f) => f.kind === 'entity').forEach((f) => runtime.register(f));
     let origin = '';
     const taskHub = hostJson.extensions?.durableTask?.hubName ?? 'meshgraph';
-    const stream = new LocalEventStream(runtime, functions.filter((f) => f.kind === 'eventHub'), hostJson.extensions?.eventHubs?.maxEventBatchSize ?? 100, () => durableClientData(origin, taskHub), log);
+    const stream = new LocalEventStream(
+      runtime,
+      functions.filter((f) => f.kind === 'eventHub'),
+      hostJson.extensions?.eventHubs?.maxEventBatchSize ?? 100,
+      () => durableClientData(origin, taskHub),
+      log,
+    );
     // Event Hubs output bindings: to the event hub when one is set, else to the stream, in-process.
     const outputs = hostOutputs(stream, cfg.eventHub);
     stream.outputs = outputs.sink;
-    for (const a of apps) for (const h of a.hooks.filter((h) => h.name === 'appStart')) await h.callback({ hookData: {}, appHookData: {}, functionAppDirectory: path.dirname(a.entry) });
+    for (const a of apps)
+      for (const h of a.hooks.filter((h) => h.name === 'appStart'))
+        await h.callback({ hookData: {}, appHookData: {}, functionAppDirectory: path.dirname(a.entry) });
 
     let ready = false;
     let closing = false;
@@ -116,11 +124,20 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       outputs: outputs.sink,
       isReady: () => ready,
       isStopping: () => closing,
-      hostStatus: () => ({ store: store.kind, ...runtime.depth(), ...runtime.counters, eventStream: stream.counters, ...(consumers ? { eventHub: consumers.counters } : {}), uptimeMs: Math.round(performance.now() - started) }),
+      hostStatus: () => ({
+        store: store.kind,
+        ...runtime.depth(),
+        ...runtime.counters,
+        eventStream: stream.counters,
+        ...(consumers ? { eventHub: consumers.counters } : {}),
+        uptimeMs: Math.round(performance.now() - started),
+      }),
     });
     const port = options.port ?? cfg.host.port;
     await new Promise<void>((resolve, reject) => {
-      server.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' ? new Error(`port ${port} is in use: set PORT to another port`) : err));
+      server.once('error', (err: NodeJS.ErrnoException) =>
+        reject(err.code === 'EADDRINUSE' ? new Error(`port ${port} is in use: set PORT to another port`) : err),
+      );
       server.listen(port, '127.0.0.1', resolve);
     });
     const requestsInFlight = trackRequests(server);
@@ -132,7 +149,10 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     const recovered = await runtime.start();
     if (recovered > 0) say(`resuming ${recovered} operations left by the previous run`);
     ready = true;
-    const timers: TimerTriggers = startTimers(functions.filter((f) => f.kind === 'timer'), { log, durableClient: () => durableClientData(origin, taskHub), outputs: outputs.sink });
+    const timers: TimerTriggers = startTimers(
+      functions.filter((f) => f.kind === 'timer'),
+      { log, durableClient: () => durableClientData(origin, taskHub), outputs: outputs.sink },
+    );
     // With one, its consumer feeds the same triggers (after recovery: the triggers signal this host).
     const hubTriggers = functions.filter((f) => f.kind === 'eventHub');
     if (eventHubSet && hubTriggers.length > 0) {

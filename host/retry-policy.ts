@@ -24,12 +24,25 @@ const ms = (d: RpcDuration | undefined): number => Number(d?.seconds ?? 0) * 100
 /** The policy a function declared (`retry` of app.eventHub), as the worker reports it to the host. */
 export function retryPolicyOf(fn: HostedFunction): RetryPolicy | undefined {
   const options = fn.registration.metadata['retryOptions'] as
-    | { retryStrategy?: string; strategy?: string; maxRetryCount?: number; delayInterval?: RpcDuration; minimumInterval?: RpcDuration; maximumInterval?: RpcDuration }
+    | {
+        retryStrategy?: string;
+        strategy?: string;
+        maxRetryCount?: number;
+        delayInterval?: RpcDuration;
+        minimumInterval?: RpcDuration;
+        maximumInterval?: RpcDuration;
+      }
     | undefined;
   if (!options) return undefined;
   const strategy = options.retryStrategy ?? options.strategy;
   if (strategy !== 'fixedDelay' && strategy !== 'exponentialBackoff') throw new Error(`function ${fn.name}: unknown retry strategy ${String(strategy)}`);
-  return { strategy, maxRetryCount: Number(options.maxRetryCount ?? 0), delayMs: ms(options.delayInterval), minimumMs: ms(options.minimumInterval), maximumMs: ms(options.maximumInterval) };
+  return {
+    strategy,
+    maxRetryCount: Number(options.maxRetryCount ?? 0),
+    delayMs: ms(options.delayInterval),
+    minimumMs: ms(options.minimumInterval),
+    maximumMs: ms(options.maximumInterval),
+  };
 }
 
 /** The pause before retry number `retry` (1, 2, ...): exponential with a little jitter, as the runtime staggers it. */
@@ -68,7 +81,10 @@ export async function deliverWithPolicy(
       const reason = err instanceof Error ? (err.stack ?? err.message) : String(err);
       const spent = !policy || (policy.maxRetryCount >= 0 && retry >= policy.maxRetryCount);
       if (spent) {
-        say('error', `${what} failed${policy ? ` after ${retry} retries (the retry policy's maxRetryCount)` : ' and the function declares no retry policy'}: it is checkpointed and its events are not delivered again: ${reason}`);
+        say(
+          'error',
+          `${what} failed${policy ? ` after ${retry} retries (the retry policy's maxRetryCount)` : ' and the function declares no retry policy'}: it is checkpointed and its events are not delivered again: ${reason}`,
+        );
         return { succeeded: false, stopped: false, attempts: retry + 1 };
       }
       say('error', `${what} failed (attempt ${retry + 1}); retrying under the function's ${policy.strategy} policy: ${reason}`);

@@ -61,7 +61,7 @@ export function matchRoute(route: Route, parts: string[]): Record<string, string
 export function checkCollisions(routes: Route[]): void {
   const seen = new Map<string, Route>();
   for (const r of routes) {
-    const shape = r.segments.map((s) => (s.literal ?? '{}')).join('/');
+    const shape = r.segments.map((s) => s.literal ?? '{}').join('/');
     for (const m of r.methods) {
       const other = seen.get(`${m} ${shape}`);
       if (other) throw new Error(`route collision: ${m} /api/${r.template} is served by both ${other.fn.app}/${other.fn.name} and ${r.fn.app}/${r.fn.name}`);

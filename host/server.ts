@@ -7,7 +7,6 @@ import { compileRoute, checkCollisions, matchRoute, type Route } from './routes'
 import { UnknownEntityError, type EntityRuntime } from './entities/runtime';
 import { toProblem, UserError, PROBLEM_CONTENT_TYPE } from '../core/errors';
 
-
 /** A percent-decoded path segment; malformed encoding is the client's error (400), not a 500. */
 function decodePathPart(part: string): string {
   try {
@@ -146,11 +145,23 @@ function targetParser(): (rawTarget: string, hostHeader: string | undefined) => 
     try {
       url = new URL(rawTarget, `http://${hostHeader ?? 'localhost'}`);
     } catch {
-      throw new UserError(400, 'malformed-request-target', `the request target "${rawTarget.slice(0, 100)}" with host "${String(hostHeader).slice(0, 100)}" is not a valid URL`);
+      throw new UserError(
+        400,
+        'malformed-request-target',
+        `the request target "${rawTarget.slice(0, 100)}" with host "${String(hostHeader).slice(0, 100)}" is not a valid URL`,
+      );
     }
     const query: Record<string, string> = {};
     url.searchParams.forEach((v, k) => (query[k] = k in query ? `${query[k]},${v}` : v));
-    const target: Target = { pathname: url.pathname, href: url.href, host: url.host, pathAndSearch: url.pathname + url.search, searchParams: url.searchParams, query: Object.freeze(query), matches: new Map() };
+    const target: Target = {
+      pathname: url.pathname,
+      href: url.href,
+      host: url.host,
+      pathAndSearch: url.pathname + url.search,
+      searchParams: url.searchParams,
+      query: Object.freeze(query),
+      matches: new Map(),
+    };
     if (rawTarget.length <= LONGEST_TARGET_KEPT) {
       if (targets.size >= TARGETS_KEPT) targets.clear();
       targets.set(key, target);
@@ -189,7 +200,14 @@ export function createServer(options: ServerOptions): http.Server {
   return http.createServer((req, res) => {
     const correlationId = String(req.headers['x-correlation-id'] ?? randomUUID());
     handle(req, res, correlationId).catch((err) => {
-      if (!(err instanceof UserError)) options.log({ level: 'error', category: 'host', fn: 'host', invocationId: correlationId, message: `${req.method} ${req.url}: ${err instanceof Error ? err.stack : String(err)}` });
+      if (!(err instanceof UserError))
+        options.log({
+          level: 'error',
+          category: 'host',
+          fn: 'host',
+          invocationId: correlationId,
+          message: `${req.method} ${req.url}: ${err instanceof Error ? err.stack : String(err)}`,
+        });
       if (!res.headersSent) sendProblem(res, err, correlationId);
       else res.destroy();
     });
@@ -199,8 +217,13 @@ export function createServer(options: ServerOptions): http.Server {
   function routeOf(target: Target, method: string, res: http.ServerResponse): { route: Route; params: Record<string, string> } {
     const known = target.matches.get(method);
     if (known) return { route: known.route, params: { ...known.params } };
-    if (!target.pathname.startsWith('/api/') && target.pathname !== '/api') throw new UserError(404, 'not-found', `no route ${target.pathname}; functions are served under /api/`);
-    const parts = target.pathname.slice(5).split('/').filter((p) => p !== '').map(decodePathPart);
+    if (!target.pathname.startsWith('/api/') && target.pathname !== '/api')
+      throw new UserError(404, 'not-found', `no route ${target.pathname}; functions are served under /api/`);
+    const parts = target.pathname
+      .slice(5)
+      .split('/')
+      .filter((p) => p !== '')
+      .map(decodePathPart);
     const candidates = routes.map((r) => ({ r, params: matchRoute(r, parts) })).filter((c) => c.params);
     if (candidates.length === 0) throw new UserError(404, 'not-found', `no function answers ${target.pathname}`);
     const chosen = candidates.find((c) => c.r.methods.has(method));
@@ -247,10 +270,21 @@ export function createServer(options: ServerOptions): http.Server {
       );
     } catch (err) {
       // What the Functions host does with a throwing handler: the caller gets a 500, the host lives.
-      options.log({ level: 'error', category: 'host', fn: fn.name, invocationId: correlationId, message: `function threw: ${err instanceof Error ? err.stack : String(err)}` });
+      options.log({
+        level: 'error',
+        category: 'host',
+        fn: fn.name,
+        invocationId: correlationId,
+        message: `function threw: ${err instanceof Error ? err.stack : String(err)}`,
+      });
       return sendProblem(res, err, correlationId);
     }
-    const httpOut = (output.returnValue?.http ?? {}) as { statusCode?: string; headers?: Record<string, string | string[] | number>; cookies?: Array<{ name: string; value: string; path?: { value?: string } }>; body?: { bytes?: Uint8Array; string?: string } };
+    const httpOut = (output.returnValue?.http ?? {}) as {
+      statusCode?: string;
+      headers?: Record<string, string | string[] | number>;
+      cookies?: Array<{ name: string; value: string; path?: { value?: string } }>;
+      body?: { bytes?: Uint8Array; string?: string };
+    };
     const bytes = httpOut.body?.bytes;
     // A view of the library's bytes, not a copy.
     const payload: Buffer = bytes ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : Buffer.from(httpOut.body?.string ?? '');
@@ -273,7 +307,21 @@ export function createServer(options: ServerOptions): http.Server {
    * goes to the HTTP proxy the library announced in its capabilities (tagged with the invocation
    * id), and the function's response streams back from that proxy as it is written.
    */
-  async function viaProxy(proxy: string, fn: HostedFunction, req: http.IncomingMessage, res: http.ServerResponse, call: { method: string; target: Target; headers: Record<string, string>; params: Record<string, string>; body: Buffer; correlationId: string; origin: string }): Promise<void> {
+  async function viaProxy(
+    proxy: string,
+    fn: HostedFunction,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    call: {
+      method: string;
+      target: Target;
+      headers: Record<string, string>;
+      params: Record<string, string>;
+      body: Buffer;
+      correlationId: string;
+      origin: string;
+    },
+  ): Promise<void> {
     const invocationId = randomUUID();
     const params = Object.fromEntries(Object.entries(call.params).map(([k, v]) => [k, { string: v }]));
     const invocation = invoke(
@@ -287,7 +335,13 @@ export function createServer(options: ServerOptions): http.Server {
       options.log,
       options.outputs,
     );
-    const headers: Record<string, string> = { ...call.headers, 'content-length': String(call.body.length), 'x-ms-invocation-id': invocationId, 'x-forwarded-host': call.target.host, 'x-forwarded-proto': 'http' };
+    const headers: Record<string, string> = {
+      ...call.headers,
+      'content-length': String(call.body.length),
+      'x-ms-invocation-id': invocationId,
+      'x-forwarded-host': call.target.host,
+      'x-forwarded-proto': 'http',
+    };
     for (const h of HOP_BY_HOP) delete headers[h];
     const forwarded = http.request(new URL(call.target.pathAndSearch, proxy), { method: call.method, headers, agent: false });
     const upstream = new Promise<http.IncomingMessage>((resolve, reject) => forwarded.once('response', resolve).once('error', reject));
@@ -298,12 +352,24 @@ export function createServer(options: ServerOptions): http.Server {
       answer = await Promise.race([upstream, invocation.then(() => upstream)]);
     } catch (err) {
       forwarded.destroy();
-      options.log({ level: 'error', category: 'host', fn: fn.name, invocationId, message: `function threw: ${err instanceof Error ? err.stack : String(err)}` });
+      options.log({
+        level: 'error',
+        category: 'host',
+        fn: fn.name,
+        invocationId,
+        message: `function threw: ${err instanceof Error ? err.stack : String(err)}`,
+      });
       return sendProblem(res, err, call.correlationId);
     }
     // A failure once the answer has started can only cut it short: the caller sees it incomplete.
     invocation.catch((err) => {
-      options.log({ level: 'error', category: 'host', fn: fn.name, invocationId, message: `function failed while streaming: ${err instanceof Error ? err.stack : String(err)}` });
+      options.log({
+        level: 'error',
+        category: 'host',
+        fn: fn.name,
+        invocationId,
+        message: `function failed while streaming: ${err instanceof Error ? err.stack : String(err)}`,
+      });
       forwarded.destroy();
       res.destroy();
     });
@@ -320,7 +386,8 @@ export function createServer(options: ServerOptions): http.Server {
 
   async function durableApi(runtime: EntityRuntime, req: http.IncomingMessage, res: http.ServerResponse, target: Target): Promise<void> {
     const rest = target.pathname.slice(DURABLE_PREFIX.length).split('/').map(decodePathPart);
-    if (rest[0] !== 'entities' || !rest[1]) throw new UserError(404, 'not-found', `the local host implements only the entities part of the durable HTTP API, not ${target.pathname}`);
+    if (rest[0] !== 'entities' || !rest[1])
+      throw new UserError(404, 'not-found', `the local host implements only the entities part of the durable HTTP API, not ${target.pathname}`);
     const name = rest[1];
     const key = rest.slice(2).join('/');
     const method = req.method ?? 'GET';

@@ -6,7 +6,14 @@ import { invoke, type HostedFunction, type LogSink, type OutputSink } from './wo
 
 type Field = Set<number>;
 
-const RANGES: Array<[number, number]> = [[0, 59], [0, 59], [0, 23], [1, 31], [1, 12], [0, 6]];
+const RANGES: Array<[number, number]> = [
+  [0, 59],
+  [0, 59],
+  [0, 23],
+  [1, 31],
+  [1, 12],
+  [0, 6],
+];
 
 function parseField(text: string, [min, max]: [number, number], what: string): Field {
   const out: Field = new Set();
@@ -45,7 +52,12 @@ export interface TimerTriggers {
 }
 
 export function startTimers(functions: HostedFunction[], options: { log: LogSink; durableClient: () => unknown; outputs?: OutputSink }): TimerTriggers {
-  const timers = functions.map((fn) => ({ fn, schedule: parseSchedule(String(fn.trigger.schedule ?? '')), running: undefined as Promise<void> | undefined, last: undefined as Date | undefined }));
+  const timers = functions.map((fn) => ({
+    fn,
+    schedule: parseSchedule(String(fn.trigger.schedule ?? '')),
+    running: undefined as Promise<void> | undefined,
+    last: undefined as Date | undefined,
+  }));
   let lastSecond = Math.floor(Date.now() / 1000);
   const check = () => {
     const second = Math.floor(Date.now() / 1000);
@@ -53,12 +65,28 @@ export function startTimers(functions: HostedFunction[], options: { log: LogSink
       const at = new Date(s * 1000);
       for (const t of timers) {
         if (!t.schedule.matches(at) || t.running) continue;
-        const info = { schedule: { adjustForDST: true }, scheduleStatus: { last: (t.last ?? at).toISOString(), next: at.toISOString(), lastUpdated: new Date().toISOString() }, isPastDue: false };
+        const info = {
+          schedule: { adjustForDST: true },
+          scheduleStatus: { last: (t.last ?? at).toISOString(), next: at.toISOString(), lastUpdated: new Date().toISOString() },
+          isPastDue: false,
+        };
         t.last = at;
-        t.running = invoke(t.fn, { trigger: { json: JSON.stringify(info) }, extraByType: { durableClient: options.durableClient() } }, options.log, options.outputs)
+        t.running = invoke(
+          t.fn,
+          { trigger: { json: JSON.stringify(info) }, extraByType: { durableClient: options.durableClient() } },
+          options.log,
+          options.outputs,
+        )
           .then(
             () => undefined,
-            (err: unknown) => options.log({ level: 'error', category: 'host', fn: t.fn.name, invocationId: '', message: `timer function failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}` }),
+            (err: unknown) =>
+              options.log({
+                level: 'error',
+                category: 'host',
+                fn: t.fn.name,
+                invocationId: '',
+                message: `timer function failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+              }),
           )
           .finally(() => (t.running = undefined));
       }

@@ -12,23 +12,24 @@ export const MAX_INLINE_EDGES = 128;
 /** Buckets per spilled relation: a million neighbours is ~1k cells (~100 KB) per bucket. */
 export const BUCKETS = 1024;
 
-export type BucketMessage = (
+export type BucketMessage =
   /**
    * Edge cells to merge (last writer wins per neighbour, as on the node). With `rel` (the relation
    * as the neighbours name it) and `from` (the owner), a cell older than the bucket's and saying
    * otherwise is answered to its neighbour with the bucket's cell: the owner, holding no cells of
    * a spilled relation, told that neighbour the older word (see applyBucket).
    */
-  | { op: typeof BucketOp.cells; cells: Array<{ to: string } & EdgeCell>; rel?: string; from?: string }
-  /**
-   * The owner's news for every linked neighbour in this bucket (`rel` as the neighbours name it);
-   * `next`: the buckets of the owner's relation still to tell, in order (see FANOUT_LANES).
-   */
-  | { op: typeof BucketOp.fanout; rel: string; from: string; ver: number; summary: Summary | null; next?: number[] }
-) & {
-  /** Shares of waiting ingest requests whose work this is (core/ingest/wait-shares.ts). */
-  wait?: Shares;
-};
+  (
+    | { op: typeof BucketOp.cells; cells: Array<{ to: string } & EdgeCell>; rel?: string; from?: string }
+    /**
+     * The owner's news for every linked neighbour in this bucket (`rel` as the neighbours name it);
+     * `next`: the buckets of the owner's relation still to tell, in order (see FANOUT_LANES).
+     */
+    | { op: typeof BucketOp.fanout; rel: string; from: string; ver: number; summary: Summary | null; next?: number[] }
+  ) & {
+    /** Shares of waiting ingest requests whose work this is (core/ingest/wait-shares.ts). */
+    wait?: Shares;
+  };
 
 export interface BucketState {
   c: Record<string, EdgeCell>;

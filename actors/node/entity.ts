@@ -39,7 +39,16 @@ async function performIo(effects: NodeEffect[], state: StoredState, deps: NodeEn
   let failure: string | undefined;
   const letters: DeadLetter[] = [];
   for (const e of effects) {
-    if (e.kind === 'deadLetter') letters.push({ id: deps.newDeadLetterId(now), at: now, stage: 'actor', reason: e.reason, eventId: e.event.id, source: e.event.source, payload: e.event.change });
+    if (e.kind === 'deadLetter')
+      letters.push({
+        id: deps.newDeadLetterId(now),
+        at: now,
+        stage: 'actor',
+        reason: e.reason,
+        eventId: e.event.id,
+        source: e.event.source,
+        payload: e.event.change,
+      });
   }
   const docs = effects.flatMap((e) => (e.kind === 'project' ? [e.doc] : []));
   const doc = docs[docs.length - 1] ?? state.pendingDoc;
@@ -79,7 +88,15 @@ export function registerNodeEntity(deps: NodeEntityDeps): void {
   registerBatchEntity<{ batch: NodeBatch; wait: Shares }>(NODE_ENTITY, {
     begin(context) {
       const { product, needs } = deps.dataProduct();
-      const ctx = { model: product.model, needs, key: context.df.entityKey, now: new Date().toISOString(), historyLimit: deps.history.limit, historyMaxAgeMs: deps.history.maxAgeMs, historyMaxChars: deps.history.maxChars };
+      const ctx = {
+        model: product.model,
+        needs,
+        key: context.df.entityKey,
+        now: new Date().toISOString(),
+        historyLimit: deps.history.limit,
+        historyMaxAgeMs: deps.history.maxAgeMs,
+        historyMaxChars: deps.history.maxChars,
+      };
       return { batch: begin(context.df.getState() as StoredState | undefined, ctx), wait: {} };
     },
     step(open, context) {

@@ -87,7 +87,11 @@ function applyEvent(state: NodeState, node: NodeModel, ev: NodeEvent, ctx: NodeC
     case 'upsert': {
       const chars = fieldCharsAfter(state, change.fields);
       if (chars > MAX_NODE_FIELD_CHARS) {
-        work.effects.push({ kind: 'deadLetter', event: ev, reason: `the fields of ${change.type}/${change.id} would hold ${chars} characters of values; a node keeps at most ${MAX_NODE_FIELD_CHARS}` });
+        work.effects.push({
+          kind: 'deadLetter',
+          event: ev,
+          reason: `the fields of ${change.type}/${change.id} would hold ${chars} characters of values; a node keeps at most ${MAX_NODE_FIELD_CHARS}`,
+        });
         return;
       }
       if (upsertFields(state, change.fields, origin, ctx.now).length > 0) work.dirty = true;
@@ -120,7 +124,11 @@ function changeEdge(state: NodeState, rel: string, to: string, on: boolean, orig
   if (!state.spilled?.[rel]) return setEdge(state, rel, to, on, origin, ctx.now);
   const n = forwardEdge(state, rel, to, on, origin, ctx.buckets ?? BUCKETS, ctx.now, own);
   const inverse = ctx.model.types[state.type]?.edges[rel]?.inverse;
-  work.effects.push({ kind: 'bucket', to: bucketKey(ctx.key, rel, n), message: { op: BucketOp.cells, cells: [{ to, on, k: origin.k, src: origin.src, ev: origin.ev }], ...(inverse ? { rel: inverse, from: ctx.key } : {}) } });
+  work.effects.push({
+    kind: 'bucket',
+    to: bucketKey(ctx.key, rel, n),
+    message: { op: BucketOp.cells, cells: [{ to, on, k: origin.k, src: origin.src, ev: origin.ev }], ...(inverse ? { rel: inverse, from: ctx.key } : {}) },
+  });
   return 'flipped';
 }
 
@@ -134,7 +142,8 @@ function spillIfLarge(state: NodeState, node: NodeModel, ctx: NodeContext, work:
   for (const [rel, cells] of Object.entries(state.edges)) {
     // A 'one' relation shows its newest link from the cells here; only 'many' relations spill.
     if (node.edges[rel]?.cardinality !== 'many' || Object.keys(cells).length <= max) continue;
-    for (const [n, list] of spillEdges(state, rel, ctx.buckets ?? BUCKETS)) work.effects.push({ kind: 'bucket', to: bucketKey(ctx.key, rel, n), message: { op: BucketOp.cells, cells: list } });
+    for (const [n, list] of spillEdges(state, rel, ctx.buckets ?? BUCKETS))
+      work.effects.push({ kind: 'bucket', to: bucketKey(ctx.key, rel, n), message: { op: BucketOp.cells, cells: list } });
     work.dirty = true;
   }
 }
@@ -167,7 +176,13 @@ function react(state: NodeState, node: NodeModel, ctx: NodeContext, work: Work):
     if (spilled) {
       // Through the buckets, each signalling its share of the neighbours in FANOUT_LANES chains;
       // the neighbours linked just now hear it directly (the buckets may not list them yet).
-      if (changed) for (const [first, ...next] of fanoutLanes(usedBuckets(spilled))) work.effects.push({ kind: 'bucket', to: bucketKey(ctx.key, edge.name, first!), message: { op: BucketOp.fanout, rel: edge.inverse, from: ctx.key, ver: state.ver, summary, next } });
+      if (changed)
+        for (const [first, ...next] of fanoutLanes(usedBuckets(spilled)))
+          work.effects.push({
+            kind: 'bucket',
+            to: bucketKey(ctx.key, edge.name, first!),
+            message: { op: BucketOp.fanout, rel: edge.inverse, from: ctx.key, ver: state.ver, summary, next },
+          });
       direct = fresh ?? [];
     } else {
       // Every neighbour whose edge cell is on hears a change, even past a 'one' relation's newest
@@ -177,7 +192,8 @@ function react(state: NodeState, node: NodeModel, ctx: NodeContext, work: Work):
       direct = changed ? targets : targets.filter((to) => fresh?.has(to));
     }
     for (const to of direct) {
-      if (!informed.has(`${edge.name}|${to}`)) work.effects.push({ kind: 'signal', to, message: { op: NodeOp.neighbour, rel: edge.inverse, from: ctx.key, ver: state.ver, summary } });
+      if (!informed.has(`${edge.name}|${to}`))
+        work.effects.push({ kind: 'signal', to, message: { op: NodeOp.neighbour, rel: edge.inverse, from: ctx.key, ver: state.ver, summary } });
     }
   }
 }
@@ -210,7 +226,16 @@ function tellOtherEnds(state: NodeState, node: NodeModel, ctx: NodeContext, work
   for (const m of work.mirrors) {
     const summary = m.on ? summaryFor(m.rel) : undefined;
     if (summary !== undefined) informed.add(`${m.rel}|${m.to}`);
-    const message: NodeMessage = { op: NodeOp.edge, rel: node.edges[m.rel]!.inverse, to: ctx.key, on: m.on, k: m.k, src: m.src, ev: m.ev, ...(summary !== undefined ? { ver: state.ver, summary } : {}) };
+    const message: NodeMessage = {
+      op: NodeOp.edge,
+      rel: node.edges[m.rel]!.inverse,
+      to: ctx.key,
+      on: m.on,
+      k: m.k,
+      src: m.src,
+      ev: m.ev,
+      ...(summary !== undefined ? { ver: state.ver, summary } : {}),
+    };
     work.effects.push({ kind: 'signal', to: m.to, message });
   }
   return informed;
@@ -245,7 +270,8 @@ export function begin(previous: NodeState | undefined, ctx: NodeContext): NodeBa
 export function step(batch: NodeBatch, message: NodeMessage): void {
   const { state, node, ctx, work } = batch;
   if (!node) {
-    if (message.op === NodeOp.apply) for (const event of message.events) work.effects.push({ kind: 'deadLetter', event, reason: `unknown node type ${state.type}` });
+    if (message.op === NodeOp.apply)
+      for (const event of message.events) work.effects.push({ kind: 'deadLetter', event, reason: `unknown node type ${state.type}` });
     return;
   }
   switch (message.op) {
@@ -270,7 +296,8 @@ export function step(batch: NodeBatch, message: NodeMessage): void {
         }
       }
       // A spilled relation keeps no neighbour news: paths do not run through it.
-      if (message.summary !== undefined && !state.spilled?.[message.rel] && setNeighbour(state, message.rel, message.to, message.ver ?? 0, message.summary)) work.dirty = true;
+      if (message.summary !== undefined && !state.spilled?.[message.rel] && setNeighbour(state, message.rel, message.to, message.ver ?? 0, message.summary))
+        work.dirty = true;
       break;
     }
     case NodeOp.reproject:

@@ -24,9 +24,10 @@ export function productOf(exports: Record<string, unknown>, spec: string): DataP
 }
 
 export async function loadDataProduct(moduleSpec: string = contractsModuleSetting(), cwd: string = process.cwd()): Promise<CompiledDataProduct> {
-  const isPath = moduleSpec.startsWith('.') || moduleSpec.startsWith('/') || moduleSpec.includes('/') && !moduleSpec.startsWith('@');
+  const isPath = moduleSpec.startsWith('.') || moduleSpec.startsWith('/') || (moduleSpec.includes('/') && !moduleSpec.startsWith('@'));
   const file = resolveModuleFile(moduleSpec, cwd);
-  if (isPath && !file) throw new ConfigError('MESH_CONTRACTS', `no module at ${moduleSpec} (looked in ${path.resolve(cwd, moduleSpec)}{${EXTENSIONS.join(',')}} and its index)`);
+  if (isPath && !file)
+    throw new ConfigError('MESH_CONTRACTS', `no module at ${moduleSpec} (looked in ${path.resolve(cwd, moduleSpec)}{${EXTENSIONS.join(',')}} and its index)`);
   let exports: Record<string, unknown>;
   try {
     exports = (await import(file ? pathToFileURL(file).href : moduleSpec)) as Record<string, unknown>;

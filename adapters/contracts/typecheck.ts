@@ -94,7 +94,10 @@ export class ContractTypeError extends ConfigError {
     readonly errors: readonly string[],
     moduleSpec: string,
   ) {
-    super('MESH_CONTRACTS', `${moduleSpec} has ${errors.length} type error(s); a mapping with one may write values its fields do not hold:\n  ${errors.join('\n  ')}`);
+    super(
+      'MESH_CONTRACTS',
+      `${moduleSpec} has ${errors.length} type error(s); a mapping with one may write values its fields do not hold:\n  ${errors.join('\n  ')}`,
+    );
   }
 }
 

@@ -16,7 +16,8 @@ export interface DeadLetterFilter {
 /** The filter named by options `stage` and `source` (400 naming the stages for a wrong one). */
 export function filterOf(option: (name: string) => string | undefined): DeadLetterFilter {
   const stage = option('stage');
-  if (stage !== undefined && !STAGES.includes(stage as DeadLetterStage)) throw new UserError(400, 'invalid-stage', `stage must be one of ${STAGES.join(', ')} (got "${stage}")`);
+  if (stage !== undefined && !STAGES.includes(stage as DeadLetterStage))
+    throw new UserError(400, 'invalid-stage', `stage must be one of ${STAGES.join(', ')} (got "${stage}")`);
   const source = option('source');
   return { ...(stage ? { stage: stage as DeadLetterStage } : {}), ...(source ? { source } : {}) };
 }
@@ -29,7 +30,10 @@ export function matches(letter: DeadLetter, filter: DeadLetterFilter): boolean {
  * One page of the store (oldest first), filtered: a filtered page may hold fewer than `top`
  * letters, even none, and still have a continuation; the listing ends when it has none.
  */
-export async function listDeadLetters(store: DeadLetterStore, options: { top: number; continuation?: string; filter?: DeadLetterFilter }): Promise<DeadLetterPage> {
+export async function listDeadLetters(
+  store: DeadLetterStore,
+  options: { top: number; continuation?: string; filter?: DeadLetterFilter },
+): Promise<DeadLetterPage> {
   const page = await store.list({ top: options.top, ...(options.continuation ? { continuation: options.continuation } : {}) });
   return { items: page.items.filter((l) => matches(l, options.filter ?? {})), ...(page.continuation ? { continuation: page.continuation } : {}) };
 }

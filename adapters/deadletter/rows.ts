@@ -22,13 +22,25 @@ const TRUNCATED_PAYLOAD_CHARS = 200_000;
  * to be stored, or the batch it came in would be retried forever.
  */
 export function rowOf(l: DeadLetter) {
-  const row = { partitionKey: partitionOf(l.id), rowKey: l.id.slice(11), at: l.at, stage: l.stage, reason: tableSafe(l.reason.slice(0, 30_000)), ...(l.eventId ? { eventId: tableSafe(l.eventId) } : {}), ...(l.source ? { source: tableSafe(l.source) } : {}) };
+  const row = {
+    partitionKey: partitionOf(l.id),
+    rowKey: l.id.slice(11),
+    at: l.at,
+    stage: l.stage,
+    reason: tableSafe(l.reason.slice(0, 30_000)),
+    ...(l.eventId ? { eventId: tableSafe(l.eventId) } : {}),
+    ...(l.source ? { source: tableSafe(l.source) } : {}),
+  };
   const json = JSON.stringify(l.payload ?? null);
   try {
     return putChunks(row, json, `payload of dead letter ${l.id}`);
   } catch (err) {
     if (!(err instanceof StateTooLargeError)) throw err;
-    return putChunks(row, JSON.stringify({ truncated: true, chars: json.length, head: json.slice(0, TRUNCATED_PAYLOAD_CHARS) }), `payload of dead letter ${l.id}`);
+    return putChunks(
+      row,
+      JSON.stringify({ truncated: true, chars: json.length, head: json.slice(0, TRUNCATED_PAYLOAD_CHARS) }),
+      `payload of dead letter ${l.id}`,
+    );
   }
 }
 

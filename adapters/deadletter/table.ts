@@ -59,8 +59,9 @@ export class TableDeadLetterStore implements DeadLetterStore {
 
   async remove(ids: string[]): Promise<void> {
     await this.init();
-    for (const id of ids) await this.client.deleteEntity(keysOf(id).partitionKey, keysOf(id).rowKey).catch((err) => {
-      if ((err as { statusCode?: number }).statusCode !== 404) throw err;
-    });
+    for (const id of ids)
+      await this.client.deleteEntity(keysOf(id).partitionKey, keysOf(id).rowKey).catch((err) => {
+        if ((err as { statusCode?: number }).statusCode !== 404) throw err;
+      });
   }
 }

@@ -44,15 +44,25 @@ function call(method: 'GET' | 'POST', url: string, headers: Record<string, strin
   const secure = url.startsWith('https:');
   // https is loaded only where the API is remote (Azure); locally it is plain http.
   const client: typeof http = secure ? require('node:https') : http;
-  const agent = secure ? (agents.https ??= new (require('node:https') as typeof https).Agent({ keepAlive: true })) : (agents.http ??= new http.Agent({ keepAlive: true }));
+  const agent = secure
+    ? (agents.https ??= new (require('node:https') as typeof https).Agent({ keepAlive: true }))
+    : (agents.http ??= new http.Agent({ keepAlive: true }));
   return new Promise((resolve, reject) => {
-    const req = client.request(url, { method, headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }, agent }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
-      res.on('error', reject);
-    });
+    const req = client.request(
+      url,
+      {
+        method,
+        headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) },
+        agent,
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', (err: NodeJS.ErrnoException) => {
       // A kept-alive connection that the server closed (its keep-alive timeout) as this request
       // went out on it: sent once more on a new connection (Node's documented remedy). The
@@ -99,16 +109,27 @@ export class DurableHttpClient {
 
   /** Signals an operation; resolves once the backend accepted it (durable). */
   async signal(name: string, key: string, op: string, input?: unknown): Promise<void> {
-    const res = await call('POST', this.url(`entities/${encodeURIComponent(name)}/${entityKeyInUrl(key)}`, { op }), {}, input === undefined ? '' : JSON.stringify(input));
+    const res = await call(
+      'POST',
+      this.url(`entities/${encodeURIComponent(name)}/${entityKeyInUrl(key)}`, { op }),
+      {},
+      input === undefined ? '' : JSON.stringify(input),
+    );
     if (res.status !== 202 && res.status !== 200) throw new Error(`signalling @${name}@${key} ${op} failed: ${res.status} ${res.text.slice(0, 300)}`);
   }
 
   /** One page of entities of `name` with their state; pass the returned token for the next. */
   async list<T>(name: string, top: number, continuation?: string): Promise<EntityPage<T>> {
-    const res = await get(this.url(`entities/${encodeURIComponent(name)}`, { fetchState: 'true', top: String(top) }), continuation ? { 'x-ms-continuation-token': continuation } : {});
+    const res = await get(
+      this.url(`entities/${encodeURIComponent(name)}`, { fetchState: 'true', top: String(top) }),
+      continuation ? { 'x-ms-continuation-token': continuation } : {},
+    );
     if (res.status !== 200) throw new Error(`listing entities ${name} failed: ${res.status}`);
     const body = JSON.parse(res.text) as Array<{ entityId: { key: string }; lastOperationTime: string; state?: T }>;
     const token = res.headers['x-ms-continuation-token'];
-    return { entities: body.map((e) => ({ key: e.entityId.key, lastOperationTime: e.lastOperationTime, state: e.state })), ...(typeof token === 'string' && token ? { continuation: token } : {}) };
+    return {
+      entities: body.map((e) => ({ key: e.entityId.key, lastOperationTime: e.lastOperationTime, state: e.state })),
+      ...(typeof token === 'string' && token ? { continuation: token } : {}),
+    };
   }
 }

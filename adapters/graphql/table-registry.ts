@@ -48,7 +48,13 @@ export class TableQueryRegistry implements QueryRegistry {
     await this.init();
     const actions: TransactionAction[] = operations.map((op) => {
       const chunks = op.query.match(new RegExp(`[\\s\\S]{1,${CHUNK}}`, 'g')) ?? [''];
-      const row: Record<string, unknown> = { partitionKey: PARTITION, rowKey: op.hash, parts: chunks.length, name: op.name ?? '', registeredAt: new Date().toISOString() };
+      const row: Record<string, unknown> = {
+        partitionKey: PARTITION,
+        rowKey: op.hash,
+        parts: chunks.length,
+        name: op.name ?? '',
+        registeredAt: new Date().toISOString(),
+      };
       chunks.forEach((c, i) => (row[`q${i}`] = c));
       return ['upsert', row as { partitionKey: string; rowKey: string }, 'Replace'];
     });

@@ -46,7 +46,10 @@ export class ProjectionWriter {
   private readonly options: Required<WriterOptions>;
   readonly counters = { flushes: 0, bulkRequests: 0, written: 0, stale: 0, failed: 0, retries: 0 };
 
-  constructor(private readonly store: ProjectionStore, options: WriterOptions = {}) {
+  constructor(
+    private readonly store: ProjectionStore,
+    options: WriterOptions = {},
+  ) {
     this.options = { ...DEFAULT_WRITER_OPTIONS, ...options };
   }
 

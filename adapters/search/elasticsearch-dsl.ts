@@ -50,7 +50,8 @@ export function filterQuery(spec: IndexSpec, filter: Filter): estypes.QueryDslQu
     case 'in':
       return filter.value.length === 0 ? MATCH_NONE : { terms: { [name]: filter.value } };
     case 'prefix':
-      if (field.kind !== 'keyword' && field.kind !== 'text') throw new UserError(400, 'invalid-filter', `prefix needs a text or keyword field; ${filter.field} is ${field.kind}`);
+      if (field.kind !== 'keyword' && field.kind !== 'text')
+        throw new UserError(400, 'invalid-filter', `prefix needs a text or keyword field; ${filter.field} is ${field.kind}`);
       return { prefix: { [name]: filter.value } };
     default:
       return { range: { [name]: { [filter.op]: filter.value } } };

@@ -9,7 +9,17 @@ import type { estypes } from '@elastic/elasticsearch';
 import { ConfigError, UnavailableError, UserError } from '../../core/errors';
 import { decodeCursor, encodeCursor } from '../../core/projection/cursor';
 import type { CursorValue } from '../../core/projection/cursor';
-import { UnknownIndexError, type BulkResult, type FacetBucket, type IndexSpec, type IndexVersion, type ProjectionDoc, type ProjectionStore, type SearchPage, type SearchRequest } from '../../core/projection/port';
+import {
+  UnknownIndexError,
+  type BulkResult,
+  type FacetBucket,
+  type IndexSpec,
+  type IndexVersion,
+  type ProjectionDoc,
+  type ProjectionStore,
+  type SearchPage,
+  type SearchRequest,
+} from '../../core/projection/port';
 import { DEFAULT_RETRY, bulkWrite } from './elasticsearch-bulk';
 import type { BulkTarget, RetryPolicy } from './elasticsearch-bulk';
 import { DELETED_FIELD, ID_FIELD, SETTINGS, aliasOf, hasWords, mappingsOf, searchQuery, sortOf, termsAggregation, versionedIndexOf } from './elasticsearch-dsl';
@@ -112,7 +122,10 @@ export class ElasticsearchProjectionStore implements ProjectionStore {
       if (!isStatus(err, 404)) throw err;
     }
     // One request: readers see the old index or the new one, never neither.
-    const actions: estypes.IndicesUpdateAliasesAction[] = [...current.filter((i) => i !== index).map((i) => ({ remove: { index: i, alias } })), { add: { index, alias } }];
+    const actions: estypes.IndicesUpdateAliasesAction[] = [
+      ...current.filter((i) => i !== index).map((i) => ({ remove: { index: i, alias } })),
+      { add: { index, alias } },
+    ];
     await this.client.indices.updateAliases({ actions });
     this.specs.delete(alias);
   }
@@ -150,7 +163,9 @@ export class ElasticsearchProjectionStore implements ProjectionStore {
       // Writing to a missing concrete index would auto-create it with guessed mappings.
       return { written: 0, stale: 0, failed: docs.map((d) => ({ id: d.id, retryable: false, reason: `no search index ${options.index}` })) };
     }
-    const targets: BulkTarget[] = docs.map((doc) => (options.index !== undefined ? { doc, index: options.index, isAlias: false } : { doc, index: aliasOf(doc.type), isAlias: true }));
+    const targets: BulkTarget[] = docs.map((doc) =>
+      options.index !== undefined ? { doc, index: options.index, isAlias: false } : { doc, index: aliasOf(doc.type), isAlias: true },
+    );
     return bulkWrite(this.bulkDeps, targets);
   }
 
@@ -176,7 +191,8 @@ export class ElasticsearchProjectionStore implements ProjectionStore {
 
   async search(type: string, request: SearchRequest): Promise<SearchPage> {
     const { first } = request;
-    if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) throw new UserError(400, 'invalid-page', `first must be an integer from 0 to ${MAX_PAGE_SIZE}`);
+    if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE)
+      throw new UserError(400, 'invalid-page', `first must be an integer from 0 to ${MAX_PAGE_SIZE}`);
     const alias = aliasOf(type);
     const spec = await this.specOf(alias, type);
     const sort = sortOf(spec, request.sort, hasWords(request.text) && !request.sort?.length);
@@ -215,7 +231,9 @@ export class ElasticsearchProjectionStore implements ProjectionStore {
     const out: Record<string, FacetBucket[]> = {};
     fields.forEach((path, i) => {
       const kind = spec.fields.find((f) => f.path === path)?.kind;
-      const buckets = (response.aggregations?.[`f${i}`] as { buckets?: Array<{ key: string | number; key_as_string?: string; doc_count: number }> } | undefined)?.buckets ?? [];
+      const buckets =
+        (response.aggregations?.[`f${i}`] as { buckets?: Array<{ key: string | number; key_as_string?: string; doc_count: number }> } | undefined)?.buckets ??
+        [];
       out[path] = buckets.map((b) => ({
         value: kind === 'bool' ? b.key_as_string === 'true' : kind === 'datetime' ? new Date(b.key).toISOString() : b.key,
         count: b.doc_count,

@@ -106,13 +106,20 @@ export function createIndexSql(layout: IndexLayout): string[] {
   if (layout.hasFts) {
     // Contentless: the text lives in the source already; contentless_delete lets updates replace rows.
     const ftsCols = ftsColumns(layout).join(', ');
-    statements.push(`CREATE VIRTUAL TABLE IF NOT EXISTS ${layout.fts} USING fts5(${ftsCols}, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2')`);
+    statements.push(
+      `CREATE VIRTUAL TABLE IF NOT EXISTS ${layout.fts} USING fts5(${ftsCols}, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2')`,
+    );
   }
   return statements;
 }
 
 export function dropIndexSql(layout: IndexLayout): string[] {
-  return [`DROP TABLE IF EXISTS ${layout.fts}`, `DROP TABLE IF EXISTS ${layout.table}`, `DROP TABLE IF EXISTS ${layout.pending}`, `DROP TABLE IF EXISTS ${layout.source}`];
+  return [
+    `DROP TABLE IF EXISTS ${layout.fts}`,
+    `DROP TABLE IF EXISTS ${layout.table}`,
+    `DROP TABLE IF EXISTS ${layout.pending}`,
+    `DROP TABLE IF EXISTS ${layout.source}`,
+  ];
 }
 
 /** A value as stored in a typed column (and as compared in filters and cursors). */

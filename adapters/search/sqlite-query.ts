@@ -30,7 +30,8 @@ function leafSql(layout: IndexLayout, leaf: Exclude<Filter, { and: Filter[] } | 
     if (leaf.value.length === 0) return { sql: '0', params: [] };
     condition = { sql: `${subject} IN (${leaf.value.map(() => '?').join(', ')})`, params: leaf.value.map((v) => storedValue(field, v)) };
   } else if (leaf.op === 'prefix') {
-    if (field.kind !== 'keyword' && field.kind !== 'text') throw new UserError(400, 'invalid-filter', `prefix needs a text or keyword field; ${leaf.field} is ${field.kind}`);
+    if (field.kind !== 'keyword' && field.kind !== 'text')
+      throw new UserError(400, 'invalid-filter', `prefix needs a text or keyword field; ${leaf.field} is ${field.kind}`);
     // A range an index can serve; U+10FFFF sorts after every other character in UTF-8.
     condition = { sql: `${subject} >= ? AND ${subject} < ?`, params: [leaf.value, leaf.value + '\u{10FFFF}'] };
   } else {
@@ -47,8 +48,18 @@ function join(parts: Sql[], operator: 'AND' | 'OR', empty: string): Sql {
 
 export function filterSql(layout: IndexLayout, filter: Filter | undefined): Sql {
   if (!filter) return { sql: '1', params: [] };
-  if ('and' in filter) return join(filter.and.map((f) => filterSql(layout, f)), 'AND', '1');
-  if ('or' in filter) return join(filter.or.map((f) => filterSql(layout, f)), 'OR', '0');
+  if ('and' in filter)
+    return join(
+      filter.and.map((f) => filterSql(layout, f)),
+      'AND',
+      '1',
+    );
+  if ('or' in filter)
+    return join(
+      filter.or.map((f) => filterSql(layout, f)),
+      'OR',
+      '0',
+    );
   if ('not' in filter) {
     // A comparison with a missing value is NULL in SQL; `not` must treat it as false, as
     // Elasticsearch's must_not does.
@@ -61,7 +72,10 @@ export function filterSql(layout: IndexLayout, filter: Filter | undefined): Sql 
 /** An FTS5 query for free text: each word quoted (`"` doubled), all required; undefined = no words. */
 export function matchQuery(text: string | undefined): string | undefined {
   // Control characters (NUL ends an FTS5 string) separate words like spaces do.
-  const tokens = (text ?? '').replace(/\p{Cc}/gu, ' ').split(/\s+/).filter((t) => /[\p{L}\p{N}]/u.test(t));
+  const tokens = (text ?? '')
+    .replace(/\p{Cc}/gu, ' ')
+    .split(/\s+/)
+    .filter((t) => /[\p{L}\p{N}]/u.test(t));
   if (tokens.length === 0) return undefined;
   return tokens.map((t) => `"${t.replace(/"/g, '""')}"`).join(' ');
 }

@@ -41,10 +41,15 @@ function matching(layout: IndexLayout, request: Pick<SearchRequest, 'text' | 'fi
 function cappedCount(ctx: ReadContext, layout: IndexLayout, request: Pick<SearchRequest, 'text' | 'filter'>, cap: number): SearchPage['total'] {
   const plan = readPlan(layout, request);
   let sql: Sql;
-  if (plan.fts === undefined || plan.none) sql = { sql: `SELECT 1 FROM ${layout.table} d WHERE ${matching(layout, request).sql}`, params: matching(layout, request).params };
+  if (plan.fts === undefined || plan.none)
+    sql = { sql: `SELECT 1 FROM ${layout.table} d WHERE ${matching(layout, request).sql}`, params: matching(layout, request).params };
   // Tombstones have no FTS5 row, nor a documents row: FTS5 alone counts when it answers the whole filter.
   else if (plan.rest.sql === '1') sql = { sql: `SELECT 1 FROM ${layout.fts} WHERE ${layout.fts} MATCH ?`, params: [plan.fts] };
-  else sql = { sql: `SELECT 1 FROM ${layout.fts} CROSS JOIN ${layout.table} d ON d.rid = ${layout.fts}.rowid WHERE ${layout.fts} MATCH ? AND (${plan.rest.sql})`, params: [plan.fts, ...plan.rest.params] };
+  else
+    sql = {
+      sql: `SELECT 1 FROM ${layout.fts} CROSS JOIN ${layout.table} d ON d.rid = ${layout.fts}.rowid WHERE ${layout.fts} MATCH ? AND (${plan.rest.sql})`,
+      params: [plan.fts, ...plan.rest.params],
+    };
   const row = ctx.prepare(`SELECT count(*) AS n FROM (${sql.sql} LIMIT ?)`).get(...sql.params, cap + 1) as { n: number };
   return totalOf(row.n, cap);
 }
@@ -52,12 +57,19 @@ function cappedCount(ctx: ReadContext, layout: IndexLayout, request: Pick<Search
 const totalOf = (n: number, cap: number): SearchPage['total'] => (n > cap ? { value: cap, relation: 'gte' } : { value: n, relation: 'eq' });
 
 export function toDoc(layout: IndexLayout, row: Row): ProjectionDoc {
-  return { id: row['id'] as string, type: layout.spec.type, version: row['version'] as number, body: JSON.parse(row['body'] as string) as ProjectionDoc['body'] };
+  return {
+    id: row['id'] as string,
+    type: layout.spec.type,
+    version: row['version'] as number,
+    body: JSON.parse(row['body'] as string) as ProjectionDoc['body'],
+  };
 }
 
 /** Hits in `rows` order, their stored documents read in one query. */
 function hitsOf(ctx: ReadContext, layout: IndexLayout, rows: Array<{ rid: number; cursor: string; score?: number }>): SearchHit[] {
-  const bodies = ctx.prepare(`SELECT s.rid, s.id, s.version, s.body FROM ${layout.source} s WHERE s.rid IN (SELECT value FROM json_each(?))`).all(JSON.stringify(rows.map((r) => r.rid))) as Row[];
+  const bodies = ctx
+    .prepare(`SELECT s.rid, s.id, s.version, s.body FROM ${layout.source} s WHERE s.rid IN (SELECT value FROM json_each(?))`)
+    .all(JSON.stringify(rows.map((r) => r.rid))) as Row[];
   const byRid = new Map(bodies.map((row) => [row['rid'] as number, row]));
   // A row tombstoned by another connection since this read's refresh has no body: left out.
   return rows.flatMap((r) => {
@@ -80,7 +92,11 @@ function sortedSearch(ctx: ReadContext, layout: IndexLayout, request: SearchRequ
   const rows = ctx
     .prepare(`SELECT d.rid, ${sortValues} FROM ${layout.table} d WHERE ${where.sql} AND (${after.sql}) ORDER BY ${orderBySql(columns)} LIMIT ?`)
     .all(...where.params, ...after.params, first + 1) as Row[];
-  const hits = hitsOf(ctx, layout, rows.map((row) => ({ rid: row['rid'] as number, cursor: encodeCursor(columns.map((_, i) => row[`s${i}`] as CursorValue)) })));
+  const hits = hitsOf(
+    ctx,
+    layout,
+    rows.map((row) => ({ rid: row['rid'] as number, cursor: encodeCursor(columns.map((_, i) => row[`s${i}`] as CursorValue)) })),
+  );
   return pageOf(hits, first, cappedCount(ctx, layout, request, cap));
 }
 
@@ -89,7 +105,9 @@ function rankedSearch(ctx: ReadContext, layout: IndexLayout, request: SearchRequ
   const limit = Math.max(ctx.rankWindow, first + 1);
   // CROSS JOIN keeps the FTS5 match as the outer loop, which bm25() needs.
   const candidates = ctx
-    .prepare(`SELECT d.rid AS rid, d.id AS id, ${bm25Sql(layout)} AS score FROM ${layout.fts} CROSS JOIN ${layout.table} d ON d.rid = ${layout.fts}.rowid WHERE ${layout.fts} MATCH ? AND (${filter.sql}) LIMIT ?`)
+    .prepare(
+      `SELECT d.rid AS rid, d.id AS id, ${bm25Sql(layout)} AS score FROM ${layout.fts} CROSS JOIN ${layout.table} d ON d.rid = ${layout.fts}.rowid WHERE ${layout.fts} MATCH ? AND (${filter.sql}) LIMIT ?`,
+    )
     .all(plan.fts, ...filter.params, limit) as Array<{ rid: number; id: string; score: number }>;
   // bm25 is lower for better matches; ties go to the global id, as in every other order.
   candidates.sort((a, b) => a.score - b.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -99,7 +117,11 @@ function rankedSearch(ctx: ReadContext, layout: IndexLayout, request: SearchRequ
     while (start < candidates.length && (candidates[start]!.score < score || (candidates[start]!.score === score && candidates[start]!.id <= id))) start++;
   }
   const window = candidates.slice(start, start + first + 1);
-  const hits = hitsOf(ctx, layout, window.map((c) => ({ rid: c.rid, cursor: encodeCursor([c.score, c.id]), score: -c.score })));
+  const hits = hitsOf(
+    ctx,
+    layout,
+    window.map((c) => ({ rid: c.rid, cursor: encodeCursor([c.score, c.id]), score: -c.score })),
+  );
   // The window often settles the total: more candidates than the cap, or fewer than the window.
   const total = candidates.length > cap || candidates.length < limit ? totalOf(candidates.length, cap) : cappedCount(ctx, layout, request, cap);
   return pageOf(hits, first, total);
@@ -107,14 +129,22 @@ function rankedSearch(ctx: ReadContext, layout: IndexLayout, request: SearchRequ
 
 export function search(ctx: ReadContext, layout: IndexLayout, request: SearchRequest): SearchPage {
   const { first } = request;
-  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) throw new UserError(400, 'invalid-page', `first must be an integer from 0 to ${MAX_PAGE_SIZE}`);
+  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE)
+    throw new UserError(400, 'invalid-page', `first must be an integer from 0 to ${MAX_PAGE_SIZE}`);
   const cap = request.totalUpTo ?? DEFAULT_TOTAL_UP_TO;
   const plan = readPlan(layout, request);
-  if (matchQuery(request.text) !== undefined && !request.sort?.length && plan.fts !== undefined) return rankedSearch(ctx, layout, request, { ...plan, fts: plan.fts }, first, cap);
+  if (matchQuery(request.text) !== undefined && !request.sort?.length && plan.fts !== undefined)
+    return rankedSearch(ctx, layout, request, { ...plan, fts: plan.fts }, first, cap);
   return sortedSearch(ctx, layout, request, first, cap);
 }
 
-export function facets(ctx: ReadContext, layout: IndexLayout, fields: string[], request: Pick<SearchRequest, 'text' | 'filter'>, size: number): Record<string, FacetBucket[]> {
+export function facets(
+  ctx: ReadContext,
+  layout: IndexLayout,
+  fields: string[],
+  request: Pick<SearchRequest, 'text' | 'filter'>,
+  size: number,
+): Record<string, FacetBucket[]> {
   const where = matching(layout, request);
   const out: Record<string, FacetBucket[]> = {};
   for (const path of fields) {
@@ -123,7 +153,9 @@ export function facets(ctx: ReadContext, layout: IndexLayout, fields: string[], 
     const from = field.list ? `${layout.table} d, json_each(d.${column}) v` : `${layout.table} d`;
     const value = field.list ? 'v.value' : `d.${column}`;
     const rows = ctx
-      .prepare(`SELECT ${value} AS value, count(*) AS n FROM ${from} WHERE ${where.sql} AND ${value} IS NOT NULL GROUP BY ${value} ORDER BY n DESC, value ASC LIMIT ?`)
+      .prepare(
+        `SELECT ${value} AS value, count(*) AS n FROM ${from} WHERE ${where.sql} AND ${value} IS NOT NULL GROUP BY ${value} ORDER BY n DESC, value ASC LIMIT ?`,
+      )
       .all(...where.params, size) as Array<{ value: string | number; n: number }>;
     out[path] = rows.map((r) => ({
       value: field.kind === 'bool' ? r.value === 1 : field.kind === 'datetime' ? new Date(r.value).toISOString() : r.value,

@@ -34,7 +34,10 @@ export class IndexWriter {
   private readonly row: { add: Statement; drop: Statement };
   private readonly fts?: { add: Statement; drop: Statement };
 
-  constructor(db: Database.Database, readonly layout: IndexLayout) {
+  constructor(
+    db: Database.Database,
+    readonly layout: IndexLayout,
+  ) {
     this.checker = documentChecker(layout.spec);
     const { source, pending, table } = layout;
     this.upsert = db.prepare(

@@ -10,7 +10,17 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { RecentCache } from '../../core/recent-cache';
 import { ConfigError, SystemError, errorMessage } from '../../core/errors';
-import { UnknownIndexError, type BulkResult, type FacetBucket, type IndexSpec, type IndexVersion, type ProjectionDoc, type ProjectionStore, type SearchPage, type SearchRequest } from '../../core/projection/port';
+import {
+  UnknownIndexError,
+  type BulkResult,
+  type FacetBucket,
+  type IndexSpec,
+  type IndexVersion,
+  type ProjectionDoc,
+  type ProjectionStore,
+  type SearchPage,
+  type SearchRequest,
+} from '../../core/projection/port';
 import { createIndexSql, dropIndexSql, hasTable, layoutOf } from './sqlite-layout';
 import type { IndexLayout } from './sqlite-layout';
 import { count, facets, search, toDoc } from './sqlite-search';
@@ -85,7 +95,10 @@ export class SqliteProjectionStore implements ProjectionStore {
   private checkLayout(index: string, file: string): void {
     if (hasTable(this.db, `${index}_src`) || !hasTable(this.db, index)) return;
     this.db.close();
-    throw new ConfigError('MESH_DATA_DIR', `the search index ${index} in ${file} was written by an earlier meshgraph in a layout this one does not read: delete that file (the index is rebuilt from the actors) and run 'meshgraph reindex'`);
+    throw new ConfigError(
+      'MESH_DATA_DIR',
+      `the search index ${index} in ${file} was written by an earlier meshgraph in a layout this one does not read: delete that file (the index is rebuilt from the actors) and run 'meshgraph reindex'`,
+    );
   }
 
   /** Makes every pending document of `index` (default: every index) searchable now. */
@@ -260,7 +273,11 @@ export class SqliteProjectionStore implements ProjectionStore {
   }
 
   async indexes(type: string): Promise<IndexVersion[]> {
-    const rows = this.prepare('SELECT i.name, i.spec, a.type AS aliased FROM mesh_indexes i LEFT JOIN mesh_aliases a ON a.index_name = i.name').all() as Array<{ name: string; spec: string; aliased: string | null }>;
+    const rows = this.prepare('SELECT i.name, i.spec, a.type AS aliased FROM mesh_indexes i LEFT JOIN mesh_aliases a ON a.index_name = i.name').all() as Array<{
+      name: string;
+      spec: string;
+      aliased: string | null;
+    }>;
     return rows
       .map((r) => ({ row: r, spec: JSON.parse(r.spec) as IndexSpec }))
       .filter(({ spec }) => spec.type === type)
@@ -349,7 +366,9 @@ export class SqliteProjectionStore implements ProjectionStore {
   }
 
   async facets(type: string, fields: string[], request: Pick<SearchRequest, 'text' | 'filter'>, size = 10): Promise<Record<string, FacetBucket[]>> {
-    return this.read(type, (layout) => this.cached(`f|${layout.name}|${fields.join(',')}|${size}|${JSON.stringify(request)}`, () => facets(this.reads, layout, fields, request, size)));
+    return this.read(type, (layout) =>
+      this.cached(`f|${layout.name}|${fields.join(',')}|${size}|${JSON.stringify(request)}`, () => facets(this.reads, layout, fields, request, size)),
+    );
   }
 
   async count(type: string, request: Pick<SearchRequest, 'text' | 'filter'> = {}): Promise<number> {
@@ -374,7 +393,8 @@ const mgetSqls = new WeakMap<IndexLayout, { one: string; many: string }>();
 function mgetSql(layout: IndexLayout, ids: number): string {
   let sql = mgetSqls.get(layout);
   if (!sql) {
-    const read = (match: string) => `SELECT a.index_name AS aliased, s.id, s.version, s.body FROM mesh_aliases a LEFT JOIN ${layout.source} s ON ${match} AND s.deleted = 0 WHERE a.type = ?`;
+    const read = (match: string) =>
+      `SELECT a.index_name AS aliased, s.id, s.version, s.body FROM mesh_aliases a LEFT JOIN ${layout.source} s ON ${match} AND s.deleted = 0 WHERE a.type = ?`;
     sql = { one: read('s.id = ?'), many: read('s.id IN (SELECT value FROM json_each(?))') };
     mgetSqls.set(layout, sql);
   }

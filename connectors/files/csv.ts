@@ -52,7 +52,8 @@ export class CsvParser {
   private readonly delimiter: number;
 
   constructor(delimiter = ',') {
-    if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') throw new Error(`the CSV delimiter must be one character other than a quote or a line break, not ${JSON.stringify(delimiter)}`);
+    if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r')
+      throw new Error(`the CSV delimiter must be one character other than a quote or a line break, not ${JSON.stringify(delimiter)}`);
     this.delimiter = delimiter.charCodeAt(0);
   }
 
@@ -104,7 +105,8 @@ export class CsvParser {
             start = n;
             break;
           }
-          if (d === QUOTE) throw new CsvError(this.line, this.fields.length + 1, 'a quote inside an unquoted field; quote the whole field and double the quote ("")');
+          if (d === QUOTE)
+            throw new CsvError(this.line, this.fields.length + 1, 'a quote inside an unquoted field; quote the whole field and double the quote ("")');
           this.fields.push(this.field + text.slice(start, j));
           this.field = '';
           if (d === this.delimiter) this.state = State.FieldStart;
@@ -154,7 +156,11 @@ export class CsvParser {
             this.field = '';
             this.endRecord(out, c);
           } else {
-            throw new CsvError(this.line, this.fields.length + 1, `unexpected ${JSON.stringify(String.fromCharCode(c))} after the closing quote of a field (a quote inside a quoted field must be doubled)`);
+            throw new CsvError(
+              this.line,
+              this.fields.length + 1,
+              `unexpected ${JSON.stringify(String.fromCharCode(c))} after the closing quote of a field (a quote inside a quoted field must be doubled)`,
+            );
           }
           i++;
           break;

@@ -45,10 +45,25 @@ export async function ingestFile(options: IngestFileOptions): Promise<IngestSumm
   const started = performance.now();
   const hint = path.basename(options.file, path.extname(options.file));
   const record = resolveRecord(options.product.model, options.source, options.type, hint);
-  const source = openSourceFile(options.file, { recordName: recordName(record), ...(options.sheet !== undefined ? { sheet: options.sheet } : {}), ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}) });
+  const source = openSourceFile(options.file, {
+    recordName: recordName(record),
+    ...(options.sheet !== undefined ? { sheet: options.sheet } : {}),
+    ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
+  });
   const label = `${path.basename(options.file)}${source.sheet ? ` [${source.sheet}]` : ''}`;
   const progress = options.progress ? rowProgress(label, source.size, options.progress) : undefined;
-  const summary: IngestSummary = { file: options.file, ...(source.sheet ? { sheet: source.sheet } : {}), recordType: record.type, target: options.sink.target, rows: 0, sent: 0, accepted: 0, rejected: 0, reasons: [], seconds: 0 };
+  const summary: IngestSummary = {
+    file: options.file,
+    ...(source.sheet ? { sheet: source.sheet } : {}),
+    recordType: record.type,
+    target: options.sink.target,
+    rows: 0,
+    sent: 0,
+    accepted: 0,
+    rejected: 0,
+    reasons: [],
+    seconds: 0,
+  };
   const reject = (reason: string) => {
     summary.rejected++;
     if (summary.reasons.length < KEPT_REASONS) summary.reasons.push(reason);
@@ -61,7 +76,15 @@ export async function ingestFile(options: IngestFileOptions): Promise<IngestSumm
       for (const r of result.rejected) reject(`${refs[r.index] ?? `event ${r.index}`}: ${r.reason}`);
     },
   });
-  const plan = (): FilePlan => planFile({ source: options.source, record, file: options.file, mtimeMs: source.mtimeMs, ...(options.key !== undefined ? { key: options.key } : {}), ...(source.columns ? { columns: source.columns } : {}) });
+  const plan = (): FilePlan =>
+    planFile({
+      source: options.source,
+      record,
+      file: options.file,
+      mtimeMs: source.mtimeMs,
+      ...(options.key !== undefined ? { key: options.key } : {}),
+      ...(source.columns ? { columns: source.columns } : {}),
+    });
   // Planned at the first readable row, once the columns are known (a header, or an NDJSON file's
   // first object): a file without a column the record requires stops here, before any row is sent.
   let filePlan: FilePlan | undefined;

@@ -31,10 +31,14 @@ export function planFile(options: { source: string; record: RecordModel; file: s
   const name = path.basename(options.file);
   if (columns) {
     const listed = `its columns are ${columns.map((c) => `"${c}"`).join(', ')}`;
-    if (!columns.includes(key)) throw new ConnectorError(`${name} has no column "${key}" (the row key${options.key ? '' : ` of ${record.type}; --key names another`}); ${listed}`);
+    if (!columns.includes(key))
+      throw new ConnectorError(`${name} has no column "${key}" (the row key${options.key ? '' : ` of ${record.type}; --key names another`}); ${listed}`);
     // The sequence too: a required sequence is the source's version of the row, never made up.
     const missing = Object.values(record.fields).filter((f) => f.required && !columns.includes(f.name));
-    if (missing.length > 0) throw new ConnectorError(`${name} has no column ${missing.map((f) => `"${f.name}"`).join(', ')}, which ${record.type} requires; ${listed}. ${describeColumns(record)}`);
+    if (missing.length > 0)
+      throw new ConnectorError(
+        `${name} has no column ${missing.map((f) => `"${f.name}"`).join(', ')}, which ${record.type} requires; ${listed}. ${describeColumns(record)}`,
+      );
   }
   return { source: options.source, record, key, fileKey: name, mtimeMs: options.mtimeMs };
 }
@@ -43,7 +47,10 @@ export function planFile(options: { source: string; record: RecordModel; file: s
 export function fileSequence(plan: FilePlan, index: number): number | string {
   const kind = plan.record.sequence === undefined ? undefined : plan.record.fields[plan.record.sequence]?.kind;
   if (kind === 'int') {
-    if (index >= ROWS_PER_SECOND) throw new ConnectorError(`${plan.fileKey} has over ${ROWS_PER_SECOND} rows and no "${plan.record.sequence}" column: add one (the contract's sequence) to send it`);
+    if (index >= ROWS_PER_SECOND)
+      throw new ConnectorError(
+        `${plan.fileKey} has over ${ROWS_PER_SECOND} rows and no "${plan.record.sequence}" column: add one (the contract's sequence) to send it`,
+      );
     return Math.floor(plan.mtimeMs / 1000) * ROWS_PER_SECOND + index;
   }
   return `${Math.floor(plan.mtimeMs)}${String(index).padStart(9, '0')}`;
@@ -59,7 +66,8 @@ export function rowToEvent(plan: FilePlan, row: SourceRow): RowEvent {
   const where = `${plan.fileKey} ${row.at}`;
   if (row.problem !== undefined) return { ok: false, reason: rowProblem(plan.fileKey, row) };
   const keyValue = row.values[plan.key];
-  if (keyValue === undefined || keyValue === null || asText(keyValue).trim() === '') return { ok: false, reason: `${where}, column "${plan.key}": the row key is empty` };
+  if (keyValue === undefined || keyValue === null || asText(keyValue).trim() === '')
+    return { ok: false, reason: `${where}, column "${plan.key}": the row key is empty` };
   const sequenceColumn = plan.record.sequence;
   // A file without an optional sequence column gets one from its modification time; a required
   // one that is absent (an NDJSON row without it) or empty is the row's problem.

@@ -60,7 +60,10 @@ export function chooseSheet(file: string, names: string[], options: OpenOptions)
     throw new SourceFileError(file, `has no sheet "${options.sheet}"; its sheets are ${names.map((n) => `"${n}"`).join(', ')}`);
   }
   const record = options.recordName?.toLowerCase();
-  const named = record === undefined ? undefined : names.find((n) => [record, `${record}s`, `${record}es`, record.replace(/y$/, 'ies')].includes(n.toLowerCase().replace(/[\s_-]+/g, '')));
+  const named =
+    record === undefined
+      ? undefined
+      : names.find((n) => [record, `${record}s`, `${record}es`, record.replace(/y$/, 'ies')].includes(n.toLowerCase().replace(/[\s_-]+/g, '')));
   return named ?? names[0]!;
 }
 
@@ -142,8 +145,21 @@ export function openSourceFile(file: string, options: OpenOptions = {}): SourceF
   let bytes = 0;
   const onBytes = (n: number) => (bytes += n);
   const sheet = format === 'xlsx' ? chooseSheet(file, sheetNames(file), options) : undefined;
-  const raw = format === 'xlsx' ? readXlsx(file, sheet!, onBytes) : format === 'csv' ? csvRows(file, options.delimiter ?? (file.toLowerCase().endsWith('.tsv') ? '\t' : ','), onBytes) : ndjsonRows(file, onBytes);
-  const source: SourceFile = { file, format, ...(sheet !== undefined ? { sheet } : {}), rows: rowsOf(), size: stat.size, mtimeMs: stat.mtimeMs, bytesRead: () => bytes };
+  const raw =
+    format === 'xlsx'
+      ? readXlsx(file, sheet!, onBytes)
+      : format === 'csv'
+        ? csvRows(file, options.delimiter ?? (file.toLowerCase().endsWith('.tsv') ? '\t' : ','), onBytes)
+        : ndjsonRows(file, onBytes);
+  const source: SourceFile = {
+    file,
+    format,
+    ...(sheet !== undefined ? { sheet } : {}),
+    rows: rowsOf(),
+    size: stat.size,
+    mtimeMs: stat.mtimeMs,
+    bytesRead: () => bytes,
+  };
 
   async function* rowsOf(): AsyncGenerator<SourceRow> {
     let names: (string | undefined)[] | undefined;

@@ -19,13 +19,17 @@ function readZipEntry(file: string, name: string): Buffer | undefined {
     const tail = Buffer.alloc(tailSize);
     fs.readSync(fd, tail, 0, tailSize, size - tailSize);
     let eocd = -1;
-    for (let i = tailSize - 22; i >= 0; i--) if (tail.readUInt32LE(i) === EOCD) { eocd = i; break; }
+    for (let i = tailSize - 22; i >= 0; i--)
+      if (tail.readUInt32LE(i) === EOCD) {
+        eocd = i;
+        break;
+      }
     if (eocd < 0) throw new SourceFileError(file, 'is not an .xlsx workbook (not a zip file)');
     const dirSize = tail.readUInt32LE(eocd + 12);
     const dirOffset = tail.readUInt32LE(eocd + 16);
     const dir = Buffer.alloc(dirSize);
     fs.readSync(fd, dir, 0, dirSize, dirOffset);
-    for (let p = 0; p + 46 <= dir.length && dir.readUInt32LE(p) === CENTRAL; ) {
+    for (let p = 0; p + 46 <= dir.length && dir.readUInt32LE(p) === CENTRAL;) {
       const method = dir.readUInt16LE(p + 10);
       const compressed = dir.readUInt32LE(p + 20);
       const nameLength = dir.readUInt16LE(p + 28);
@@ -53,7 +57,9 @@ const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot:
 export function sheetNames(file: string): string[] {
   const workbook = readZipEntry(file, 'xl/workbook.xml');
   if (!workbook) throw new SourceFileError(file, 'is not an .xlsx workbook (a zip file without xl/workbook.xml)');
-  return [...workbook.toString('utf8').matchAll(/<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"/g)].map((m) => m[1]!.replace(/&(\w+);/g, (all, e: string) => XML_ENTITIES[e] ?? all));
+  return [...workbook.toString('utf8').matchAll(/<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"/g)].map((m) =>
+    m[1]!.replace(/&(\w+);/g, (all, e: string) => XML_ENTITIES[e] ?? all),
+  );
 }
 
 /** A cell's value as a plain value: rich text joined, a formula's result, a hyperlink's text. */
@@ -81,7 +87,13 @@ export interface XlsxRows {
 export function readXlsx(file: string, sheet: string, onBytes: (n: number) => void): AsyncGenerator<RawRow> {
   const input = fs.createReadStream(file, { highWaterMark: 256 * 1024 });
   input.on('data', (chunk) => onBytes(chunk.length));
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'emit' });
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+    sharedStrings: 'cache',
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    worksheets: 'emit',
+    entries: 'emit',
+  });
   return (async function* () {
     let found = false;
     try {

@@ -59,8 +59,12 @@ function quoteIdent(name: string): string {
 
 async function publishedTables(client: Client, publication: string): Promise<Array<{ schema: string; name: string }>> {
   const exists = await client.query('SELECT 1 FROM pg_publication WHERE pubname = $1', [publication]);
-  if (exists.rowCount === 0) throw new ConnectorError(`publication "${publication}" does not exist; create it with CREATE PUBLICATION ${quoteIdent(publication)} FOR TABLE ...`);
-  const { rows } = await client.query<{ schemaname: string; tablename: string }>('SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = $1 ORDER BY 1, 2', [publication]);
+  if (exists.rowCount === 0)
+    throw new ConnectorError(`publication "${publication}" does not exist; create it with CREATE PUBLICATION ${quoteIdent(publication)} FOR TABLE ...`);
+  const { rows } = await client.query<{ schemaname: string; tablename: string }>(
+    'SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = $1 ORDER BY 1, 2',
+    [publication],
+  );
   if (rows.length === 0) throw new ConnectorError(`publication "${publication}" publishes no table`);
   return rows.map((r) => ({ schema: r.schemaname, name: r.tablename }));
 }
@@ -125,7 +129,10 @@ export async function runCdc(options: CdcOptions): Promise<CdcStats> {
     if (options.signal?.aborted) return stats;
     await untilSlotFree(query, options.slot);
     await query.end().catch(() => {});
-    service = new LogicalReplicationService({ connectionString: options.url }, { acknowledge: { auto: false, timeoutSeconds: 0 }, flowControl: { enabled: true } });
+    service = new LogicalReplicationService(
+      { connectionString: options.url },
+      { acknowledge: { auto: false, timeoutSeconds: 0 }, flowControl: { enabled: true } },
+    );
     await stream(options, service, plans, stats, send, pipeline, (f) => (onPipelineFailure = f));
     return { ...stats };
   } finally {
@@ -145,7 +152,8 @@ async function untilSlotFree(query: Client, slot: string, timeoutMs = 15_000): P
     const { rows } = await query.query<{ active_pid: number | null }>('SELECT active_pid FROM pg_replication_slots WHERE slot_name = $1', [slot]);
     const pid = rows[0]?.active_pid;
     if (!pid) return;
-    if (Date.now() > until) throw new ConnectorError(`replication slot "${slot}" is in use by another connection (server process ${pid}); is another connector running?`);
+    if (Date.now() > until)
+      throw new ConnectorError(`replication slot "${slot}" is in use by another connection (server process ${pid}); is another connector running?`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -153,12 +161,23 @@ async function untilSlotFree(query: Client, slot: string, timeoutMs = 15_000): P
 type Send = (plan: TablePlan, op: Op, row: Record<string, unknown>, sequence: string) => Promise<void>;
 
 /** Makes sure the slot exists (with its snapshot sent); answers the position streaming starts from. */
-async function ensureSlotAndSnapshot(options: CdcOptions, query: Client, plans: Map<string, TablePlan>, stats: CdcStats, send: Send, pipeline: Pipeline<string>): Promise<string> {
+async function ensureSlotAndSnapshot(
+  options: CdcOptions,
+  query: Client,
+  plans: Map<string, TablePlan>,
+  stats: CdcStats,
+  send: Send,
+  pipeline: Pipeline<string>,
+): Promise<string> {
   const stateFile = path.join(options.stateDir, `${options.slot}.json`);
   const state = fs.existsSync(stateFile) ? (JSON.parse(fs.readFileSync(stateFile, 'utf8')) as SlotState) : undefined;
-  const existing = await query.query<{ plugin: string; confirmed_flush_lsn: string | null }>('SELECT plugin, confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = $1', [options.slot]);
+  const existing = await query.query<{ plugin: string; confirmed_flush_lsn: string | null }>(
+    'SELECT plugin, confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = $1',
+    [options.slot],
+  );
   const slot = existing.rows[0];
-  if (slot && slot.plugin !== 'pgoutput') throw new ConnectorError(`replication slot "${options.slot}" uses the ${slot.plugin} plugin; meshgraph needs pgoutput (choose another --slot)`);
+  if (slot && slot.plugin !== 'pgoutput')
+    throw new ConnectorError(`replication slot "${options.slot}" uses the ${slot.plugin} plugin; meshgraph needs pgoutput (choose another --slot)`);
   if (slot && state && !state.snapshotDone) {
     // A run created this slot and stopped during its snapshot: start over (what was sent repeats as no-ops).
     options.log(`slot ${options.slot}: the snapshot of an earlier run did not finish; dropping the slot to take it again`);
@@ -170,7 +189,9 @@ async function ensureSlotAndSnapshot(options: CdcOptions, query: Client, plans: 
   const replication = new Client({ connectionString: options.url, replication: 'database' } as ConstructorParameters<typeof Client>[0]);
   await replication.connect();
   try {
-    const created = await replication.query<{ consistent_point: string; snapshot_name: string | null }>(`CREATE_REPLICATION_SLOT ${quoteIdent(options.slot)} LOGICAL pgoutput ${options.snapshot === false ? 'NOEXPORT_SNAPSHOT' : 'EXPORT_SNAPSHOT'}`);
+    const created = await replication.query<{ consistent_point: string; snapshot_name: string | null }>(
+      `CREATE_REPLICATION_SLOT ${quoteIdent(options.slot)} LOGICAL pgoutput ${options.snapshot === false ? 'NOEXPORT_SNAPSHOT' : 'EXPORT_SNAPSHOT'}`,
+    );
     const { consistent_point: point, snapshot_name: snapshot } = created.rows[0]!;
     options.log(`slot ${options.slot}: created at ${point}`);
     fs.mkdirSync(options.stateDir, { recursive: true });
@@ -210,7 +231,15 @@ async function ensureSlotAndSnapshot(options: CdcOptions, query: Client, plans: 
   }
 }
 
-async function stream(options: CdcOptions, service: LogicalReplicationService, plans: Map<string, TablePlan>, stats: CdcStats, send: Send, pipeline: Pipeline<string>, setPipelineFailure: (f: (err: unknown) => void) => void): Promise<void> {
+async function stream(
+  options: CdcOptions,
+  service: LogicalReplicationService,
+  plans: Map<string, TablePlan>,
+  stats: CdcStats,
+  send: Send,
+  pipeline: Pipeline<string>,
+  setPipelineFailure: (f: (err: unknown) => void) => void,
+): Promise<void> {
   let commitLsn = 0n;
   let position = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -247,7 +276,9 @@ async function stream(options: CdcOptions, service: LogicalReplicationService, p
           return;
         }
         case 'truncate':
-          options.log(`TRUNCATE of ${message.relations.map((r) => `${r.schema}.${r.name}`).join(', ')} is not captured: rows are not listed, so the graph keeps their nodes (delete the rows instead)`);
+          options.log(
+            `TRUNCATE of ${message.relations.map((r) => `${r.schema}.${r.name}`).join(', ')} is not captured: rows are not listed, so the graph keeps their nodes (delete the rows instead)`,
+          );
           return;
         case 'commit':
           pipeline.mark(parseLsn(message.commitEndLsn ?? '0/0'));

@@ -35,7 +35,10 @@ const REQUIRED = ['id', 'type', 'subject', 'data', 'published_at'];
 const OPTIONAL = ['source', 'event_id'];
 
 function qualified(table: string): string {
-  return table.split('.').map((p) => `"${p.replace(/"/g, '""')}"`).join('.');
+  return table
+    .split('.')
+    .map((p) => `"${p.replace(/"/g, '""')}"`)
+    .join('.');
 }
 
 interface OutboxRow {
@@ -53,18 +56,29 @@ export async function runOutbox(options: OutboxOptions): Promise<OutboxStats> {
   const client = new Client({ connectionString: options.url });
   await client.connect();
   try {
-    const { rows: cols } = await client.query<{ attname: string }>('SELECT attname FROM pg_attribute WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped', [table]);
+    const { rows: cols } = await client.query<{ attname: string }>(
+      'SELECT attname FROM pg_attribute WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped',
+      [table],
+    );
     const names = cols.map((c) => c.attname);
-    if (names.length === 0) throw new ConnectorError(`outbox table ${table} does not exist; create it: CREATE TABLE ${table} (id bigserial PRIMARY KEY, type text NOT NULL, subject text, data jsonb, source text, event_id text, published_at timestamptz)`);
+    if (names.length === 0)
+      throw new ConnectorError(
+        `outbox table ${table} does not exist; create it: CREATE TABLE ${table} (id bigserial PRIMARY KEY, type text NOT NULL, subject text, data jsonb, source text, event_id text, published_at timestamptz)`,
+      );
     const missing = REQUIRED.filter((c) => !names.includes(c));
-    if (missing.length) throw new ConnectorError(`outbox table ${table} has no column ${missing.join(', ')}; it needs ${REQUIRED.join(', ')} (and may have ${OPTIONAL.join(', ')})`);
+    if (missing.length)
+      throw new ConnectorError(
+        `outbox table ${table} has no column ${missing.join(', ')}; it needs ${REQUIRED.join(', ')} (and may have ${OPTIONAL.join(', ')})`,
+      );
     const select = ['id::text AS id', 'type', 'subject', 'data', ...OPTIONAL.filter((c) => names.includes(c))].join(', ');
     const limit = options.batch ?? 500;
     while (!options.signal?.aborted) {
       await client.query('BEGIN');
       let rows: OutboxRow[];
       try {
-        ({ rows } = await client.query<OutboxRow>(`SELECT ${select} FROM ${qualified(table)} WHERE published_at IS NULL ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED`));
+        ({ rows } = await client.query<OutboxRow>(
+          `SELECT ${select} FROM ${qualified(table)} WHERE published_at IS NULL ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
+        ));
         if (rows.length > 0) {
           const events: CloudEvent[] = rows.map((r) => ({
             specversion: '1.0',
@@ -75,7 +89,10 @@ export async function runOutbox(options: OutboxOptions): Promise<OutboxStats> {
             sequence: r.id,
             ...(r.data !== null && r.data !== undefined ? { data: r.data } : {}),
           }));
-          const result = await options.sink.send(events, events.map((e) => JSON.stringify(e)));
+          const result = await options.sink.send(
+            events,
+            events.map((e) => JSON.stringify(e)),
+          );
           for (const rej of result.rejected) options.log(`rejected: ${table} row ${rows[rej.index]?.id}: ${rej.reason}`);
           await client.query(`UPDATE ${qualified(table)} SET published_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
           stats.published += rows.length;
@@ -88,10 +105,18 @@ export async function runOutbox(options: OutboxOptions): Promise<OutboxStats> {
         throw err;
       }
       if (rows.length > 0) options.onPublished?.(stats);
-      if (rows.length < limit) await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, options.pollMs ?? 500);
-        options.signal?.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
-      });
+      if (rows.length < limit)
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, options.pollMs ?? 500);
+          options.signal?.addEventListener(
+            'abort',
+            () => {
+              clearTimeout(t);
+              resolve();
+            },
+            { once: true },
+          );
+        });
     }
     return stats;
   } finally {

@@ -17,7 +17,12 @@ export interface TablePlan {
   keys: string[];
 }
 
-export function planTables(model: ContractModel, source: string, tables: Array<{ schema: string; name: string }>, overrides: Record<string, string> = {}): Map<string, TablePlan> {
+export function planTables(
+  model: ContractModel,
+  source: string,
+  tables: Array<{ schema: string; name: string }>,
+  overrides: Record<string, string> = {},
+): Map<string, TablePlan> {
   const plans = new Map<string, TablePlan>();
   for (const t of tables) {
     const full = `${t.schema}.${t.name}`;
@@ -28,8 +33,14 @@ export function planTables(model: ContractModel, source: string, tables: Array<{
     } catch (err) {
       throw new ConnectorError(`table ${full}: ${(err as Error).message}`);
     }
-    if (named === undefined && !recordMatches(record, t.name)) throw new ConnectorError(`table ${full} matches no record type of source "${source}" (${Object.keys(model.sources[source]?.records ?? {}).join(', ')}); map it with --table ${t.name}=RECORD`);
-    if (!('op' in record.fields)) throw new ConnectorError(`${record.type} (for table ${full}) declares no "op" field (c, u or d), so deletes could not become tombstones; add one to the contract`);
+    if (named === undefined && !recordMatches(record, t.name))
+      throw new ConnectorError(
+        `table ${full} matches no record type of source "${source}" (${Object.keys(model.sources[source]?.records ?? {}).join(', ')}); map it with --table ${t.name}=RECORD`,
+      );
+    if (!('op' in record.fields))
+      throw new ConnectorError(
+        `${record.type} (for table ${full}) declares no "op" field (c, u or d), so deletes could not become tombstones; add one to the contract`,
+      );
     if (record.sequence === undefined) throw new ConnectorError(`${record.type} (for table ${full}) declares no sequence field to carry the log position`);
     plans.set(full, { table: full, record, keys: [] });
   }

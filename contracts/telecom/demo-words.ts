@@ -1,8 +1,75 @@
 // Vocabulary of the telecom demo data: plausible names, places, products and care topics.
 
-export const FIRST_NAMES = ['Ada', 'Alan', 'Grace', 'Linus', 'Margaret', 'Tim', 'Barbara', 'Ken', 'Radia', 'Dennis', 'Frances', 'John', 'Hedy', 'Katherine', 'Edsger', 'Lucia', 'Mateo', 'Sofia', 'Noah', 'Amara', 'Yuki', 'Omar', 'Ines', 'Priya'];
-export const LAST_NAMES = ['Lovelace', 'Turing', 'Hopper', 'Torvalds', 'Hamilton', 'Berners-Lee', 'Liskov', 'Thompson', 'Perlman', 'Ritchie', 'Allen', 'McCarthy', 'Lamarr', 'Johnson', 'Dijkstra', 'García', 'Fernández', 'Rossi', 'Müller', 'Okafor', 'Tanaka', 'Haddad', 'Silva', 'Patel'];
-export const CITIES = ['Madrid', 'Barcelona', 'Lisbon', 'Porto', 'Paris', 'Lyon', 'Berlin', 'Munich', 'Milan', 'Rome', 'Amsterdam', 'Dublin', 'Toronto', 'Vancouver', 'Montreal', 'Calgary'];
+export const FIRST_NAMES = [
+  'Ada',
+  'Alan',
+  'Grace',
+  'Linus',
+  'Margaret',
+  'Tim',
+  'Barbara',
+  'Ken',
+  'Radia',
+  'Dennis',
+  'Frances',
+  'John',
+  'Hedy',
+  'Katherine',
+  'Edsger',
+  'Lucia',
+  'Mateo',
+  'Sofia',
+  'Noah',
+  'Amara',
+  'Yuki',
+  'Omar',
+  'Ines',
+  'Priya',
+];
+export const LAST_NAMES = [
+  'Lovelace',
+  'Turing',
+  'Hopper',
+  'Torvalds',
+  'Hamilton',
+  'Berners-Lee',
+  'Liskov',
+  'Thompson',
+  'Perlman',
+  'Ritchie',
+  'Allen',
+  'McCarthy',
+  'Lamarr',
+  'Johnson',
+  'Dijkstra',
+  'García',
+  'Fernández',
+  'Rossi',
+  'Müller',
+  'Okafor',
+  'Tanaka',
+  'Haddad',
+  'Silva',
+  'Patel',
+];
+export const CITIES = [
+  'Madrid',
+  'Barcelona',
+  'Lisbon',
+  'Porto',
+  'Paris',
+  'Lyon',
+  'Berlin',
+  'Munich',
+  'Milan',
+  'Rome',
+  'Amsterdam',
+  'Dublin',
+  'Toronto',
+  'Vancouver',
+  'Montreal',
+  'Calgary',
+];
 export const MAIL_DOMAINS = ['example.com', 'mail.example', 'post.example', 'inbox.example'];
 export const CURRENCIES = ['EUR', 'EUR', 'EUR', 'CAD', 'USD'];
 
@@ -22,8 +89,16 @@ export const PLANS: ReadonlyArray<{ code: string; name: string; price: number; g
 ];
 
 export const DEVICES: ReadonlyArray<[maker: string, model: string]> = [
-  ['Apple', 'iPhone 15'], ['Apple', 'iPhone 14'], ['Samsung', 'Galaxy S24'], ['Samsung', 'Galaxy A55'], ['Google', 'Pixel 8'],
-  ['Fairphone', 'Fairphone 5'], ['Xiaomi', 'Redmi Note 13'], ['Nokia', 'G42'], ['Huawei', 'B535 Router'], ['Motorola', 'Edge 40'],
+  ['Apple', 'iPhone 15'],
+  ['Apple', 'iPhone 14'],
+  ['Samsung', 'Galaxy S24'],
+  ['Samsung', 'Galaxy A55'],
+  ['Google', 'Pixel 8'],
+  ['Fairphone', 'Fairphone 5'],
+  ['Xiaomi', 'Redmi Note 13'],
+  ['Nokia', 'G42'],
+  ['Huawei', 'B535 Router'],
+  ['Motorola', 'Edge 40'],
 ];
 
 export const TOPICS: ReadonlyArray<[topic: string, text: string]> = [

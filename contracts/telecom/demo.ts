@@ -37,7 +37,14 @@ function lineRecords(accountId: string, lineId: string, rng: Random): DemoRecord
   });
   if (!rng.chance(0.85)) return [subscription];
   const [maker, model] = rng.pick(DEVICES);
-  const device = rec('inventory', 'inventory.device.doc', { _id: `D${lineId.slice(1)}`, imei: `35${digits(rng, 13)}`, manufacturer: maker, modelName: model, assignedSubscription: lineId, scrapped: false });
+  const device = rec('inventory', 'inventory.device.doc', {
+    _id: `D${lineId.slice(1)}`,
+    imei: `35${digits(rng, 13)}`,
+    manufacturer: maker,
+    modelName: model,
+    assignedSubscription: lineId,
+    scrapped: false,
+  });
   return [subscription, device];
 }
 
@@ -47,26 +54,47 @@ function neighbourhood(index: number, rng: Random): DemoRecord[] {
   const records = [customer];
   for (let a = 1, accounts = rng.chance(0.3) ? 2 : 1; a <= accounts; a++) {
     const accountId = `A${pad(index)}-${a}`;
-    records.push(rec('billing', 'billing.account.row', { account_id: accountId, customer_no: customerNo, status_code: rng.chance(0.92) ? 'A' : 'S', balance_cents: rng.int(-5000, 20000), currency: rng.pick(CURRENCIES), op: 'c' }));
+    records.push(
+      rec('billing', 'billing.account.row', {
+        account_id: accountId,
+        customer_no: customerNo,
+        status_code: rng.chance(0.92) ? 'A' : 'S',
+        balance_cents: rng.int(-5000, 20000),
+        currency: rng.pick(CURRENCIES),
+        op: 'c',
+      }),
+    );
     for (let l = 1, lines = rng.int(1, 3); l <= lines; l++) records.push(...lineRecords(accountId, `S${pad(index)}-${a}-${l}`, rng));
   }
   for (let t = 1, tickets = rng.int(0, 3); t <= tickets; t++) {
     const [topic, text] = rng.pick(TOPICS);
     const channel = rng.pick(CHANNELS);
-    records.push(rec('care', 'care.interaction.logged', {
-      ticketId: `T${pad(index)}-${t}`, customerNo, channel, topic, notes: text,
-      ...(channel === 'store' ? { storeNo: storeNo(rng.int(1, STORE_COUNT)) } : {}),
-      occurredAt: `${day(rng, 2022)}T${pad(rng.int(8, 20), 2)}:${pad(rng.int(0, 59), 2)}:00Z`,
-    }));
+    records.push(
+      rec('care', 'care.interaction.logged', {
+        ticketId: `T${pad(index)}-${t}`,
+        customerNo,
+        channel,
+        topic,
+        notes: text,
+        ...(channel === 'store' ? { storeNo: storeNo(rng.int(1, STORE_COUNT)) } : {}),
+        occurredAt: `${day(rng, 2022)}T${pad(rng.int(8, 20), 2)}:${pad(rng.int(0, 59), 2)}:00Z`,
+      }),
+    );
   }
   return records;
 }
 
 function reference(rng: Random): DemoRecord[] {
-  const plans = PLANS.map((p) => rec('catalog', 'catalog.plan.published', { planCode: p.code, displayName: p.name, priceMonthly: p.price, dataAllowanceGb: p.gb, retired: false }));
+  const plans = PLANS.map((p) =>
+    rec('catalog', 'catalog.plan.published', { planCode: p.code, displayName: p.name, priceMonthly: p.price, dataAllowanceGb: p.gb, retired: false }),
+  );
   const stores = Array.from({ length: STORE_COUNT }, (_, i) => {
     const city = rng.pick(CITIES);
-    return rec('retail', 'retail.store.row', { store_no: storeNo(i + 1), store_name: `${city} ${rng.pick(['Centro', 'Mall', 'Station', 'Plaza'])}`, town: city });
+    return rec('retail', 'retail.store.row', {
+      store_no: storeNo(i + 1),
+      store_name: `${city} ${rng.pick(['Centro', 'Mall', 'Station', 'Plaza'])}`,
+      town: city,
+    });
   });
   return [...plans, ...stores];
 }

@@ -33,22 +33,60 @@ function reference(rng: Random): DemoRecord[] {
 function neighbourhood(index: number, rng: Random): DemoRecord[] {
   const agency = `A${pad(index)}`;
   const records: DemoRecord[] = [
-    rec('gtfs', 'gtfs.agency.row', { agency_id: agency, agency_name: `${rng.pick(PLACES)} Transit ${index}`, agency_url: `https://transit${index}.example.org`, agency_timezone: rng.pick(ZONES) }),
+    rec('gtfs', 'gtfs.agency.row', {
+      agency_id: agency,
+      agency_name: `${rng.pick(PLACES)} Transit ${index}`,
+      agency_url: `https://transit${index}.example.org`,
+      agency_timezone: rng.pick(ZONES),
+    }),
   ];
   const drivers = Array.from({ length: rng.int(4, 10) }, (_, d) => `${agency}-D${pad(d, 2)}`);
   for (const badge of drivers) {
-    records.push(rec('roster', 'roster.driver.row', { badge, full_name: `${rng.pick(FIRST)} ${rng.pick(LAST)}`, mobile: `+34 6${pad(rng.int(0, 99_999_999), 8)}`, depot: `${agency} ${rng.pick(['North', 'South'])} depot`, left_company: 'no' }));
+    records.push(
+      rec('roster', 'roster.driver.row', {
+        badge,
+        full_name: `${rng.pick(FIRST)} ${rng.pick(LAST)}`,
+        mobile: `+34 6${pad(rng.int(0, 99_999_999), 8)}`,
+        depot: `${agency} ${rng.pick(['North', 'South'])} depot`,
+        left_company: 'no',
+      }),
+    );
   }
   const routes = rng.int(2, 5);
   for (let r = 0; r < routes; r++) {
     const route = `${agency}-R${pad(r, 2)}`;
-    records.push(rec('gtfs', 'gtfs.route.row', { route_id: route, agency_id: agency, route_short_name: String(rng.int(1, 99)), route_long_name: `${rng.pick(PLACES)} - ${rng.pick(PLACES)}`, route_type: rng.pick(ROUTE_TYPES) }));
+    records.push(
+      rec('gtfs', 'gtfs.route.row', {
+        route_id: route,
+        agency_id: agency,
+        route_short_name: String(rng.int(1, 99)),
+        route_long_name: `${rng.pick(PLACES)} - ${rng.pick(PLACES)}`,
+        route_type: rng.pick(ROUTE_TYPES),
+      }),
+    );
     const trips = r === 0 && index % 10 === 0 ? BUSY_ROUTE_TRIPS : rng.int(3, 12);
     const line = Array.from({ length: rng.int(6, 12) }, () => rng.int(0, STOP_POOL - 1));
     for (let t = 0; t < trips; t++) {
       const trip = `${route}-T${pad(t)}`;
-      records.push(rec('gtfs', 'gtfs.trip.row', { trip_id: trip, route_id: route, service_id: rng.pick(['weekday', 'saturday', 'sunday']), trip_headsign: rng.pick(PLACES), direction_id: t % 2 }));
-      [...new Set(line)].forEach((s, i) => records.push(rec('gtfs', 'gtfs.stop_time.row', { trip_id: trip, stop_id: stopId(s), stop_sequence: i + 1, arrival_time: `${pad(6 + (t % 16), 2)}:${pad((i * 4) % 60, 2)}:00` })));
+      records.push(
+        rec('gtfs', 'gtfs.trip.row', {
+          trip_id: trip,
+          route_id: route,
+          service_id: rng.pick(['weekday', 'saturday', 'sunday']),
+          trip_headsign: rng.pick(PLACES),
+          direction_id: t % 2,
+        }),
+      );
+      [...new Set(line)].forEach((s, i) =>
+        records.push(
+          rec('gtfs', 'gtfs.stop_time.row', {
+            trip_id: trip,
+            stop_id: stopId(s),
+            stop_sequence: i + 1,
+            arrival_time: `${pad(6 + (t % 16), 2)}:${pad((i * 4) % 60, 2)}:00`,
+          }),
+        ),
+      );
       records.push(rec('roster', 'roster.duty.row', { trip_id: trip, badge: rng.pick(drivers) }));
     }
   }

@@ -20,7 +20,8 @@ export function principalFrom(header: string | null | undefined): Principal {
   } catch {
     throw new UserError(400, 'invalid-principal', 'x-ms-client-principal is not base64-encoded JSON');
   }
-  if (typeof parsed !== 'object' || parsed === null || !Array.isArray(parsed.claims)) throw new UserError(400, 'invalid-principal', 'x-ms-client-principal has no claims array');
+  if (typeof parsed !== 'object' || parsed === null || !Array.isArray(parsed.claims))
+    throw new UserError(400, 'invalid-principal', 'x-ms-client-principal has no claims array');
   const roleTypes = new Set([...ROLE_CLAIMS, ...(typeof parsed.role_typ === 'string' ? [parsed.role_typ] : [])]);
   const roles = new Set<string>();
   let name: string | undefined;
@@ -34,5 +35,12 @@ export function principalFrom(header: string | null | undefined): Principal {
 
 /** A header value for tests and local use: `principalHeader(['pii.read'])`. */
 export function principalHeader(roles: string[], name = 'local-user'): string {
-  return Buffer.from(JSON.stringify({ auth_typ: 'local', name_typ: 'name', role_typ: 'roles', claims: [{ typ: 'name', val: name }, ...roles.map((r) => ({ typ: 'roles', val: r }))] })).toString('base64');
+  return Buffer.from(
+    JSON.stringify({
+      auth_typ: 'local',
+      name_typ: 'name',
+      role_typ: 'roles',
+      claims: [{ typ: 'name', val: name }, ...roles.map((r) => ({ typ: 'roles', val: r }))],
+    }),
+  ).toString('base64');
 }

@@ -6,6 +6,7 @@ import type { Principal } from './principal';
 export const ADMIN_ROLE = 'mesh.admin';
 
 export function requireRole(who: Principal, role: string): void {
-  if (who.roles.size === 0 && who.name === undefined) throw new UserError(401, 'authentication-required', `this endpoint needs a signed-in caller with the role ${role}`);
+  if (who.roles.size === 0 && who.name === undefined)
+    throw new UserError(401, 'authentication-required', `this endpoint needs a signed-in caller with the role ${role}`);
   if (!who.roles.has(role)) throw new UserError(403, 'role-required', `this endpoint needs the role ${role}`, { role });
 }

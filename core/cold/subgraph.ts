@@ -41,12 +41,23 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
 }
 
 /** The neighbours each relation shows, as GraphQL shows them: a 'one' end only its newest link. */
-async function neighbours(state: NodeState, node: ContractModel['types'][string], reader: SubgraphReader, opts: SubgraphOptions): Promise<Array<{ rel: string; to: string }>> {
+async function neighbours(
+  state: NodeState,
+  node: ContractModel['types'][string],
+  reader: SubgraphReader,
+  opts: SubgraphOptions,
+): Promise<Array<{ rel: string; to: string }>> {
   const relations = await relationsOf(state, node, (key) => reader.bucket(key), opts.concurrency, opts.rels);
   return Object.entries(relations).flatMap(([rel, ids]) => ids.map((to) => ({ rel, to })));
 }
 
-export async function walkSubgraph(root: string, model: ContractModel, who: Principal, reader: SubgraphReader, opts: SubgraphOptions): Promise<Subgraph | undefined> {
+export async function walkSubgraph(
+  root: string,
+  model: ContractModel,
+  who: Principal,
+  reader: SubgraphReader,
+  opts: SubgraphOptions,
+): Promise<Subgraph | undefined> {
   const nodes = new Map<string, NodeView>();
   const edges = new Map<string, { from: string; rel: string; to: string }>();
   const seen = new Set<string>([root]);
@@ -67,7 +78,13 @@ export async function walkSubgraph(root: string, model: ContractModel, who: Prin
         if (!edges.has(`${to}|${inverse}|${key}`)) edges.set(`${key}|${rel}|${to}`, { from: key, rel, to });
         if (seen.has(to) || !parseGlobalId(to)) continue;
         seen.add(to);
-        if (seen.size > opts.budget) throw new UserError(413, 'node-budget-exceeded', `the subgraph reaches more than ${opts.budget} nodes (the node budget); ask for less depth or fewer relations (rels=...)`, { budget: opts.budget });
+        if (seen.size > opts.budget)
+          throw new UserError(
+            413,
+            'node-budget-exceeded',
+            `the subgraph reaches more than ${opts.budget} nodes (the node budget); ask for less depth or fewer relations (rels=...)`,
+            { budget: opts.budget },
+          );
         next.push(to);
       }
     }

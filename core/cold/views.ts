@@ -59,12 +59,21 @@ export async function bucketCells(state: NodeState, rel: string, read: BucketRea
 }
 
 /** The neighbours each relation shows, as GraphQL shows them (spilled relations from their buckets). */
-export async function relationsOf(state: NodeState, node: NodeModel, read: BucketReader, concurrency = 16, only?: ReadonlySet<string>): Promise<Record<string, string[]>> {
+export async function relationsOf(
+  state: NodeState,
+  node: NodeModel,
+  read: BucketReader,
+  concurrency = 16,
+  only?: ReadonlySet<string>,
+): Promise<Record<string, string[]>> {
   const out: Record<string, string[]> = {};
   for (const edge of Object.values(node.edges)) {
     if (only && !only.has(edge.name)) continue;
     if (edge.cardinality === 'many' && state.spilled?.[edge.name]) {
-      out[edge.name] = (await bucketCells(state, edge.name, read, concurrency)).filter(([, c]) => c.on).map(([to]) => to).sort();
+      out[edge.name] = (await bucketCells(state, edge.name, read, concurrency))
+        .filter(([, c]) => c.on)
+        .map(([to]) => to)
+        .sort();
     } else {
       out[edge.name] = holders(state, edge.name, edge.cardinality === 'one');
     }
@@ -76,7 +85,14 @@ export async function relationsOf(state: NodeState, node: NodeModel, read: Bucke
  * The node view with its relations: the neighbours GraphQL lists, so links to nodes that are not
  * visible (deleted, or never created) are left out.
  */
-export async function nodeWithEdges(state: NodeState | undefined, node: NodeModel, who: Principal, read: BucketReader, visible: VisibilityReader, concurrency = 16): Promise<NodeView | undefined> {
+export async function nodeWithEdges(
+  state: NodeState | undefined,
+  node: NodeModel,
+  who: Principal,
+  read: BucketReader,
+  visible: VisibilityReader,
+  concurrency = 16,
+): Promise<NodeView | undefined> {
   const view = nodeView(state, node, who);
   if (!view || !state) return view;
   const relations = await relationsOf(state, node, read, concurrency);
@@ -143,7 +159,8 @@ export async function lineageView(state: NodeState, node: NodeModel, who: Princi
   }
   const edges: EdgeLineage[] = [];
   for (const edge of Object.values(node.edges)) {
-    const cells = edge.cardinality === 'many' && state.spilled?.[edge.name] ? await bucketCells(state, edge.name, read, 16) : Object.entries(state.edges[edge.name] ?? {});
+    const cells =
+      edge.cardinality === 'many' && state.spilled?.[edge.name] ? await bucketCells(state, edge.name, read, 16) : Object.entries(state.edges[edge.name] ?? {});
     const shown = edge.cardinality === 'one' ? holders(state, edge.name, true)[0] : undefined;
     for (const [to, cell] of cells.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       const superseded = edge.cardinality === 'one' && cell.on && shown !== undefined && to !== shown;

@@ -27,9 +27,17 @@ function compareField(at: string, before: FieldModel, after: FieldModel, emit: E
     if (removed.length) emit(true, 'type-narrowed', at, `${at} no longer accepts ${removed.join(', ')}`);
     if (added.length) emit(false, 'enum-values-added', at, `${at} also accepts ${added.join(', ')}`);
   }
-  if (before.list !== after.list) emit(true, 'type-narrowed', at, `${at} changed from ${before.list ? 'a list' : 'a single value'} to ${after.list ? 'a list' : 'a single value'}`);
+  if (before.list !== after.list)
+    emit(true, 'type-narrowed', at, `${at} changed from ${before.list ? 'a list' : 'a single value'} to ${after.list ? 'a list' : 'a single value'}`);
   if (after.pii !== undefined && before.pii !== after.pii) {
-    emit(true, 'pii-added', at, before.pii === undefined ? `${at} became pii (role ${after.pii}): callers without the role now get null` : `${at} pii role changed from ${before.pii} to ${after.pii}`);
+    emit(
+      true,
+      'pii-added',
+      at,
+      before.pii === undefined
+        ? `${at} became pii (role ${after.pii}): callers without the role now get null`
+        : `${at} pii role changed from ${before.pii} to ${after.pii}`,
+    );
   } else if (before.pii !== undefined && after.pii === undefined) {
     emit(false, 'pii-removed', at, `${at} is no longer pii`);
   }
@@ -37,7 +45,8 @@ function compareField(at: string, before: FieldModel, after: FieldModel, emit: E
     if (before[flag] && !after[flag]) emit(true, 'capability-removed', at, `${at} is no longer ${flag}`);
     if (!before[flag] && after[flag]) emit(false, 'capability-added', at, `${at} is now ${flag}`);
   }
-  if (before.owner !== after.owner) emit(true, 'owner-changed', at, `${at} moved from source ${before.owner} to ${after.owner}: ${before.owner}'s writes will be rejected`);
+  if (before.owner !== after.owner)
+    emit(true, 'owner-changed', at, `${at} moved from source ${before.owner} to ${after.owner}: ${before.owner}'s writes will be rejected`);
 }
 
 function compareEdge(at: string, before: EdgeModel, after: EdgeModel, emit: Emit): void {
@@ -47,13 +56,26 @@ function compareEdge(at: string, before: EdgeModel, after: EdgeModel, emit: Emit
 }
 
 function comparePath(at: string, before: DenormalizedModel, after: DenormalizedModel, emit: Emit): void {
-  if (before.target !== after.target || before.many !== after.many) emit(true, 'denormalized-changed', at, `${at} now carries ${after.target}${after.many ? ' (many)' : ''} instead of ${before.target}${before.many ? ' (many)' : ''}`);
+  if (before.target !== after.target || before.many !== after.many)
+    emit(
+      true,
+      'denormalized-changed',
+      at,
+      `${at} now carries ${after.target}${after.many ? ' (many)' : ''} instead of ${before.target}${before.many ? ' (many)' : ''}`,
+    );
   for (const name of Object.keys(before.fields)) if (!after.fields[name]) emit(true, 'field-removed', `${at}.${name}`, `${at} no longer carries ${name}`);
   for (const name of Object.keys(after.fields)) if (!before.fields[name]) emit(false, 'field-added', `${at}.${name}`, `${at} also carries ${name}`);
 }
 
 /** Calls `compare` for members in both, and reports the removed (breaking) and added ones. */
-function compareMembers<T>(at: string, what: string, before: Record<string, T>, after: Record<string, T>, emit: Emit, compare: (at: string, b: T, a: T) => void): void {
+function compareMembers<T>(
+  at: string,
+  what: string,
+  before: Record<string, T>,
+  after: Record<string, T>,
+  emit: Emit,
+  compare: (at: string, b: T, a: T) => void,
+): void {
   for (const [name, b] of Object.entries(before)) {
     const a = after[name];
     if (a === undefined) emit(true, `${what}-removed`, `${at}.${name}`, `${what} ${at}.${name} was removed`);
@@ -82,7 +104,8 @@ export function compareModels(base: ContractModel, next: ContractModel): Contrac
   for (const name of Object.keys(next.types)) if (!base.types[name]) emit(false, 'type-added', name, `type ${name} was added`);
   const records = (m: ContractModel) => Object.fromEntries(Object.values(m.sources).flatMap((s) => Object.entries(s.records)));
   const [recordsBefore, recordsAfter] = [records(base), records(next)];
-  for (const type of Object.keys(recordsBefore)) if (!recordsAfter[type]) emit(true, 'record-type-removed', type, `source record type ${type} was removed: its events will be rejected`);
+  for (const type of Object.keys(recordsBefore))
+    if (!recordsAfter[type]) emit(true, 'record-type-removed', type, `source record type ${type} was removed: its events will be rejected`);
   for (const type of Object.keys(recordsAfter)) if (!recordsBefore[type]) emit(false, 'record-type-added', type, `source record type ${type} was added`);
   return changes;
 }

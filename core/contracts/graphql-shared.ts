@@ -8,7 +8,8 @@ export const describe = (text: string | undefined, indent = ''): string => (text
 
 export const FEDERATION_LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable"])';
 
-const comparable = (scalar: string) => `eq: ${scalar}\n  in: [${scalar}!]\n  gt: ${scalar}\n  gte: ${scalar}\n  lt: ${scalar}\n  lte: ${scalar}\n  exists: Boolean`;
+const comparable = (scalar: string) =>
+  `eq: ${scalar}\n  in: [${scalar}!]\n  gt: ${scalar}\n  gte: ${scalar}\n  lt: ${scalar}\n  lte: ${scalar}\n  exists: Boolean`;
 
 export const SHARED_SDL = `${FEDERATION_LINK}
 

@@ -2,7 +2,17 @@
 // edges as fields named like the relation, its denormalized neighbours, and the query API
 // (`customer`, `customers`, `searchCustomers`, `node`) that the GraphQL function serves.
 import type { ContractModel, DenormalizedModel, EdgeModel, FieldModel, NodeModel } from './model';
-import { GLOBAL_ID_FIELD, RELATION_LIST_MAX, SHARED_TYPES, carriedSortValue, connectionFieldOf, enumValueOfPath, keyFieldOf, nodeTypeNames, queryFieldNames } from './naming';
+import {
+  GLOBAL_ID_FIELD,
+  RELATION_LIST_MAX,
+  SHARED_TYPES,
+  carriedSortValue,
+  connectionFieldOf,
+  enumValueOfPath,
+  keyFieldOf,
+  nodeTypeNames,
+  queryFieldNames,
+} from './naming';
 import { SHARED_SDL, describe, filterOf, scalarOf } from './graphql-shared';
 
 const block = (keyword: string, name: string, lines: string[], suffix = ''): string => `${keyword} ${name}${suffix} {\n${lines.join('\n')}\n}\n`;
@@ -46,7 +56,10 @@ function edgeFields(e: EdgeModel, model: ContractModel): string[] {
   const target = model.types[e.to];
   const names = nodeTypeNames(e.to);
   const paged = connectionFieldOf(e.name);
-  const list = [e.description, `Every linked ${e.to}, ordered by key. At most ${RELATION_LIST_MAX}: a longer relation answers an error; page it with ${paged}.`];
+  const list = [
+    e.description,
+    `Every linked ${e.to}, ordered by key. At most ${RELATION_LIST_MAX}: a longer relation answers an error; page it with ${paged}.`,
+  ];
   const search = target ? queryFieldNames(target.name, target.plural).search : `search ${e.to}`;
   const connection = `The linked ${e.to} nodes a page at a time, ordered by key unless sorted, with totalCount and facets; query, filter and sort as in ${search}.`;
   return [
@@ -65,15 +78,26 @@ function entityType(node: NodeModel, model: ContractModel): string {
     ...Object.values(node.denormalized).map((d) => `  ${d.name}: ${d.many ? `[${names.carriedOf(d.name)}!]!` : names.carriedOf(d.name)}`),
   ];
   // Federation: other subgraphs may reference it by global id or by its key.
-  return describe(node.description) + block('type', node.name, lines, ` implements ${SHARED_TYPES.node} @key(fields: "${GLOBAL_ID_FIELD}") @key(fields: "${keyFieldOf(node)}")`);
+  return (
+    describe(node.description) +
+    block('type', node.name, lines, ` implements ${SHARED_TYPES.node} @key(fields: "${GLOBAL_ID_FIELD}") @key(fields: "${keyFieldOf(node)}")`)
+  );
 }
 
 /** Index paths a search of `node` counts in facets: own fields, 'one' relations and carried fields marked facet. */
 export function facetPaths(node: NodeModel): string[] {
   return [
-    ...Object.values(node.fields).filter((f) => f.facet).map((f) => f.name),
-    ...Object.values(node.edges).filter((e) => e.facet && e.cardinality === 'one').map((e) => e.name),
-    ...Object.values(node.denormalized).flatMap((d) => Object.values(d.fields).filter((f) => f.facet).map((f) => `${d.name}.${f.name}`)),
+    ...Object.values(node.fields)
+      .filter((f) => f.facet)
+      .map((f) => f.name),
+    ...Object.values(node.edges)
+      .filter((e) => e.facet && e.cardinality === 'one')
+      .map((e) => e.name),
+    ...Object.values(node.denormalized).flatMap((d) =>
+      Object.values(d.fields)
+        .filter((f) => f.facet)
+        .map((f) => `${d.name}.${f.name}`),
+    ),
   ];
 }
 
@@ -82,8 +106,18 @@ function searchTypes(node: NodeModel): string[] {
   // Carried neighbour fields sort too when the path reaches one node (a list has no single value).
   const carriedSortable = Object.values(node.denormalized)
     .filter((d) => !d.many)
-    .flatMap((d) => Object.values(d.fields).filter((f) => f.sortable && !f.list).map((f) => carriedSortValue(d.name, f.name)));
-  const sortable = [node.key, ...Object.values(node.fields).filter((f) => f.sortable).map((f) => f.name), ...carriedSortable];
+    .flatMap((d) =>
+      Object.values(d.fields)
+        .filter((f) => f.sortable && !f.list)
+        .map((f) => carriedSortValue(d.name, f.name)),
+    );
+  const sortable = [
+    node.key,
+    ...Object.values(node.fields)
+      .filter((f) => f.sortable)
+      .map((f) => f.name),
+    ...carriedSortable,
+  ];
   const filterLines = [
     `${describe(`The ${node.name}'s key (its global id is accepted too).`, '  ')}  ${node.key}: ${SHARED_TYPES.idFilter}`,
     ...Object.values(node.fields).map((f) => `  ${f.name}: ${filterOf(f, names.enumFilterOf(f.name))}`),
@@ -94,14 +128,28 @@ function searchTypes(node: NodeModel): string[] {
     `  not: ${names.filter}`,
   ];
   const facets = facetPaths(node);
-  const facetField = facets.length > 0
-    ? `${describe('Counts per value of the facet fields named (default: all of them).', '  ')}  facets(fields: [${names.facetField}!]): [${SHARED_TYPES.facet}!]!`
-    : `${describe(`${node.name} has no facet fields: always empty.`, '  ')}  facets: [${SHARED_TYPES.facet}!]!`;
+  const facetField =
+    facets.length > 0
+      ? `${describe('Counts per value of the facet fields named (default: all of them).', '  ')}  facets(fields: [${names.facetField}!]): [${SHARED_TYPES.facet}!]!`
+      : `${describe(`${node.name} has no facet fields: always empty.`, '  ')}  facets: [${SHARED_TYPES.facet}!]!`;
   return [
     block('type', names.edge, ['  cursor: String!', `  node: ${node.name}!`]),
     block('type', names.connection, ['  totalCount: Int!', `  edges: [${names.edge}!]!`, `  pageInfo: ${SHARED_TYPES.pageInfo}!`, facetField]),
-    ...(facets.length > 0 ? [describe(`Facet fields of ${node.name}: its own, its relations by neighbour id, and carried ones (path_field).`) + block('enum', names.facetField, facets.map((p) => `  ${enumValueOfPath(p)}`))] : []),
-    block('enum', names.sortField, sortable.map((s) => `  ${s}`)),
+    ...(facets.length > 0
+      ? [
+          describe(`Facet fields of ${node.name}: its own, its relations by neighbour id, and carried ones (path_field).`) +
+            block(
+              'enum',
+              names.facetField,
+              facets.map((p) => `  ${enumValueOfPath(p)}`),
+            ),
+        ]
+      : []),
+    block(
+      'enum',
+      names.sortField,
+      sortable.map((s) => `  ${s}`),
+    ),
     block('input', names.sort, [`  field: ${names.sortField}!`, `  direction: ${SHARED_TYPES.sortDirection} = ASC`]),
     block('input', names.filter, filterLines),
   ];

@@ -26,8 +26,7 @@ type ImpliedBy<O, Name extends string> = O extends NodeDef
   : never;
 
 /** Every edge of node type `Name`: declared there or implied by another type's declaration. */
-export type EdgeEnds<P extends DataProductDef, Name extends string> = Declared<NodeOf<P, Name>> &
-  UnionToIntersection<ImpliedBy<P['types'][number], Name>>;
+export type EdgeEnds<P extends DataProductDef, Name extends string> = Declared<NodeOf<P, Name>> & UnionToIntersection<ImpliedBy<P['types'][number], Name>>;
 
 type Ids<C> = C extends 'many' ? string[] : string | null;
 
@@ -53,13 +52,14 @@ type Carried<P extends DataProductDef, Target extends string, F> = { id: string 
     : { [K in Name]?: K extends keyof NodeOf<P, Target>['fields'] ? ValueOf<NodeOf<P, Target>['fields'][K]> | null : never }
   : Record<string, FieldValue>);
 
-type CarriedOf<P extends DataProductDef, Name extends string, D> = D extends CarryDecl<infer V, infer F>
-  ? Walk<P, Name, V> extends { target: infer T extends string; many: infer M }
-    ? M extends true
-      ? Carried<P, T, F>[]
-      : Carried<P, T, F> | null
-    : never
-  : never;
+type CarriedOf<P extends DataProductDef, Name extends string, D> =
+  D extends CarryDecl<infer V, infer F>
+    ? Walk<P, Name, V> extends { target: infer T extends string; many: infer M }
+      ? M extends true
+        ? Carried<P, T, F>[]
+        : Carried<P, T, F> | null
+      : never
+    : never;
 
 /** The denormalized neighbours a node's projection carries. */
 export type InferCarried<P extends DataProductDef, Name extends string> = {

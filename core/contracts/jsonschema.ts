@@ -85,22 +85,34 @@ export function fieldSchema(f: FieldModel, node = true): JsonSchema {
 function objectOf(fields: Record<string, FieldModel>, additionalProperties: boolean, node: boolean): JsonSchema {
   const properties: JsonSchema = {};
   for (const f of Object.values(fields)) properties[f.name] = fieldSchema(f, node);
-  const required = Object.values(fields).filter((f) => f.required).map((f) => f.name);
+  const required = Object.values(fields)
+    .filter((f) => f.required)
+    .map((f) => f.name);
   return { type: 'object', properties, ...(required.length ? { required } : {}), additionalProperties };
 }
 
 const subjectOfType = (types: string[]): JsonSchema => ({ type: 'string', pattern: `^(${types.join('|')})/.+$` });
 
 function upsertSchema(node: NodeModel): JsonSchema {
-  return eventSchema(schemaNames.upsert(node.name), `Upsert of a ${node.name}: the fields to set (unknown fields are rejected)`, {
-    type: { const: CANONICAL_EVENT_TYPES.upsert },
-    subject: subjectOfType([node.name]),
-    data: objectOf(node.fields, false, true),
-  }, ['subject', 'data']);
+  return eventSchema(
+    schemaNames.upsert(node.name),
+    `Upsert of a ${node.name}: the fields to set (unknown fields are rejected)`,
+    {
+      type: { const: CANONICAL_EVENT_TYPES.upsert },
+      subject: subjectOfType([node.name]),
+      data: objectOf(node.fields, false, true),
+    },
+    ['subject', 'data'],
+  );
 }
 
 function deleteSchema(model: ContractModel): JsonSchema {
-  return eventSchema(schemaNames.delete, 'Delete of a node', { type: { const: CANONICAL_EVENT_TYPES.delete }, subject: subjectOfType(Object.keys(model.types)), data: false }, ['subject']);
+  return eventSchema(
+    schemaNames.delete,
+    'Delete of a node',
+    { type: { const: CANONICAL_EVENT_TYPES.delete }, subject: subjectOfType(Object.keys(model.types)), data: false },
+    ['subject'],
+  );
 }
 
 function edgeSchema(node: NodeModel): JsonSchema {
@@ -117,16 +129,26 @@ function edgeSchema(node: NodeModel): JsonSchema {
     ...(targetPerRel.length ? { allOf: targetPerRel } : {}),
   };
   const types = [CANONICAL_EVENT_TYPES.link, CANONICAL_EVENT_TYPES.unlink];
-  return eventSchema(schemaNames.edge(node.name), `Link or unlink of an edge of a ${node.name}`, { type: { enum: types }, subject: subjectOfType([node.name]), data }, ['subject', 'data']);
+  return eventSchema(
+    schemaNames.edge(node.name),
+    `Link or unlink of an edge of a ${node.name}`,
+    { type: { enum: types }, subject: subjectOfType([node.name]), data },
+    ['subject', 'data'],
+  );
 }
 
 function recordSchema(rec: RecordModel): JsonSchema {
   // Extra record fields are accepted: a source adding a column must not stop ingestion.
-  return eventSchema(schemaNames.record(rec.type), rec.description ?? `Source-native record ${rec.type} of ${rec.source}`, {
-    type: { const: rec.type },
-    source: { const: rec.source },
-    data: objectOf(rec.fields, true, false),
-  }, ['data']);
+  return eventSchema(
+    schemaNames.record(rec.type),
+    rec.description ?? `Source-native record ${rec.type} of ${rec.source}`,
+    {
+      type: { const: rec.type },
+      source: { const: rec.source },
+      data: objectOf(rec.fields, true, false),
+    },
+    ['data'],
+  );
 }
 
 /** Every schema of a build, by file name (without `.json`). */

@@ -9,9 +9,7 @@ import type { RecordModel } from './model';
 import type { EventValidators } from './validators';
 import { errorMessage } from '../errors';
 
-export type MappingResult =
-  | { ok: true; changes: CanonicalChange[]; events: CloudEvent[] }
-  | { ok: false; reasons: string[] };
+export type MappingResult = { ok: true; changes: CanonicalChange[]; events: CloudEvent[] } | { ok: false; reasons: string[] };
 
 export type SourceMapper = (event: unknown) => MappingResult;
 

@@ -21,11 +21,20 @@ function recordSection(record: RecordModel, heading: string): string {
     record.description,
     key ? `Row key (default \`--key\`): \`${key.name}\`.` : undefined,
     record.sequence !== undefined
-      ? `Sequence: \`${record.sequence}\`${record.fields[record.sequence]?.required ? '' : ' (without the column, a file\'s rows get one from its modification time)'}.`
-      : 'No sequence column: a file\'s rows get one from its modification time.',
+      ? `Sequence: \`${record.sequence}\`${record.fields[record.sequence]?.required ? '' : " (without the column, a file's rows get one from its modification time)"}.`
+      : "No sequence column: a file's rows get one from its modification time.",
   ].filter((s): s is string => s !== undefined);
   const rows = fields.map((f) => `| \`${cell(f.name)}\` | ${f.required ? '**yes**' : ''} | ${cell(kindOf(f))} | ${cell(f.description ?? '')} |`);
-  return [`${heading} \`${record.type}\` (source \`${record.source}\`)`, '', about.join(' '), '', '| column | required | kind | notes |', '|---|---|---|---|', ...rows, ''].join('\n');
+  return [
+    `${heading} \`${record.type}\` (source \`${record.source}\`)`,
+    '',
+    about.join(' '),
+    '',
+    '| column | required | kind | notes |',
+    '|---|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n');
 }
 
 /**

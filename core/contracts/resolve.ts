@@ -46,20 +46,41 @@ function putEdge(types: Record<string, NodeModel>, edge: EdgeModel, report: Repo
     return;
   }
   const describe = (e: EdgeModel) => `-> ${e.to} (${e.cardinality}, inverse ${e.to}.${e.inverse}, owner ${e.owner}; from ${e.declaredOn}'s contract)`;
-  report('inverse-mismatch', `${edge.from}.${edge.name}`, `edge ${edge.from}.${edge.name} is defined twice and the definitions disagree: ${describe(existing)} vs ${describe(edge)}`);
+  report(
+    'inverse-mismatch',
+    `${edge.from}.${edge.name}`,
+    `edge ${edge.from}.${edge.name} is defined twice and the definitions disagree: ${describe(existing)} vs ${describe(edge)}`,
+  );
 }
 
 function resolveEdges(def: NodeDef, types: Record<string, NodeModel>, report: Report): void {
   for (const [name, decl] of Object.entries(def.edges ?? {})) {
     if (!types[decl.to]) {
-      report('unknown-edge-target', `${def.name}.${name}`, `edge ${def.name}.${name} points to ${decl.to}, which is not a node type (known: ${Object.keys(types).join(', ')})`);
+      report(
+        'unknown-edge-target',
+        `${def.name}.${name}`,
+        `edge ${def.name}.${name} points to ${decl.to}, which is not a node type (known: ${Object.keys(types).join(', ')})`,
+      );
       continue;
     }
     const description = decl.description ? { description: decl.description } : {};
     const common = { owner: decl.owner, declaredOn: def.name, ...description };
     const ends = { cardinality: decl.cardinality, inverseCardinality: decl.inverseCardinality };
     putEdge(types, { name, from: def.name, to: decl.to, ...ends, inverse: decl.inverse, ...common, ...(decl.facet ? { facet: true } : {}) }, report);
-    putEdge(types, { name: decl.inverse, from: decl.to, to: def.name, cardinality: ends.inverseCardinality, inverseCardinality: ends.cardinality, inverse: name, ...common, ...(decl.inverseFacet ? { facet: true } : {}) }, report);
+    putEdge(
+      types,
+      {
+        name: decl.inverse,
+        from: decl.to,
+        to: def.name,
+        cardinality: ends.inverseCardinality,
+        inverseCardinality: ends.cardinality,
+        inverse: name,
+        ...common,
+        ...(decl.inverseFacet ? { facet: true } : {}),
+      },
+      report,
+    );
   }
 }
 
@@ -67,7 +88,11 @@ function resolvePath(from: NodeModel, name: string, decl: CarryDecl, types: Reco
   const at = `${from.name}.${name}`;
   if (decl.via.length === 0) return void report('empty-path', at, `denormalized path ${at} walks no edge`);
   if (decl.via.length > MAX_PATH_HOPS) {
-    return void report('path-too-deep', at, `denormalized path ${at} (${decl.via.join(' -> ')}) has ${decl.via.length} hops; at most ${MAX_PATH_HOPS} are allowed`);
+    return void report(
+      'path-too-deep',
+      at,
+      `denormalized path ${at} (${decl.via.join(' -> ')}) has ${decl.via.length} hops; at most ${MAX_PATH_HOPS} are allowed`,
+    );
   }
   let current = from;
   let many = false;
@@ -75,14 +100,23 @@ function resolvePath(from: NodeModel, name: string, decl: CarryDecl, types: Reco
     const edge = current.edges[hop];
     const next = edge ? types[edge.to] : undefined;
     if (!edge || !next) {
-      return void report('unknown-edge', at, `denormalized path ${at} walks ${current.name}.${hop}, which is not an edge of ${current.name} (edges: ${Object.keys(current.edges).join(', ') || 'none'})`);
+      return void report(
+        'unknown-edge',
+        at,
+        `denormalized path ${at} walks ${current.name}.${hop}, which is not an edge of ${current.name} (edges: ${Object.keys(current.edges).join(', ') || 'none'})`,
+      );
     }
     many ||= edge.cardinality === 'many';
     current = next;
   }
   const target = current;
-  const names = decl.fields ?? Object.values(target.fields).filter((f) => f.summary).map((f) => f.name);
-  if (names.length === 0) return void report('unknown-field', at, `denormalized path ${at} carries no field: name them, or mark summary fields on ${target.name}`);
+  const names =
+    decl.fields ??
+    Object.values(target.fields)
+      .filter((f) => f.summary)
+      .map((f) => f.name);
+  if (names.length === 0)
+    return void report('unknown-field', at, `denormalized path ${at} carries no field: name them, or mark summary fields on ${target.name}`);
   const fields: Record<string, FieldModel> = {};
   for (const fieldName of names) {
     const f = target.fields[fieldName];
@@ -90,7 +124,8 @@ function resolvePath(from: NodeModel, name: string, decl: CarryDecl, types: Reco
     else report('unknown-field', at, `denormalized path ${at} carries ${target.name}.${fieldName}, which is not a field of ${target.name}`);
   }
   for (const facet of decl.facets ?? []) {
-    if (!names.includes(facet)) report('unknown-field', at, `denormalized path ${at} counts ${facet} in facets but does not carry it (it carries ${names.join(', ')})`);
+    if (!names.includes(facet))
+      report('unknown-field', at, `denormalized path ${at} counts ${facet} in facets but does not carry it (it carries ${names.join(', ')})`);
   }
   const description = decl.description ? { description: decl.description } : {};
   return { name, via: [...decl.via], target: target.name, many, fields, ...description };
@@ -105,7 +140,11 @@ function resolveSources(def: DataProductDef, report: Report): Record<string, Sou
       const fields = resolveFields(rec.fields, name);
       const seq = rec.sequence === undefined ? undefined : fields[rec.sequence];
       if (rec.sequence !== undefined && (!seq || seq.list || (seq.kind !== 'int' && seq.kind !== 'keyword'))) {
-        report('invalid-sequence', `${type}.${rec.sequence}`, `record type ${type}: sequence field "${rec.sequence}" must be a declared int or keyword (decimal string) field`);
+        report(
+          'invalid-sequence',
+          `${type}.${rec.sequence}`,
+          `record type ${type}: sequence field "${rec.sequence}" must be a declared int or keyword (decimal string) field`,
+        );
       }
       const description = rec.description ? { description: rec.description } : {};
       records[type] = { type, source: name, fields, ...(rec.sequence ? { sequence: rec.sequence } : {}), ...description };

@@ -52,7 +52,8 @@ function canonicalSchemaName(event: CloudEvent, model: ContractModel): string | 
   if (!model.types[subject.type]) return { reason: `subject: unknown node type ${subject.type} (known: ${Object.keys(model.types).join(', ')})` };
   if (event.type === CANONICAL_EVENT_TYPES.upsert) return schemaNames.upsert(subject.type);
   if (event.type === CANONICAL_EVENT_TYPES.delete) return schemaNames.delete;
-  if (Object.keys(model.types[subject.type]?.edges ?? {}).length === 0) return { reason: `${subject.type} has no edges to ${event.type === CANONICAL_EVENT_TYPES.link ? 'link' : 'unlink'}` };
+  if (Object.keys(model.types[subject.type]?.edges ?? {}).length === 0)
+    return { reason: `${subject.type} has no edges to ${event.type === CANONICAL_EVENT_TYPES.link ? 'link' : 'unlink'}` };
   return schemaNames.edge(subject.type);
 }
 
@@ -76,8 +77,13 @@ export function compileValidators(model: ContractModel, schemas: Record<string, 
       return denied.length ? { ok: false, reasons: denied } : { ok: true, kind: 'canonical', event, change };
     }
     const record = recordModelOf(model, event.type);
-    if (!record) return { ok: false, reasons: [`type: unknown event type ${event.type} (canonical: ${canonicalTypes.join(', ')}; or a source record type of the contracts)`] };
-    if (event.source !== record.source) return { ok: false, reasons: [`source: record type ${record.type} belongs to source ${record.source}, not ${event.source}`] };
+    if (!record)
+      return {
+        ok: false,
+        reasons: [`type: unknown event type ${event.type} (canonical: ${canonicalTypes.join(', ')}; or a source record type of the contracts)`],
+      };
+    if (event.source !== record.source)
+      return { ok: false, reasons: [`source: record type ${record.type} belongs to source ${record.source}, not ${event.source}`] };
     const reasons = check(bySchema[schemaNames.record(record.type)], event);
     return reasons.length ? { ok: false, reasons } : { ok: true, kind: 'record', event, record };
   }

@@ -10,7 +10,14 @@ export type OrderKey = string;
 
 export function orderKey(sequence: number | string | undefined, time: string | undefined, eventId: string): OrderKey | undefined {
   if (sequence !== undefined) {
-    const digits = typeof sequence === 'number' ? (Number.isSafeInteger(sequence) && sequence >= 0 ? String(sequence) : undefined) : /^\d{1,40}$/.test(sequence) ? sequence.replace(/^0+(?=\d)/, '') : undefined;
+    const digits =
+      typeof sequence === 'number'
+        ? Number.isSafeInteger(sequence) && sequence >= 0
+          ? String(sequence)
+          : undefined
+        : /^\d{1,40}$/.test(sequence)
+          ? sequence.replace(/^0+(?=\d)/, '')
+          : undefined;
     if (digits === undefined) return undefined;
     return `s${String(digits.length).padStart(2, '0')}${digits}|${eventId}`;
   }

@@ -44,14 +44,18 @@ export async function reindex(store: ProjectionStore, nodes: NodeModel[], source
   // A version per run (seconds since the epoch): each reindex gets fresh index names.
   const version = options.version ?? Math.floor(started / 1000);
   const targets = new Map<string, { node: NodeModel; index: string; documents: number; caughtUp: number; previous?: string; deleted: string[] }>();
-  for (const node of nodes) targets.set(node.name, { node, index: (await store.createIndex(indexSpecOf(node, version))).index, documents: 0, caughtUp: 0, deleted: [] });
+  for (const node of nodes)
+    targets.set(node.name, { node, index: (await store.createIndex(indexSpecOf(node, version))).index, documents: 0, caughtUp: 0, deleted: [] });
 
   const copy = async (page: ListedState[], count: 'documents' | 'caughtUp') => {
     const byType = new Map<string, ListedState[]>();
     for (const s of page) if (targets.has(s.state.type)) byType.set(s.state.type, [...(byType.get(s.state.type) ?? []), s]);
     for (const [type, states] of byType) {
       const target = targets.get(type)!;
-      const result = await store.bulk(states.map((s) => projectionOf(s.state, target.node)), { index: target.index });
+      const result = await store.bulk(
+        states.map((s) => projectionOf(s.state, target.node)),
+        { index: target.index },
+      );
       const retryable = result.failed.filter((f) => f.retryable);
       if (retryable.length > 0) throw new Error(`the index refused ${retryable.length} documents for now (${retryable[0]?.reason}); run the reindex again`);
       target[count] += states.length - result.failed.length;
@@ -69,7 +73,11 @@ export async function reindex(store: ProjectionStore, nodes: NodeModel[], source
     await store.swapAlias(t.node.name, t.index);
   }
   // What the actors wrote to the old indexes while the copy ran, now copied to the new ones.
-  for await (const page of source.pages()) await copy(page.filter((s) => s.lastOperationTime >= started - 1000), 'caughtUp');
+  for await (const page of source.pages())
+    await copy(
+      page.filter((s) => s.lastOperationTime >= started - 1000),
+      'caughtUp',
+    );
   // Only older versions: a newer one belongs to a reindex that started after this one.
   for (const t of targets.values()) {
     for (const old of await store.indexes(t.node.name)) {

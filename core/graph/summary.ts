@@ -80,14 +80,23 @@ export function buildBody(state: NodeState, node: NodeModel): Record<string, unk
     if (!one && state.spilled?.[edge.name]) spilled.push(edge.name);
     if (one && edge.inverseCardinality === 'many') {
       // The other end lists this node while its cell there is on, newest or not.
-      const others = holders(state, edge.name, false).map(idOf).filter((id) => id !== ids[0]);
+      const others = holders(state, edge.name, false)
+        .map(idOf)
+        .filter((id) => id !== ids[0]);
       if (others.length > 0) links[edge.name] = others;
     }
   }
   if (spilled.length > 0) body[DOC_SPILLED_FIELD] = spilled.sort();
   if (Object.keys(links).length > 0) body[DOC_LINKS_FIELD] = links;
   for (const d of Object.values(node.denormalized)) {
-    const rows = walk(state, node, d.via).map((s) => ({ id: s.id, ...Object.fromEntries(Object.keys(d.fields).filter((k) => s.f[k] !== undefined && s.f[k] !== null).map((k) => [k, s.f[k]])) }));
+    const rows = walk(state, node, d.via).map((s) => ({
+      id: s.id,
+      ...Object.fromEntries(
+        Object.keys(d.fields)
+          .filter((k) => s.f[k] !== undefined && s.f[k] !== null)
+          .map((k) => [k, s.f[k]]),
+      ),
+    }));
     // Absent rather than empty, like an edge without neighbours: `exists` filters read the same.
     if (rows.length > 0) body[d.name] = d.many ? rows : rows[0];
   }
@@ -97,5 +106,11 @@ export function buildBody(state: NodeState, node: NodeModel): Record<string, unk
 /** The node's search document now: its body, or a tombstone when it is deleted or a placeholder. */
 export function projectionOf(state: NodeState, node: NodeModel): ProjectionDoc {
   const visible = isVisible(state, node.owner);
-  return { id: `${state.type}:${state.id}`, type: state.type, version: state.ver, ...(visible ? {} : { deleted: true }), body: visible ? buildBody(state, node) : {} };
+  return {
+    id: `${state.type}:${state.id}`,
+    type: state.type,
+    version: state.ver,
+    ...(visible ? {} : { deleted: true }),
+    body: visible ? buildBody(state, node) : {},
+  };
 }

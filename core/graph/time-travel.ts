@@ -6,7 +6,8 @@ import { valueChars, type EdgeCell, type FieldCell, type HistoryBaseline, type H
 function fold(base: HistoryBaseline, entry: HistoryEntry, spilled: ReadonlySet<string>): void {
   if (entry.op === 'set' && entry.field) {
     const cell = base.fields[entry.field];
-    if (!cell || cell.k < entry.k) base.fields[entry.field] = { v: entry.v ?? null, k: entry.k, src: entry.src, ...(entry.omitted ? { omitted: entry.omitted } : {}) };
+    if (!cell || cell.k < entry.k)
+      base.fields[entry.field] = { v: entry.v ?? null, k: entry.k, src: entry.src, ...(entry.omitted ? { omitted: entry.omitted } : {}) };
   } else if (entry.op === 'delete') {
     if (!base.tomb || base.tomb.k < entry.k) base.tomb = { k: entry.k, src: entry.src };
     for (const [name, cell] of Object.entries(base.fields)) if (cell.src === entry.src && cell.k <= entry.k) delete base.fields[name];
@@ -67,6 +68,17 @@ export function stateAsOf(state: NodeState, time: number): NodeState {
     f[name] = { v, k: cell.k, src: cell.src, ev: '' };
   }
   const e: Record<string, Record<string, EdgeCell>> = {};
-  for (const [rel, cells] of Object.entries(base.edges)) e[rel] = Object.fromEntries(Object.entries(cells).map(([to, c]) => [to, { on: c.on, k: c.k, src: '', ev: '' }]));
-  return { type: state.type, id: state.id, fields: f, edges: e, neighbours: {}, sent: {}, ver: state.ver, history: [], ...(base.tomb ? { tomb: { ...base.tomb, ev: '' } } : {}) };
+  for (const [rel, cells] of Object.entries(base.edges))
+    e[rel] = Object.fromEntries(Object.entries(cells).map(([to, c]) => [to, { on: c.on, k: c.k, src: '', ev: '' }]));
+  return {
+    type: state.type,
+    id: state.id,
+    fields: f,
+    edges: e,
+    neighbours: {},
+    sent: {},
+    ver: state.ver,
+    history: [],
+    ...(base.tomb ? { tomb: { ...base.tomb, ev: '' } } : {}),
+  };
 }

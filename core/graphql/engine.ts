@@ -2,7 +2,21 @@
 // its shape) is parsed, validated, limit-checked and compiled once; later requests only coerce
 // variables and execute. Two executors give the same answers: graphql-js (`standard`) and
 // graphql-jit (`jit`, the default: compiled resolvers, ~2x the throughput).
-import { GraphQLError, Kind, execute, getNamedType, getOperationAST, isInputObjectType, parse, validate, type DocumentNode, type ExecutionResult, type GraphQLInputObjectType, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  execute,
+  getNamedType,
+  getOperationAST,
+  isInputObjectType,
+  parse,
+  validate,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLInputObjectType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { RecentCache } from '../recent-cache';
 import { checkShape, costOf, limitError, type QueryLimits } from './limits';
@@ -129,7 +143,13 @@ export class GraphQLEngine {
       const hoisted = hoistLiterals(this.schema, document, shape);
       const literal = literalVariables(hoisted, shape);
       if (hoisted.variables.length > 0 && literal && validate(this.schema, hoisted.document).length === 0) {
-        prepared = { document: hoisted.document, hoisted: { variables: hoisted.variables, fixed: hoisted.fixed }, compiled: new Map(), costs: new Map(), standardOnly };
+        prepared = {
+          document: hoisted.document,
+          hoisted: { variables: hoisted.variables, fixed: hoisted.fixed },
+          compiled: new Map(),
+          costs: new Map(),
+          standardOnly,
+        };
         variables = literal;
       } else {
         prepared.hoisted = { variables: [], fixed: hoisted.fixed };
@@ -152,7 +172,6 @@ export class GraphQLEngine {
     }
     return false;
   }
-
 }
 
 /** The operation to run, with graphql-js's own messages when there is none to pick. */

@@ -19,5 +19,8 @@ export function maskError(err: GraphQLError, correlationId: string): MaskedError
   if (original instanceof UnavailableError) {
     return { formatted: { message: original.message, ...base, extensions: { code: 'UNAVAILABLE', correlationId } }, internal: original };
   }
-  return { formatted: { message: `internal error (correlation id ${correlationId})`, ...base, extensions: { code: 'INTERNAL_SERVER_ERROR', correlationId } }, internal: original };
+  return {
+    formatted: { message: `internal error (correlation id ${correlationId})`, ...base, extensions: { code: 'INTERNAL_SERVER_ERROR', correlationId } },
+    internal: original,
+  };
 }

@@ -53,7 +53,12 @@ const respond = (status: number, media: MediaType, body: unknown, headers: Recor
 });
 
 /** A request that could not become an operation: 400, or 200 for legacy application/json clients where the spec says so. */
-const refuse = (media: MediaType, errors: readonly GraphQLFormattedError[], status = media === JSON_TYPE ? 200 : 400, headers: Record<string, string> = {}): HttpOutput => respond(status, media, { errors }, headers);
+const refuse = (
+  media: MediaType,
+  errors: readonly GraphQLFormattedError[],
+  status = media === JSON_TYPE ? 200 : 400,
+  headers: Record<string, string> = {},
+): HttpOutput => respond(status, media, { errors }, headers);
 
 const badRequest = (media: MediaType, message: string, code = 'BAD_REQUEST'): HttpOutput => refuse(media, [{ message, extensions: { code } }], 400);
 
@@ -82,19 +87,24 @@ async function readParams(input: HttpInput, media: MediaType, maxBodyBytes: numb
   } else {
     const [type, charset = 'charset=utf-8'] = (input.header('content-type') ?? '').replace(/\s/g, '').toLowerCase().split(';');
     if (type !== JSON_TYPE || (charset !== 'charset=utf-8' && charset !== 'charset=utf8')) {
-      return { ...badRequest(media, `POST needs content-type application/json, got ${input.header('content-type') ?? 'none'}`, 'UNSUPPORTED_MEDIA_TYPE'), status: 415 };
+      return {
+        ...badRequest(media, `POST needs content-type application/json, got ${input.header('content-type') ?? 'none'}`, 'UNSUPPORTED_MEDIA_TYPE'),
+        status: 415,
+      };
     }
     const declared = Number(input.header('content-length') ?? 0);
     if (declared > maxBodyBytes) return { ...badRequest(media, `the body is over the limit of ${maxBodyBytes} bytes`, 'BODY_TOO_LARGE'), status: 413 };
     const text = await input.text();
-    if (Buffer.byteLength(text) > maxBodyBytes) return { ...badRequest(media, `the body is over the limit of ${maxBodyBytes} bytes`, 'BODY_TOO_LARGE'), status: 413 };
+    if (Buffer.byteLength(text) > maxBodyBytes)
+      return { ...badRequest(media, `the body is over the limit of ${maxBodyBytes} bytes`, 'BODY_TOO_LARGE'), status: 413 };
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch {
       return badRequest(media, 'the body is not JSON');
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return badRequest(media, 'the body must be a JSON object {query, operationName?, variables?, extensions?}');
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      return badRequest(media, 'the body must be a JSON object {query, operationName?, variables?, extensions?}');
     raw = parsed as Record<string, unknown>;
   }
   const isMap = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -122,8 +132,18 @@ const isLimit = (errors: readonly GraphQLError[]) => errors.some((e) => e.extens
 
 export async function handleGraphQLHttp(input: HttpInput, deps: GraphQLHttpDeps): Promise<HttpOutput> {
   const media = acceptedMediaType(input.header('accept'));
-  if (!media) return { status: 406, headers: { accept: `${GRAPHQL_RESPONSE}; charset=utf-8, ${JSON_TYPE}; charset=utf-8`, 'content-type': `${JSON_TYPE}; charset=utf-8` }, body: JSON.stringify({ errors: [{ message: `accept ${GRAPHQL_RESPONSE} or ${JSON_TYPE}` }] }) };
-  if (input.method !== 'GET' && input.method !== 'POST') return { ...badRequest(media, `method ${input.method} is not allowed; use GET or POST`, 'METHOD_NOT_ALLOWED'), status: 405, headers: { allow: 'GET, POST', 'content-type': `${media}; charset=utf-8` } };
+  if (!media)
+    return {
+      status: 406,
+      headers: { accept: `${GRAPHQL_RESPONSE}; charset=utf-8, ${JSON_TYPE}; charset=utf-8`, 'content-type': `${JSON_TYPE}; charset=utf-8` },
+      body: JSON.stringify({ errors: [{ message: `accept ${GRAPHQL_RESPONSE} or ${JSON_TYPE}` }] }),
+    };
+  if (input.method !== 'GET' && input.method !== 'POST')
+    return {
+      ...badRequest(media, `method ${input.method} is not allowed; use GET or POST`, 'METHOD_NOT_ALLOWED'),
+      status: 405,
+      headers: { allow: 'GET, POST', 'content-type': `${media}; charset=utf-8` },
+    };
   const params = await readParams(input, media, deps.maxBodyBytes);
   if ('status' in params) return params;
   const query = await deps.persisted.resolve(params.query, params.extensions);
@@ -135,7 +155,8 @@ export async function handleGraphQLHttp(input: HttpInput, deps: GraphQLHttpDeps)
   if ('errors' in op) return refuse(media, formatErrors(op.errors, deps), isLimit(op.errors) ? 400 : undefined);
   if (op.operation.operation !== 'query') {
     const message = `${op.operation.operation} operations are not supported: this API is read-only`;
-    if (input.method === 'GET') return { ...badRequest(media, message, 'METHOD_NOT_ALLOWED'), status: 405, headers: { allow: 'POST', 'content-type': `${media}; charset=utf-8` } };
+    if (input.method === 'GET')
+      return { ...badRequest(media, message, 'METHOD_NOT_ALLOWED'), status: 405, headers: { allow: 'POST', 'content-type': `${media}; charset=utf-8` } };
     return refuse(media, [{ message, extensions: { code: 'OPERATION_NOT_SUPPORTED' } }], 400);
   }
   const result: ExecutionResult = await deps.engine.execute(op, deps.context());

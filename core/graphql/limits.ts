@@ -1,7 +1,23 @@
 // Query limits, checked before anything runs: depth, aliases and total cost. A list costs what
 // it may return (`first`, or the number of `ids`; a relation its typical size) times its
 // selection, so one request cannot ask the store for millions of documents.
-import { GraphQLError, Kind, getNamedType, getNullableType, isListType, isCompositeType, isObjectType, isInterfaceType, type DocumentNode, type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode, type ValueNode } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  getNamedType,
+  getNullableType,
+  isListType,
+  isCompositeType,
+  isObjectType,
+  isInterfaceType,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type ValueNode,
+} from 'graphql';
 
 export interface QueryLimits {
   maxDepth: number;
@@ -62,19 +78,29 @@ function argValue(node: ValueNode | undefined, variables: Record<string, unknown
 }
 
 /** The cost of running `operation` with `variables`, and the largest page (`first`) it asks for. */
-export function costOf(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>, limits: QueryLimits): { cost: number; largestFirst: number; usesVariables: boolean } {
+export function costOf(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+  limits: QueryLimits,
+): { cost: number; largestFirst: number; usesVariables: boolean } {
   let largestFirst = 0;
   let usesVariables = false;
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-  const multiplier = (value: unknown): number => Math.min(limits.maxFirst, Math.max(0, typeof value === 'number' ? value : Array.isArray(value) ? value.length : 1));
+  const multiplier = (value: unknown): number =>
+    Math.min(limits.maxFirst, Math.max(0, typeof value === 'number' ? value : Array.isArray(value) ? value.length : 1));
   const costOfSet = (set: SelectionSetNode | undefined, parent: GraphQLCompositeType | undefined, seen: ReadonlySet<string>): number => {
     if (!set || !parent) return 0;
     let total = 0;
     for (const s of set.selections) {
       if (s.kind === Kind.FIELD) {
         const def = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[s.name.value] : undefined;
-        if (!def) { total += 1; continue; }
+        if (!def) {
+          total += 1;
+          continue;
+        }
         const named = getNamedType(def.type);
         const child = isCompositeType(named) ? named : undefined;
         const firstArg = s.arguments?.find((a) => a.name.value === 'first' || a.name.value === 'ids');
@@ -86,9 +112,9 @@ export function costOf(schema: GraphQLSchema, document: DocumentNode, operation:
           const value = argValue(firstArg.value, variables) ?? (firstArg.name.value === 'first' ? declared?.defaultValue : undefined);
           if (firstArg.name.value === 'first' && typeof value === 'number') largestFirst = Math.max(largestFirst, value);
           times = multiplier(value);
-        }
-        else if (declared) times = multiplier(declared.defaultValue);
-        else if (isListType(getNullableType(def.type)) && child && isObjectType(child) && child.getInterfaces().some((i) => i.name === 'Node')) times = Math.min(limits.maxFirst, limits.relationListCost);
+        } else if (declared) times = multiplier(declared.defaultValue);
+        else if (isListType(getNullableType(def.type)) && child && isObjectType(child) && child.getInterfaces().some((i) => i.name === 'Node'))
+          times = Math.min(limits.maxFirst, limits.relationListCost);
         total += 1 + times * costOfSet(s.selectionSet, child, seen);
       } else if (s.kind === Kind.INLINE_FRAGMENT) {
         const cond = s.typeCondition ? schema.getType(s.typeCondition.name.value) : parent;

@@ -3,8 +3,22 @@
 // key is the query's token stream with literal values blanked out; on a miss, the literals that
 // can be variables become variables `$_l<n>` of the type their position expects, so requests
 // that differ only in such literals share one prepared document.
-import { Kind, Lexer, Source, TokenKind, TypeInfo, parseType, valueFromAST, visit, visitWithTypeInfo, type DocumentNode, type GraphQLInputType, type GraphQLSchema, type ValueNode, type VariableDefinitionNode } from 'graphql';
-
+import {
+  Kind,
+  Lexer,
+  Source,
+  TokenKind,
+  TypeInfo,
+  parseType,
+  valueFromAST,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type GraphQLInputType,
+  type GraphQLSchema,
+  type ValueNode,
+  type VariableDefinitionNode,
+} from 'graphql';
 
 const LITERAL_TOKENS: ReadonlySet<string> = new Set([TokenKind.STRING, TokenKind.BLOCK_STRING, TokenKind.INT, TokenKind.FLOAT]);
 
@@ -48,7 +62,12 @@ export interface Hoisted {
   document: DocumentNode;
 }
 
-const VALUE_KIND: Record<string, Kind> = { [TokenKind.STRING]: Kind.STRING, [TokenKind.BLOCK_STRING]: Kind.STRING, [TokenKind.INT]: Kind.INT, [TokenKind.FLOAT]: Kind.FLOAT };
+const VALUE_KIND: Record<string, Kind> = {
+  [TokenKind.STRING]: Kind.STRING,
+  [TokenKind.BLOCK_STRING]: Kind.STRING,
+  [TokenKind.INT]: Kind.INT,
+  [TokenKind.FLOAT]: Kind.FLOAT,
+};
 
 /** The value a literal token has in a position of `type`; undefined when it is not valid there. */
 export function literalValue(literal: Literal, type: GraphQLInputType): unknown {
@@ -96,7 +115,11 @@ export function hoistLiterals(schema: GraphQLSchema, document: DocumentNode, sha
           ...op,
           variableDefinitions: [
             ...(op.variableDefinitions ?? []),
-            ...variables.map((v): VariableDefinitionNode => ({ kind: Kind.VARIABLE_DEFINITION, variable: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: v.name } }, type: parseType(String(v.type), { noLocation: true }) })),
+            ...variables.map((v): VariableDefinitionNode => ({
+              kind: Kind.VARIABLE_DEFINITION,
+              variable: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: v.name } },
+              type: parseType(String(v.type), { noLocation: true }),
+            })),
           ],
         }),
       });
@@ -121,4 +144,3 @@ export function literalVariables(hoisted: Pick<Hoisted, 'variables' | 'fixed'>, 
   }
   return out;
 }
-

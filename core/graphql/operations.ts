@@ -1,6 +1,17 @@
 // Operations of a .graphql file, each as its own document (the operation and the fragments it
 // uses), validated against the schema: what `meshgraph queries register` stores for safelists.
-import { GraphQLError, Kind, parse, print, validate, visit, type DefinitionNode, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  parse,
+  print,
+  validate,
+  visit,
+  type DefinitionNode,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+} from 'graphql';
 import { sha256 } from './persisted';
 
 export interface RegisteredOperation {

@@ -31,12 +31,15 @@ const sourceOf = (doc: ProjectionDoc | undefined): Source | null => (doc && !doc
 
 function load(ctx: MeshContext, type: string, ids: readonly unknown[]): Promise<Array<Source | null>> {
   // loadMany resolves failures as Error values: rethrow, so a store failure is never a silent null.
-  return ctx.loader(type).loadMany(ids.map((id) => globalId(type, String(id)))).then((docs) =>
-    docs.map((d) => {
-      if (d instanceof Error) throw d;
-      return sourceOf(d);
-    }),
-  );
+  return ctx
+    .loader(type)
+    .loadMany(ids.map((id) => globalId(type, String(id))))
+    .then((docs) =>
+      docs.map((d) => {
+        if (d instanceof Error) throw d;
+        return sourceOf(d);
+      }),
+    );
 }
 
 function checkFirst(first: unknown, ctx: MeshContext): number {
@@ -59,7 +62,12 @@ const both = (a: Filter | undefined, b: Filter | undefined): Filter | undefined 
 function linkedTo(model: ContractModel, edge: EdgeModel, key: string): Filter {
   const inverse = model.types[edge.to]?.edges[edge.inverse];
   if (!inverse || inverse.cardinality === 'many') return { field: edge.inverse, op: 'eq', value: key };
-  return { or: [{ field: edge.inverse, op: 'eq', value: key }, { field: `${DOC_LINKS_FIELD}.${edge.inverse}`, op: 'eq', value: key }] };
+  return {
+    or: [
+      { field: edge.inverse, op: 'eq', value: key },
+      { field: `${DOC_LINKS_FIELD}.${edge.inverse}`, op: 'eq', value: key },
+    ],
+  };
 }
 
 /** The keys of the nodes at the other end that a document of `edge.to` says it is linked to. */
@@ -104,7 +112,13 @@ function searchResolver(node: NodeModel, model: ContractModel, scope?: (src: unk
     const text = [args['query'], ...words].filter((t) => typeof t === 'string' && t.trim() !== '').join(' ') || undefined;
     const sort = sortKeys(node, args['sort'], ctx.principal) ?? (scope && !text ? [{ field: node.key, order: 'asc' as const }] : undefined);
     const request = { ...(text ? { text } : {}), ...(filter ? { filter } : {}) };
-    const page = await ctx.store.search(node.name, { ...request, ...(sort ? { sort } : {}), first, ...(args['after'] ? { after: args['after'] } : {}), totalUpTo: ctx.limits.totalUpTo });
+    const page = await ctx.store.search(node.name, {
+      ...request,
+      ...(sort ? { sort } : {}),
+      first,
+      ...(args['after'] ? { after: args['after'] } : {}),
+      totalUpTo: ctx.limits.totalUpTo,
+    });
     const loader = ctx.loader(node.name);
     for (const hit of page.hits) loader.prime(hit.doc.id, hit.doc);
     return { page, type: node.name, request, facetFields };
@@ -139,9 +153,12 @@ async function spilledList(ctx: MeshContext, model: ContractModel, edge: EdgeMod
   const target = model.types[edge.to]!;
   const page = await ctx.store.search(edge.to, { filter: linkedTo(model, edge, key), sort: [{ field: target.key, order: 'asc' }], first: RELATION_LIST_MAX });
   if (page.hasNextPage) {
-    throw new GraphQLError(`${edge.from} ${key} has more than ${RELATION_LIST_MAX} ${edge.name}; page them with ${connectionFieldOf(edge.name)}(first:, after:)`, {
-      extensions: { code: 'LIST_TOO_LARGE', max: RELATION_LIST_MAX, field: edge.name, paged: connectionFieldOf(edge.name) },
-    });
+    throw new GraphQLError(
+      `${edge.from} ${key} has more than ${RELATION_LIST_MAX} ${edge.name}; page them with ${connectionFieldOf(edge.name)}(first:, after:)`,
+      {
+        extensions: { code: 'LIST_TOO_LARGE', max: RELATION_LIST_MAX, field: edge.name, paged: connectionFieldOf(edge.name) },
+      },
+    );
   }
   const loader = ctx.loader(edge.to);
   for (const hit of page.hits) loader.prime(hit.doc.id, hit.doc);
@@ -185,9 +202,12 @@ function nodeResolvers(node: NodeModel, model: ContractModel): Record<string, Re
       // through it is unknown, not empty.
       const spilled = (src as Source)[DOC_SPILLED_FIELD];
       if (Array.isArray(spilled) && spilled.includes(first)) {
-        throw new GraphQLError(`${node.name}.${d.name} is carried through ${first}, which holds more than the 128 neighbours a node keeps news of; read ${first} (or ${connectionFieldOf(first)}) instead`, {
-          extensions: { code: 'CARRIED_PATH_TOO_WIDE', relation: first },
-        });
+        throw new GraphQLError(
+          `${node.name}.${d.name} is carried through ${first}, which holds more than the 128 neighbours a node keeps news of; read ${first} (or ${connectionFieldOf(first)}) instead`,
+          {
+            extensions: { code: 'CARRIED_PATH_TOO_WIDE', relation: first },
+          },
+        );
       }
       return ((src as Source)[d.name] as unknown[] | undefined) ?? [];
     };
@@ -232,7 +252,9 @@ async function nodeByGlobalId(model: ContractModel, ctx: MeshContext, id: unknow
   const parsed = parseGlobalId(String(id));
   if (!parsed) throw badInput(`node id ${JSON.stringify(id)} is not a global id Type:key (e.g. ${Object.keys(model.types)[0] ?? 'Type'}:k1)`);
   if (!Object.hasOwn(model.types, parsed.type)) {
-    throw badInput(`node id ${JSON.stringify(id)} names no node type: ${parsed.type} is unknown (known types: ${Object.keys(model.types).join(', ')})`, { knownTypes: Object.keys(model.types) });
+    throw badInput(`node id ${JSON.stringify(id)} names no node type: ${parsed.type} is unknown (known types: ${Object.keys(model.types).join(', ')})`, {
+      knownTypes: Object.keys(model.types),
+    });
   }
   return (await load(ctx, parsed.type, [parsed.id]))[0] ?? null;
 }
@@ -248,14 +270,20 @@ export function attachResolvers(schema: GraphQLSchema, model: ContractModel, sdl
         if (!node) throw badInput(`representation ${JSON.stringify(rep)?.slice(0, 200)} names no node type of this subgraph`);
         // Either @key: the node's key, or its global id.
         const key = rep[keyFieldOf(node)] ?? rep[GLOBAL_ID_FIELD];
-        if (typeof key !== 'string' && typeof key !== 'number') throw badInput(`representation of ${node.name} has neither ${keyFieldOf(node)} nor ${GLOBAL_ID_FIELD}`);
+        if (typeof key !== 'string' && typeof key !== 'number')
+          throw badInput(`representation of ${node.name} has neither ${keyFieldOf(node)} nor ${GLOBAL_ID_FIELD}`);
         return (await load(ctx, node.name, [keyOfInput(node, key)]))[0];
       }),
   };
   for (const node of Object.values(model.types)) {
     const names = queryFieldNames(node.name, node.plural);
     query[names.one] = async (_src, args, ctx) => (await load(ctx, node.name, [keyOfInput(node, args['id'])]))[0];
-    query[names.many] = (_src, args, ctx) => load(ctx, node.name, (args['ids'] as unknown[]).map((id) => keyOfInput(node, id)));
+    query[names.many] = (_src, args, ctx) =>
+      load(
+        ctx,
+        node.name,
+        (args['ids'] as unknown[]).map((id) => keyOfInput(node, id)),
+      );
     query[names.search] = searchResolver(node, model);
     setResolvers(schema.getType(node.name), nodeResolvers(node, model));
     setResolvers(schema.getType(nodeTypeNames(node.name).connection), CONNECTION);

@@ -45,7 +45,8 @@ export function checkEvents(product: CompiledDataProduct, raw: readonly unknown[
       const change = eventToChange(e);
       if (!change) return reject(`${e.id}: mapping produced no valid change`);
       if (!isValidNodeId(change.id)) return reject(`${e.id}: subject ${JSON.stringify(change.id.slice(0, 40))}: ${NODE_ID_RULE}`);
-      if ((change.op === 'link' || change.op === 'unlink') && !isValidNodeId(change.toId)) return reject(`${e.id}: data.to ${JSON.stringify(change.toId.slice(0, 40))}: ${NODE_ID_RULE}`);
+      if ((change.op === 'link' || change.op === 'unlink') && !isValidNodeId(change.toId))
+        return reject(`${e.id}: data.to ${JSON.stringify(change.toId.slice(0, 40))}: ${NODE_ID_RULE}`);
       nodeEvents.push({ id: e.id, source: e.source, k, ...(e.time ? { time: e.time } : {}), change });
     }
     accepted.push({ index, event: input as CloudEvent, nodeEvents });

@@ -26,7 +26,8 @@ export function jsonDepth(text: string): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) deepest = Math.max(deepest, ++depth);
@@ -37,7 +38,8 @@ export function jsonDepth(text: string): number {
 
 function parseJson(text: string, where: string): unknown {
   const depth = jsonDepth(text);
-  if (depth > MAX_JSON_DEPTH) throw new UserError(400, 'too-deep', `${where} nests arrays and objects ${depth} levels deep; the limit is ${MAX_JSON_DEPTH}`, { limit: MAX_JSON_DEPTH });
+  if (depth > MAX_JSON_DEPTH)
+    throw new UserError(400, 'too-deep', `${where} nests arrays and objects ${depth} levels deep; the limit is ${MAX_JSON_DEPTH}`, { limit: MAX_JSON_DEPTH });
   try {
     return JSON.parse(text);
   } catch (err) {
@@ -52,13 +54,15 @@ export function parseEventsBody(contentType: string | null, text: string, maxEve
     case 'application/cloudevents-batch+json':
     case 'application/json': {
       const body = parseJson(text, 'the body');
-      if (type === 'application/cloudevents-batch+json' && !Array.isArray(body)) throw new UserError(400, 'not-a-batch', 'a CloudEvents batch must be a JSON array of events');
+      if (type === 'application/cloudevents-batch+json' && !Array.isArray(body))
+        throw new UserError(400, 'not-a-batch', 'a CloudEvents batch must be a JSON array of events');
       events = Array.isArray(body) ? body : [body];
       break;
     }
     case 'application/cloudevents+json': {
       const body = parseJson(text, 'the body');
-      if (Array.isArray(body)) throw new UserError(400, 'not-one-event', 'application/cloudevents+json carries one event; send arrays as application/cloudevents-batch+json');
+      if (Array.isArray(body))
+        throw new UserError(400, 'not-one-event', 'application/cloudevents+json carries one event; send arrays as application/cloudevents-batch+json');
       events = [body];
       break;
     }
@@ -66,13 +70,20 @@ export function parseEventsBody(contentType: string | null, text: string, maxEve
       events = text.split('\n').flatMap((line, i) => (line.trim() === '' ? [] : [parseJson(line, `line ${i + 1}`)]));
       break;
     default:
-      throw new UserError(415, 'unsupported-media-type', `content type "${type || '(none)'}" is not accepted; use one of ${INGEST_CONTENT_TYPES.join(', ')}`, { accepted: INGEST_CONTENT_TYPES });
+      throw new UserError(415, 'unsupported-media-type', `content type "${type || '(none)'}" is not accepted; use one of ${INGEST_CONTENT_TYPES.join(', ')}`, {
+        accepted: INGEST_CONTENT_TYPES,
+      });
   }
   if (events.length === 0) throw new UserError(400, 'no-events', 'the body holds no event');
-  if (events.length > maxEvents) throw new UserError(413, 'too-many-events', `${events.length} events in one request; the limit is ${maxEvents}`, { limit: maxEvents });
+  if (events.length > maxEvents)
+    throw new UserError(413, 'too-many-events', `${events.length} events in one request; the limit is ${maxEvents}`, { limit: maxEvents });
   events.forEach((event, index) => {
     const bytes = Buffer.byteLength(JSON.stringify(event) ?? '');
-    if (bytes > MAX_EVENT_BYTES) throw new UserError(413, 'event-too-large', `event ${index} is ${bytes} bytes; one event may be at most ${MAX_EVENT_BYTES} bytes`, { index, limit: MAX_EVENT_BYTES });
+    if (bytes > MAX_EVENT_BYTES)
+      throw new UserError(413, 'event-too-large', `event ${index} is ${bytes} bytes; one event may be at most ${MAX_EVENT_BYTES} bytes`, {
+        index,
+        limit: MAX_EVENT_BYTES,
+      });
   });
   return events;
 }

@@ -16,9 +16,7 @@ export function decodeCursor(cursor: string, expectedLength: number): CursorValu
     values = undefined;
   }
   const valid =
-    Array.isArray(values) &&
-    values.length === expectedLength &&
-    values.every((v) => v === null || ['string', 'number', 'boolean'].includes(typeof v));
+    Array.isArray(values) && values.length === expectedLength && values.every((v) => v === null || ['string', 'number', 'boolean'].includes(typeof v));
   if (!valid) throw new UserError(400, 'invalid-cursor', 'the cursor is not one this search returned (was the sort changed?)');
   return values as CursorValue[];
 }

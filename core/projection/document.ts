@@ -26,11 +26,15 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{
 
 function valueProblem(field: IndexFieldSpec, value: unknown): string | undefined {
   const ok =
-    field.kind === 'int' ? Number.isSafeInteger(value)
-    : field.kind === 'float' ? typeof value === 'number' && Number.isFinite(value)
-    : field.kind === 'bool' ? typeof value === 'boolean'
-    : field.kind === 'datetime' ? typeof value === 'string' && ISO_DATE.test(value) && !Number.isNaN(Date.parse(value))
-    : typeof value === 'string';
+    field.kind === 'int'
+      ? Number.isSafeInteger(value)
+      : field.kind === 'float'
+        ? typeof value === 'number' && Number.isFinite(value)
+        : field.kind === 'bool'
+          ? typeof value === 'boolean'
+          : field.kind === 'datetime'
+            ? typeof value === 'string' && ISO_DATE.test(value) && !Number.isNaN(Date.parse(value))
+            : typeof value === 'string';
   return ok ? undefined : `field ${field.path} expects ${field.kind}, got ${JSON.stringify(value)?.slice(0, 80)}`;
 }
 

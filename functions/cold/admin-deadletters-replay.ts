@@ -26,12 +26,22 @@ app.http('coldAdminDeadLettersReplay', {
     } catch {
       throw new UserError(400, 'invalid-json', 'the body must be JSON: {"ids": ["..."]} or {"all": true}');
     }
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new UserError(400, 'invalid-body', 'the body must be an object: {"ids": ["..."]} or {"all": true}');
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw new UserError(400, 'invalid-body', 'the body must be an object: {"ids": ["..."]} or {"all": true}');
     const ids = body.ids;
     const all = body.all === true;
-    if (ids !== undefined && (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string') || ids.length === 0)) throw new UserError(400, 'invalid-ids', 'ids must be a non-empty array of dead letter ids');
-    if (all === (ids !== undefined)) throw new UserError(400, 'replay-choice-required', 'name the dead letters to replay with "ids", or send "all": true (with "stage" and "source" to narrow it), not both');
-    const [{ filterOf, ingestEndpoint, IngestRefused, replayDeadLetters }, { deadLetterStore }] = await Promise.all([import('../../adapters/deadletter/manage'), import('./shared/dead-letters')]);
+    if (ids !== undefined && (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string') || ids.length === 0))
+      throw new UserError(400, 'invalid-ids', 'ids must be a non-empty array of dead letter ids');
+    if (all === (ids !== undefined))
+      throw new UserError(
+        400,
+        'replay-choice-required',
+        'name the dead letters to replay with "ids", or send "all": true (with "stage" and "source" to narrow it), not both',
+      );
+    const [{ filterOf, ingestEndpoint, IngestRefused, replayDeadLetters }, { deadLetterStore }] = await Promise.all([
+      import('../../adapters/deadletter/manage'),
+      import('./shared/dead-letters'),
+    ]);
     const filter = filterOf((name) => {
       const v = body[name as keyof ReplayBody];
       if (v !== undefined && typeof v !== 'string') throw new UserError(400, `invalid-${name}`, `${name} must be a string`);
@@ -41,7 +51,12 @@ app.http('coldAdminDeadLettersReplay', {
     const ingest = config().hotApiBaseUrl?.replace(/\/api$/, '') ?? new URL(request.url).origin;
     try {
       const result = await replayDeadLetters(await deadLetterStore(), all ? { all, filter } : { ids: ids as string[] }, ingestEndpoint(ingest));
-      log.info('dead letters replayed', { replayed: result.replayed, accepted: result.accepted, rejected: result.rejected.length, skipped: result.skipped.length });
+      log.info('dead letters replayed', {
+        replayed: result.replayed,
+        accepted: result.accepted,
+        rejected: result.rejected.length,
+        skipped: result.skipped.length,
+      });
       return { jsonBody: result };
     } catch (err) {
       if (err instanceof IngestRefused) throw new UnavailableError(`the ingest endpoint (${ingest}/api/events answered ${err.status})`, { cause: err });

@@ -27,7 +27,9 @@ app.http('coldAdminReindex', {
       let continuation: string | undefined;
       do {
         const page = await reader.list<NodeState>(NODE_ENTITY, 1000, continuation);
-        yield page.entities.filter((e) => e.state && wanted.has(e.state.type)).map((e) => ({ state: e.state!, lastOperationTime: Date.parse(e.lastOperationTime) }));
+        yield page.entities
+          .filter((e) => e.state && wanted.has(e.state.type))
+          .map((e) => ({ state: e.state!, lastOperationTime: Date.parse(e.lastOperationTime) }));
         continuation = page.continuation;
       } while (continuation);
     };

@@ -17,7 +17,13 @@ const PAGE = 500;
 type Page = EntityPage<NodeState>;
 
 /** NDJSON of one listing page: the nodes of the type this caller may see. */
-async function linesOf(page: Page, node: NodeModel, who: Principal, buckets: BucketReader, visible: VisibilityReader): Promise<{ text: string; count: number }> {
+async function linesOf(
+  page: Page,
+  node: NodeModel,
+  who: Principal,
+  buckets: BucketReader,
+  visible: VisibilityReader,
+): Promise<{ text: string; count: number }> {
   let text = '';
   let count = 0;
   for (const e of page.entities) {
@@ -31,7 +37,15 @@ async function linesOf(page: Page, node: NodeModel, who: Principal, buckets: Buc
 }
 
 /** The rest of the listing, a page per chunk, pulled only as fast as the caller reads. */
-async function* ndjson(reader: DurableHttpClient, first: Page, node: NodeModel, who: Principal, log: Logger, buckets: BucketReader, visible: VisibilityReader): AsyncGenerator<Uint8Array> {
+async function* ndjson(
+  reader: DurableHttpClient,
+  first: Page,
+  node: NodeModel,
+  who: Principal,
+  log: Logger,
+  buckets: BucketReader,
+  visible: VisibilityReader,
+): AsyncGenerator<Uint8Array> {
   const encoder = new TextEncoder();
   let page: Page | undefined = first;
   let nodes = 0;
@@ -55,6 +69,9 @@ app.http('coldExport', {
     const reader = readerOf(context);
     // The first page is read before answering, so a listing that fails at once is a clean error.
     const first = await reader.list<NodeState>(NODE_ENTITY, PAGE);
-    return { headers: { 'content-type': 'application/x-ndjson' }, body: ndjson(reader, first, node, callerOf(request), log, bucketReaderOf(context), rememberVisibility(visibilityReaderOf(context))) };
+    return {
+      headers: { 'content-type': 'application/x-ndjson' },
+      body: ndjson(reader, first, node, callerOf(request), log, bucketReaderOf(context), rememberVisibility(visibilityReaderOf(context))),
+    };
   }),
 });

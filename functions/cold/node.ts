@@ -12,7 +12,13 @@ app.http('coldNode', {
   handler: httpHandler(async ({ request, context }) => {
     const node = nodeTypeOf(request.params.type);
     const id = nodeIdOf(request.params.id);
-    const view = await nodeWithEdges(atTime(request)(await readNode(context, node.name, id)), node, callerOf(request), bucketReaderOf(context), visibilityReaderOf(context));
+    const view = await nodeWithEdges(
+      atTime(request)(await readNode(context, node.name, id)),
+      node,
+      callerOf(request),
+      bucketReaderOf(context),
+      visibilityReaderOf(context),
+    );
     if (!view) throw notFound(node.name, id);
     return { jsonBody: view };
   }),

@@ -30,20 +30,32 @@ app.http('coldSubgraph', {
     if (format !== 'json' && format !== 'svg') throw new UserError(400, 'invalid-format', `format must be json or svg (got "${format}")`);
     const depthText = request.query.get('depth') ?? '1';
     const depth = Number(depthText);
-    if (!Number.isInteger(depth) || depth < 0 || depth > MAX_DEPTH) throw new UserError(400, 'invalid-depth', `depth must be an integer from 0 to ${MAX_DEPTH} (got "${depthText}")`);
+    if (!Number.isInteger(depth) || depth < 0 || depth > MAX_DEPTH)
+      throw new UserError(400, 'invalid-depth', `depth must be an integer from 0 to ${MAX_DEPTH} (got "${depthText}")`);
     const model = contractModel();
     const known = new Set(Object.values(model.types).flatMap((t) => Object.keys(t.edges)));
-    const rels = request.query.get('rels')?.split(',').map((r) => r.trim()).filter((r) => r !== '');
+    const rels = request.query
+      .get('rels')
+      ?.split(',')
+      .map((r) => r.trim())
+      .filter((r) => r !== '');
     const unknown = rels?.filter((r) => !known.has(r)) ?? [];
     if (unknown.length) throw new UserError(400, 'unknown-relation', `unknown relation(s) ${unknown.join(', ')}; relations: ${[...known].sort().join(', ')}`);
     const budgetText = request.query.get('budget');
     const budget = budgetText === null ? NODE_BUDGET : Number(budgetText);
-    if (!Number.isInteger(budget) || budget < 1 || budget > NODE_BUDGET) throw new UserError(400, 'invalid-budget', `budget must be an integer from 1 to ${NODE_BUDGET} (got "${budgetText}")`);
+    if (!Number.isInteger(budget) || budget < 1 || budget > NODE_BUDGET)
+      throw new UserError(400, 'invalid-budget', `budget must be an integer from 1 to ${NODE_BUDGET} (got "${budgetText}")`);
     const reader = readerOf(context);
-    const graph = await walkSubgraph(`${node.name}:${id}`, model, callerOf(request), {
-      node: async (key) => asOf(await reader.read<NodeState>(NODE_ENTITY, key)),
-      bucket: (key) => reader.read(BUCKET_ENTITY, key),
-    }, { depth, ...(rels ? { rels: new Set(rels) } : {}), budget, concurrency: READS_AT_ONCE });
+    const graph = await walkSubgraph(
+      `${node.name}:${id}`,
+      model,
+      callerOf(request),
+      {
+        node: async (key) => asOf(await reader.read<NodeState>(NODE_ENTITY, key)),
+        bucket: (key) => reader.read(BUCKET_ENTITY, key),
+      },
+      { depth, ...(rels ? { rels: new Set(rels) } : {}), budget, concurrency: READS_AT_ONCE },
+    );
     if (!graph) throw notFound(node.name, id);
     if (format === 'svg') return { headers: { 'content-type': 'image/svg+xml; charset=utf-8' }, body: renderSubgraphSvg(graph, Object.keys(model.types)) };
     return { jsonBody: graph };

@@ -49,7 +49,9 @@ function assetFile(name: GraphiqlAssetName): string {
   try {
     return packageFile(name);
   } catch {
-    throw new Error(`GraphiQL asset ${name} is neither in ${path.dirname(built)} (npm run build copies it there) nor in node_modules (${GRAPHIQL_ASSETS[name].join('/')})`);
+    throw new Error(
+      `GraphiQL asset ${name} is neither in ${path.dirname(built)} (npm run build copies it there) nor in node_modules (${GRAPHIQL_ASSETS[name].join('/')})`,
+    );
   }
 }
 

@@ -9,14 +9,19 @@ import { dataProduct } from './product';
 
 /** A browser navigating to the endpoint (HTML first, no query in the URL). */
 export function wantsGraphiql(accept: string | null, query: URLSearchParams): boolean {
-  return query.get('query') === null && query.get('extensions') === null && (accept ?? '').split(',').some((t) => t.trim().toLowerCase().startsWith('text/html'));
+  return (
+    query.get('query') === null && query.get('extensions') === null && (accept ?? '').split(',').some((t) => t.trim().toLowerCase().startsWith('text/html'))
+  );
 }
 
 /** A first query for the page: a search over the first node type with its fields, first relation and facets. */
 export function defaultQuery(model: ContractModel): string {
   const node = Object.values(model.types)[0];
   if (!node) return '{ __typename }';
-  const visible = (fields: ContractModel['types'][string]['fields']) => Object.values(fields).filter((f) => !f.pii).map((f) => f.name);
+  const visible = (fields: ContractModel['types'][string]['fields']) =>
+    Object.values(fields)
+      .filter((f) => !f.pii)
+      .map((f) => f.name);
   const relation = Object.values(node.edges)[0];
   const target = relation ? model.types[relation.to] : undefined;
   const related = relation && target ? [`${relation.name} { ${[target.key, ...visible(target.fields)].join(' ')} }`] : [];
@@ -101,5 +106,14 @@ export function graphiqlPage(pathname: string, model: ContractModel = dataProduc
 </body>
 </html>
 `;
-  return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache', 'content-security-policy': POLICY, 'x-content-type-options': 'nosniff' }, body: page };
+  return {
+    status: 200,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-cache',
+      'content-security-policy': POLICY,
+      'x-content-type-options': 'nosniff',
+    },
+    body: page,
+  };
 }

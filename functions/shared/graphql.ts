@@ -19,7 +19,14 @@ export function graphqlService(): GraphQLService {
   if (!service) {
     const settings = config().graphql;
     const mesh = buildMeshSchema(dataProduct().product.model);
-    const limits = { maxDepth: settings.maxDepth, maxAliases: settings.maxAliases, maxCost: settings.maxCost, maxFirst: settings.maxFirst, maxQueryBytes: settings.maxQueryBytes, relationListCost: 20 };
+    const limits = {
+      maxDepth: settings.maxDepth,
+      maxAliases: settings.maxAliases,
+      maxCost: settings.maxCost,
+      maxFirst: settings.maxFirst,
+      maxQueryBytes: settings.maxQueryBytes,
+      relationListCost: 20,
+    };
     const engine = new GraphQLEngine(mesh.schema, { executor: settings.executor, limits });
     const persisted = new PersistedQueries(settings.persistedQueries, settings.persistedQueries === 'off' ? undefined : queryRegistry());
     service = { mesh, engine, persisted };

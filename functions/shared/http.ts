@@ -26,7 +26,8 @@ export function httpHandler(handle: (scope: RequestScope) => Promise<HttpRespons
       return { ...response, headers: { ...(response.headers as Record<string, string> | undefined), 'x-correlation-id': correlationId } };
     } catch (thrown) {
       const err = normalizeError(thrown);
-      if (err instanceof SystemError) log.error('request failed', { error: err.message, stack: (err.cause as Error | undefined)?.stack ?? err.stack, url: request.url });
+      if (err instanceof SystemError)
+        log.error('request failed', { error: err.message, stack: (err.cause as Error | undefined)?.stack ?? err.stack, url: request.url });
       else log.info('request refused', { status: err.status, code: err.code, detail: err.message });
       return problemResponse(err, correlationId);
     }

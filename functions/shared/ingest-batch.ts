@@ -26,5 +26,11 @@ export async function ingestBatch(messages: unknown, context: InvocationContext)
   const { accepted, rejected } = checkEvents(dataProduct().product, (messages as unknown[]).map(decode));
   if (rejected.length > 0) await deadLetters().put(deadLettersOf(rejected, 'trigger'));
   const routed = await routeToEntities(durableClientOf(context), accepted, rejected);
-  log.info('batch routed', { events: (messages as unknown[]).length, accepted: accepted.length, rejected: rejected.length, ...routed, ...(context.retryContext ? { retry: context.retryContext.retryCount } : {}) });
+  log.info('batch routed', {
+    events: (messages as unknown[]).length,
+    accepted: accepted.length,
+    rejected: rejected.length,
+    ...routed,
+    ...(context.retryContext ? { retry: context.retryContext.retryCount } : {}),
+  });
 }

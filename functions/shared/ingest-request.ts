@@ -26,12 +26,18 @@ export async function ingestRequest({ request, context, log }: RequestScope, eve
   let waited;
   if (wait) {
     const marked = accepted.map((a) => ({ ...a, event: { ...a.event } }));
-    markForWait(marked.map((a) => a.event as unknown as Record<string, unknown>), wait);
+    markForWait(
+      marked.map((a) => a.event as unknown as Record<string, unknown>),
+      wait,
+    );
     const client = durableClientOf(context);
     await fromDependency('the durable entities', () => routeToEntities(client, marked));
     waited = await waitUntilDone(client, wait, accepted, waitTimeoutMs);
   } else if (accepted.length > 0) {
-    context.extraOutputs.set(eventHub, accepted.map((a) => a.event));
+    context.extraOutputs.set(
+      eventHub,
+      accepted.map((a) => a.event),
+    );
   }
   log.info('events received', { received: raw.length, accepted: accepted.length, rejected: rejected.length, ...(wait ? { waited: true } : {}) });
   return {

@@ -8,7 +8,19 @@ import { newDeadLetterId } from '../../adapters/deadletter/rows';
 import { NODE_ENTITY } from '../../actors/messages/node';
 import type { NodeState } from '../../core/graph/node-state';
 import { WAIT_ENTITY, WaitOp, type WaitState } from '../../actors/messages/wait';
-import { WAIT_SHARE_ATTRIBUTE, WAIT_TOKEN_ATTRIBUTE, addShares, cut, decodeShare, encodeShare, eventShares, isComplete, outstanding, type Interval, type Shares } from '../../core/ingest/wait-shares';
+import {
+  WAIT_SHARE_ATTRIBUTE,
+  WAIT_TOKEN_ATTRIBUTE,
+  addShares,
+  cut,
+  decodeShare,
+  encodeShare,
+  eventShares,
+  isComplete,
+  outstanding,
+  type Interval,
+  type Shares,
+} from '../../core/ingest/wait-shares';
 import { nodeKeyOf } from '../../core/ingest/check';
 
 /** An event as the mesh keeps it: without the wait attributes a request put on it in passing. */
@@ -20,7 +32,15 @@ export function withoutWaitAttributes<T>(event: T): T {
 
 export function deadLettersOf(rejected: RejectedEvent[], stage: DeadLetterStage): DeadLetter[] {
   const at = new Date().toISOString();
-  return rejected.map((r) => ({ id: newDeadLetterId(at), at, stage, reason: r.reason, ...(r.id ? { eventId: r.id } : {}), ...(r.source ? { source: r.source } : {}), payload: withoutWaitAttributes(r.payload) }));
+  return rejected.map((r) => ({
+    id: newDeadLetterId(at),
+    at,
+    stage,
+    reason: r.reason,
+    ...(r.id ? { eventId: r.id } : {}),
+    ...(r.source ? { source: r.source } : {}),
+    payload: withoutWaitAttributes(r.payload),
+  }));
 }
 
 /** Marks accepted events with the request's token and one share each, for the trigger to pass on. */
@@ -95,7 +115,11 @@ export async function waitUntilDone(client: DurableHttpClient, token: string, ac
       await new Promise((r) => setTimeout(r, pause));
     }
     const nodes = await unappliedNodes(client, accepted);
-    return { applied: false, ms: Date.now() - started, pending: { nodes: nodes.slice(0, 100), nodeCount: nodes.length, reactionsOutstanding: outstanding(returned) } };
+    return {
+      applied: false,
+      ms: Date.now() - started,
+      pending: { nodes: nodes.slice(0, 100), nodeCount: nodes.length, reactionsOutstanding: outstanding(returned) },
+    };
   } finally {
     await client.signal(WAIT_ENTITY, token, WaitOp.forget).catch(() => {});
   }

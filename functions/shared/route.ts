@@ -11,7 +11,11 @@ import { WAIT_ENTITY, WaitOp } from '../../actors/messages/wait';
 import { sharesOfBatch } from './ingest';
 
 /** Resolves once every signal is accepted (durable); returns how many nodes and signals. */
-export async function routeToEntities(client: DurableHttpClient, accepted: AcceptedEvent[], rejected: RejectedEvent[] = []): Promise<{ nodes: number; signals: number }> {
+export async function routeToEntities(
+  client: DurableHttpClient,
+  accepted: AcceptedEvent[],
+  rejected: RejectedEvent[] = [],
+): Promise<{ nodes: number; signals: number }> {
   const routers = config().ingest.routers;
   const byRouter = new Map<number, RouteMessage>();
   const byNode = groupByNode(accepted.flatMap((a) => a.nodeEvents));

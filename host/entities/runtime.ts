@@ -105,7 +105,14 @@ export class EntityRuntime {
   async signalMany(name: string, op: string, items: Array<{ key: string; input: string }>): Promise<void> {
     if (!this.hasEntity(name)) throw new UnknownEntityError(`no entity function named "${name}"`);
     const now = Date.now();
-    const queued = items.map((i): QueuedOperation => ({ seq: this.clock.next(), target: instanceId(name, i.key), op, input: i.input, from: 'client', enqueuedAt: now }));
+    const queued = items.map((i): QueuedOperation => ({
+      seq: this.clock.next(),
+      target: instanceId(name, i.key),
+      op,
+      input: i.input,
+      from: 'client',
+      enqueuedAt: now,
+    }));
     await this.store.enqueue(queued);
     queued.forEach((q) => this.accept(q));
   }
@@ -183,7 +190,12 @@ export class EntityRuntime {
         from: id,
         enqueuedAt: Date.now(),
       }));
-      const entity: StoredEntity = { id, exists: output.entityExists, state: output.entityExists ? output.entityState : undefined, lastOperationTime: Date.now() };
+      const entity: StoredEntity = {
+        id,
+        exists: output.entityExists,
+        state: output.entityExists ? output.entityState : undefined,
+        lastOperationTime: Date.now(),
+      };
       await this.store.commit({ entity, consumed: batch, emitted });
       this.remember(entity);
       list.splice(0, batch.length);
@@ -197,7 +209,13 @@ export class EntityRuntime {
       const attempts = (this.failures.get(id) ?? 0) + 1;
       this.failures.set(id, attempts);
       this.counters.failedBatches++;
-      this.options.log({ level: 'error', category: 'host', fn: name, invocationId: id, message: `entity batch failed (attempt ${attempts}, ${batch.length} operations kept): ${err instanceof Error ? err.stack ?? err.message : String(err)}` });
+      this.options.log({
+        level: 'error',
+        category: 'host',
+        fn: name,
+        invocationId: id,
+        message: `entity batch failed (attempt ${attempts}, ${batch.length} operations kept): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+      });
       await new Promise((r) => setTimeout(r, Math.min(30_000, 100 * 2 ** Math.min(attempts, 9))));
     }
   }
@@ -224,7 +242,13 @@ export class EntityRuntime {
     output.results.forEach((r, i) => {
       if (!r.isError) return;
       this.counters.failedOperations++;
-      this.options.log({ level: 'warning', category: 'host', fn: id, invocationId: batch[i]?.seq ?? '', message: `operation ${batch[i]?.op} failed: ${r.result ?? ''}` });
+      this.options.log({
+        level: 'warning',
+        category: 'host',
+        fn: id,
+        invocationId: batch[i]?.seq ?? '',
+        message: `operation ${batch[i]?.op} failed: ${r.result ?? ''}`,
+      });
     });
   }
 

@@ -146,7 +146,14 @@ export class SqliteEntityStore implements EntityStore {
   }
 
   async open(): Promise<Recovered> {
-    const pending = this.statements.pending.all().map((row): QueuedOperation => ({ seq: seqText(row.seq), target: row.target, op: row.op, input: row.input, from: row.sender, enqueuedAt: row.enqueued_at }));
+    const pending = this.statements.pending.all().map((row): QueuedOperation => ({
+      seq: seqText(row.seq),
+      target: row.target,
+      op: row.op,
+      input: row.input,
+      from: row.sender,
+      enqueuedAt: row.enqueued_at,
+    }));
     return { pending };
   }
 
@@ -185,7 +192,12 @@ export class SqliteEntityStore implements EntityStore {
   }
 
   stats(): StoreStats {
-    return { kind: this.kind, writesInFlight: this.queue.length + (this.inFlight?.writes.length ?? 0), transactions: this.transactions, rowsWritten: this.rowsWritten };
+    return {
+      kind: this.kind,
+      writesInFlight: this.queue.length + (this.inFlight?.writes.length ?? 0),
+      transactions: this.transactions,
+      rowsWritten: this.rowsWritten,
+    };
   }
 
   /** Commits what is queued, stops the writer, then closes the file (the WAL is checkpointed into it). */
@@ -227,7 +239,8 @@ export class SqliteEntityStore implements EntityStore {
     if (this.inFlight || this.failure || this.queue.length === 0) return;
     let chars = 0;
     let count = 0;
-    while (count < this.queue.length && count < MAX_WRITES && (count === 0 || chars + this.queue[count]!.chars <= MAX_CHARS)) chars += this.queue[count++]!.chars;
+    while (count < this.queue.length && count < MAX_WRITES && (count === 0 || chars + this.queue[count]!.chars <= MAX_CHARS))
+      chars += this.queue[count++]!.chars;
     const writes = this.queue.splice(0, count);
     this.inFlight = { id: ++this.groups, writes };
     this.writer.ref();

@@ -19,7 +19,8 @@ export interface WireWrite {
 export type WireOperation = [seq: number, target: string, op: string, input: string, sender: string, enqueuedAt: number];
 
 export type WriterRequest = { kind: 'group'; id: number; writes: WireWrite[] } | { kind: 'close' };
-export type WriterAnswer = { kind: 'group'; id: number; rows: number; transactions: number; failed: Array<[index: number, message: string]> } | { kind: 'closed' };
+export type WriterAnswer =
+  { kind: 'group'; id: number; rows: number; transactions: number; failed: Array<[index: number, message: string]> } | { kind: 'closed' };
 
 const SOURCE = String.raw`
 const { parentPort, workerData } = require('node:worker_threads');

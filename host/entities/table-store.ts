@@ -184,7 +184,9 @@ export class TableEntityStore implements EntityStore {
       const name = `${String(row.rowKey).slice(0, 1)}/${randomUUID()}.json.gz`;
       this.uploading.add(name);
       uploaded.push(name);
-      await this.large.getBlockBlobClient(name).uploadData(await gzip(json), { blobHTTPHeaders: { blobContentType: 'application/json', blobContentEncoding: 'gzip' } });
+      await this.large
+        .getBlockBlobClient(name)
+        .uploadData(await gzip(json), { blobHTTPHeaders: { blobContentType: 'application/json', blobContentEncoding: 'gzip' } });
       return putBlobRef(row, name, prefix);
     }
   }
@@ -242,7 +244,13 @@ export class TableEntityStore implements EntityStore {
     // name these rows, wherever they live).
     const written: NewLogRow[] = [];
     try {
-      const withTaken = await this.put({ partitionKey: shard, rowKey, exists: entity.exists, t: entity.lastOperationTime }, JSON.stringify(taken), `consumed list of ${entity.id}`, blobs, 'k');
+      const withTaken = await this.put(
+        { partitionKey: shard, rowKey, exists: entity.exists, t: entity.lastOperationTime },
+        JSON.stringify(taken),
+        `consumed list of ${entity.id}`,
+        blobs,
+        'k',
+      );
       const actions: TransactionAction[] = [['upsert', await this.put(withTaken, entity.state, `state of ${entity.id}`, blobs), 'Replace']];
       actions.push(...(await this.logRows(shard, emitted, written)));
       await this.committer.submit(shard, actions);
@@ -263,9 +271,12 @@ export class TableEntityStore implements EntityStore {
     const entities: StoredEntity[] = [];
     while (shard < SHARDS && entities.length < top) {
       const filter = `PartitionKey eq 's${shard}' and RowKey ge '${prefix}' and RowKey lt '${prefix}\uffff' and exists eq true`;
-      const pages = this.client.listEntities({ queryOptions: { filter } }).byPage({ maxPageSize: top - entities.length, ...(token ? { continuationToken: token } : {}) });
+      const pages = this.client
+        .listEntities({ queryOptions: { filter } })
+        .byPage({ maxPageSize: top - entities.length, ...(token ? { continuationToken: token } : {}) });
       const { value: page } = await pages.next();
-      for (const row of page ?? []) entities.push({ id: idOfEntityKey(String(row.rowKey)), exists: true, state: await this.text(row), lastOperationTime: Number(row.t) });
+      for (const row of page ?? [])
+        entities.push({ id: idOfEntityKey(String(row.rowKey)), exists: true, state: await this.text(row), lastOperationTime: Number(row.t) });
       token = page?.continuationToken;
       if (!token) shard++;
     }
@@ -301,7 +312,11 @@ export class TableEntityStore implements EntityStore {
     for (const rowOps of packLogRows(ops)) {
       const row: NewLogRow = { shard, rowKey: `q:${rowOps[0]!.seq}`, ops: rowOps, blobs: [] };
       written.push(row);
-      actions.push(['upsert', await this.put({ partitionKey: shard, rowKey: row.rowKey }, JSON.stringify(rowOps), `log row ${row.rowKey}`, row.blobs), 'Replace']);
+      actions.push([
+        'upsert',
+        await this.put({ partitionKey: shard, rowKey: row.rowKey }, JSON.stringify(rowOps), `log row ${row.rowKey}`, row.blobs),
+        'Replace',
+      ]);
     }
     return actions;
   }
@@ -357,7 +372,14 @@ export class TableEntityStore implements EntityStore {
         this.appendBuffers.set(shard, []);
         const written: NewLogRow[] = [];
         try {
-          await this.committer.submit(shard, await this.logRows(shard, batch.flatMap((a) => a.ops), written));
+          await this.committer.submit(
+            shard,
+            await this.logRows(
+              shard,
+              batch.flatMap((a) => a.ops),
+              written,
+            ),
+          );
           written.forEach((r) => this.logged(r));
           batch.forEach((a) => a.resolve());
         } catch (err) {

@@ -29,8 +29,18 @@ export interface MeshHost {
   stop(): Promise<void>;
 }
 
-export async function startMeshHost(connectionString: string, dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-data-')), withCold = false, options: MeshHostOptions = {}): Promise<MeshHost> {
-  Object.assign(process.env, { AzureWebJobsStorage: connectionString, MESH_CONTRACTS: options.contracts ?? GRAPH_CONTRACTS, MESH_DATA_DIR: dataDir, EventHubConnection: '' });
+export async function startMeshHost(
+  connectionString: string,
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-data-')),
+  withCold = false,
+  options: MeshHostOptions = {},
+): Promise<MeshHost> {
+  Object.assign(process.env, {
+    AzureWebJobsStorage: connectionString,
+    MESH_CONTRACTS: options.contracts ?? GRAPH_CONTRACTS,
+    MESH_DATA_DIR: dataDir,
+    EventHubConnection: '',
+  });
   const apps = [{ name: 'hot', entry: HOT_APP }, ...(withCold ? [{ name: 'cold', entry: COLD_APP }] : [])];
   const host = await startHost({ apps, port: 0, store: options.store ?? 'azurite', log: () => {} });
   const index = openSqliteStore(dataDir);
@@ -53,8 +63,11 @@ export function cloudEvent(source: string, type: 'upsert' | 'delete' | 'link' | 
 }
 
 export async function ingest(url: string, events: unknown[], wait = true): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${url}/api/events${wait ? '?wait=true' : ''}`, { method: 'POST', headers: { 'content-type': 'application/cloudevents-batch+json' }, body: JSON.stringify(events) });
+  const res = await fetch(`${url}/api/events${wait ? '?wait=true' : ''}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/cloudevents-batch+json' },
+    body: JSON.stringify(events),
+  });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
-

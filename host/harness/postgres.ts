@@ -20,7 +20,10 @@ export interface TestPostgres {
 export function postgresBin(): string | undefined {
   const root = '/usr/lib/postgresql';
   if (!fs.existsSync(root)) return undefined;
-  const versions = fs.readdirSync(root).filter((v) => fs.existsSync(path.join(root, v, 'bin', 'pg_ctl'))).sort((a, b) => Number(b) - Number(a));
+  const versions = fs
+    .readdirSync(root)
+    .filter((v) => fs.existsSync(path.join(root, v, 'bin', 'pg_ctl')))
+    .sort((a, b) => Number(b) - Number(a));
   return versions.length ? path.join(root, versions[0]!, 'bin') : undefined;
 }
 
@@ -46,14 +49,38 @@ export async function startTestPostgres(settings: Record<string, string> = {}): 
   const as = owner();
   if (as) fs.chownSync(dir, as.uid, as.gid);
   const run = (tool: string, args: string[]) => {
-    const r = spawnSync(path.join(bin, tool), args, { encoding: 'utf8', cwd: dir, ...(as ? { uid: as.uid, gid: as.gid } : {}), env: { ...process.env, LC_ALL: 'C' } });
-    if (r.status !== 0) throw new Error(`${tool} ${args.join(' ')} failed (${r.status}): ${r.stderr || r.stdout}${fs.existsSync(path.join(dir, 'log')) ? fs.readFileSync(path.join(dir, 'log'), 'utf8') : ''}`);
+    const r = spawnSync(path.join(bin, tool), args, {
+      encoding: 'utf8',
+      cwd: dir,
+      ...(as ? { uid: as.uid, gid: as.gid } : {}),
+      env: { ...process.env, LC_ALL: 'C' },
+    });
+    if (r.status !== 0)
+      throw new Error(
+        `${tool} ${args.join(' ')} failed (${r.status}): ${r.stderr || r.stdout}${fs.existsSync(path.join(dir, 'log')) ? fs.readFileSync(path.join(dir, 'log'), 'utf8') : ''}`,
+      );
   };
   const data = path.join(dir, 'data');
   run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync', '--no-instructions']);
   const port = await freePort();
-  const options = { wal_level: 'logical', port: String(port), listen_addresses: '127.0.0.1', unix_socket_directories: dir, fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_wal_senders: '10', max_replication_slots: '10', ...settings };
-  fs.appendFileSync(path.join(data, 'postgresql.conf'), Object.entries(options).map(([k, v]) => `${k} = '${v}'\n`).join(''));
+  const options = {
+    wal_level: 'logical',
+    port: String(port),
+    listen_addresses: '127.0.0.1',
+    unix_socket_directories: dir,
+    fsync: 'off',
+    synchronous_commit: 'off',
+    full_page_writes: 'off',
+    max_wal_senders: '10',
+    max_replication_slots: '10',
+    ...settings,
+  };
+  fs.appendFileSync(
+    path.join(data, 'postgresql.conf'),
+    Object.entries(options)
+      .map(([k, v]) => `${k} = '${v}'\n`)
+      .join(''),
+  );
   run('pg_ctl', ['start', '-D', data, '-w', '-t', '60', '-l', path.join(dir, 'log')]);
   let stopped = false;
   return {

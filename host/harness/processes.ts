@@ -20,7 +20,10 @@ export async function msUntilOk(args: string[], url: string, options: { cwd: str
   const child = spawn(process.execPath, args, { cwd: options.cwd, env: options.env, stdio: 'ignore' });
   try {
     for (;;) {
-      const status = await fetch(url).then((r) => r.status, () => 0);
+      const status = await fetch(url).then(
+        (r) => r.status,
+        () => 0,
+      );
       if (status === 200) return performance.now() - t0;
       if (status !== 0 && status !== 503) throw new Error(`${url} answered ${status}`);
       if (performance.now() - t0 > (options.timeoutMs ?? 60_000)) throw new Error(`${url} did not answer 200 within ${options.timeoutMs ?? 60_000} ms`);

@@ -140,7 +140,12 @@ export async function invoke(fn: HostedFunction, input: InvokeInput, log: LogSin
   }
   const model = programmingModel.getInvocationModel({
     invocationId,
-    request: { invocationId, inputData, ...(input.triggerMetadata ? { triggerMetadata: input.triggerMetadata } : {}), ...(input.retryContext ? { retryContext: input.retryContext } : {}) },
+    request: {
+      invocationId,
+      inputData,
+      ...(input.triggerMetadata ? { triggerMetadata: input.triggerMetadata } : {}),
+      ...(input.retryContext ? { retryContext: input.retryContext } : {}),
+    },
     metadata,
     state: 'invocation',
     log: (level, category, message) => log({ level, category, fn: fn.name, invocationId, message }),

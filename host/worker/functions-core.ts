@@ -93,7 +93,13 @@ const coreApi = {
     const programmingModel = sink.programmingModel ?? lastProgrammingModel;
     if (!programmingModel) throw new Error(`function ${metadata.name} registered before a programming model was set`);
     sink.registrations.push({ metadata, handler, programmingModel });
-    return { dispose: () => void sink.registrations.splice(sink.registrations.findIndex((r) => r.metadata === metadata), 1) };
+    return {
+      dispose: () =>
+        void sink.registrations.splice(
+          sink.registrations.findIndex((r) => r.metadata === metadata),
+          1,
+        ),
+    };
   },
   registerHook(name: string, callback: HookCallback): { dispose(): void } {
     const sink = requireSink(`registerHook(${name})`);

@@ -9,7 +9,12 @@ const KEYS = Array.from({ length: 23 }, (_, i) => `k${String(i).padStart(2, '0')
 const ageOf = (i: number): number | undefined => (i % 3 === 2 ? undefined : (i * 7) % 5);
 const crowd = (t: string) => KEYS.map((k, i) => person(t, k, 1, { name: `Walker ${k}`, age: ageOf(i), city: i % 2 ? 'Oslo' : 'Bergen' }));
 
-async function allPages(store: ProjectionStore, type: string, request: Omit<SearchRequest, 'after'>, between?: (page: number) => Promise<void>): Promise<string[]> {
+async function allPages(
+  store: ProjectionStore,
+  type: string,
+  request: Omit<SearchRequest, 'after'>,
+  between?: (page: number) => Promise<void>,
+): Promise<string[]> {
   const seen: string[] = [];
   let after: string | undefined;
   for (let page = 0; page < 50; page++) {
@@ -39,8 +44,17 @@ export function pagingCases(withIndex: WithIndex): void {
 
     it('sorts by two keys', () =>
       withIndex(crowd, async ({ store, type }) => {
-        const page = await store.search(type, { sort: [{ field: 'city', order: 'desc' }, { field: 'id', order: 'desc' }], first: 3 });
-        assert.deepEqual(page.hits.map((h) => h.doc.body['id']), ['k21', 'k19', 'k17']);
+        const page = await store.search(type, {
+          sort: [
+            { field: 'city', order: 'desc' },
+            { field: 'id', order: 'desc' },
+          ],
+          first: 3,
+        });
+        assert.deepEqual(
+          page.hits.map((h) => h.doc.body['id']),
+          ['k21', 'k19', 'k17'],
+        );
       }));
 
     it('is stable under concurrent writes: every untouched document exactly once and in order', () =>
@@ -49,10 +63,17 @@ export function pagingCases(withIndex: WithIndex): void {
         const seen = await allPages(store, type, { sort: [{ field: 'age', order: 'asc' }], first: 5 }, async () => {
           // New documents before and after the cursor, and a document already seen moved ahead.
           late++;
-          await store.bulk([person(type, `new-low-${late}`, 1, { age: 0 }), person(type, `new-high-${late}`, 1, { age: 99 }), person(type, 'k00', 1 + late, { age: 50 + late })]);
+          await store.bulk([
+            person(type, `new-low-${late}`, 1, { age: 0 }),
+            person(type, `new-high-${late}`, 1, { age: 99 }),
+            person(type, 'k00', 1 + late, { age: 50 + late }),
+          ]);
         });
         const untouched = expectedOrder('asc').filter((k) => k !== 'k00');
-        assert.deepEqual(seen.filter((k) => untouched.includes(k)), untouched);
+        assert.deepEqual(
+          seen.filter((k) => untouched.includes(k)),
+          untouched,
+        );
         const others = seen.filter((k) => k !== 'k00');
         assert.equal(new Set(others).size, others.length);
         assert.ok(seen.includes('new-high-1'), 'a document written ahead of the cursor is found');

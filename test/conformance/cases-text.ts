@@ -25,7 +25,10 @@ export function textCases(withIndex: WithIndex): void {
         assert.ok(found.indexOf('short') < found.indexOf('long'));
         assert.deepEqual([...found].sort(), ['long', 'short', 'stone']);
         const scores = page.hits.map((h) => h.score ?? NaN);
-        assert.ok(scores.every((s, i) => i === 0 || s <= scores[i - 1]!), `scores descend: ${scores.join(', ')}`);
+        assert.ok(
+          scores.every((s, i) => i === 0 || s <= scores[i - 1]!),
+          `scores descend: ${scores.join(', ')}`,
+        );
       }));
 
     it('requires every word, in any searchable field, case-insensitively', () =>
@@ -53,9 +56,12 @@ export function textCases(withIndex: WithIndex): void {
       }));
 
     it('finds a word at the end of a very long text', () =>
-      withIndex((t) => [person(t, 'tome', 1, { bio: `${filler(20_000)} needleword` }), person(t, 'other', 1, { bio: filler(50) })], async ({ store, type }) => {
-        assert.deepEqual(ids((await store.search(type, { text: 'needleword', first: 5 })).hits), ['tome']);
-      }));
+      withIndex(
+        (t) => [person(t, 'tome', 1, { bio: `${filler(20_000)} needleword` }), person(t, 'other', 1, { bio: filler(50) })],
+        async ({ store, type }) => {
+          assert.deepEqual(ids((await store.search(type, { text: 'needleword', first: 5 })).hits), ['tome']);
+        },
+      ));
 
     it('sorts text matches by a field when asked', () =>
       withIndex(texts, async ({ store, type }) => {
@@ -65,7 +71,35 @@ export function textCases(withIndex: WithIndex): void {
   });
 
   describe('hostile text is searched for, never parsed as query syntax', () => {
-    const hostile = ['-', '.', '@', "'", '(', ')', '"', '- . @ \' ( ) "', 'AND', 'OR', 'NOT', 'NEAR', 'name:x', '"unbalanced', 'river)', '-river', '*', 'riv*', '^river', 'river OR salt', 'a AND', '{x}', '[]', '\\', '+-&&||!', 'NEAR(river stone)', 'bio:river'];
+    const hostile = [
+      '-',
+      '.',
+      '@',
+      "'",
+      '(',
+      ')',
+      '"',
+      '- . @ \' ( ) "',
+      'AND',
+      'OR',
+      'NOT',
+      'NEAR',
+      'name:x',
+      '"unbalanced',
+      'river)',
+      '-river',
+      '*',
+      'riv*',
+      '^river',
+      'river OR salt',
+      'a AND',
+      '{x}',
+      '[]',
+      '\\',
+      '+-&&||!',
+      'NEAR(river stone)',
+      'bio:river',
+    ];
     for (const text of hostile) {
       it(JSON.stringify(text), () =>
         withIndex(texts, async ({ store, type }) => {
@@ -73,7 +107,8 @@ export function textCases(withIndex: WithIndex): void {
           assert.ok(Array.isArray(page.hits));
           await store.count(type, { text });
           await store.facets(type, ['segment'], { text });
-        }));
+        }),
+      );
     }
 
     it('punctuation around a word still finds the word; bare operators are words', () =>

@@ -5,19 +5,21 @@ import { MAX_DOC_BYTES } from '../../core/projection/document';
 import { UnknownIndexError } from '../../core/projection/port';
 import { freshTypeName, person, personSpec, tombstone, type MakeStore, type WithIndex } from './fixtures';
 
-
 export function writeCases(makeStore: MakeStore, withIndex: WithIndex): void {
   describe('versioned writes', () => {
     it('writes a newer version; an older or equal one is a no-op counted as stale, never an error', () =>
-      withIndex((t) => [person(t, 'a', 2, { name: 'second' })], async ({ store, type }) => {
-        assert.deepEqual(await store.bulk([person(type, 'a', 1, { name: 'first' })]), { written: 0, stale: 1, failed: [] });
-        assert.deepEqual(await store.bulk([person(type, 'a', 2, { name: 'again' })]), { written: 0, stale: 1, failed: [] });
-        assert.equal((await store.get(type, `${type}:a`))?.body['name'], 'second');
-        assert.deepEqual(await store.bulk([person(type, 'a', 3, { name: 'third' })]), { written: 1, stale: 0, failed: [] });
-        const doc = await store.get(type, `${type}:a`);
-        assert.equal(doc?.version, 3);
-        assert.deepEqual(doc?.body, { id: 'a', name: 'third' });
-      }));
+      withIndex(
+        (t) => [person(t, 'a', 2, { name: 'second' })],
+        async ({ store, type }) => {
+          assert.deepEqual(await store.bulk([person(type, 'a', 1, { name: 'first' })]), { written: 0, stale: 1, failed: [] });
+          assert.deepEqual(await store.bulk([person(type, 'a', 2, { name: 'again' })]), { written: 0, stale: 1, failed: [] });
+          assert.equal((await store.get(type, `${type}:a`))?.body['name'], 'second');
+          assert.deepEqual(await store.bulk([person(type, 'a', 3, { name: 'third' })]), { written: 1, stale: 0, failed: [] });
+          const doc = await store.get(type, `${type}:a`);
+          assert.equal(doc?.version, 3);
+          assert.deepEqual(doc?.body, { id: 'a', name: 'third' });
+        },
+      ));
 
     it('applies the same id twice in one bulk in order: the older second write is stale', () =>
       withIndex([], async ({ store, type }) => {
@@ -36,25 +38,38 @@ export function writeCases(makeStore: MakeStore, withIndex: WithIndex): void {
       }));
 
     it('an update replaces the searchable text: the old words no longer find the document', () =>
-      withIndex((t) => [person(t, 'a', 1, { name: 'Oldword' })], async ({ store, type }) => {
-        await store.bulk([person(type, 'a', 2, { name: 'Newword' })]);
-        assert.equal((await store.search(type, { text: 'oldword', first: 10 })).hits.length, 0);
-        assert.deepEqual((await store.search(type, { text: 'newword', first: 10 })).hits.map((h) => h.doc.id), [`${type}:a`]);
-      }));
+      withIndex(
+        (t) => [person(t, 'a', 1, { name: 'Oldword' })],
+        async ({ store, type }) => {
+          await store.bulk([person(type, 'a', 2, { name: 'Newword' })]);
+          assert.equal((await store.search(type, { text: 'oldword', first: 10 })).hits.length, 0);
+          assert.deepEqual(
+            (await store.search(type, { text: 'newword', first: 10 })).hits.map((h) => h.doc.id),
+            [`${type}:a`],
+          );
+        },
+      ));
   });
 
   describe('tombstones', () => {
     it('a tombstone hides the document from get, search and count; older writes stay stale', () =>
-      withIndex((t) => [person(t, 'a', 1, { name: 'Gone', city: 'Oslo' }), person(t, 'b', 1, { name: 'Kept', city: 'Oslo' })], async ({ store, type }) => {
-        assert.deepEqual(await store.bulk([tombstone(type, 'a', 2)]), { written: 1, stale: 0, failed: [] });
-        assert.equal(await store.get(type, `${type}:a`), undefined);
-        assert.deepEqual((await store.search(type, { text: 'gone', first: 10 })).hits, []);
-        assert.equal(await store.count(type, { filter: { field: 'city', op: 'eq', value: 'Oslo' } }), 1);
-        assert.deepEqual(await store.bulk([person(type, 'a', 2, { name: 'Gone' }), person(type, 'a', 1, { name: 'Gone' })]), { written: 0, stale: 2, failed: [] });
-        assert.equal(await store.get(type, `${type}:a`), undefined);
-        await store.bulk([person(type, 'a', 3, { name: 'Back' })]);
-        assert.equal((await store.get(type, `${type}:a`))?.body['name'], 'Back');
-      }));
+      withIndex(
+        (t) => [person(t, 'a', 1, { name: 'Gone', city: 'Oslo' }), person(t, 'b', 1, { name: 'Kept', city: 'Oslo' })],
+        async ({ store, type }) => {
+          assert.deepEqual(await store.bulk([tombstone(type, 'a', 2)]), { written: 1, stale: 0, failed: [] });
+          assert.equal(await store.get(type, `${type}:a`), undefined);
+          assert.deepEqual((await store.search(type, { text: 'gone', first: 10 })).hits, []);
+          assert.equal(await store.count(type, { filter: { field: 'city', op: 'eq', value: 'Oslo' } }), 1);
+          assert.deepEqual(await store.bulk([person(type, 'a', 2, { name: 'Gone' }), person(type, 'a', 1, { name: 'Gone' })]), {
+            written: 0,
+            stale: 2,
+            failed: [],
+          });
+          assert.equal(await store.get(type, `${type}:a`), undefined);
+          await store.bulk([person(type, 'a', 3, { name: 'Back' })]);
+          assert.equal((await store.get(type, `${type}:a`))?.body['name'], 'Back');
+        },
+      ));
 
     it('a tombstone that arrives before the document keeps the older document out', () =>
       withIndex([], async ({ store, type }) => {
@@ -90,7 +105,10 @@ export function writeCases(makeStore: MakeStore, withIndex: WithIndex): void {
         assert.equal(Buffer.byteLength(JSON.stringify(atLimit.body)), MAX_DOC_BYTES);
         const result = await store.bulk([atLimit, above]);
         assert.equal(result.written, 1);
-        assert.deepEqual(result.failed.map((f) => [f.id, f.retryable]), [[`${type}:over`, false]]);
+        assert.deepEqual(
+          result.failed.map((f) => [f.id, f.retryable]),
+          [[`${type}:over`, false]],
+        );
         assert.match(result.failed[0]!.reason, /limit/);
         assert.deepEqual((await store.get(type, `${type}:max`))?.body, atLimit.body);
       }));
@@ -106,27 +124,33 @@ export function writeCases(makeStore: MakeStore, withIndex: WithIndex): void {
 
   describe('indexes and aliases', () => {
     it('createIndex is idempotent; writes to a named index stay invisible until the alias swaps', () =>
-      withIndex((t) => [person(t, 'a', 1, { name: 'Version one' })], async ({ store, type, index }) => {
-        assert.deepEqual(await store.createIndex(personSpec(type)), { index });
-        const next = await store.createIndex(personSpec(type, 2));
-        assert.notEqual(next.index, index);
-        try {
-          assert.equal((await store.bulk([person(type, 'a', 1, { name: 'Version two' })], { index: next.index })).written, 1);
-          assert.equal((await store.get(type, `${type}:a`))?.body['name'], 'Version one');
-          await store.swapAlias(type, next.index);
-          assert.equal((await store.get(type, `${type}:a`))?.body['name'], 'Version two');
-          assert.equal((await store.search(type, { text: 'two', first: 5 })).hits.length, 1);
-        } finally {
-          await store.deleteIndex(next.index);
-        }
-      }));
+      withIndex(
+        (t) => [person(t, 'a', 1, { name: 'Version one' })],
+        async ({ store, type, index }) => {
+          assert.deepEqual(await store.createIndex(personSpec(type)), { index });
+          const next = await store.createIndex(personSpec(type, 2));
+          assert.notEqual(next.index, index);
+          try {
+            assert.equal((await store.bulk([person(type, 'a', 1, { name: 'Version two' })], { index: next.index })).written, 1);
+            assert.equal((await store.get(type, `${type}:a`))?.body['name'], 'Version one');
+            await store.swapAlias(type, next.index);
+            assert.equal((await store.get(type, `${type}:a`))?.body['name'], 'Version two');
+            assert.equal((await store.search(type, { text: 'two', first: 5 })).hits.length, 1);
+          } finally {
+            await store.deleteIndex(next.index);
+          }
+        },
+      ));
 
     it('lists every version of a type oldest first with the aliased one marked; a deleted version is gone', () =>
       withIndex([], async ({ store, type, index }) => {
         const next = await store.createIndex(personSpec(type, 2));
         const other = await store.createIndex(personSpec(freshTypeName(), 1));
         try {
-          assert.deepEqual(await store.indexes(type), [{ index, version: 1, aliased: true }, { index: next.index, version: 2, aliased: false }]);
+          assert.deepEqual(await store.indexes(type), [
+            { index, version: 1, aliased: true },
+            { index: next.index, version: 2, aliased: false },
+          ]);
           await store.swapAlias(type, next.index);
           await store.deleteIndex(index);
           assert.deepEqual(await store.indexes(type), [{ index: next.index, version: 2, aliased: true }]);
@@ -138,11 +162,17 @@ export function writeCases(makeStore: MakeStore, withIndex: WithIndex): void {
       }));
 
     it('mget answers in the order asked, undefined where nothing is stored', () =>
-      withIndex((t) => [person(t, 'a', 1), person(t, 'b', 1)], async ({ store, type }) => {
-        const docs = await store.mget(type, [`${type}:b`, `${type}:nope`, `${type}:a`]);
-        assert.deepEqual(docs.map((d) => d?.id), [`${type}:b`, undefined, `${type}:a`]);
-        assert.equal(docs[0]?.type, type);
-      }));
+      withIndex(
+        (t) => [person(t, 'a', 1), person(t, 'b', 1)],
+        async ({ store, type }) => {
+          const docs = await store.mget(type, [`${type}:b`, `${type}:nope`, `${type}:a`]);
+          assert.deepEqual(
+            docs.map((d) => d?.id),
+            [`${type}:b`, undefined, `${type}:a`],
+          );
+          assert.equal(docs[0]?.type, type);
+        },
+      ));
 
     it('reading a type without an index rejects with UnknownIndexError naming it', async () => {
       const store = await makeStore();

@@ -120,7 +120,10 @@ export function runEntityStoreConformance(name: string, make: MakeEntityStore): 
         await reopened.open();
         assert.deepEqual(await reopened.read(bare), entity(bare, undefined));
         assert.ok(gone(await reopened.read(doomed)), 'a deleted entity reads as missing');
-        assert.deepEqual((await listAll(reopened, 'counter', 10)).map((e) => e.id), [bare]);
+        assert.deepEqual(
+          (await listAll(reopened, 'counter', 10)).map((e) => e.id),
+          [bare],
+        );
       }));
 
     it('keeps states and inputs exactly: any character, and a state of megabytes', () =>
@@ -167,7 +170,10 @@ export function runEntityStoreConformance(name: string, make: MakeEntityStore): 
         // Other names, one a prefix of the listed name and one that extends it.
         await current().commit({ entity: entity(instanceId('nod', 'p1'), '{}'), consumed: [], emitted: [] });
         await current().commit({ entity: entity(instanceId('nodes', 'p1'), '{}'), consumed: [], emitted: [] });
-        const want = keys.filter((k) => k !== 'gone').map((k) => instanceId('node', k)).sort();
+        const want = keys
+          .filter((k) => k !== 'gone')
+          .map((k) => instanceId('node', k))
+          .sort();
         for (const top of [1, 3, 100]) {
           const listed = await listAll(current(), 'node', top);
           assert.deepEqual(listed.map((e) => e.id).sort(), want, `pages of ${top}`);

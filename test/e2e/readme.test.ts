@@ -37,13 +37,19 @@ const ROOT = path.join(__dirname, '../..');
 /** The README, then docs/ in the order the README links them (a reader's order), then any others. */
 const DOCUMENTS = ((): string[] => {
   const linked = [...fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8').matchAll(/\]\((docs\/[\w-]+\.md)[)#]/g)].map((m) => m[1]!);
-  const all = fs.readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`);
+  const all = fs
+    .readdirSync(path.join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .sort()
+    .map((f) => `docs/${f}`);
   return ['README.md', ...new Set([...linked, ...all])];
 })();
 const COMMANDS: DocCommand[] = [];
-for (const file of DOCUMENTS) COMMANDS.push(...shellCommands(file, fs.readFileSync(path.join(ROOT, file), 'utf8'), COMMANDS.length ? COMMANDS[COMMANDS.length - 1]!.block + 1 : 0));
+for (const file of DOCUMENTS)
+  COMMANDS.push(...shellCommands(file, fs.readFileSync(path.join(ROOT, file), 'utf8'), COMMANDS.length ? COMMANDS[COMMANDS.length - 1]!.block + 1 : 0));
 
-const AZURE = 'needs an Azure subscription and the Azure Developer CLI (azd); nothing here can reach Azure (test/unit/infra checks the Bicep files and that the outputs and variables these commands name exist)';
+const AZURE =
+  'needs an Azure subscription and the Azure Developer CLI (azd); nothing here can reach Azure (test/unit/infra checks the Bicep files and that the outputs and variables these commands name exist)';
 const ES_CLUSTER = 'needs a real Elasticsearch cluster (its URL and key are placeholders); none runs on this machine';
 
 /** Commands not run here, each with the reason. Matched on the exact command (comments aside). */
@@ -53,7 +59,8 @@ const SKIPPED: Record<string, string> = {
     'needs a live Event Hub (the namespace and key are placeholders; no emulator can run here); test/unit/host/eventhub-consumer.test.ts runs the consumer with a stand-in client at the SDK boundary',
   'ELASTICSEARCH_URL=https://my-cluster.es.example:443 ELASTICSEARCH_API_KEY=... npm run test:es': ES_CLUSTER,
   'ES_URL=https://my-deployment.es.westeurope.azure.elastic-cloud.com': `${ES_CLUSTER} (docs/deploy.md: getting a key)`,
-  'curl -sS -u elastic -X POST "$ES_URL/_security/api_key" -H \'Content-Type: application/json\' -d \'{ "name": "meshgraph", "role_descriptors": { "meshgraph": { "indices": [ { "names": ["meshgraph-*"], "privileges": ["all"] } ] } } }\'': ES_CLUSTER,
+  'curl -sS -u elastic -X POST "$ES_URL/_security/api_key" -H \'Content-Type: application/json\' -d \'{ "name": "meshgraph", "role_descriptors": { "meshgraph": { "indices": [ { "names": ["meshgraph-*"], "privileges": ["all"] } ] } } }\'':
+    ES_CLUSTER,
   'ELASTICSEARCH_URL=$ES_URL ELASTICSEARCH_API_KEY=<encoded key> npm run test:es': ES_CLUSTER,
   'azd auth login': AZURE,
   'azd up': AZURE,
@@ -67,7 +74,8 @@ const SKIPPED: Record<string, string> = {
   'azd env set DURABLE_BACKEND DurableTaskScheduler': AZURE,
   'cd ~/somewhere && npm install /path/to/meshgraph-0.1.0.tgz':
     'placeholder folders, and a real install compiles better-sqlite3 (~80 s); test/integration/cli/pack.test.ts installs the packed tarball into an empty folder (from the npm cache, with the compiled binary copied) and runs its commands there',
-  'npx meshgraph start': 'runs in the folder of the install above (skipped); test/integration/cli/pack.test.ts starts the installed package\'s host and stops it with Ctrl-C',
+  'npx meshgraph start':
+    "runs in the folder of the install above (skipped); test/integration/cli/pack.test.ts starts the installed package's host and stops it with Ctrl-C",
 };
 
 interface Context {
@@ -92,7 +100,13 @@ type Rule = { match: string | RegExp } & (
   /** Another way to start the host: run once the main host is stopped, checked, stopped with Ctrl-C. */
   | { kind: 'other-host'; check: (url: string, ctx: Context) => Promise<void> }
   /** A command that runs until Ctrl-C: started, driven, interrupted, then its output checked. */
-  | { kind: 'until-ctrl-c'; needs?: () => string | undefined; prepare: (ctx: Context) => Promise<void>; drive: (job: Job, ctx: Context) => Promise<void>; check: Check }
+  | {
+      kind: 'until-ctrl-c';
+      needs?: () => string | undefined;
+      prepare: (ctx: Context) => Promise<void>;
+      drive: (job: Job, ctx: Context) => Promise<void>;
+      check: Check;
+    }
 );
 
 // ---- checks ---------------------------------------------------------------------------------
@@ -124,7 +138,11 @@ function curlJson(run: Run, command: DocCommand): any {
 
 /** What the README shows a command printing (`# {...}`): the same, times (`*Ms`) aside. */
 function sameShape(actual: Record<string, unknown>, shown: Record<string, unknown>, command: DocCommand): void {
-  assert.deepEqual(Object.keys(actual).sort(), Object.keys(shown).sort(), `${command.where}: the README shows ${JSON.stringify(shown)}, it printed ${JSON.stringify(actual)}`);
+  assert.deepEqual(
+    Object.keys(actual).sort(),
+    Object.keys(shown).sort(),
+    `${command.where}: the README shows ${JSON.stringify(shown)}, it printed ${JSON.stringify(actual)}`,
+  );
   for (const [k, v] of Object.entries(shown)) {
     if (k.endsWith('Ms')) assert.equal(typeof actual[k], 'number', `${command.where}: ${k}`);
     else assert.deepEqual(actual[k], v, `${command.where}: ${k} (the README shows ${JSON.stringify(shown)})`);
@@ -155,7 +173,12 @@ const node = (ctx: Context, type: string, id: string) => get(ctx, `/api/nodes/${
 /** Source files from the demo generator (another seed than `npm run demo`'s), once. */
 function demoSources(ctx: Context): string {
   const dir = path.join(ctx.scratch, 'sources');
-  if (!fs.existsSync(dir)) execFileSync(process.execPath, ['cli/bin.cjs', 'demo', 'generate', '--customers', '20', '--seed', '2', '--format', 'csv', '--out', dir], { cwd: ctx.work, env: ctx.env, stdio: 'ignore' });
+  if (!fs.existsSync(dir))
+    execFileSync(process.execPath, ['cli/bin.cjs', 'demo', 'generate', '--customers', '20', '--seed', '2', '--format', 'csv', '--out', dir], {
+      cwd: ctx.work,
+      env: ctx.env,
+      stdio: 'ignore',
+    });
   return dir;
 }
 
@@ -252,7 +275,13 @@ const RULES: Rule[] = [
       ran(run, command);
       const rows = dataRows(path.join(demoSources(ctx), 'customer.csv'));
       // The README's comment: sheet "Customers" -> crm.customer.row
-      assert.match(run.stdout, new RegExp(`^customers\\.xlsx \\[Customers\\] as crm\\.customer\\.row to ${ctx.url}: ${rows} rows read, ${rows} sent, ${rows} accepted, 0 rejected`, 'm'));
+      assert.match(
+        run.stdout,
+        new RegExp(
+          `^customers\\.xlsx \\[Customers\\] as crm\\.customer\\.row to ${ctx.url}: ${rows} rows read, ${rows} sent, ${rows} accepted, 0 rejected`,
+          'm',
+        ),
+      );
     },
   },
   {
@@ -262,7 +291,10 @@ const RULES: Rule[] = [
     check: (run, ctx, command) => {
       ran(run, command);
       const rows = dataRows(path.join(ctx.work, 'subscriptions.csv'));
-      assert.match(run.stdout, new RegExp(`^subscriptions\\.csv as billing\\.subscription\\.row to ${ctx.url}: ${rows} rows read, ${rows} sent, ${rows} accepted, 0 rejected`, 'm'));
+      assert.match(
+        run.stdout,
+        new RegExp(`^subscriptions\\.csv as billing\\.subscription\\.row to ${ctx.url}: ${rows} rows read, ${rows} sent, ${rows} accepted, 0 rejected`, 'm'),
+      );
     },
   },
   {
@@ -271,18 +303,37 @@ const RULES: Rule[] = [
     needs: postgresMissing,
     prepare: async (ctx) => {
       // The billing tables of the sample data product (table `accounts` is the record billing.account.row).
-      billingUrl = await database(ctx, 'billing', `
+      billingUrl = await database(
+        ctx,
+        'billing',
+        `
         CREATE TABLE accounts (account_id text PRIMARY KEY, customer_no text, status_code char(1), balance_cents bigint, currency text);
         CREATE TABLE subscriptions (subscription_id text PRIMARY KEY, account_id text, msisdn text, plan_code text, status text, activated_at timestamptz);
         INSERT INTO accounts VALUES ('A-README-1', 'c1', 'A', 1050, 'EUR');
-        CREATE PUBLICATION mesh FOR TABLE accounts, subscriptions;`);
+        CREATE PUBLICATION mesh FOR TABLE accounts, subscriptions;`,
+      );
     },
     drive: async (job, ctx) => {
       await job.waitFor(/capturing publication mesh through slot meshgraph/, 60_000);
-      await eventually(() => node(ctx, 'Account', 'A-README-1'), (n) => n.body?.fields?.balance === 10.5, 'the row already there (snapshot)');
-      await query(billingUrl, `UPDATE accounts SET balance_cents = 2000 WHERE account_id = 'A-README-1'; INSERT INTO subscriptions VALUES ('S-README-1', 'A-README-1', '+4470000001', NULL, 'active', '2024-05-01T10:00:00Z')`);
-      await eventually(() => node(ctx, 'Account', 'A-README-1'), (n) => n.body?.fields?.balance === 20, 'the update');
-      await eventually(() => node(ctx, 'Line', 'S-README-1'), (n) => n.body?.fields?.status === 'active', 'the insert');
+      await eventually(
+        () => node(ctx, 'Account', 'A-README-1'),
+        (n) => n.body?.fields?.balance === 10.5,
+        'the row already there (snapshot)',
+      );
+      await query(
+        billingUrl,
+        `UPDATE accounts SET balance_cents = 2000 WHERE account_id = 'A-README-1'; INSERT INTO subscriptions VALUES ('S-README-1', 'A-README-1', '+4470000001', NULL, 'active', '2024-05-01T10:00:00Z')`,
+      );
+      await eventually(
+        () => node(ctx, 'Account', 'A-README-1'),
+        (n) => n.body?.fields?.balance === 20,
+        'the update',
+      );
+      await eventually(
+        () => node(ctx, 'Line', 'S-README-1'),
+        (n) => n.body?.fields?.status === 'active',
+        'the insert',
+      );
     },
     check: (run, _ctx, command) => {
       stopped(run, command);
@@ -295,15 +346,34 @@ const RULES: Rule[] = [
     needs: postgresMissing,
     prepare: async (ctx) => {
       // The outbox table of docs/connectors.md, written by the store register's own transactions.
-      retailUrl = await database(ctx, 'retail', `
+      retailUrl = await database(
+        ctx,
+        'retail',
+        `
         CREATE TABLE outbox (id bigserial PRIMARY KEY, type text NOT NULL, subject text, data jsonb, source text, event_id text, published_at timestamptz);
-        INSERT INTO outbox (type, data) VALUES ('retail.store.row', '{"store_no": "ST-README-1", "store_name": "README Corner", "town": "Lisbon", "rev": 1}');`);
+        INSERT INTO outbox (type, data) VALUES ('retail.store.row', '{"store_no": "ST-README-1", "store_name": "README Corner", "town": "Lisbon", "rev": 1}');`,
+      );
     },
     drive: async (job, ctx) => {
-      await eventually(() => node(ctx, 'Store', 'ST-README-1'), (n) => n.body?.fields?.name === 'README Corner', 'the row already in the outbox');
-      await query(retailUrl, `INSERT INTO outbox (type, data) VALUES ('retail.store.row', '{"store_no": "ST-README-1", "store_name": "README Corner Shop", "town": "Lisbon", "rev": 2}')`);
-      await eventually(() => node(ctx, 'Store', 'ST-README-1'), (n) => n.body?.fields?.name === 'README Corner Shop', 'a row added while it runs');
-      await eventually(() => query(retailUrl, 'SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL'), (r) => r[0].n === 0, 'every row marked published');
+      await eventually(
+        () => node(ctx, 'Store', 'ST-README-1'),
+        (n) => n.body?.fields?.name === 'README Corner',
+        'the row already in the outbox',
+      );
+      await query(
+        retailUrl,
+        `INSERT INTO outbox (type, data) VALUES ('retail.store.row', '{"store_no": "ST-README-1", "store_name": "README Corner Shop", "town": "Lisbon", "rev": 2}')`,
+      );
+      await eventually(
+        () => node(ctx, 'Store', 'ST-README-1'),
+        (n) => n.body?.fields?.name === 'README Corner Shop',
+        'a row added while it runs',
+      );
+      await eventually(
+        () => query(retailUrl, 'SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL'),
+        (r) => r[0].n === 0,
+        'every row marked published',
+      );
       void job;
     },
     check: (run, _ctx, command) => {
@@ -317,7 +387,10 @@ const RULES: Rule[] = [
     check: (run, _ctx, command) => {
       const body = curlJson(run, command);
       // Ada Lovelace, sent by the curl line above it.
-      assert.ok(body.data.searchCustomers.edges.some((e: any) => e.node.id === 'Customer:c1' && e.node.name === 'Ada Lovelace'), run.stdout);
+      assert.ok(
+        body.data.searchCustomers.edges.some((e: any) => e.node.id === 'Customer:c1' && e.node.name === 'Ada Lovelace'),
+        run.stdout,
+      );
       assert.ok(body.data.searchCustomers.facets.length > 0, run.stdout);
     },
   },
@@ -356,13 +429,16 @@ const RULES: Rule[] = [
     kind: 'other-host',
     check: async (url, ctx) => {
       const { operations } = JSON.parse(fs.readFileSync(path.join(ctx.work, 'manifest.json'), 'utf8'));
-      const graphql = async (body: unknown) => (await fetch(`${url}/api/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json() as Promise<any>;
+      const graphql = async (body: unknown) =>
+        (
+          await fetch(`${url}/api/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+        ).json() as Promise<any>;
       const byHash = await graphql({ variables: { id: 'c1' }, extensions: { persistedQuery: { version: 1, sha256Hash: operations[0].sha256Hash } } });
       assert.deepEqual(byHash, { data: { customer: { name: 'Ada Lovelace' } } });
       const other = await graphql({ query: '{ customer(id: "c1") { name } }' });
       assert.equal(other.errors?.[0]?.extensions?.code, 'OPERATION_NOT_IN_SAFELIST', JSON.stringify(other));
       // The first host's entity state, read from the actors: Azurite saved it at Ctrl-C.
-      assert.equal((await (await fetch(`${url}/api/nodes/Customer/c1`)).json() as any).fields.name, 'Ada Lovelace');
+      assert.equal(((await (await fetch(`${url}/api/nodes/Customer/c1`)).json()) as any).fields.name, 'Ada Lovelace');
     },
   },
   {
@@ -373,7 +449,11 @@ const RULES: Rule[] = [
       const out = path.join(ctx.work, 'out/contracts');
       // The README's comment: schema.graphql, elasticsearch/*.json, jsonschema/*.json, contract.json
       for (const file of ['schema.graphql', 'contract.json']) assert.ok(fs.existsSync(path.join(out, file)), file);
-      for (const dir of ['elasticsearch', 'jsonschema']) assert.ok(fs.readdirSync(path.join(out, dir)).some((f) => f.endsWith('.json')), dir);
+      for (const dir of ['elasticsearch', 'jsonschema'])
+        assert.ok(
+          fs.readdirSync(path.join(out, dir)).some((f) => f.endsWith('.json')),
+          dir,
+        );
     },
   },
   {
@@ -389,7 +469,11 @@ const RULES: Rule[] = [
     kind: 'terminal',
     check: (run, ctx, command) => {
       ran(run, command);
-      const events = fs.readFileSync(path.join(ctx.work, 'demo.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const events = fs
+        .readFileSync(path.join(ctx.work, 'demo.ndjson'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       assert.ok(events.length > 10_000, `${events.length} events`);
       assert.ok(events.every((e) => e.specversion === '1.0' && typeof e.type === 'string'));
     },
@@ -478,7 +562,9 @@ function processGroup(pid: number): number {
  * under the batches the host is finishing (and crash on the host's own stop signal).
  */
 function startedAzurite(host: Job, ctx: Context): number {
-  const started = new RegExp(`started Azurite \\(pid (\\d+)\\) on ports ${ctx.azurite.blob}/${ctx.azurite.queue}/${ctx.azurite.table}`).exec(host.stderr + host.stdout);
+  const started = new RegExp(`started Azurite \\(pid (\\d+)\\) on ports ${ctx.azurite.blob}/${ctx.azurite.queue}/${ctx.azurite.table}`).exec(
+    host.stderr + host.stdout,
+  );
   assert.ok(started, `"Azurite starts by itself": ${host.stderr}`);
   const pid = Number(started[1]);
   assert.ok(isOurAzurite(pid, ctx), `pid ${pid} is the Azurite of ${ctx.env.MESH_DATA_DIR}`);
@@ -502,7 +588,7 @@ function isOurAzurite(pid: number, ctx: Context): boolean {
   return ps.status === 0 && ps.stdout.includes(`--location ${location} `);
 }
 
-describe('the README\'s commands, run as written', () => {
+describe("the README's commands, run as written", () => {
   let ctx: Context;
   const terminals = new Map<number, Terminal>();
   const terminal = (command: DocCommand) => {
@@ -544,7 +630,11 @@ describe('the README\'s commands, run as written', () => {
 
   it('every command is run here, or skipped with its reason', () => {
     const unknown = COMMANDS.filter((c) => !(c.key in SKIPPED) && !ruleOf(c));
-    assert.deepEqual(unknown.map((c) => `${c.where}: ${c.key}`), [], 'commands with neither a rule nor a place on SKIPPED (give them one)');
+    assert.deepEqual(
+      unknown.map((c) => `${c.where}: ${c.key}`),
+      [],
+      'commands with neither a rule nor a place on SKIPPED (give them one)',
+    );
     const stale = Object.keys(SKIPPED).filter((k) => !COMMANDS.some((c) => c.key === k));
     assert.deepEqual(stale, [], 'SKIPPED names commands the documents no longer show');
     assert.equal(COMMANDS.filter((c) => ruleOf(c)?.kind === 'main-host').length, 1, 'one command starts the host the others talk to');

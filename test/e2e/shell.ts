@@ -79,7 +79,13 @@ export function shellCommands(file: string, markdown: string, firstBlock = 0): D
     const continues = state.quote !== '' || /\\\s*$/.test(code);
     if (!continues) {
       const key = current.code.join('\n').replace(/\\\n/g, ' ').replace(/\s+/g, ' ').trim();
-      commands.push({ where: `${file}:${current.start}`, text: current.lines.join('\n'), key, ...(current.comment !== undefined ? { comment: current.comment } : {}), block });
+      commands.push({
+        where: `${file}:${current.start}`,
+        text: current.lines.join('\n'),
+        key,
+        ...(current.comment !== undefined ? { comment: current.comment } : {}),
+        block,
+      });
       current = undefined;
     }
   }

@@ -29,7 +29,10 @@ export class FakeConsumerClient implements ConsumerClientLike {
   readonly checkpoints = new Map<string, number[]>();
   private sequence = 0;
 
-  constructor(readonly target: ConsumerTarget, readonly store: CheckpointStore | undefined) {}
+  constructor(
+    readonly target: ConsumerTarget,
+    readonly store: CheckpointStore | undefined,
+  ) {}
 
   subscribe(handlers: SubscriptionEventHandlers, options?: SubscribeOptions) {
     this.handlers = handlers;
@@ -47,7 +50,15 @@ export class FakeConsumerClient implements ConsumerClientLike {
       const getRawAmqpMessage = (): never => {
         throw new Error('the host reads the decoded body only');
       };
-      return { body, enqueuedTimeUtc: new Date(Date.UTC(2024, 0, 1)), partitionKey: null, offset: String(sequenceNumber * 100), sequenceNumber, properties: {}, getRawAmqpMessage };
+      return {
+        body,
+        enqueuedTimeUtc: new Date(Date.UTC(2024, 0, 1)),
+        partitionKey: null,
+        offset: String(sequenceNumber * 100),
+        sequenceNumber,
+        properties: {},
+        getRawAmqpMessage,
+      };
     });
   }
 
@@ -60,7 +71,14 @@ export class FakeConsumerClient implements ConsumerClientLike {
       partitionId,
       updateCheckpoint: async (event: ReceivedEventData) => {
         this.checkpoints.set(partitionId, [...(this.checkpoints.get(partitionId) ?? []), event.sequenceNumber]);
-        await this.store?.updateCheckpoint({ fullyQualifiedNamespace: NAMESPACE, eventHubName, consumerGroup, partitionId, sequenceNumber: event.sequenceNumber, offset: event.offset });
+        await this.store?.updateCheckpoint({
+          fullyQualifiedNamespace: NAMESPACE,
+          eventHubName,
+          consumerGroup,
+          partitionId,
+          sequenceNumber: event.sequenceNumber,
+          offset: event.offset,
+        });
       },
     };
   }

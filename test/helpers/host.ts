@@ -20,7 +20,10 @@ export function testDataDir(): string {
 export async function startFixtureHost(store: HostStoreKind, env: Record<string, string> = {}): Promise<RunningHost> {
   Object.assign(process.env, { AzureWebJobsStorage: 'UseDevelopmentStorage=true', MESH_DATA_DIR: testDataDir(), ...env });
   return startHost({
-    apps: [{ name: 'fixture', entry: FIXTURE_APP }, { name: 'hot', entry: HOT_APP }],
+    apps: [
+      { name: 'fixture', entry: FIXTURE_APP },
+      { name: 'hot', entry: HOT_APP },
+    ],
     port: 0,
     store,
     log: () => {},

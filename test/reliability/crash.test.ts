@@ -32,7 +32,9 @@ const SEED = Number(process.env.RELIABILITY_SEED ?? 20261123);
 
 function generate(total: number, rand: () => number): { events: OracleEvent[]; ids: Record<string, string[]> } {
   const perType = Math.max(10, Math.round(total / 12));
-  const ids: Record<string, string[]> = Object.fromEntries(Object.keys(OWNERS).map((t) => [t, Array.from({ length: perType }, (_, i) => `${t[0]!.toLowerCase()}${i}`)]));
+  const ids: Record<string, string[]> = Object.fromEntries(
+    Object.keys(OWNERS).map((t) => [t, Array.from({ length: perType }, (_, i) => `${t[0]!.toLowerCase()}${i}`)]),
+  );
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
   const events: OracleEvent[] = [];
   for (let i = 0; i < total; i++) {
@@ -48,7 +50,14 @@ function generate(total: number, rand: () => number): { events: OracleEvent[]; i
       events.push({ id, source: OWNERS[type]!, type: 'upsert', sequence, subject: `${type}/${pick(ids[type]!)}`, data });
     } else if (roll < 0.95) {
       const [from, rel, to, owner] = pick(LINKS);
-      events.push({ id, source: owner, type: rand() < 0.8 ? 'link' : 'unlink', sequence, subject: `${from}/${pick(ids[from]!)}`, data: { rel, to: `${to}/${pick(ids[to]!)}` } });
+      events.push({
+        id,
+        source: owner,
+        type: rand() < 0.8 ? 'link' : 'unlink',
+        sequence,
+        subject: `${from}/${pick(ids[from]!)}`,
+        data: { rel, to: `${to}/${pick(ids[to]!)}` },
+      });
     } else {
       const type = pick(Object.keys(OWNERS));
       events.push({ id, source: OWNERS[type]!, type: 'delete', sequence, subject: `${type}/${pick(ids[type]!)}` });
@@ -58,7 +67,11 @@ function generate(total: number, rand: () => number): { events: OracleEvent[]; i
 }
 
 async function post(url: string, events: OracleEvent[]): Promise<{ accepted: number; rejected: number }> {
-  const res = await fetch(`${url}/api/events`, { method: 'POST', headers: { 'content-type': 'application/cloudevents-batch+json' }, body: JSON.stringify(cloudEvents(events)) });
+  const res = await fetch(`${url}/api/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/cloudevents-batch+json' },
+    body: JSON.stringify(cloudEvents(events)),
+  });
   const body = (await res.json()) as { accepted: number; rejected: unknown[] };
   if (res.status !== 202) throw new Error(`ingest answered ${res.status}: ${JSON.stringify(body)}`);
   return { accepted: body.accepted, rejected: body.rejected.length };
@@ -95,80 +108,88 @@ for (const scenario of SCENARIOS) {
       fs.rmSync(dataDir, { recursive: true, force: true });
     });
 
-    it(`${scenario.lossless ? 'loses nothing acknowledged and converges to the oracle' : 'measures what a kill of Azurite loses'} (seed ${SEED})`, { timeout: full ? 3_600_000 : 300_000 }, async () => {
-      const rand = createRandom(SEED).next;
-      const { events, ids } = generate(TOTAL, rand);
-      const batches: OracleEvent[][] = [];
-      for (let i = 0; i < events.length; i += BATCH) batches.push(events.slice(i, i + BATCH));
-      // Kills spread over the run: each once a random number of posts more were started (enough
-      // for several to be in flight), after a random delay.
-      const gap = () => IN_FLIGHT + 1 + Math.floor(rand() * Math.max(1, Math.floor(batches.length / KILLS) - IN_FLIGHT));
-      const start = () => spawnHost(connection, env, 'hot');
-      host = await start();
-      const answered = new Map<number, { accepted: number; rejected: number }>();
-      const toSend = [...batches.keys()];
-      let started = 0;
-      let due = gap();
-      let killing = false;
-      let killed = 0;
-      let resumed = 0;
-      let unanswered = 0;
-      while (toSend.length > 0) {
-        const inFlight = new Set<Promise<void>>();
-        const failures: unknown[] = [];
-        const moreKills = killed < KILLS;
-        while (toSend.length > 0 && (!moreKills || started < due)) {
-          const k = toSend.shift()!;
-          started++;
-          const p: Promise<void> = post(host.url, batches[k]!)
-            .then(
-              (r) => void answered.set(k, r),
-              (err) => {
-                if (!killing) failures.push(err);
-                unanswered++;
-                toSend.push(k); // not acknowledged: sent again after the restart
-              },
-            )
-            .finally(() => inFlight.delete(p));
-          inFlight.add(p);
-          if (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
+    it(
+      `${scenario.lossless ? 'loses nothing acknowledged and converges to the oracle' : 'measures what a kill of Azurite loses'} (seed ${SEED})`,
+      { timeout: full ? 3_600_000 : 300_000 },
+      async () => {
+        const rand = createRandom(SEED).next;
+        const { events, ids } = generate(TOTAL, rand);
+        const batches: OracleEvent[][] = [];
+        for (let i = 0; i < events.length; i += BATCH) batches.push(events.slice(i, i + BATCH));
+        // Kills spread over the run: each once a random number of posts more were started (enough
+        // for several to be in flight), after a random delay.
+        const gap = () => IN_FLIGHT + 1 + Math.floor(rand() * Math.max(1, Math.floor(batches.length / KILLS) - IN_FLIGHT));
+        const start = () => spawnHost(connection, env, 'hot');
+        host = await start();
+        const answered = new Map<number, { accepted: number; rejected: number }>();
+        const toSend = [...batches.keys()];
+        let started = 0;
+        let due = gap();
+        let killing = false;
+        let killed = 0;
+        let resumed = 0;
+        let unanswered = 0;
+        while (toSend.length > 0) {
+          const inFlight = new Set<Promise<void>>();
+          const failures: unknown[] = [];
+          const moreKills = killed < KILLS;
+          while (toSend.length > 0 && (!moreKills || started < due)) {
+            const k = toSend.shift()!;
+            started++;
+            const p: Promise<void> = post(host.url, batches[k]!)
+              .then(
+                (r) => void answered.set(k, r),
+                (err) => {
+                  if (!killing) failures.push(err);
+                  unanswered++;
+                  toSend.push(k); // not acknowledged: sent again after the restart
+                },
+              )
+              .finally(() => inFlight.delete(p));
+            inFlight.add(p);
+            if (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
+          }
+          if (moreKills && started >= due) {
+            due = started + gap();
+            await new Promise((r) => setTimeout(r, Math.floor(rand() * 40)));
+            killing = true;
+            if (scenario.killAzurite) await killHostAndAzurite(host, dataDir, connection);
+            else await stopHost(host, 'SIGKILL');
+            await Promise.all(inFlight);
+            killing = false;
+            killed++;
+            host = await start();
+            if (host.recovered > 0) resumed++;
+          } else await Promise.all(inFlight);
+          if (failures.length > 0) throw failures[0];
         }
-        if (moreKills && started >= due) {
-          due = started + gap();
-          await new Promise((r) => setTimeout(r, Math.floor(rand() * 40)));
-          killing = true;
-          if (scenario.killAzurite) await killHostAndAzurite(host, dataDir, connection);
-          else await stopHost(host, 'SIGKILL');
-          await Promise.all(inFlight);
-          killing = false;
-          killed++;
-          host = await start();
-          if (host.recovered > 0) resumed++;
-        } else await Promise.all(inFlight);
-        if (failures.length > 0) throw failures[0];
-      }
-      assert.equal(killed, KILLS);
-      const accounted = [...answered.values()].reduce((n, r) => n + r.accepted + r.rejected, 0);
-      assert.equal(accounted, events.length, 'every event sent is accepted or rejected');
-      assert.equal([...answered.values()].reduce((n, r) => n + r.rejected, 0), 0, 'the generator makes only valid events');
-      await waitIdle(host.url, full ? 1_800_000 : 180_000);
+        assert.equal(killed, KILLS);
+        const accounted = [...answered.values()].reduce((n, r) => n + r.accepted + r.rejected, 0);
+        assert.equal(accounted, events.length, 'every event sent is accepted or rejected');
+        assert.equal(
+          [...answered.values()].reduce((n, r) => n + r.rejected, 0),
+          0,
+          'the generator makes only valid events',
+        );
+        await waitIdle(host.url, full ? 1_800_000 : 180_000);
 
-      const expected = new Oracle(model).views(events);
-      let checked = 0;
-      let differ = 0;
-      for (const [type, list] of Object.entries(ids)) {
-        for (let i = 0; i < list.length; i += 100) {
-          const chunk = Object.fromEntries(Object.keys(ids).map((t) => [t, t === type ? list.slice(i, i + 100) : []]));
-          for (const [gid, view] of await answers(host.url, chunk)) {
-            if (scenario.lossless) assert.deepEqual(view, expected.get(gid) ?? null, gid);
-            else if (!isDeepStrictEqual(view, expected.get(gid) ?? null)) differ++;
-            checked++;
+        const expected = new Oracle(model).views(events);
+        let checked = 0;
+        let differ = 0;
+        for (const [type, list] of Object.entries(ids)) {
+          for (let i = 0; i < list.length; i += 100) {
+            const chunk = Object.fromEntries(Object.keys(ids).map((t) => [t, t === type ? list.slice(i, i + 100) : []]));
+            for (const [gid, view] of await answers(host.url, chunk)) {
+              if (scenario.lossless) assert.deepEqual(view, expected.get(gid) ?? null, gid);
+              else if (!isDeepStrictEqual(view, expected.get(gid) ?? null)) differ++;
+              checked++;
+            }
           }
         }
-      }
-      const summary = `crash (${what}): ${events.length} events, ${killed} kills with up to ${IN_FLIGHT} posts in flight (${unanswered} posts cut off and sent again; ${resumed} restarts resumed acknowledged work)`;
-      if (scenario.lossless) console.log(`${summary}, ${checked} nodes equal to the oracle`);
-      else console.log(`${summary}: ${differ} of ${checked} nodes differ from the oracle (acknowledged events lost with Azurite's unsaved tables)`);
-    });
+        const summary = `crash (${what}): ${events.length} events, ${killed} kills with up to ${IN_FLIGHT} posts in flight (${unanswered} posts cut off and sent again; ${resumed} restarts resumed acknowledged work)`;
+        if (scenario.lossless) console.log(`${summary}, ${checked} nodes equal to the oracle`);
+        else console.log(`${summary}: ${differ} of ${checked} nodes differ from the oracle (acknowledged events lost with Azurite's unsaved tables)`);
+      },
+    );
   });
 }

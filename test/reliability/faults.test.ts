@@ -59,7 +59,10 @@ class FakeCluster {
         const stored = this.docs.get(action._id);
         if (stored && stored.version >= action.version) {
           this.injected.conflicts++;
-          item(409, { type: 'version_conflict_engine_exception', reason: `[${action._id}]: version conflict, current version [${stored.version}] is higher or equal to the one provided [${action.version}]` });
+          item(409, {
+            type: 'version_conflict_engine_exception',
+            reason: `[${action._id}]: version conflict, current version [${stored.version}] is higher or equal to the one provided [${action.version}]`,
+          });
         } else {
           this.docs.set(action._id, { version: action.version, source });
           item(stored ? 200 : 201);
@@ -73,7 +76,6 @@ class FakeCluster {
 function responseError(statusCode: number, type: string) {
   return new errors.ResponseError({ body: { error: { type, reason: type }, status: statusCode }, statusCode, headers: {}, warnings: null, meta: {} as never });
 }
-
 
 /**
  * What a node actor does with the writer: hand its newest document over; if the write is
@@ -124,9 +126,11 @@ describe(`reliability: store faults (${full ? 'full' : 'short'} profile)`, () =>
     };
     const faultsStop = setTimeout(() => (cluster.faulty = false), full ? 20_000 : 3_000);
     let next = 0;
-    await Promise.all(Array.from({ length: 32 }, async () => {
-      for (let n = next++; n < nodes; n = next++) await actor(n);
-    }));
+    await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        for (let n = next++; n < nodes; n = next++) await actor(n);
+      }),
+    );
     clearTimeout(faultsStop);
     cluster.faulty = false;
 
@@ -147,7 +151,9 @@ describe(`reliability: store faults (${full ? 'full' : 'short'} profile)`, () =>
     assert.ok(writer.counters.stale > 0, '409s counted as stale');
     assert.deepEqual(writer.lag(), { documents: 0, oldestMs: 0 });
     const i = cluster.injected;
-    console.log(`faults: elasticsearch seed ${seed}: ${nodes} nodes × ${versions} versions, ${cluster.bulkCalls} bulk calls; injected ${i.requests429} request 429s, ${i.requests5xx} request 5xx, ${i.timeouts} timeouts, ${i.items429} item 429s, ${i.items5xx} item 5xx, ${i.mapping} mapping errors, ${i.conflicts} version conflicts; ${stats.rejectedWrites} writes rejected to the actor and retried; all ${expected.size} nodes at their newest version, ${deadLetters.length} dead letters`);
+    console.log(
+      `faults: elasticsearch seed ${seed}: ${nodes} nodes × ${versions} versions, ${cluster.bulkCalls} bulk calls; injected ${i.requests429} request 429s, ${i.requests5xx} request 5xx, ${i.timeouts} timeouts, ${i.items429} item 429s, ${i.items5xx} item 5xx, ${i.mapping} mapping errors, ${i.conflicts} version conflicts; ${stats.rejectedWrites} writes rejected to the actor and retried; all ${expected.size} nodes at their newest version, ${deadLetters.length} dead letters`,
+    );
   });
 
   describe('sqlite on a full disk', () => {
@@ -175,7 +181,8 @@ describe(`reliability: store faults (${full ? 'full' : 'short'} profile)`, () =>
       const { index } = await store.createIndex(spec);
       await store.swapAlias('Person', index);
       const writer = new ProjectionWriter(store, { maxDocs: 100, maxDelayMs: 2, attempts: 3, retryBaseMs: 5 });
-      const doc = (n: number, v = 1) => person('Person', `p${n}`, v, { name: `person ${n} ${'lorem ipsum '.repeat(20)}`, bio: `bio ${n} ${'dolor sit amet '.repeat(40)}`, age: n % 90 });
+      const doc = (n: number, v = 1) =>
+        person('Person', `p${n}`, v, { name: `person ${n} ${'lorem ipsum '.repeat(20)}`, bio: `bio ${n} ${'dolor sit amet '.repeat(40)}`, age: n % 90 });
 
       // Fill the disk: ballast first, then documents until a write is refused.
       const ballast = path.join(mount, 'ballast');
@@ -211,11 +218,18 @@ describe(`reliability: store faults (${full ? 'full' : 'short'} profile)`, () =>
       }
       assert.ok(refusedWhileFull > 0, 'writes are refused while the disk is full');
       // Searches answer from what is searchable: the refresh a read starts cannot write, and waits.
-      const searchWhileFull = await store.search('Person', { text: 'person', first: 3 }).then(() => 'answers', (err: Error) => `fails (${err.message})`);
+      const searchWhileFull = await store.search('Person', { text: 'person', first: 3 }).then(
+        () => 'answers',
+        (err: Error) => `fails (${err.message})`,
+      );
       assert.equal(searchWhileFull, 'answers');
       const sample = [...acknowledged.keys()].filter((_, i) => i % 37 === 0);
       const read = await store.mget('Person', sample);
-      assert.deepEqual(read.map((d) => d?.version), sample.map((id) => acknowledged.get(id)!.version), 'acknowledged documents read back while full');
+      assert.deepEqual(
+        read.map((d) => d?.version),
+        sample.map((id) => acknowledged.get(id)!.version),
+        'acknowledged documents read back while full',
+      );
 
       // Space returns: the same writes succeed; everything is there.
       fs.rmSync(ballast);
@@ -226,9 +240,16 @@ describe(`reliability: store faults (${full ? 'full' : 'short'} profile)`, () =>
       store = openSqliteStore(path.join(mount, 'data'));
       assert.equal(await store.count('Person'), acknowledged.size);
       const all = await store.mget('Person', [...acknowledged.keys()]);
-      assert.deepEqual(all.map((d) => d?.version), [...acknowledged.values()].map((d) => d.version), 'every acknowledged document at its version after a reopen');
+      assert.deepEqual(
+        all.map((d) => d?.version),
+        [...acknowledged.values()].map((d) => d.version),
+        'every acknowledged document at its version after a reopen',
+      );
       const hit = await store.search('Person', { text: 'person 0', first: 5 });
-      assert.ok(hit.hits.some((h) => h.doc.id === 'Person:p0'), 'the text index kept up');
+      assert.ok(
+        hit.hits.some((h) => h.doc.id === 'Person:p0'),
+        'the text index kept up',
+      );
       console.log(`faults: sqlite resumed after space returned: ${acknowledged.size} documents, all readable after a reopen`);
     });
   });

@@ -11,31 +11,130 @@ import fc from 'fast-check';
 export const withoutLineSeparators = (s: string): string => s.replace(/[\u2028\u2029]/g, ' ');
 
 export const HOSTILE_STRINGS: readonly string[] = [
-  '', ' ', '\t', '\r\n', '\n\n\n', '\u0000', 'a\u0000b', '\u0001\u0002\u001f\u007f', '\u0085\u2028\u2029',
-  '\ud800', '\udfff', 'a\ud800b', '\udc00\ud800', '\uffff', '\ufffe', '\ufeffbom', '\u202eevil', 'zero\u200bwidth',
-  '🦄', '👩‍👩‍👧‍👦', '\u{10ffff}', 'Z̤͔ͧ̑̓ä͖̭̈̇lͮ̒ͫǧ̗͚̚o̙̔ͮ̇͐̇', 'Ω≈ç√∫', '日本語のテキスト', 'مرحبا', 'İıŞş', 'ß', 'ﬃ',
+  '',
+  ' ',
+  '\t',
+  '\r\n',
+  '\n\n\n',
+  '\u0000',
+  'a\u0000b',
+  '\u0001\u0002\u001f\u007f',
+  '\u0085\u2028\u2029',
+  '\ud800',
+  '\udfff',
+  'a\ud800b',
+  '\udc00\ud800',
+  '\uffff',
+  '\ufffe',
+  '\ufeffbom',
+  '\u202eevil',
+  'zero\u200bwidth',
+  '🦄',
+  '👩‍👩‍👧‍👦',
+  '\u{10ffff}',
+  'Z̤͔ͧ̑̓ä͖̭̈̇lͮ̒ͫǧ̗͚̚o̙̔ͮ̇͐̇',
+  'Ω≈ç√∫',
+  '日本語のテキスト',
+  'مرحبا',
+  'İıŞş',
+  'ß',
+  'ﬃ',
   // FTS5 query syntax
-  '"a" OR b*', 'NEAR(', 'NEAR(a b, 2)', 'a NOT b', 'AND', 'OR', 'NOT', '*', '^a', '"', '""', '"unterminated', 'a AND (b', ')', '(',
-  'name:x', '{name level}: x', '- . @ \' ( ) "', 'a + b', 'col:"x"*', 'rank MATCH', 'bm25(', '\'', '\'\'',
+  '"a" OR b*',
+  'NEAR(',
+  'NEAR(a b, 2)',
+  'a NOT b',
+  'AND',
+  'OR',
+  'NOT',
+  '*',
+  '^a',
+  '"',
+  '""',
+  '"unterminated',
+  'a AND (b',
+  ')',
+  '(',
+  'name:x',
+  '{name level}: x',
+  '- . @ \' ( ) "',
+  'a + b',
+  'col:"x"*',
+  'rank MATCH',
+  'bm25(',
+  "'",
+  "''",
   // SQL
-  "' OR 1=1 --", "'); DROP TABLE mesh_indexes; --", '"; DROP TABLE docs; --', 'x\' UNION SELECT sql FROM sqlite_master --', '%', '_', '\\', '\\%',
+  "' OR 1=1 --",
+  "'); DROP TABLE mesh_indexes; --",
+  '"; DROP TABLE docs; --',
+  "x' UNION SELECT sql FROM sqlite_master --",
+  '%',
+  '_',
+  '\\',
+  '\\%',
   // Elasticsearch query string / DSL
-  'name:(a OR b)', '*:*', '_exists_:name', 'a~2', 'a^10', '/.*/', 'name:/.*/', 'a||b', '&&', '!a', '?', '[* TO *]', '{"match_all":{}}', '{"script":{"source":"1"}}',
+  'name:(a OR b)',
+  '*:*',
+  '_exists_:name',
+  'a~2',
+  'a^10',
+  '/.*/',
+  'name:/.*/',
+  'a||b',
+  '&&',
+  '!a',
+  '?',
+  '[* TO *]',
+  '{"match_all":{}}',
+  '{"script":{"source":"1"}}',
   // other injection and parser traps
-  '<script>alert(1)</script>', '${jndi:ldap://x/a}', '{{7*7}}', '%00', '%s%n%x', '../../etc/passwd', '..', '.', '/', '//', 'Person:p1', 'Person/p1', 'Person%2Fp1',
-  '__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'NaN', 'Infinity', '-0', '1e400', 'null', 'undefined', 'true', '[]', '{}',
-  'a'.repeat(300), 'ab '.repeat(3000), '😀'.repeat(2000),
+  '<script>alert(1)</script>',
+  '${jndi:ldap://x/a}',
+  '{{7*7}}',
+  '%00',
+  '%s%n%x',
+  '../../etc/passwd',
+  '..',
+  '.',
+  '/',
+  '//',
+  'Person:p1',
+  'Person/p1',
+  'Person%2Fp1',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  'NaN',
+  'Infinity',
+  '-0',
+  '1e400',
+  'null',
+  'undefined',
+  'true',
+  '[]',
+  '{}',
+  'a'.repeat(300),
+  'ab '.repeat(3000),
+  '😀'.repeat(2000),
 ].map(withoutLineSeparators);
 
 /** One UTF-16 code unit, any of them (lone surrogates included). */
 const codeUnit = fc.integer({ min: 0, max: 0xffff }).map((n) => String.fromCharCode(n));
 
-export const hostileString: fc.Arbitrary<string> = fc.oneof(
-  { weight: 4, arbitrary: fc.constantFrom(...HOSTILE_STRINGS) },
-  { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
-  { weight: 2, arbitrary: fc.string({ unit: codeUnit, maxLength: 40 }) },
-  { weight: 2, arbitrary: fc.array(fc.constantFrom(...HOSTILE_STRINGS.filter((s) => s.length < 40)), { minLength: 2, maxLength: 5 }).map((parts) => parts.join(' ')) },
-).map(withoutLineSeparators);
+export const hostileString: fc.Arbitrary<string> = fc
+  .oneof(
+    { weight: 4, arbitrary: fc.constantFrom(...HOSTILE_STRINGS) },
+    { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
+    { weight: 2, arbitrary: fc.string({ unit: codeUnit, maxLength: 40 }) },
+    {
+      weight: 2,
+      arbitrary: fc.array(fc.constantFrom(...HOSTILE_STRINGS.filter((s) => s.length < 40)), { minLength: 2, maxLength: 5 }).map((parts) => parts.join(' ')),
+    },
+  )
+  .map(withoutLineSeparators);
 
 /** Any JSON-ish value: wrong types for every slot. */
 export const anyValue: fc.Arbitrary<unknown> = fc.oneof(
@@ -76,7 +175,9 @@ export function violation(a: Answer, kind: 'rest' | 'graphql'): string | undefin
     const errors = a.body?.errors as Array<{ message?: unknown; extensions?: { code?: unknown } }> | undefined;
     if (errors?.some((e) => e.extensions?.code === 'INTERNAL_SERVER_ERROR')) return `internal error inside a ${a.status}: ${a.text.slice(0, 300)}`;
     if (a.status >= 400) {
-      const reasoned = (errors && errors.length > 0 && errors.every((e) => typeof e.message === 'string' && e.message.length > 0)) || (a.contentType.startsWith('application/problem+json') && typeof a.body?.detail === 'string');
+      const reasoned =
+        (errors && errors.length > 0 && errors.every((e) => typeof e.message === 'string' && e.message.length > 0)) ||
+        (a.contentType.startsWith('application/problem+json') && typeof a.body?.detail === 'string');
       if (!reasoned) return `a ${a.status} without a reason: ${a.text.slice(0, 300)}`;
     }
     return undefined;
@@ -108,7 +209,10 @@ function decodes(path: string): boolean {
 export const KNOWN_BUGS: ReadonlyArray<{ name: string; matches: (input: string, problem: string) => boolean }> = [
   // adapters/search (SQLite FTS5): a NUL in search text or a text filter ends the MATCH string early.
   // host/server.ts: a path with malformed percent-encoding throws URIError in decodeURIComponent.
-  { name: 'malformed percent-encoding in the path', matches: (input, problem) => problem.startsWith('status 500') && !decodes(input.split(' ')[1]?.split('?')[0] ?? '') },
+  {
+    name: 'malformed percent-encoding in the path',
+    matches: (input, problem) => problem.startsWith('status 500') && !decodes(input.split(' ')[1]?.split('?')[0] ?? ''),
+  },
   { name: 'NUL in SQLite search text', matches: (input, problem) => input.includes('\\u0000') && problem.includes('INTERNAL_SERVER_ERROR') },
 ];
 
@@ -125,11 +229,15 @@ export class Tally {
     if (!problem) return;
     const known = KNOWN_BUGS.find((b) => b.matches(input, problem));
     if (known) this.known.set(known.name, (this.known.get(known.name) ?? 0) + 1);
-    else if (this.violations.length < 50) this.violations.push({ input: input.length > 400 ? `${input.slice(0, 400)}… (${input.length} chars)` : input, problem });
+    else if (this.violations.length < 50)
+      this.violations.push({ input: input.length > 400 ? `${input.slice(0, 400)}… (${input.length} chars)` : input, problem });
   }
 
   summary(name: string): string {
-    const statuses = [...this.statuses.entries()].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(' ');
+    const statuses = [...this.statuses.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([s, n]) => `${s}×${n}`)
+      .join(' ');
     const known = [...this.known].map(([bug, n]) => `${bug}: ${n}`).join(', ');
     return `fuzz ${name}: ${this.inputs} inputs, ${this.statuses.size} distinct statuses (${statuses}), ${this.violations.length} violations${known ? `; known bugs hit (todo tests): ${known}` : ''}`;
   }

@@ -23,7 +23,20 @@ import { full } from './profile';
 const RUNS = full ? 4000 : 250;
 const seed = process.env.RELIABILITY_SEED ? { seed: Number(process.env.RELIABILITY_SEED) } : {};
 const ADMIN = principalHeader(['mesh.admin', 'pii.read']);
-const CONTENT_TYPES = ['application/cloudevents-batch+json', 'application/cloudevents+json', 'application/x-ndjson', 'application/json', 'APPLICATION/JSON; charset=utf-8', 'application/json; charset=utf-16', 'text/plain', 'application/xml', 'multipart/form-data; boundary=x', '', 'application/cloudevents-batch+json;;;', '*/*'];
+const CONTENT_TYPES = [
+  'application/cloudevents-batch+json',
+  'application/cloudevents+json',
+  'application/x-ndjson',
+  'application/json',
+  'APPLICATION/JSON; charset=utf-8',
+  'application/json; charset=utf-16',
+  'text/plain',
+  'application/xml',
+  'multipart/form-data; boundary=x',
+  '',
+  'application/cloudevents-batch+json;;;',
+  '*/*',
+];
 const TYPES = Object.keys(model.types);
 const ANSWER_TIMEOUT_MS = 20_000;
 
@@ -31,7 +44,16 @@ let n = 0;
 const uid = (prefix: string) => `${prefix}-${process.pid}-${++n}`;
 
 function event(over: Record<string, unknown> = {}): Record<string, unknown> {
-  return { specversion: '1.0', id: uid('fz'), source: 'hr', type: 'meshgraph.node.upsert', subject: `Person/${uid('fz-ok')}`, sequence: 1, data: { name: 'Fuzz', level: 3 }, ...over };
+  return {
+    specversion: '1.0',
+    id: uid('fz'),
+    source: 'hr',
+    type: 'meshgraph.node.upsert',
+    subject: `Person/${uid('fz-ok')}`,
+    sequence: 1,
+    data: { name: 'Fuzz', level: 3 },
+    ...over,
+  };
 }
 
 describe(`reliability: bad input (${full ? 'full' : 'short'} profile)`, () => {
@@ -42,9 +64,17 @@ describe(`reliability: bad input (${full ? 'full' : 'short'} profile)`, () => {
   const errors: string[] = [];
   before(async () => {
     azurite = await startTestAzurite();
-    Object.assign(process.env, { AzureWebJobsStorage: azurite.connectionString, MESH_CONTRACTS: GRAPH_CONTRACTS, MESH_DATA_DIR: dataDir, EventHubConnection: '' });
+    Object.assign(process.env, {
+      AzureWebJobsStorage: azurite.connectionString,
+      MESH_CONTRACTS: GRAPH_CONTRACTS,
+      MESH_DATA_DIR: dataDir,
+      EventHubConnection: '',
+    });
     host = await startHost({
-      apps: [{ name: 'hot', entry: HOT_APP }, { name: 'cold', entry: COLD_APP }],
+      apps: [
+        { name: 'hot', entry: HOT_APP },
+        { name: 'cold', entry: COLD_APP },
+      ],
       port: 0,
       store: 'azurite',
       log: (e) => {
@@ -75,13 +105,24 @@ describe(`reliability: bad input (${full ? 'full' : 'short'} profile)`, () => {
     }
     tally.record(input, answer, kind);
     if (process.env.FUZZ_TRACE) console.log(`${answer.status} ${Math.round(process.memoryUsage().rss / 2 ** 20)} MB ${input.slice(0, 160)}`);
-    if (process.env.FUZZ_TRACE && answer.status >= 500) fs.appendFileSync(process.env.FUZZ_TRACE, `${JSON.stringify({ path, body: typeof init.body === 'string' ? init.body : undefined })}\n`);
+    if (process.env.FUZZ_TRACE && answer.status >= 500)
+      fs.appendFileSync(process.env.FUZZ_TRACE, `${JSON.stringify({ path, body: typeof init.body === 'string' ? init.body : undefined })}\n`);
     return answer;
   }
   const postEvents = (body: string | Uint8Array, contentType: string, query = '') =>
-    send(tallies.events, 'rest', `/api/events${query}`, { method: 'POST', headers: contentType ? { 'content-type': contentType } : {}, body }, `POST /api/events${query} [${contentType}] ${typeof body === 'string' ? body : `<${body.length} bytes>`}`);
+    send(
+      tallies.events,
+      'rest',
+      `/api/events${query}`,
+      { method: 'POST', headers: contentType ? { 'content-type': contentType } : {}, body },
+      `POST /api/events${query} [${contentType}] ${typeof body === 'string' ? body : `<${body.length} bytes>`}`,
+    );
   const graphql = (body: unknown, headers: Record<string, string> = {}) =>
-    send(tallies.graphql, 'graphql', '/api/graphql', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    send(tallies.graphql, 'graphql', '/api/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
   const cold = (path: string, init: RequestInit = {}) => send(tallies.cold, 'rest', path, init);
   const reported = new Map<Tally, number>();
   /** No violation since the last check of this tally (each test answers for its own inputs). */
@@ -94,12 +135,27 @@ describe(`reliability: bad input (${full ? 'full' : 'short'} profile)`, () => {
   it('POST /api/events: malformed bodies, wrong content types, huge and deep bodies', async () => {
     const valid = JSON.stringify([event()]);
     const bodies: Array<[string | Uint8Array, string]> = [
-      ['', 'application/json'], ['[', 'application/json'], ['{"a":', 'application/cloudevents+json'], ['nul', 'application/json'], ['{"a":1}}', 'application/json'],
-      ['\ufeff[]', 'application/json'], ['[]', 'application/cloudevents-batch+json'], ['null', 'application/json'], ['null', 'application/cloudevents+json'], ['"text"', 'application/json'],
-      ['1', 'application/json'], ['[null, 1, "a", [], true]', 'application/cloudevents-batch+json'], ['{}', 'application/cloudevents-batch+json'], [valid, 'application/cloudevents+json'],
-      ['{"specversion":"1.0"}\n{bad json}\n', 'application/x-ndjson'], ['\n\n\n', 'application/x-ndjson'], [`${JSON.stringify(event())}\n\u0000\n`, 'application/x-ndjson'],
-      [new Uint8Array([0xff, 0xfe, 0x00, 0x5b, 0xc3, 0x28, 0xa0, 0xa1, 0x5d]), 'application/json'], [new Uint8Array([0x5b, 0x22, 0xed, 0xa0, 0x80, 0x22, 0x5d]), 'application/cloudevents-batch+json'],
-      [nestedJson(100_000), 'application/json'], [nestedJson(50_000, 'object'), 'application/cloudevents+json'],
+      ['', 'application/json'],
+      ['[', 'application/json'],
+      ['{"a":', 'application/cloudevents+json'],
+      ['nul', 'application/json'],
+      ['{"a":1}}', 'application/json'],
+      ['\ufeff[]', 'application/json'],
+      ['[]', 'application/cloudevents-batch+json'],
+      ['null', 'application/json'],
+      ['null', 'application/cloudevents+json'],
+      ['"text"', 'application/json'],
+      ['1', 'application/json'],
+      ['[null, 1, "a", [], true]', 'application/cloudevents-batch+json'],
+      ['{}', 'application/cloudevents-batch+json'],
+      [valid, 'application/cloudevents+json'],
+      ['{"specversion":"1.0"}\n{bad json}\n', 'application/x-ndjson'],
+      ['\n\n\n', 'application/x-ndjson'],
+      [`${JSON.stringify(event())}\n\u0000\n`, 'application/x-ndjson'],
+      [new Uint8Array([0xff, 0xfe, 0x00, 0x5b, 0xc3, 0x28, 0xa0, 0xa1, 0x5d]), 'application/json'],
+      [new Uint8Array([0x5b, 0x22, 0xed, 0xa0, 0x80, 0x22, 0x5d]), 'application/cloudevents-batch+json'],
+      [nestedJson(100_000), 'application/json'],
+      [nestedJson(50_000, 'object'), 'application/cloudevents+json'],
       [JSON.stringify([event({ data: '@' })]).replace('"@"', nestedJson(20_000, 'object', '{"name":"x"}')), 'application/cloudevents-batch+json'],
       [JSON.stringify([event({ data: { name: '@' } })]).replace('"@"', nestedJson(20_000)), 'application/cloudevents-batch+json'],
       [JSON.stringify([event({ subject: '@' })]).replace('"@"', nestedJson(20_000)), 'application/cloudevents-batch+json'],
@@ -111,7 +167,8 @@ describe(`reliability: bad input (${full ? 'full' : 'short'} profile)`, () => {
       ...CONTENT_TYPES.map((t): [string, string] => [valid, t]),
     ];
     for (const [body, type] of bodies) await postEvents(body, type);
-    for (const query of ['?wait=true', '?wait=yes', '?wait=true&wait=false', '?wait=%00', `?${'a=1&'.repeat(2000)}`]) await postEvents(JSON.stringify([event()]), 'application/cloudevents-batch+json', query);
+    for (const query of ['?wait=true', '?wait=yes', '?wait=true&wait=false', '?wait=%00', `?${'a=1&'.repeat(2000)}`])
+      await postEvents(JSON.stringify([event()]), 'application/cloudevents-batch+json', query);
     for (const method of ['GET', 'PUT', 'DELETE', 'PATCH']) await send(tallies.events, 'rest', '/api/events', { method });
     assertClean(tallies.events);
   });
@@ -149,7 +206,16 @@ describe(`reliability: bad input (${full ? 'full' : 'short'} profile)`, () => {
       event({ subject: `Nobody/${uid('fz-forbid')}` }),
       event({ subject: `person/${uid('fz-forbid')}` }),
     ];
-    const bad = [event({ subject: 'Person' }), event({ subject: 'Person/' }), event({ subject: '/p1' }), event({ subject: `Person/${'x'.repeat(300)}` }), event({ subject: 'Person/a\u0000b' }), event({ subject: 'Person/a\nb' }), event({ subject: 'Person/\ud800' }), event({ subject: 42 })];
+    const bad = [
+      event({ subject: 'Person' }),
+      event({ subject: 'Person/' }),
+      event({ subject: '/p1' }),
+      event({ subject: `Person/${'x'.repeat(300)}` }),
+      event({ subject: 'Person/a\u0000b' }),
+      event({ subject: 'Person/a\nb' }),
+      event({ subject: 'Person/\ud800' }),
+      event({ subject: 42 }),
+    ];
     for (const e of [...cases, ...bad]) {
       // Each forbidden event travels with a valid one: the valid one is accepted, the bad one not.
       const answer = await postEvents(JSON.stringify([event(), e]), 'application/cloudevents-batch+json');
@@ -171,25 +237,39 @@ describe(`reliability: bad input (${full ? 'full' : 'short'} profile)`, () => {
       data: fc.dictionary(fc.oneof(fc.constantFrom('name', 'level', 'size', 'tier', 'email', 'rel', 'to'), hostileString), anyValue, { maxKeys: 4 }),
     });
     const mutation = fc.oneof(
-      fc.record({ op: fc.constant('set' as const), key: fc.constantFrom('specversion', 'id', 'source', 'type', 'subject', 'sequence', 'time', 'data', 'datacontenttype', 'extra'), value: anyValue }),
+      fc.record({
+        op: fc.constant('set' as const),
+        key: fc.constantFrom('specversion', 'id', 'source', 'type', 'subject', 'sequence', 'time', 'data', 'datacontenttype', 'extra'),
+        value: anyValue,
+      }),
       fc.record({ op: fc.constant('drop' as const), key: fc.constantFrom('specversion', 'id', 'source', 'type', 'subject', 'sequence', 'data') }),
       fc.constant({ op: 'none' as const }),
     );
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(base, fc.array(mutation, { maxLength: 3 })), { minLength: 1, maxLength: 6 }), fc.constantFrom(...CONTENT_TYPES.slice(0, 6)), fc.boolean(), async (drafts, contentType, ndjson) => {
-        const events = drafts.map(([b, mutations]) => {
-          const e: Record<string, unknown> = event({ type: b.type, source: b.source, subject: `${b.nodeType}/fz-gen-${b.id}`, data: b.data });
-          for (const m of mutations) {
-            if (m.op === 'set') e[m.key] = m.value;
-            else if (m.op === 'drop') delete e[m.key];
-          }
-          return e;
-        });
-        const one = !ndjson && (contentType.includes('cloudevents+json') || contentType === 'application/x-ndjson');
-        const body = ndjson ? events.map((e) => JSON.stringify(e)).join('\n') : JSON.stringify(one ? events[0] : events);
-        const answer = await postEvents(body, ndjson ? 'application/x-ndjson' : contentType);
-        if (answer.status === 202) assert.equal(answer.body.accepted + answer.body.rejected.length, one ? 1 : events.length, `accepted + rejected = sent: ${answer.text.slice(0, 300)}`);
-      }),
+      fc.asyncProperty(
+        fc.array(fc.tuple(base, fc.array(mutation, { maxLength: 3 })), { minLength: 1, maxLength: 6 }),
+        fc.constantFrom(...CONTENT_TYPES.slice(0, 6)),
+        fc.boolean(),
+        async (drafts, contentType, ndjson) => {
+          const events = drafts.map(([b, mutations]) => {
+            const e: Record<string, unknown> = event({ type: b.type, source: b.source, subject: `${b.nodeType}/fz-gen-${b.id}`, data: b.data });
+            for (const m of mutations) {
+              if (m.op === 'set') e[m.key] = m.value;
+              else if (m.op === 'drop') delete e[m.key];
+            }
+            return e;
+          });
+          const one = !ndjson && (contentType.includes('cloudevents+json') || contentType === 'application/x-ndjson');
+          const body = ndjson ? events.map((e) => JSON.stringify(e)).join('\n') : JSON.stringify(one ? events[0] : events);
+          const answer = await postEvents(body, ndjson ? 'application/x-ndjson' : contentType);
+          if (answer.status === 202)
+            assert.equal(
+              answer.body.accepted + answer.body.rejected.length,
+              one ? 1 : events.length,
+              `accepted + rejected = sent: ${answer.text.slice(0, 300)}`,
+            );
+        },
+      ),
       { numRuns: RUNS, ...seed },
     );
     assertClean(tallies.events);
@@ -197,7 +277,11 @@ describe(`reliability: bad input (${full ? 'full' : 'short'} profile)`, () => {
 
   it('POST /api/events: an int field takes only what GraphQL Int can answer', async () => {
     const subject = `Person/${uid('fz-int')}`;
-    const answer = await postEvents(JSON.stringify([event({ subject, data: { name: 'big', level: 2 ** 40 } })]), 'application/cloudevents-batch+json', '?wait=true');
+    const answer = await postEvents(
+      JSON.stringify([event({ subject, data: { name: 'big', level: 2 ** 40 } })]),
+      'application/cloudevents-batch+json',
+      '?wait=true',
+    );
     if (answer.body.accepted === 1) {
       const read = await graphql({ query: 'query($id: ID!) { person(id: $id) { level } }', variables: { id: subject.slice('Person/'.length) } });
       assert.fail(`level 2 ** 40 was accepted; GraphQL answers ${read.text.slice(0, 300)}`);
@@ -206,7 +290,11 @@ describe(`reliability: bad input (${full ? 'full' : 'short'} profile)`, () => {
 
   it('POST /api/events: U+2028 and U+2029 in values are stored like any character', async () => {
     // Azurite 3.35 fails table transactions holding them raw; the table rows escape them.
-    const refused = await fetch(`${url()}/api/events`, { method: 'POST', headers: { 'content-type': 'application/cloudevents-batch+json' }, body: JSON.stringify([event({ data: { bogus: 'line\u2028separator' } })]) });
+    const refused = await fetch(`${url()}/api/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/cloudevents-batch+json' },
+      body: JSON.stringify([event({ data: { bogus: 'line\u2028separator' } })]),
+    });
     assert.equal(refused.status, 202, await refused.text());
     const subject = `Person/${uid('fz-sep')}`;
     const name = 'line\u2028and\u2029paragraph';
@@ -223,56 +311,143 @@ describe(`reliability: bad input (${full ? 'full' : 'short'} profile)`, () => {
 
   it('/api/graphql: malformed requests, limits, hostile search text, filters, ids and cursors', async () => {
     const plain: Array<[string, Record<string, string>?]> = [
-      ['', {}], ['{', {}], ['null', {}], ['[]', {}], ['[{"query":"{ __typename }"}]', {}], ['{"query":1}', {}], ['{"query":null}', {}], ['{"query":"{ __typename }","variables":"x"}', {}],
-      ['{"query":"{ __typename }","variables":[1]}', {}], ['{"query":"{ __typename }","operationName":5}', {}], ['{"query":"query A { __typename } query B { __typename }"}', {}],
-      ['{"query":"{ __typename }","extensions":{"persistedQuery":{"version":1,"sha256Hash":"00"}}}', {}], ['{"extensions":{"persistedQuery":{"version":1,"sha256Hash":"zz"}}}', {}],
-      ['{"extensions":{"persistedQuery":{"version":99,"sha256Hash":null}}}', {}], ['{"query":"{ __typename }"}', { 'content-type': 'text/plain' }], ['{"query":"{ __typename }"}', { 'content-type': 'application/xml' }],
-      ['{"query":"{ __typename }"}', { accept: 'text/html' }], ['{"query":"{ __typename }"}', { accept: 'application/x-nothing' }], ['{"query":"{ person(id: \\"p1\\") { email } }"}', { 'x-ms-client-principal': 'not base64 %%%' }],
-      ['{"query":"{ person(id: \\"p1\\") { email } }"}', { 'x-ms-client-principal': Buffer.from('{"claims": 5}').toString('base64') }], ['{"query":"{ person(id: \\"p1\\") { email } }"}', { 'x-ms-client-principal': Buffer.from('[]').toString('base64') }],
-      [JSON.stringify({ query: `{ ${'a: __typename '.repeat(40)} }` })], [JSON.stringify({ query: `{ ${'person(id: "p1") { teams { members { '.repeat(10)} id ${'} } }'.repeat(10)} }` })],
-      [JSON.stringify({ query: `{ __typename ${' '.repeat(40_000)} }` })], [JSON.stringify({ query: `query { ${'...F '.repeat(5)} } fragment F on Query { ...G } fragment G on Query { ...F }` })],
-      [JSON.stringify({ query: '{ __typename @nope }' })], [JSON.stringify({ query: '{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } }' })],
-      [JSON.stringify({ query: '{ searchPersons(first: 100) { edges { node { teams { members { teams { members { id } } } } } } } }' })], [JSON.stringify({ query: '{ searchPersons(first: -1) { totalCount } }' })],
-      [JSON.stringify({ query: '{ searchPersons(first: 2147483647) { totalCount } }' })], [JSON.stringify({ query: '{ searchPersons(first: 99999999999) { totalCount } }' })], [JSON.stringify({ query: 'mutation { x }' })], [JSON.stringify({ query: 'subscription { x }' })],
-      [JSON.stringify({ query: '{ node(id: "Person:p1") { id } n2: node(id: "nope") { id } n3: node(id: ":") { id } n4: node(id: "Nobody:x") { id } n5: nodes(ids: ["Person:p1", "__proto__:x", "constructor:y"]) { id } }' })],
-      [JSON.stringify({ query: `{ ${'__typename '.repeat(5000)} }` })], [`{"query":"${'{'.repeat(20_000)}"}`], [JSON.stringify({ query: '{ _entities(representations: [{__typename: "Person", id: "p1"}, {__typename: "Nope"}, {}]) { ... on Person { id } } }' })],
-      [JSON.stringify({ query: 'query($r: [_Any!]!) { _entities(representations: $r) { __typename } }', variables: { r: [null, 1, 'x', { __typename: '__proto__' }, { __typename: 'Person', id: { a: 1 } }] } })],
+      ['', {}],
+      ['{', {}],
+      ['null', {}],
+      ['[]', {}],
+      ['[{"query":"{ __typename }"}]', {}],
+      ['{"query":1}', {}],
+      ['{"query":null}', {}],
+      ['{"query":"{ __typename }","variables":"x"}', {}],
+      ['{"query":"{ __typename }","variables":[1]}', {}],
+      ['{"query":"{ __typename }","operationName":5}', {}],
+      ['{"query":"query A { __typename } query B { __typename }"}', {}],
+      ['{"query":"{ __typename }","extensions":{"persistedQuery":{"version":1,"sha256Hash":"00"}}}', {}],
+      ['{"extensions":{"persistedQuery":{"version":1,"sha256Hash":"zz"}}}', {}],
+      ['{"extensions":{"persistedQuery":{"version":99,"sha256Hash":null}}}', {}],
+      ['{"query":"{ __typename }"}', { 'content-type': 'text/plain' }],
+      ['{"query":"{ __typename }"}', { 'content-type': 'application/xml' }],
+      ['{"query":"{ __typename }"}', { accept: 'text/html' }],
+      ['{"query":"{ __typename }"}', { accept: 'application/x-nothing' }],
+      ['{"query":"{ person(id: \\"p1\\") { email } }"}', { 'x-ms-client-principal': 'not base64 %%%' }],
+      ['{"query":"{ person(id: \\"p1\\") { email } }"}', { 'x-ms-client-principal': Buffer.from('{"claims": 5}').toString('base64') }],
+      ['{"query":"{ person(id: \\"p1\\") { email } }"}', { 'x-ms-client-principal': Buffer.from('[]').toString('base64') }],
+      [JSON.stringify({ query: `{ ${'a: __typename '.repeat(40)} }` })],
+      [JSON.stringify({ query: `{ ${'person(id: "p1") { teams { members { '.repeat(10)} id ${'} } }'.repeat(10)} }` })],
+      [JSON.stringify({ query: `{ __typename ${' '.repeat(40_000)} }` })],
+      [JSON.stringify({ query: `query { ${'...F '.repeat(5)} } fragment F on Query { ...G } fragment G on Query { ...F }` })],
+      [JSON.stringify({ query: '{ __typename @nope }' })],
+      [JSON.stringify({ query: '{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } }' })],
+      [JSON.stringify({ query: '{ searchPersons(first: 100) { edges { node { teams { members { teams { members { id } } } } } } } }' })],
+      [JSON.stringify({ query: '{ searchPersons(first: -1) { totalCount } }' })],
+      [JSON.stringify({ query: '{ searchPersons(first: 2147483647) { totalCount } }' })],
+      [JSON.stringify({ query: '{ searchPersons(first: 99999999999) { totalCount } }' })],
+      [JSON.stringify({ query: 'mutation { x }' })],
+      [JSON.stringify({ query: 'subscription { x }' })],
+      [
+        JSON.stringify({
+          query:
+            '{ node(id: "Person:p1") { id } n2: node(id: "nope") { id } n3: node(id: ":") { id } n4: node(id: "Nobody:x") { id } n5: nodes(ids: ["Person:p1", "__proto__:x", "constructor:y"]) { id } }',
+        }),
+      ],
+      [JSON.stringify({ query: `{ ${'__typename '.repeat(5000)} }` })],
+      [`{"query":"${'{'.repeat(20_000)}"}`],
+      [JSON.stringify({ query: '{ _entities(representations: [{__typename: "Person", id: "p1"}, {__typename: "Nope"}, {}]) { ... on Person { id } } }' })],
+      [
+        JSON.stringify({
+          query: 'query($r: [_Any!]!) { _entities(representations: $r) { __typename } }',
+          variables: { r: [null, 1, 'x', { __typename: '__proto__' }, { __typename: 'Person', id: { a: 1 } }] },
+        }),
+      ],
     ];
     for (const [body, headers] of plain) await graphql(body, headers);
-    for (const q of ['', '?query=', '?query=%7B', '?query={__typename}', '?query={__typename}&variables=x', '?query={__typename}&variables=%7B%7D&extensions=%5B', '?query=mutation{x}', `?query=${encodeURIComponent('{ searchPersons(query: "\u0000") { totalCount } }')}`]) {
+    for (const q of [
+      '',
+      '?query=',
+      '?query=%7B',
+      '?query={__typename}',
+      '?query={__typename}&variables=x',
+      '?query={__typename}&variables=%7B%7D&extensions=%5B',
+      '?query=mutation{x}',
+      `?query=${encodeURIComponent('{ searchPersons(query: "\u0000") { totalCount } }')}`,
+    ]) {
       await send(tallies.graphql, 'graphql', `/api/graphql${q}`, { headers: { accept: 'application/graphql-response+json' } });
     }
-    const search = 'query($q: String, $f: PersonFilter, $first: Int, $after: String, $sort: [PersonSort!]) { searchPersons(query: $q, filter: $f, first: $first, after: $after, sort: $sort) { totalCount edges { cursor node { id name level } } pageInfo { endCursor hasNextPage } facets { field buckets { value count } } } }';
+    const search =
+      'query($q: String, $f: PersonFilter, $first: Int, $after: String, $sort: [PersonSort!]) { searchPersons(query: $q, filter: $f, first: $first, after: $after, sort: $sort) { totalCount edges { cursor node { id name level } } pageInfo { endCursor hasNextPage } facets { field buckets { value count } } } }';
     for (const s of HOSTILE_STRINGS) {
       await graphql({ query: search, variables: { q: s } });
       await graphql({ query: search, variables: { f: { name: { match: s } }, after: s } });
-      await graphql({ query: search, variables: { f: { or: [{ email: { eq: s } }, { email: { prefix: s } }, { email: { in: [s, s] } }, { teams: { eq: s } }, { teamInfo: { name: { match: s } } }] } } }, { 'x-ms-client-principal': ADMIN });
-      await graphql({ query: 'query($id: ID!, $ids: [ID!]!) { person(id: $id) { id } persons(ids: $ids) { id } node(id: $id) { id } nodes(ids: $ids) { id } team(id: "t1") { membersConnection(filter: {teams: {in: $ids}}) { totalCount } } }', variables: { id: s, ids: [s, `Person:${s}`] } });
+      await graphql(
+        {
+          query: search,
+          variables: {
+            f: { or: [{ email: { eq: s } }, { email: { prefix: s } }, { email: { in: [s, s] } }, { teams: { eq: s } }, { teamInfo: { name: { match: s } } }] },
+          },
+        },
+        { 'x-ms-client-principal': ADMIN },
+      );
+      await graphql({
+        query:
+          'query($id: ID!, $ids: [ID!]!) { person(id: $id) { id } persons(ids: $ids) { id } node(id: $id) { id } nodes(ids: $ids) { id } team(id: "t1") { membersConnection(filter: {teams: {in: $ids}}) { totalCount } } }',
+        variables: { id: s, ids: [s, `Person:${s}`] },
+      });
       await graphql({ query: `{ searchClients(query: ${JSON.stringify(s)}, filter: {tier: {prefix: ${JSON.stringify(s)}}}) { totalCount } }` });
     }
     assertClean(tallies.graphql);
   });
 
   it('/api/graphql: generated filters, variables and documents', async () => {
-    const scalarFilter = fc.record({ eq: anyValue, in: fc.array(anyValue, { maxLength: 3 }), prefix: anyValue, match: anyValue, gt: anyValue, lte: anyValue, exists: anyValue }, { requiredKeys: [] });
+    const scalarFilter = fc.record(
+      { eq: anyValue, in: fc.array(anyValue, { maxLength: 3 }), prefix: anyValue, match: anyValue, gt: anyValue, lte: anyValue, exists: anyValue },
+      { requiredKeys: [] },
+    );
     const filter: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
       f: fc.oneof(
         { depthSize: 'small', withCrossShrink: true },
-        fc.record({ id: scalarFilter, name: scalarFilter, level: scalarFilter, email: scalarFilter, teams: scalarFilter, teamInfo: fc.record({ name: scalarFilter }, { requiredKeys: [] }) }, { requiredKeys: [] }),
+        fc.record(
+          {
+            id: scalarFilter,
+            name: scalarFilter,
+            level: scalarFilter,
+            email: scalarFilter,
+            teams: scalarFilter,
+            teamInfo: fc.record({ name: scalarFilter }, { requiredKeys: [] }),
+          },
+          { requiredKeys: [] },
+        ),
         fc.record({ and: fc.array(tie('f'), { maxLength: 3 }) }),
         fc.record({ or: fc.array(tie('f'), { maxLength: 3 }) }),
         fc.record({ not: tie('f') }),
         anyValue,
       ),
     })).f;
-    const variables = fc.record({ q: fc.oneof(hostileString, anyValue), f: filter, first: fc.oneof(fc.integer({ min: -5, max: 200 }), anyValue), after: fc.oneof(hostileString, fc.base64String({ maxLength: 40 })), sort: fc.oneof(fc.constant([{ field: 'id', direction: 'DESC' }]), anyValue) }, { requiredKeys: [] });
-    const search = 'query($q: String, $f: PersonFilter, $first: Int, $after: String, $sort: [PersonSort!]) { searchPersons(query: $q, filter: $f, first: $first, after: $after, sort: $sort) { totalCount edges { node { id name } } pageInfo { endCursor } facets { field } } }';
+    const variables = fc.record(
+      {
+        q: fc.oneof(hostileString, anyValue),
+        f: filter,
+        first: fc.oneof(fc.integer({ min: -5, max: 200 }), anyValue),
+        after: fc.oneof(hostileString, fc.base64String({ maxLength: 40 })),
+        sort: fc.oneof(fc.constant([{ field: 'id', direction: 'DESC' }]), anyValue),
+      },
+      { requiredKeys: [] },
+    );
+    const search =
+      'query($q: String, $f: PersonFilter, $first: Int, $after: String, $sort: [PersonSort!]) { searchPersons(query: $q, filter: $f, first: $first, after: $after, sort: $sort) { totalCount edges { node { id name } } pageInfo { endCursor } facets { field } } }';
     await fc.assert(
       fc.asyncProperty(
         fc.oneof(
           { weight: 6, arbitrary: variables.map((v) => ({ query: search, variables: v })) },
-          { weight: 2, arbitrary: fc.record({ query: fc.oneof(hostileString, fc.string({ maxLength: 200 })), variables: fc.oneof(anyValue, fc.constant(undefined)) }) },
-          { weight: 2, arbitrary: fc.tuple(hostileString, fc.constantFrom('searchPersons', 'searchTeams', 'searchClients', 'searchProjects')).map(([s, field]) => ({ query: `{ ${field}(query: ${JSON.stringify(s)}, first: 5) { totalCount edges { cursor } } }` })) },
+          {
+            weight: 2,
+            arbitrary: fc.record({ query: fc.oneof(hostileString, fc.string({ maxLength: 200 })), variables: fc.oneof(anyValue, fc.constant(undefined)) }),
+          },
+          {
+            weight: 2,
+            arbitrary: fc
+              .tuple(hostileString, fc.constantFrom('searchPersons', 'searchTeams', 'searchClients', 'searchProjects'))
+              .map(([s, field]) => ({ query: `{ ${field}(query: ${JSON.stringify(s)}, first: 5) { totalCount edges { cursor } } }` })),
+          },
         ),
         async (body) => {
           await graphql(body);
@@ -285,19 +460,77 @@ describe(`reliability: bad input (${full ? 'full' : 'short'} profile)`, () => {
 
   it('cold endpoints: hostile types, ids, parameters, principals and bodies', async () => {
     // Seed something to walk.
-    const seeded = await postEvents(JSON.stringify([event({ subject: 'Person/fz-seed' }), event({ source: 'org', subject: 'Team/fz-team', data: { name: 'Fuzzers', size: 3 } }), event({ source: 'org', type: 'meshgraph.edge.link', subject: 'Person/fz-seed', data: { rel: 'teams', to: 'Team/fz-team' } })]), 'application/cloudevents-batch+json', '?wait=true');
+    const seeded = await postEvents(
+      JSON.stringify([
+        event({ subject: 'Person/fz-seed' }),
+        event({ source: 'org', subject: 'Team/fz-team', data: { name: 'Fuzzers', size: 3 } }),
+        event({ source: 'org', type: 'meshgraph.edge.link', subject: 'Person/fz-seed', data: { rel: 'teams', to: 'Team/fz-team' } }),
+      ]),
+      'application/cloudevents-batch+json',
+      '?wait=true',
+    );
     assert.equal(seeded.body.accepted, 3, seeded.text);
     const enc = pathSegment;
-    const rawPaths = ['/api/nodes/Person/%E0%A4%A', '/api/nodes/Person/%', '/api/nodes/%ZZ/x', '/api/nodes/Person/fz-seed%00', '/api/nodes/Person/..%2F..%2Fetc', '/api/nodes/Person/fz-seed/subgraph/extra', '/api/nodes//', '/api/nodes/Person', '/api/export?type=%E0%A4%A', `/api/nodes/Person/${'x'.repeat(5000)}`, '/api/nodes/Person/fz-seed?asOf=%00'];
+    const rawPaths = [
+      '/api/nodes/Person/%E0%A4%A',
+      '/api/nodes/Person/%',
+      '/api/nodes/%ZZ/x',
+      '/api/nodes/Person/fz-seed%00',
+      '/api/nodes/Person/..%2F..%2Fetc',
+      '/api/nodes/Person/fz-seed/subgraph/extra',
+      '/api/nodes//',
+      '/api/nodes/Person',
+      '/api/export?type=%E0%A4%A',
+      `/api/nodes/Person/${'x'.repeat(5000)}`,
+      '/api/nodes/Person/fz-seed?asOf=%00',
+    ];
     for (const p of rawPaths) await cold(p);
-    const params = fc.oneof(hostileString, fc.integer().map(String), fc.constantFrom('0', '-1', '5', '6', '1e3', '0x10', '1.5', ' 2', '2 ', '2000-01-01', '2999-01-01T00:00:00Z', '1970-01-01T00:00:00Z', 'svg', 'json', 'teams,members', ',,,', 'teams,nope'));
-    const path = fc.oneof(
-      fc.tuple(fc.oneof(fc.constantFrom(...TYPES), hostileString), fc.oneof(fc.constantFrom('fz-seed', 'fz-team', 'missing'), hostileString), fc.constantFrom('', '/subgraph', '/history', '/lineage', '/nope'), fc.dictionary(fc.constantFrom('asOf', 'depth', 'rels', 'budget', 'format', 'from', 'to', 'x'), params, { maxKeys: 4 }))
-        .map(([type, id, tail, query]) => `/api/nodes/${enc(type)}/${enc(id)}${tail}?${new URLSearchParams(query).toString()}`),
-      fc.record({ type: fc.oneof(fc.constantFrom(...TYPES), hostileString) }, { requiredKeys: [] }).map((q) => `/api/export?${new URLSearchParams(q).toString()}`),
-      fc.dictionary(fc.constantFrom('top', 'stage', 'source', 'continuation'), params, { maxKeys: 4 }).map((q) => `/api/admin/deadletters?${new URLSearchParams(q).toString()}`),
+    const params = fc.oneof(
+      hostileString,
+      fc.integer().map(String),
+      fc.constantFrom(
+        '0',
+        '-1',
+        '5',
+        '6',
+        '1e3',
+        '0x10',
+        '1.5',
+        ' 2',
+        '2 ',
+        '2000-01-01',
+        '2999-01-01T00:00:00Z',
+        '1970-01-01T00:00:00Z',
+        'svg',
+        'json',
+        'teams,members',
+        ',,,',
+        'teams,nope',
+      ),
     );
-    const principal = fc.oneof(fc.constant(ADMIN), fc.constant(undefined), hostileString.map((s) => Buffer.from(s).toString('base64')), fc.jsonValue({ maxDepth: 2 }).map((v) => Buffer.from(JSON.stringify(v)).toString('base64')), fc.constantFrom('%%%', '', principalHeader(['pii.read'])));
+    const path = fc.oneof(
+      fc
+        .tuple(
+          fc.oneof(fc.constantFrom(...TYPES), hostileString),
+          fc.oneof(fc.constantFrom('fz-seed', 'fz-team', 'missing'), hostileString),
+          fc.constantFrom('', '/subgraph', '/history', '/lineage', '/nope'),
+          fc.dictionary(fc.constantFrom('asOf', 'depth', 'rels', 'budget', 'format', 'from', 'to', 'x'), params, { maxKeys: 4 }),
+        )
+        .map(([type, id, tail, query]) => `/api/nodes/${enc(type)}/${enc(id)}${tail}?${new URLSearchParams(query).toString()}`),
+      fc
+        .record({ type: fc.oneof(fc.constantFrom(...TYPES), hostileString) }, { requiredKeys: [] })
+        .map((q) => `/api/export?${new URLSearchParams(q).toString()}`),
+      fc
+        .dictionary(fc.constantFrom('top', 'stage', 'source', 'continuation'), params, { maxKeys: 4 })
+        .map((q) => `/api/admin/deadletters?${new URLSearchParams(q).toString()}`),
+    );
+    const principal = fc.oneof(
+      fc.constant(ADMIN),
+      fc.constant(undefined),
+      hostileString.map((s) => Buffer.from(s).toString('base64')),
+      fc.jsonValue({ maxDepth: 2 }).map((v) => Buffer.from(JSON.stringify(v)).toString('base64')),
+      fc.constantFrom('%%%', '', principalHeader(['pii.read'])),
+    );
     const accept = fc.constantFrom(undefined, 'image/svg+xml', 'text/html', '*/*');
     await fc.assert(
       fc.asyncProperty(path, principal, accept, async (p, who, acceptHeader) => {
@@ -310,24 +543,41 @@ describe(`reliability: bad input (${full ? 'full' : 'short'} profile)`, () => {
     );
     const replayBody = fc.oneof(
       fc.record({ ids: fc.oneof(fc.array(hostileString, { maxLength: 5 }), anyValue) }, { requiredKeys: [] }),
-      fc.record({ all: fc.oneof(fc.constantFrom('true', 1, null, 'yes'), anyValue.filter((v) => v !== true)), stage: anyValue, source: anyValue }, { requiredKeys: [] }),
+      fc.record(
+        {
+          all: fc.oneof(
+            fc.constantFrom('true', 1, null, 'yes'),
+            anyValue.filter((v) => v !== true),
+          ),
+          stage: anyValue,
+          source: anyValue,
+        },
+        { requiredKeys: [] },
+      ),
       anyValue,
     );
     await fc.assert(
       fc.asyncProperty(replayBody, fc.constantFrom('application/json', 'text/plain', ''), async (body, contentType) => {
-        await cold('/api/admin/deadletters/replay', { method: 'POST', headers: { 'x-ms-client-principal': ADMIN, ...(contentType ? { 'content-type': contentType } : {}) }, body: JSON.stringify(body) ?? 'undefined' });
+        await cold('/api/admin/deadletters/replay', {
+          method: 'POST',
+          headers: { 'x-ms-client-principal': ADMIN, ...(contentType ? { 'content-type': contentType } : {}) },
+          body: JSON.stringify(body) ?? 'undefined',
+        });
       }),
       { numRuns: Math.ceil(RUNS / 5), ...seed },
     );
-    for (const body of ['', '{', '[]', nestedJson(100_000), 'x'.repeat(2_000_000)]) await cold('/api/admin/deadletters/replay', { method: 'POST', headers: { 'x-ms-client-principal': ADMIN, 'content-type': 'application/json' }, body });
-    for (const type of ['Nobody', '', '\u0000', '__proto__', 'Person,Team', 'person']) await cold(`/api/admin/reindex?type=${enc(type)}`, { method: 'POST', headers: { 'x-ms-client-principal': ADMIN } });
+    for (const body of ['', '{', '[]', nestedJson(100_000), 'x'.repeat(2_000_000)])
+      await cold('/api/admin/deadletters/replay', { method: 'POST', headers: { 'x-ms-client-principal': ADMIN, 'content-type': 'application/json' }, body });
+    for (const type of ['Nobody', '', '\u0000', '__proto__', 'Person,Team', 'person'])
+      await cold(`/api/admin/reindex?type=${enc(type)}`, { method: 'POST', headers: { 'x-ms-client-principal': ADMIN } });
     await cold('/api/admin/reindex', { method: 'POST' });
     for (const method of ['POST', 'PUT', 'DELETE']) await cold('/api/nodes/Person/fz-seed', { method });
     assertClean(tallies.cold);
   });
 
   it('cold endpoints: a path with malformed percent-encoding is a 400', async () => {
-    for (const p of ['/api/nodes/Person/%E0%A4%A', '/api/nodes/%ZZ/x', '/api/nodes/Person/%ED%A0%80']) assert.equal((await fetch(`${url()}${p}`)).status, 400, p);
+    for (const p of ['/api/nodes/Person/%E0%A4%A', '/api/nodes/%ZZ/x', '/api/nodes/Person/%ED%A0%80'])
+      assert.equal((await fetch(`${url()}${p}`)).status, 400, p);
   });
 
   it('cold endpoints: inherited names are no node types, foreign continuation tokens a 400 (bugs the fuzzer found, fixed)', async () => {
@@ -361,13 +611,27 @@ describe(`reliability: bad input (${full ? 'full' : 'short'} profile)`, () => {
       assert.equal(node.status, 404, `${subject} was refused yet the cold app shows it: ${node.text}`);
     }
     const ids = forbidden.filter((s) => s.startsWith('Person/')).map((s) => s.slice('Person/'.length));
-    const answer = await answerOf(await fetch(`${url()}/api/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-ms-client-principal': ADMIN }, body: JSON.stringify({ query: 'query($ids: [ID!]!) { persons(ids: $ids) { id } }', variables: { ids } }) }));
-    assert.deepEqual(answer.body.data.persons, ids.map(() => null), answer.text);
+    const answer = await answerOf(
+      await fetch(`${url()}/api/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-ms-client-principal': ADMIN },
+        body: JSON.stringify({ query: 'query($ids: [ID!]!) { persons(ids: $ids) { id } }', variables: { ids } }),
+      }),
+    );
+    assert.deepEqual(
+      answer.body.data.persons,
+      ids.map(() => null),
+      answer.text,
+    );
 
     // Every node stored, in the actors (export) and in the index (GraphQL), conforms to its contract.
     const kindOk: Record<string, (v: unknown) => boolean> = {
-      text: (v) => typeof v === 'string', keyword: (v) => typeof v === 'string', int: (v) => Number.isSafeInteger(v), float: (v) => typeof v === 'number' && Number.isFinite(v),
-      bool: (v) => typeof v === 'boolean', datetime: (v) => typeof v === 'string' && !Number.isNaN(Date.parse(v)),
+      text: (v) => typeof v === 'string',
+      keyword: (v) => typeof v === 'string',
+      int: (v) => Number.isSafeInteger(v),
+      float: (v) => typeof v === 'number' && Number.isFinite(v),
+      bool: (v) => typeof v === 'boolean',
+      datetime: (v) => typeof v === 'string' && !Number.isNaN(Date.parse(v)),
     };
     let stored = 0;
     for (const type of TYPES) {
@@ -383,13 +647,24 @@ describe(`reliability: bad input (${full ? 'full' : 'short'} profile)`, () => {
         }
       }
     }
-    const search = await answerOf(await fetch(`${url()}/api/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-ms-client-principal': ADMIN }, body: JSON.stringify({ query: '{ searchPersons(first: 100) { totalCount edges { node { id name email teams { id } } } } }' }) }));
+    const search = await answerOf(
+      await fetch(`${url()}/api/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-ms-client-principal': ADMIN },
+        body: JSON.stringify({ query: '{ searchPersons(first: 100) { totalCount edges { node { id name email teams { id } } } } }' }),
+      }),
+    );
     assert.equal(search.body.errors, undefined, search.text);
     console.log(`fuzz: ${stored} nodes stored by the run, all conforming to the contracts; ${search.body.data.searchPersons.totalCount} persons searchable`);
 
     const total = tallies.events.inputs + tallies.graphql.inputs + tallies.cold.inputs;
     const statuses = new Set([...tallies.events.statuses.keys(), ...tallies.graphql.statuses.keys(), ...tallies.cold.statuses.keys()]);
     console.log(`fuzz: ${total} inputs, ${statuses.size} distinct statuses`);
-    for (const [name, tally] of [['POST /api/events', tallies.events], ['/api/graphql', tallies.graphql], ['cold endpoints', tallies.cold]] as const) console.log(tally.summary(name));
+    for (const [name, tally] of [
+      ['POST /api/events', tallies.events],
+      ['/api/graphql', tallies.graphql],
+      ['cold endpoints', tallies.cold],
+    ] as const)
+      console.log(tally.summary(name));
   });
 });

@@ -33,9 +33,27 @@ const idOf = (type: string) => fc.constantFrom(...[1, 2].map((n) => `${type[0]!.
 export type Draft = Omit<OracleEvent, 'id' | 'sequence' | 'subject'> & { subject: [string, string] };
 
 export const draft: fc.Arbitrary<Draft> = fc.oneof(
-  { weight: 5, arbitrary: fc.constantFrom(...Object.keys(OWNERS)).chain((type) => fc.tuple(idOf(type), FIELDS[type]!).map(([id, data]): Draft => ({ source: OWNERS[type]!, type: 'upsert', subject: [type, id], data }))) },
-  { weight: 4, arbitrary: fc.tuple(fc.constantFrom(...LINKS), fc.nat(), fc.nat(), fc.boolean()).map(([[from, rel, to, owner], a, b, on]): Draft => ({ source: owner, type: on ? 'link' : 'unlink', subject: [from, `${from[0]!.toLowerCase()}${(a % 2) + 1}`], data: { rel, to: `${to}/${to[0]!.toLowerCase()}${(b % 2) + 1}` } })) },
-  { weight: 2, arbitrary: fc.constantFrom(...Object.keys(OWNERS)).chain((type) => idOf(type).map((id): Draft => ({ source: OWNERS[type]!, type: 'delete', subject: [type, id] }))) },
+  {
+    weight: 5,
+    arbitrary: fc
+      .constantFrom(...Object.keys(OWNERS))
+      .chain((type) => fc.tuple(idOf(type), FIELDS[type]!).map(([id, data]): Draft => ({ source: OWNERS[type]!, type: 'upsert', subject: [type, id], data }))),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.tuple(fc.constantFrom(...LINKS), fc.nat(), fc.nat(), fc.boolean()).map(([[from, rel, to, owner], a, b, on]): Draft => ({
+      source: owner,
+      type: on ? 'link' : 'unlink',
+      subject: [from, `${from[0]!.toLowerCase()}${(a % 2) + 1}`],
+      data: { rel, to: `${to}/${to[0]!.toLowerCase()}${(b % 2) + 1}` },
+    })),
+  },
+  {
+    weight: 2,
+    arbitrary: fc
+      .constantFrom(...Object.keys(OWNERS))
+      .chain((type) => idOf(type).map((id): Draft => ({ source: OWNERS[type]!, type: 'delete', subject: [type, id] }))),
+  },
 );
 
 /** A GraphQL query reading every node of the model by id, all fields, edges and carried rows. */
@@ -46,7 +64,9 @@ export function viewQuery(m: ContractModel): string {
     const carried = Object.values(node.denormalized).map((d) => `${d.name} { id ${Object.keys(d.fields).join(' ')} }`);
     return `${node.name}: ${queryFieldNames(node.name, node.plural).many}(ids: $${node.name}) { ${[...fields, ...edges, ...carried].join(' ')} }`;
   });
-  return `query(${Object.keys(m.types).map((t) => `$${t}: [ID!]!`).join(', ')}) { ${parts.join(' ')} }`;
+  return `query(${Object.keys(m.types)
+    .map((t) => `$${t}: [ID!]!`)
+    .join(', ')}) { ${parts.join(' ')} }`;
 }
 
 /** A GraphQL answer in the oracle's form: no nulls, edge ids, lists sorted by id. */
@@ -62,21 +82,37 @@ export function normalize(m: ContractModel, type: string, value: Record<string, 
       out[k] = Array.isArray(v) ? v.map((x: any) => x[key]).sort() : (v?.[key] ?? null);
     } else if (node.denormalized[k]) {
       // A carried neighbour's id is global (Type:key); the oracle keeps keys.
-      const clean = (row: Record<string, unknown>) => Object.fromEntries(Object.entries(row).filter(([, x]) => x !== null).map(([f, x]) => [f, f === 'id' ? (parseGlobalId(String(x))?.id ?? x) : x]));
+      const clean = (row: Record<string, unknown>) =>
+        Object.fromEntries(
+          Object.entries(row)
+            .filter(([, x]) => x !== null)
+            .map(([f, x]) => [f, f === 'id' ? (parseGlobalId(String(x))?.id ?? x) : x]),
+        );
       out[k] = Array.isArray(v) ? v.map(clean).sort((a: any, b: any) => (a.id < b.id ? -1 : 1)) : v ? clean(v) : null;
     } else if (v !== null) out[k] = v;
   }
   return out;
 }
 
-
 export function cloudEvents(events: OracleEvent[]): unknown[] {
-  return events.map((e) => ({ specversion: '1.0', id: e.id, source: e.source, type: e.type === 'upsert' || e.type === 'delete' ? `meshgraph.node.${e.type}` : `meshgraph.edge.${e.type}`, subject: e.subject, sequence: e.sequence, ...(e.data ? { data: e.data } : {}) }));
+  return events.map((e) => ({
+    specversion: '1.0',
+    id: e.id,
+    source: e.source,
+    type: e.type === 'upsert' || e.type === 'delete' ? `meshgraph.node.${e.type}` : `meshgraph.edge.${e.type}`,
+    subject: e.subject,
+    sequence: e.sequence,
+    ...(e.data ? { data: e.data } : {}),
+  }));
 }
 
 /** The GraphQL answers for `ids` (per type), in the oracle's form, `Type:id` → view or null. */
 export async function answers(url: string, ids: Record<string, string[]>): Promise<Map<string, NodeView | null>> {
-  const res = await fetch(`${url}/api/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-ms-client-principal': principalHeader(['pii.read']) }, body: JSON.stringify({ query: viewQuery(model), variables: ids }) });
+  const res = await fetch(`${url}/api/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-ms-client-principal': principalHeader(['pii.read']) },
+    body: JSON.stringify({ query: viewQuery(model), variables: ids }),
+  });
   const text = await res.text();
   assert.equal(res.status, 200, `GraphQL answered ${res.status}: ${text.slice(0, 1000)}`);
   const { data, errors } = JSON.parse(text) as { data: Record<string, Array<Record<string, unknown> | null>>; errors?: unknown };
@@ -91,7 +127,12 @@ export function useMemoryHost(label: string): { readonly host: RunningHost } {
   let host: RunningHost | undefined;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `meshgraph-${label}-`));
   before(async () => {
-    Object.assign(process.env, { AzureWebJobsStorage: 'UseDevelopmentStorage=true', MESH_CONTRACTS: GRAPH_CONTRACTS, MESH_DATA_DIR: dataDir, EventHubConnection: '' });
+    Object.assign(process.env, {
+      AzureWebJobsStorage: 'UseDevelopmentStorage=true',
+      MESH_CONTRACTS: GRAPH_CONTRACTS,
+      MESH_DATA_DIR: dataDir,
+      EventHubConnection: '',
+    });
     host = await startHost({ apps: [{ name: 'hot', entry: HOT_APP }], port: 0, store: 'memory', log: () => {} });
   });
   after(async () => {

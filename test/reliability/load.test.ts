@@ -31,7 +31,15 @@ describe(`reliability: sustained load (${full ? 'full' : 'short'} profile, ${DUR
     let seq = 0;
     let eventId = 0;
     const pick = (n: number) => Math.floor(Math.random() * n);
-    const ev = (source: string, type: string, subject: string, data: Record<string, unknown>) => ({ specversion: '1.0', id: `ld${++eventId}`, source, type, subject, sequence: ++seq, data });
+    const ev = (source: string, type: string, subject: string, data: Record<string, unknown>) => ({
+      specversion: '1.0',
+      id: `ld${++eventId}`,
+      source,
+      type,
+      subject,
+      sequence: ++seq,
+      data,
+    });
     /** A batch of upserts and relinks over a fixed id space. */
     const batch = () =>
       Array.from({ length: 100 }, () => {
@@ -40,15 +48,29 @@ describe(`reliability: sustained load (${full ? 'full' : 'short'} profile, ${DUR
         if (r < 0.5) return ev('hr', 'meshgraph.node.upsert', p, { name: `${NAMES[pick(NAMES.length)]} ${pick(1000)}`, level: pick(9) + 1 });
         if (r < 0.6) return ev('org', 'meshgraph.node.upsert', `Team/t${pick(LOAD_NODES / 20)}`, { name: `team ${pick(100)}`, size: pick(50) });
         if (r < 0.65) return ev('pm', 'meshgraph.node.upsert', `Project/x${pick(LOAD_NODES / 50)}`, { name: `project ${pick(100)}` });
-        if (r < 0.7) return ev('sales', 'meshgraph.node.upsert', `Client/c${pick(LOAD_NODES / 100)}`, { name: `client ${pick(100)}`, tier: Math.random() < 0.5 ? 'gold' : 'silver' });
-        if (r < 0.85) return ev('org', Math.random() < 0.8 ? 'meshgraph.edge.link' : 'meshgraph.edge.unlink', p, { rel: 'teams', to: `Team/t${pick(LOAD_NODES / 20)}` });
+        if (r < 0.7)
+          return ev('sales', 'meshgraph.node.upsert', `Client/c${pick(LOAD_NODES / 100)}`, {
+            name: `client ${pick(100)}`,
+            tier: Math.random() < 0.5 ? 'gold' : 'silver',
+          });
+        if (r < 0.85)
+          return ev('org', Math.random() < 0.8 ? 'meshgraph.edge.link' : 'meshgraph.edge.unlink', p, { rel: 'teams', to: `Team/t${pick(LOAD_NODES / 20)}` });
         if (r < 0.95) return ev('pm', 'meshgraph.edge.link', `Team/t${pick(LOAD_NODES / 20)}`, { rel: 'projects', to: `Project/x${pick(LOAD_NODES / 50)}` });
         return ev('pm', 'meshgraph.edge.link', `Project/x${pick(LOAD_NODES / 50)}`, { rel: 'client', to: `Client/c${pick(LOAD_NODES / 100)}` });
       });
     const queries = [
-      () => ({ query: 'query($q: String) { searchPersons(query: $q, first: 20) { totalCount edges { node { id name level teamInfo { name } clients { name } } } } }', variables: { q: NAMES[pick(NAMES.length)] } }),
-      () => ({ query: 'query($id: ID!) { person(id: $id) { name teams { name projects { name client { name tier } } } } }', variables: { id: `p${pick(LOAD_NODES)}` } }),
-      () => ({ query: 'query($l: Int) { searchPersons(filter: {level: {gte: $l}}, first: 50) { totalCount facets { field buckets { value count } } } }', variables: { l: pick(9) } }),
+      () => ({
+        query: 'query($q: String) { searchPersons(query: $q, first: 20) { totalCount edges { node { id name level teamInfo { name } clients { name } } } } }',
+        variables: { q: NAMES[pick(NAMES.length)] },
+      }),
+      () => ({
+        query: 'query($id: ID!) { person(id: $id) { name teams { name projects { name client { name tier } } } } }',
+        variables: { id: `p${pick(LOAD_NODES)}` },
+      }),
+      () => ({
+        query: 'query($l: Int) { searchPersons(filter: {level: {gte: $l}}, first: 50) { totalCount facets { field buckets { value count } } } }',
+        variables: { l: pick(9) },
+      }),
       () => ({ query: '{ searchTeams(first: 20, sort: [{field: id, direction: DESC}]) { edges { node { id name members { id } } } } }' }),
     ];
 
@@ -72,7 +94,11 @@ describe(`reliability: sustained load (${full ? 'full' : 'short'} profile, ${DUR
     const writer = async () => {
       while (!stop) {
         const events = batch();
-        const res = await fetch(`${suite.host.url}/api/events`, { method: 'POST', headers: { 'content-type': 'application/cloudevents-batch+json' }, body: JSON.stringify(events) });
+        const res = await fetch(`${suite.host.url}/api/events`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/cloudevents-batch+json' },
+          body: JSON.stringify(events),
+        });
         const body = (await res.json()) as { accepted: number; rejected: unknown[] };
         assert.equal(res.status, 202, JSON.stringify(body));
         assert.deepEqual(body.rejected, []);
@@ -84,7 +110,11 @@ describe(`reliability: sustained load (${full ? 'full' : 'short'} profile, ${DUR
     };
     const reader = async () => {
       while (!stop) {
-        const res = await fetch(`${suite.host.url}/api/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(queries[pick(queries.length)]!()) });
+        const res = await fetch(`${suite.host.url}/api/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(queries[pick(queries.length)]!()),
+        });
         const body = (await res.json()) as { errors?: unknown };
         assert.equal(res.status, 200, JSON.stringify(body));
         assert.equal(body.errors, undefined, JSON.stringify(body.errors));

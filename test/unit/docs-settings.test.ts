@@ -36,7 +36,10 @@ describe('docs/settings.md', () => {
     for (const spec of SETTINGS) {
       if (spec.default === undefined) continue;
       const row = rows.find((r) => r.name === spec.name);
-      assert.ok(row?.default.startsWith(`\`${spec.default}\``), `${spec.name}: the code's default is ${JSON.stringify(spec.default)}, docs/settings.md says ${JSON.stringify(row?.default)}`);
+      assert.ok(
+        row?.default.startsWith(`\`${spec.default}\``),
+        `${spec.name}: the code's default is ${JSON.stringify(spec.default)}, docs/settings.md says ${JSON.stringify(row?.default)}`,
+      );
     }
   });
 

@@ -142,13 +142,16 @@ describe('layers', () => {
   });
 
   it('actor logic and messages are pure: only the entity adapters touch the programming model', () => {
-    const broken = FILES.filter((f) => top(f.rel) === 'actors' && !isEntityAdapter(f.rel)).flatMap((f) => f.packages.filter((p) => PROGRAMMING_MODEL.test(p) || p.startsWith('node:')).map((p) => `${f.rel} uses ${p}`));
+    const broken = FILES.filter((f) => top(f.rel) === 'actors' && !isEntityAdapter(f.rel)).flatMap((f) =>
+      f.packages.filter((p) => PROGRAMMING_MODEL.test(p) || p.startsWith('node:')).map((p) => `${f.rel} uses ${p}`),
+    );
     assert.deepEqual(broken, []);
   });
 
   it('no import cycle between folders', () => {
     const graph = new Map<string, Set<string>>();
-    for (const f of FILES) for (const to of f.locals) if (area(f.rel) !== area(to)) (graph.get(area(f.rel)) ?? graph.set(area(f.rel), new Set()).get(area(f.rel))!).add(area(to));
+    for (const f of FILES)
+      for (const to of f.locals) if (area(f.rel) !== area(to)) (graph.get(area(f.rel)) ?? graph.set(area(f.rel), new Set()).get(area(f.rel))!).add(area(to));
     assert.deepEqual(cycles(graph), []);
   });
 
@@ -159,7 +162,17 @@ describe('layers', () => {
   });
 
   it('finds a cycle and a broken rule when there is one (the checks can fail)', () => {
-    assert.deepEqual(cycles(new Map([['a', new Set(['b'])], ['b', new Set(['c'])], ['c', new Set(['a'])], ['d', new Set(['a'])]])), [['a', 'b', 'c']]);
+    assert.deepEqual(
+      cycles(
+        new Map([
+          ['a', new Set(['b'])],
+          ['b', new Set(['c'])],
+          ['c', new Set(['a'])],
+          ['d', new Set(['a'])],
+        ]),
+      ),
+      [['a', 'b', 'c']],
+    );
     assert.equal(allowed('core/graph/merge.ts', 'adapters/tables/chunks.ts'), false);
     assert.equal(allowed('contracts/telecom/demo.ts', 'core/demo/random.ts'), false);
     assert.equal(allowed('contracts/telecom/demo.ts', 'core/contracts/index.ts'), true);

@@ -61,9 +61,16 @@ const SAMPLE_PATH = new RegExp(Object.keys(SAMPLES).join('|'));
 
 describe('sample isolation', () => {
   it('knows every sample product and reads every product folder', () => {
-    const folders = fs.readdirSync(path.join(ROOT, 'contracts'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => `contracts/${e.name}`);
+    const folders = fs
+      .readdirSync(path.join(ROOT, 'contracts'), { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => `contracts/${e.name}`);
     assert.deepEqual(folders.sort(), Object.keys(SAMPLES).sort(), 'a new sample belongs in SAMPLES');
-    for (const dir of PRODUCT_CODE) assert.ok(FILES.some((f) => f.rel === dir || f.rel.startsWith(`${dir}/`)), `no source file found in ${dir}`);
+    for (const dir of PRODUCT_CODE)
+      assert.ok(
+        FILES.some((f) => f.rel === dir || f.rel.startsWith(`${dir}/`)),
+        `no source file found in ${dir}`,
+      );
     for (const p of Object.values(SAMPLES)) assert.ok(p.types.length > 0 && TYPE_OR_PRODUCT.test(`'${p.types[0]!.name}'`), `the types of ${p.name}`);
   });
 
@@ -75,7 +82,9 @@ describe('sample isolation', () => {
   });
 
   it("no product file quotes a sample's node type or name", () => {
-    const offenders = FILES.filter(({ rel, text }) => !KNOWN_TYPE_QUOTES[rel] && TYPE_OR_PRODUCT.test(text)).map(({ rel, text }) => `${rel}: ${text.match(TYPE_OR_PRODUCT)![0]}`);
+    const offenders = FILES.filter(({ rel, text }) => !KNOWN_TYPE_QUOTES[rel] && TYPE_OR_PRODUCT.test(text)).map(
+      ({ rel, text }) => `${rel}: ${text.match(TYPE_OR_PRODUCT)![0]}`,
+    );
     assert.deepEqual(offenders, []);
     const fixed = Object.keys(KNOWN_TYPE_QUOTES).filter((rel) => !TYPE_OR_PRODUCT.test(code(rel)));
     assert.deepEqual(fixed, [], 'fixed: remove from KNOWN_TYPE_QUOTES');

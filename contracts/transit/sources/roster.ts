@@ -7,9 +7,17 @@ export const roster = source({
   records: {
     'roster.driver.row': record({
       description: 'A driver.',
-      fields: { badge: field.keyword().required(), full_name: field.text(), mobile: field.keyword(), depot: field.keyword(), version: field.int().required(), left_company: field.enum(['yes', 'no']) },
+      fields: {
+        badge: field.keyword().required(),
+        full_name: field.text(),
+        mobile: field.keyword(),
+        depot: field.keyword(),
+        version: field.int().required(),
+        left_company: field.enum(['yes', 'no']),
+      },
       sequence: 'version',
-      map: (r) => (r.left_company === 'yes' ? [change.delete(Driver, r.badge)] : [change.upsert(Driver, r.badge, { name: r.full_name, phone: r.mobile, depot: r.depot })]),
+      map: (r) =>
+        r.left_company === 'yes' ? [change.delete(Driver, r.badge)] : [change.upsert(Driver, r.badge, { name: r.full_name, phone: r.mobile, depot: r.depot })],
     }),
     'roster.duty.row': record({
       description: 'A duty: a driver assigned to a trip.',

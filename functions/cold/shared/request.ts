@@ -25,7 +25,10 @@ export function nodeTypeOf(type: string | undefined): NodeModel {
   const model = contractModel();
   // Own keys only: "__proto__" or "constructor" must not name Object.prototype's members.
   const node = type && Object.hasOwn(model.types, type) ? model.types[type] : undefined;
-  if (!node) throw new UserError(404, 'unknown-type', `no node type "${type ?? ''}"; known types: ${Object.keys(model.types).join(', ')}`, { knownTypes: Object.keys(model.types) });
+  if (!node)
+    throw new UserError(404, 'unknown-type', `no node type "${type ?? ''}"; known types: ${Object.keys(model.types).join(', ')}`, {
+      knownTypes: Object.keys(model.types),
+    });
   return node;
 }
 
@@ -83,7 +86,10 @@ export function atTime(request: HttpRequest): (state: NodeState | undefined) => 
     try {
       return stateAsOf(state, time);
     } catch (err) {
-      if (err instanceof BeforeHistory) throw new UserError(410, 'before-history', `${state.type}:${state.id} keeps history back to ${err.horizon} only; ask for a later asOf`, { horizon: err.horizon });
+      if (err instanceof BeforeHistory)
+        throw new UserError(410, 'before-history', `${state.type}:${state.id} keeps history back to ${err.horizon} only; ask for a later asOf`, {
+          horizon: err.horizon,
+        });
       throw err;
     }
   };

@@ -9,7 +9,10 @@ import path from 'node:path';
 import { runBin } from '../../helpers/cli';
 
 const ROOT = path.join(__dirname, '../../..');
-const bundle = require('../../../cli/bundle.cjs') as { paths(root: string): { bundle: string; manifest: string }; staleReason(root: string): string | undefined };
+const bundle = require('../../../cli/bundle.cjs') as {
+  paths(root: string): { bundle: string; manifest: string };
+  staleReason(root: string): string | undefined;
+};
 
 let clone: string;
 let work: string;
@@ -18,7 +21,8 @@ before(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-work-'));
   // What a clone holds, as far as the bin is concerned: the package's files, and no dist/.
   const { files } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { files: string[] };
-  for (const entry of ['package.json', ...files.filter((f) => !f.startsWith('dist/'))]) fs.cpSync(path.join(ROOT, entry), path.join(clone, entry), { recursive: true, filter: (src) => !src.includes(`${path.sep}node_modules`) });
+  for (const entry of ['package.json', ...files.filter((f) => !f.startsWith('dist/'))])
+    fs.cpSync(path.join(ROOT, entry), path.join(clone, entry), { recursive: true, filter: (src) => !src.includes(`${path.sep}node_modules`) });
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(clone, 'node_modules'), 'dir');
 });
 after(() => {
@@ -48,7 +52,7 @@ describe('cli/bin.cjs in a fresh checkout', () => {
     assert.match(run.stdout, /start +EDITED summary/);
   });
 
-  it('an installed package (under node_modules) runs the bundle it shipped, whatever the files\' times', () => {
+  it("an installed package (under node_modules) runs the bundle it shipped, whatever the files' times", () => {
     const installed = path.join(work, 'node_modules', 'meshgraph');
     const { bundle: file, manifest } = bundle.paths(installed);
     fs.mkdirSync(path.dirname(file), { recursive: true });

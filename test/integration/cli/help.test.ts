@@ -17,7 +17,9 @@ import { freePort } from '../../../host/harness/processes';
 const LEAVES: string[][] = Object.entries(COMMANDS).flatMap(([name, entry]) =>
   isGroup(entry) ? [...(entry.fallback ? [[name]] : []), ...Object.keys({ ...entry.subcommands, ...entry.aliases }).map((sub) => [name, sub])] : [[name]],
 );
-const GROUPS = Object.entries(COMMANDS).filter(([, entry]) => isGroup(entry)).map(([name]) => name);
+const GROUPS = Object.entries(COMMANDS)
+  .filter(([, entry]) => isGroup(entry))
+  .map(([name]) => name);
 
 let recorder: Recorder;
 let port: number;

@@ -49,7 +49,11 @@ before(async () => {
   fs.mkdirSync(app);
   const packed = execFileSync('npm', ['pack', '--pack-destination', dir, '--silent'], { cwd: ROOT, env: npmEnv(), encoding: 'utf8' }).trim().split('\n').pop()!;
   fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'meshgraph-pack-test', version: '1.0.0', private: true }));
-  execFileSync('npm', ['install', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', path.join(dir, packed)], { cwd: app, env: npmEnv(), stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('npm', ['install', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', path.join(dir, packed)], {
+    cwd: app,
+    env: npmEnv(),
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const sqlite = (root: string) => path.join(root, 'node_modules', 'better-sqlite3');
   const version = (root: string) => (JSON.parse(fs.readFileSync(path.join(sqlite(root), 'package.json'), 'utf8')) as { version: string }).version;
   assert.equal(version(app), version(ROOT), 'the installed better-sqlite3 is the one the checkout compiled');
@@ -64,18 +68,29 @@ after(async () => {
 });
 
 describe('meshgraph installed from its tarball', () => {
-  it('has no install script of its own (so --ignore-scripts skips only its dependencies\')', () => {
+  it("has no install script of its own (so --ignore-scripts skips only its dependencies')", () => {
     for (const name of ['preinstall', 'install', 'postinstall', 'prepare']) assert.equal(pkg.scripts[name], undefined, name);
   });
 
   it('ships the bundled command line and the sources the commands build from, and no tests', () => {
     const installed = path.join(app, 'node_modules', 'meshgraph');
-    for (const file of ['dist/cli/meshgraph.cjs', 'cli/bin.cjs', 'functions/index.ts', 'functions/cold/index.ts', 'contracts/telecom/index.ts', 'host.json', 'local.settings.json']) assert.ok(fs.existsSync(path.join(installed, file)), file);
+    for (const file of [
+      'dist/cli/meshgraph.cjs',
+      'cli/bin.cjs',
+      'functions/index.ts',
+      'functions/cold/index.ts',
+      'contracts/telecom/index.ts',
+      'host.json',
+      'local.settings.json',
+    ])
+      assert.ok(fs.existsSync(path.join(installed, file)), file);
     for (const folder of ['test', 'bench', 'infra', 'docs', 'dist/hot']) assert.ok(!fs.existsSync(path.join(installed, folder)), folder);
   });
 
   it('answers --help of every command, and npx meshgraph works as the README shows', async () => {
-    const words = Object.entries(COMMANDS).flatMap(([name, entry]) => (isGroup(entry) ? [[name], ...Object.keys(entry.subcommands).map((sub) => [name, sub])] : [[name]]));
+    const words = Object.entries(COMMANDS).flatMap(([name, entry]) =>
+      isGroup(entry) ? [[name], ...Object.keys(entry.subcommands).map((sub) => [name, sub])] : [[name]],
+    );
     for (const w of [[], ...words]) {
       const run = await meshgraph([...w, '--help']);
       assert.equal(run.status, 0, `${w.join(' ')}: ${run.stderr}`);
@@ -111,7 +126,11 @@ describe('meshgraph installed from its tarball', () => {
     before(async () => {
       const port = await freePort();
       url = `http://127.0.0.1:${port}`;
-      host = spawn(process.execPath, [bin, 'start', '--store', 'memory', '--port', String(port)], { cwd: app, env: userEnv({ MESH_LOG_LEVEL: 'warn' }), stdio: ['ignore', 'pipe', 'inherit'] });
+      host = spawn(process.execPath, [bin, 'start', '--store', 'memory', '--port', String(port)], {
+        cwd: app,
+        env: userEnv({ MESH_LOG_LEVEL: 'warn' }),
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       await new Promise<void>((resolve, reject) => {
         host.once('exit', (code) => reject(new Error(`meshgraph start exited with ${code}`)));
         readline.createInterface({ input: host.stdout! }).on('line', (line) => line.startsWith('meshgraph is running:') && resolve());
@@ -129,14 +148,23 @@ describe('meshgraph installed from its tarball', () => {
     });
 
     it('ingest sends a CSV; the rejected row becomes a dead letter; list and replay it', async () => {
-      fs.writeFileSync(path.join(app, 'customers.csv'), 'Customer No,Full Name,Segment,Created On,Row Version\nP1,"Hopper, Grace",Business,2020-01-02,1\nP2,Bad Date,Consumer,02/01/2020,1\n');
+      fs.writeFileSync(
+        path.join(app, 'customers.csv'),
+        'Customer No,Full Name,Segment,Created On,Row Version\nP1,"Hopper, Grace",Business,2020-01-02,1\nP2,Bad Date,Consumer,02/01/2020,1\n',
+      );
       const ingest = await meshgraph(['ingest', 'customers.csv', '--source', 'crm'], { MESH_URL: url });
       assert.equal(ingest.status, 1, ingest.stderr);
       assert.match(ingest.stdout, /2 rows read, 2 sent, 1 accepted, 1 rejected/);
       const list = await meshgraph(['deadletters', 'list', '--json']);
       assert.equal(list.status, 0, list.stderr);
-      const letters = list.stdout.trim().split('\n').map((l) => JSON.parse(l) as { source?: string; reason: string });
-      assert.ok(letters.some((l) => l.source === 'crm' && /createdAt/.test(l.reason)), list.stdout);
+      const letters = list.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { source?: string; reason: string });
+      assert.ok(
+        letters.some((l) => l.source === 'crm' && /createdAt/.test(l.reason)),
+        list.stdout,
+      );
       const replay = await meshgraph(['deadletters', 'replay', '--all', '--source', 'crm'], { MESH_URL: url });
       assert.equal(replay.status, 1, replay.stderr);
       assert.match(replay.stdout, /^replayed 1: 0 accepted, 1 rejected again/);

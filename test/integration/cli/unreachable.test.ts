@@ -33,7 +33,12 @@ after(async () => {
 });
 
 function run(args: string[], env: Record<string, string>) {
-  const base: NodeJS.ProcessEnv = { ...process.env, AzureWebJobsStorage: connectionStringFor({ blob: storage.port, queue: storage.port, table: storage.port }), EventHubConnection: '', MESH_DATA_DIR: path.join(cwd, '.data') };
+  const base: NodeJS.ProcessEnv = {
+    ...process.env,
+    AzureWebJobsStorage: connectionStringFor({ blob: storage.port, queue: storage.port, table: storage.port }),
+    EventHubConnection: '',
+    MESH_DATA_DIR: path.join(cwd, '.data'),
+  };
   delete base['MESH_URL'];
   delete base['PORT'];
   // Killed (and so failed) if it still runs after 15 s: the old retries took ~32 s.

@@ -20,7 +20,11 @@ function letter(stage: DeadLetter['stage'], source: string, eventId: string, pay
 describe('cold admin: dead letters', () => {
   const suite = useMeshHost({ withCold: true });
   const call = (path: string, init: { method?: string; headers?: Record<string, string>; body?: unknown } = {}) =>
-    fetch(`${suite.mesh.host.url}/api/${path}`, { method: init.method ?? 'GET', headers: { ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers }, ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}) });
+    fetch(`${suite.mesh.host.url}/api/${path}`, {
+      method: init.method ?? 'GET',
+      headers: { ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers },
+      ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+    });
   const json = async (res: Response, status = 200) => {
     const text = await res.text();
     assert.equal(res.status, status, text);
@@ -30,7 +34,9 @@ describe('cold admin: dead letters', () => {
     const out: DeadLetter[] = [];
     let continuation: string | undefined;
     do {
-      const page = await json(await call(`admin/deadletters?${query}${continuation ? `&continuation=${encodeURIComponent(continuation)}` : ''}`, { headers: ADMIN }));
+      const page = await json(
+        await call(`admin/deadletters?${query}${continuation ? `&continuation=${encodeURIComponent(continuation)}` : ''}`, { headers: ADMIN }),
+      );
       out.push(...page.items);
       continuation = page.continuation;
     } while (continuation);
@@ -38,8 +44,14 @@ describe('cold admin: dead letters', () => {
   };
 
   it('needs a signed-in caller with the role mesh.admin (401, 403, problem+json)', async () => {
-    for (const [path, method] of [['admin/deadletters', 'GET'], ['admin/deadletters/replay', 'POST']] as const) {
-      for (const [headers, status] of [[{}, 401], [{ 'x-ms-client-principal': principalHeader(['pii.read']) }, 403]] as const) {
+    for (const [path, method] of [
+      ['admin/deadletters', 'GET'],
+      ['admin/deadletters/replay', 'POST'],
+    ] as const) {
+      for (const [headers, status] of [
+        [{}, 401],
+        [{ 'x-ms-client-principal': principalHeader(['pii.read']) }, 403],
+      ] as const) {
         const res = await call(path, { method, headers, ...(method === 'POST' ? { body: { all: true } } : {}) });
         assert.equal(res.status, status, `${method} ${path}`);
         assert.equal(res.headers.get('content-type'), 'application/problem+json');
@@ -52,14 +64,26 @@ describe('cold admin: dead letters', () => {
     await ingest(suite.mesh.host.url, [ce('sales', 'upsert', 'Person/x', 1, { name: 'Nope' }, 'dl-owner')]);
     await suite.mesh.deadLetters.put([letter('actor', 'hr', 'dl-actor'), letter('projection', 'org', 'dl-projection'), letter('trigger', 'hr', 'dl-trigger')]);
     const all = await listAll('top=2');
-    assert.deepEqual(all.map((l) => l.eventId), ['dl-owner', 'dl-actor', 'dl-projection', 'dl-trigger']);
+    assert.deepEqual(
+      all.map((l) => l.eventId),
+      ['dl-owner', 'dl-actor', 'dl-projection', 'dl-trigger'],
+    );
     const owner = all[0]!;
     assert.equal(owner.stage, 'ingest');
     assert.match(owner.reason, /Person\.name is owned by hr; sales may not write it/);
     assert.equal((owner.payload as { id: string }).id, 'dl-owner', 'the event as it was sent');
-    assert.deepEqual((await listAll('top=1&source=hr')).map((l) => l.eventId), ['dl-actor', 'dl-trigger']);
-    assert.deepEqual((await listAll('stage=projection')).map((l) => l.eventId), ['dl-projection']);
-    for (const [query, detail] of [['stage=later', /stage must be one of ingest, trigger, actor, projection/], ['top=0', /top must be an integer from 1 to 1000/]] as const) {
+    assert.deepEqual(
+      (await listAll('top=1&source=hr')).map((l) => l.eventId),
+      ['dl-actor', 'dl-trigger'],
+    );
+    assert.deepEqual(
+      (await listAll('stage=projection')).map((l) => l.eventId),
+      ['dl-projection'],
+    );
+    for (const [query, detail] of [
+      ['stage=later', /stage must be one of ingest, trigger, actor, projection/],
+      ['top=0', /top must be an integer from 1 to 1000/],
+    ] as const) {
       const res = await call(`admin/deadletters?${query}`, { headers: ADMIN });
       assert.equal(res.status, 400, query);
       assert.equal(res.headers.get('content-type'), 'application/problem+json');
@@ -78,7 +102,10 @@ describe('cold admin: dead letters', () => {
 
     const hr = await json(await call('admin/deadletters/replay', { method: 'POST', headers: ADMIN, body: { all: true, source: 'hr' } }));
     assert.equal(hr.replayed, 0, 'no letter from hr holds an event to send');
-    assert.deepEqual(hr.skipped.map((s: { stage: string }) => s.stage), ['actor', 'trigger']);
+    assert.deepEqual(
+      hr.skipped.map((s: { stage: string }) => s.stage),
+      ['actor', 'trigger'],
+    );
 
     const before = (await listAll('stage=ingest')).find((l) => l.eventId === 'dl-owner')!;
     const again = await json(await call('admin/deadletters/replay', { method: 'POST', headers: ADMIN, body: { all: true, stage: 'ingest' } }));

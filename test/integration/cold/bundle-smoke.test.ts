@@ -30,7 +30,11 @@ describe('cold bundle smoke test', () => {
     process.env.MESH_CONTRACTS = GRAPH_CONTRACTS;
     const cold = (await buildApps(process.cwd(), out)).find((a) => a.name === 'cold')!;
     const mesh = await startMeshHost(azurite.connectionString, dataDir);
-    await ingest(mesh.host.url, [ce('hr', 'upsert', 'Person/s1', 1, { name: 'Smoke' }), ce('org', 'upsert', 'Team/s1', 1, { name: 'Test' }), ce('org', 'link', 'Person/s1', 2, { rel: 'teams', to: 'Team/s1' })]);
+    await ingest(mesh.host.url, [
+      ce('hr', 'upsert', 'Person/s1', 1, { name: 'Smoke' }),
+      ce('org', 'upsert', 'Team/s1', 1, { name: 'Test' }),
+      ce('org', 'link', 'Person/s1', 2, { rel: 'teams', to: 'Team/s1' }),
+    ]);
     await mesh.host.runtime.idle();
     await mesh.stop();
 

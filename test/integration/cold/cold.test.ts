@@ -37,7 +37,11 @@ describe('cold endpoints', () => {
     assert.deepEqual(anonymous.fields, { name: 'Ada', level: 4 });
     assert.deepEqual(anonymous.masked, ['email']);
     assert.deepEqual(anonymous.edges, { teams: ['Team:core'] });
-    assert.deepEqual((await body('nodes/Project/apollo')).edges, { team: 'Team:core', client: 'Client:initech' }, "a 'one' end shows its newest link, as GraphQL does");
+    assert.deepEqual(
+      (await body('nodes/Project/apollo')).edges,
+      { team: 'Team:core', client: 'Client:initech' },
+      "a 'one' end shows its newest link, as GraphQL does",
+    );
     const reader = await body('nodes/Person/ada', { 'x-ms-client-principal': principalHeader(['pii.read']) });
     assert.equal(reader.fields.email, 'ada@example.org');
     assert.equal(reader.masked, undefined);
@@ -45,15 +49,29 @@ describe('cold endpoints', () => {
 
   it('gives the provenance of every current value (lineage)', async () => {
     const lineage = await body('nodes/Person/ada/lineage');
-    assert.deepEqual({ source: lineage.fields.level.source, eventId: lineage.fields.level.eventId, sequence: lineage.fields.level.sequence, value: lineage.fields.level.value }, { source: 'hr', eventId: 'ev-ada-2', sequence: '2', value: 4 });
+    assert.deepEqual(
+      {
+        source: lineage.fields.level.source,
+        eventId: lineage.fields.level.eventId,
+        sequence: lineage.fields.level.sequence,
+        value: lineage.fields.level.value,
+      },
+      { source: 'hr', eventId: 'ev-ada-2', sequence: '2', value: 4 },
+    );
     assert.equal(lineage.fields.name.eventId, 'ev-ada-1');
     assert.ok(!('value' in lineage.fields.email), 'masked in lineage too: no value');
     assert.deepEqual(lineage.masked, ['email'], 'the same marker as the node view');
-    assert.deepEqual(lineage.edges.map((e: { rel: string; to: string; linked: boolean }) => [e.rel, e.to, e.linked]), [['teams', 'Team:core', true]]);
+    assert.deepEqual(
+      lineage.edges.map((e: { rel: string; to: string; linked: boolean }) => [e.rel, e.to, e.linked]),
+      [['teams', 'Team:core', true]],
+    );
     const apollo = await body('nodes/Project/apollo/lineage');
     assert.deepEqual(
       apollo.edges.filter((e: { rel: string }) => e.rel === 'client').map((e: any) => [e.to, e.linked, e.supersededBy ?? null]),
-      [['Client:acme', false, 'Client:initech'], ['Client:initech', true, null]],
+      [
+        ['Client:acme', false, 'Client:initech'],
+        ['Client:initech', true, null],
+      ],
     );
   });
 
@@ -70,9 +88,16 @@ describe('cold endpoints', () => {
 
   it("shows a 'one' end's newest link only, in the subgraph and its SVG, as GraphQL does", async () => {
     const graph = await body('nodes/Project/apollo/subgraph?depth=1');
-    assert.deepEqual(graph.edges.filter((e: { rel: string }) => e.rel === 'client').map((e: { to: string }) => e.to), ['Client:initech']);
+    assert.deepEqual(
+      graph.edges.filter((e: { rel: string }) => e.rel === 'client').map((e: { to: string }) => e.to),
+      ['Client:initech'],
+    );
     assert.deepEqual(graph.nodes.map((n: { id: string }) => n.id).sort(), ['Client:initech', 'Project:apollo', 'Team:core']);
-    const gql = await fetch(`${suite.mesh.host.url}/api/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ project(id: "apollo") { client { id } } }' }) });
+    const gql = await fetch(`${suite.mesh.host.url}/api/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ project(id: "apollo") { client { id } } }' }),
+    });
     assert.deepEqual(((await gql.json()) as any).data.project.client, { id: 'Client:initech' });
     const svg = await (await get('nodes/Project/apollo/subgraph?depth=1&format=svg')).text();
     assert.ok(!svg.includes('>Acme<'), 'the replaced client is not drawn');
@@ -81,7 +106,10 @@ describe('cold endpoints', () => {
   it('lists history newest first, filtered by time', async () => {
     const history = await body('nodes/Person/ada/history');
     const levels = history.entries.filter((e: { field?: string }) => e.field === 'level').map((e: { value: number; eventId: string }) => [e.value, e.eventId]);
-    assert.deepEqual(levels, [[4, 'ev-ada-2'], [3, 'ev-ada-1']]);
+    assert.deepEqual(levels, [
+      [4, 'ev-ada-2'],
+      [3, 'ev-ada-1'],
+    ]);
     const none = await body(`nodes/Person/ada/history?to=${encodeURIComponent('2000-01-01T00:00:00Z')}`);
     assert.deepEqual(none.entries, []);
   });
@@ -110,7 +138,10 @@ describe('cold endpoints', () => {
   });
 
   it('draws the subgraph as SVG on request (format=svg or Accept: image/svg+xml)', async () => {
-    for (const res of [await get('nodes/Person/ada/subgraph?depth=3&format=svg'), await get('nodes/Person/ada/subgraph?depth=3', { accept: 'image/svg+xml' })]) {
+    for (const res of [
+      await get('nodes/Person/ada/subgraph?depth=3&format=svg'),
+      await get('nodes/Person/ada/subgraph?depth=3', { accept: 'image/svg+xml' }),
+    ]) {
       assert.equal(res.status, 200);
       assert.match(res.headers.get('content-type') ?? '', /^image\/svg\+xml/);
       const svg = await res.text();
@@ -126,14 +157,21 @@ describe('cold endpoints', () => {
     const res = await get('export?type=Person');
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('content-type'), 'application/x-ndjson');
-    const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l));
+    const lines = (await res.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.deepEqual(lines.map((l) => l.id).sort(), ['Person:ada', 'Person:bob']);
     assert.ok(lines.every((l) => !('email' in l.fields)));
-    assert.ok(lines.every((l) => l.edges.teams[0] === 'Team:core'), 'with their relations');
+    assert.ok(
+      lines.every((l) => l.edges.teams[0] === 'Team:core'),
+      'with their relations',
+    );
   });
 
   it('reindexes from the actors while writes and queries go on, then serves from the new index (role mesh.admin)', async () => {
-    const post = (p: string, roles?: string[]) => fetch(`${suite.mesh.host.url}/api/${p}`, { method: 'POST', headers: roles ? { 'x-ms-client-principal': principalHeader(roles) } : {} });
+    const post = (p: string, roles?: string[]) =>
+      fetch(`${suite.mesh.host.url}/api/${p}`, { method: 'POST', headers: roles ? { 'x-ms-client-principal': principalHeader(roles) } : {} });
     assert.equal((await post('admin/reindex')).status, 401);
     assert.equal((await post('admin/reindex', ['pii.read'])).status, 403);
 

@@ -13,7 +13,16 @@ const PER_PAGE = 500; // what the export asks for
 function stateOf(i: number): NodeState {
   const [t, src] = i % 3 === 2 ? ['Team', 'org'] : ['Person', 'hr'];
   const cell = (v: string | number) => ({ v, k: '00000000000000000001', src, ev: `e${i}`, at: '2024-01-01T00:00:00.000Z' });
-  return { type: t, id: `n${i}`, fields: t === 'Person' ? { name: cell(`Person ${i}`), email: cell(`p${i}@example.org`) } : { name: cell(`Team ${i}`) }, edges: {}, neighbours: {}, sent: {}, ver: 1, history: [] };
+  return {
+    type: t,
+    id: `n${i}`,
+    fields: t === 'Person' ? { name: cell(`Person ${i}`), email: cell(`p${i}@example.org`) } : { name: cell(`Team ${i}`) },
+    edges: {},
+    neighbours: {},
+    sent: {},
+    ver: 1,
+    history: [],
+  };
 }
 
 describe('export streaming', () => {
@@ -64,9 +73,18 @@ describe('export streaming', () => {
     assert.equal(firstBytesAt, 1, 'the first page reached the caller before the second was listed');
     assert.equal(served, PAGES);
     assert.ok(text.endsWith('\n'));
-    const lines = text.slice(0, -1).split('\n').map((l) => JSON.parse(l) as { id: string; type: string; fields: Record<string, unknown>; masked?: string[] });
-    const expected = Array.from({ length: PAGES * PER_PAGE }, (_, i) => i).filter((i) => i % 3 !== 2).map((i) => `Person:n${i}`);
-    assert.deepEqual(lines.map((l) => l.id), expected, 'every Person in listing order, once, no Team');
+    const lines = text
+      .slice(0, -1)
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; type: string; fields: Record<string, unknown>; masked?: string[] });
+    const expected = Array.from({ length: PAGES * PER_PAGE }, (_, i) => i)
+      .filter((i) => i % 3 !== 2)
+      .map((i) => `Person:n${i}`);
+    assert.deepEqual(
+      lines.map((l) => l.id),
+      expected,
+      'every Person in listing order, once, no Team',
+    );
     assert.ok(lines.every((l) => l.type === 'Person' && typeof l.fields.name === 'string' && !('email' in l.fields) && l.masked?.includes('email')));
   });
 

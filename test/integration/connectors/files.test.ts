@@ -26,14 +26,20 @@ before(async () => {
   ws.addRow(['X2', 'Charles Babbage', null, 'Consumer', 'London', null, 'N', 1]);
   ws.addRow(['X3', 'Gone Soon', null, 'Consumer', null, null, 'Y', 5]);
   await wb.xlsx.writeFile(path.join(dir, 'customers.xlsx'));
-  fs.writeFileSync(path.join(dir, 'customers.csv'), 'Customer No,Full Name,Segment,Created On,Row Version\nY1,"Hopper, Grace",Business,2020-01-02,1\nY2,Bad Date,Consumer,02/01/2020,1\n');
+  fs.writeFileSync(
+    path.join(dir, 'customers.csv'),
+    'Customer No,Full Name,Segment,Created On,Row Version\nY1,"Hopper, Grace",Business,2020-01-02,1\nY2,Bad Date,Consumer,02/01/2020,1\n',
+  );
   // The contract requires "Row Version" (the sequence): such a file is refused, not sent with a made-up one.
   fs.writeFileSync(path.join(dir, 'unversioned.csv'), 'Customer No,Full Name\nZ1,Alan Turing\n');
 });
 
 /** Runs the command line in a child process (asynchronously: the host answers from this one). */
 function cli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { env: { ...process.env, EventHubConnection: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    env: { ...process.env, EventHubConnection: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -44,14 +50,20 @@ function cli(args: string[]): Promise<{ status: number | null; stdout: string; s
 describe('meshgraph ingest into the local host', () => {
   const suite = useTelecomHost();
 
-  it('puts a workbook\'s rows into the graph: upserts, a deleted row as a tombstone', async () => {
+  it("puts a workbook's rows into the graph: upserts, a deleted row as a tombstone", async () => {
     const sink = new HttpSink(suite.host.url);
     const summary = await ingestFile({ file: path.join(dir, 'customers.xlsx'), source: 'crm', product, sink });
     await sink.close();
-    assert.deepEqual({ rows: summary.rows, accepted: summary.accepted, rejected: summary.rejected, sheet: summary.sheet }, { rows: 3, accepted: 3, rejected: 0, sheet: 'Customers' });
+    assert.deepEqual(
+      { rows: summary.rows, accepted: summary.accepted, rejected: summary.rejected, sheet: summary.sheet },
+      { rows: 3, accepted: 3, rejected: 0, sheet: 'Customers' },
+    );
     await suite.host.runtime.idle();
     const ada = await nodeOf(suite.host, 'Customer', 'X1');
-    assert.deepEqual({ name: ada.fields.name, segment: ada.fields.segment, city: ada.fields.city, createdAt: ada.fields.createdAt }, { name: 'Ada Lovelace', segment: 'vip', city: 'London', createdAt: '2021-03-04T00:00:00Z' });
+    assert.deepEqual(
+      { name: ada.fields.name, segment: ada.fields.segment, city: ada.fields.city, createdAt: ada.fields.createdAt },
+      { name: 'Ada Lovelace', segment: 'vip', city: 'London', createdAt: '2021-03-04T00:00:00Z' },
+    );
     assert.equal((await nodeOf(suite.host, 'Customer', 'X2')).fields.name, 'Charles Babbage');
     const gone = await nodeOf(suite.host, 'Customer', 'X3');
     assert.ok(gone === undefined || gone.deleted, `X3 is deleted: ${JSON.stringify(gone)}`);
@@ -87,7 +99,10 @@ describe('meshgraph ingest into the local host', () => {
     assert.doesNotMatch(bad.stderr, /at .*\.ts:\d+/, 'no stack trace');
     const unversioned = await cli(['ingest', path.join(dir, 'unversioned.csv'), '--source', 'crm', '--url', suite.host.url]);
     assert.equal(unversioned.status, 1, unversioned.stdout);
-    assert.match(unversioned.stderr, /meshgraph ingest: unversioned.csv has no column "Row Version", which crm.customer.row requires; its columns are "Customer No", "Full Name"\. crm.customer.row reads "Customer No" \(required\), "Full Name", .*"Row Version" \(required\)/);
+    assert.match(
+      unversioned.stderr,
+      /meshgraph ingest: unversioned.csv has no column "Row Version", which crm.customer.row requires; its columns are "Customer No", "Full Name"\. crm.customer.row reads "Customer No" \(required\), "Full Name", .*"Row Version" \(required\)/,
+    );
     await suite.host.runtime.idle();
     assert.equal(await nodeOf(suite.host, 'Customer', 'Z1'), undefined, 'no row was sent');
     assert.equal((await cli(['ingest', '--source', 'crm'])).status, 2);

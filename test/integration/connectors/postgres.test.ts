@@ -63,11 +63,28 @@ describe('Postgres change data capture into the local host', { skip: missing }, 
   function start(sink: EventSink = new HttpSink(suite.host.url)) {
     const stop = new AbortController();
     const confirmed: string[] = [];
-    const run = runCdc({ url: pg.url, publication: 'mesh', slot: 'mesh_slot', source: 'billing', product, sink, stateDir, log: (l) => lines.push(l), signal: stop.signal, onConfirmed: (lsn) => confirmed.push(lsn) });
+    const run = runCdc({
+      url: pg.url,
+      publication: 'mesh',
+      slot: 'mesh_slot',
+      source: 'billing',
+      product,
+      sink,
+      stateDir,
+      log: (l) => lines.push(l),
+      signal: stop.signal,
+      onConfirmed: (lsn) => confirmed.push(lsn),
+    });
     return { stop, run, confirmed, sink };
   }
-  const account = (id: string) => eventually(async () => (await suite.host.runtime.idle(), await nodeOf(suite.host, 'Account', id)), (n) => n !== undefined, `Account ${id}`);
-  const slotPosition = async () => (await db.query<{ lsn: string }>("SELECT confirmed_flush_lsn::text AS lsn FROM pg_replication_slots WHERE slot_name = 'mesh_slot'")).rows[0]?.lsn;
+  const account = (id: string) =>
+    eventually(
+      async () => (await suite.host.runtime.idle(), await nodeOf(suite.host, 'Account', id)),
+      (n) => n !== undefined,
+      `Account ${id}`,
+    );
+  const slotPosition = async () =>
+    (await db.query<{ lsn: string }>("SELECT confirmed_flush_lsn::text AS lsn FROM pg_replication_slots WHERE slot_name = 'mesh_slot'")).rows[0]?.lsn;
 
   it('sends the rows already there, then every insert, update and delete (a delete is a tombstone)', async (t) => {
     const cdc = start();
@@ -75,17 +92,36 @@ describe('Postgres change data capture into the local host', { skip: missing }, 
     assert.deepEqual((await account('A1')).fields, { status: 'active', balance: 10.5, currency: 'EUR' });
     assert.equal((await account('A2')).fields.status, 'suspended');
     await db.query(`INSERT INTO account VALUES ('A3', 'C3', 'A', 700, 'USD')`);
-    await db.query(`BEGIN; UPDATE account SET balance_cents = 2000 WHERE account_id = 'A1'; UPDATE account SET balance_cents = 2500 WHERE account_id = 'A1'; COMMIT`);
+    await db.query(
+      `BEGIN; UPDATE account SET balance_cents = 2000 WHERE account_id = 'A1'; UPDATE account SET balance_cents = 2500 WHERE account_id = 'A1'; COMMIT`,
+    );
     await db.query(`DELETE FROM account WHERE account_id = 'A2'`);
     await db.query(`INSERT INTO subscriptions VALUES ('S1', 'A3', '+4470000001', NULL, 'active', '2024-05-01T10:00:00Z')`);
-    const line = await eventually(async () => (await suite.host.runtime.idle(), await nodeOf(suite.host, 'Line', 'S1')), (n) => n !== undefined, 'Line S1');
+    const line = await eventually(
+      async () => (await suite.host.runtime.idle(), await nodeOf(suite.host, 'Line', 'S1')),
+      (n) => n !== undefined,
+      'Line S1',
+    );
     assert.deepEqual(line.fields, { status: 'active', startedAt: '2024-05-01T10:00:00.000Z' });
     assert.deepEqual(line.masked, ['msisdn'], 'a phone number is personal data');
     assert.equal((await account('A3')).fields.balance, 7);
-    await eventually(() => nodeOf(suite.host, 'Account', 'A1'), (n) => n.fields.balance === 25, 'the later update of one transaction wins');
-    await eventually(() => nodeOf(suite.host, 'Account', 'A2'), (n) => n === undefined || n.deleted === true, 'A2 deleted');
-    const lineage = (await (await fetch(`${suite.host.url}/api/nodes/Account/A3/lineage`)).json()) as { edges: Array<{ rel: string; to: string; linked: boolean }> };
-    assert.deepEqual(lineage.edges.map((e: { rel: string; to: string; linked: boolean }) => [e.rel, e.to, e.linked]).sort(), [['lines', 'Line:S1', true], ['owner', 'Customer:C3', true]]);
+    await eventually(
+      () => nodeOf(suite.host, 'Account', 'A1'),
+      (n) => n.fields.balance === 25,
+      'the later update of one transaction wins',
+    );
+    await eventually(
+      () => nodeOf(suite.host, 'Account', 'A2'),
+      (n) => n === undefined || n.deleted === true,
+      'A2 deleted',
+    );
+    const lineage = (await (await fetch(`${suite.host.url}/api/nodes/Account/A3/lineage`)).json()) as {
+      edges: Array<{ rel: string; to: string; linked: boolean }>;
+    };
+    assert.deepEqual(lineage.edges.map((e: { rel: string; to: string; linked: boolean }) => [e.rel, e.to, e.linked]).sort(), [
+      ['lines', 'Line:S1', true],
+      ['owner', 'Customer:C3', true],
+    ]);
     cdc.stop.abort();
     const stats: CdcStats = await cdc.run;
     assert.equal(stats.snapshotRows, 2);
@@ -101,12 +137,28 @@ describe('Postgres change data capture into the local host', { skip: missing }, 
     const cdc = start();
     t.after(() => cdc.stop.abort());
     assert.equal((await account('A4')).fields.balance, 1);
-    await eventually(() => nodeOf(suite.host, 'Account', 'A3'), (n) => n.fields.status === 'closed', 'A3 closed');
-    await eventually(() => nodeOf(suite.host, 'Account', 'A1'), (n) => n === undefined || n.deleted === true, 'A1 deleted');
-    await eventually(async () => cdc.confirmed.length, (n) => n >= 3, 'the three transactions confirmed');
+    await eventually(
+      () => nodeOf(suite.host, 'Account', 'A3'),
+      (n) => n.fields.status === 'closed',
+      'A3 closed',
+    );
+    await eventually(
+      () => nodeOf(suite.host, 'Account', 'A1'),
+      (n) => n === undefined || n.deleted === true,
+      'A1 deleted',
+    );
+    await eventually(
+      async () => cdc.confirmed.length,
+      (n) => n >= 3,
+      'the three transactions confirmed',
+    );
     cdc.stop.abort();
     const stats = await cdc.run;
-    assert.deepEqual({ snapshotRows: stats.snapshotRows, changes: stats.changes }, { snapshotRows: 0, changes: 3 }, 'no second snapshot, only what changed while stopped');
+    assert.deepEqual(
+      { snapshotRows: stats.snapshotRows, changes: stats.changes },
+      { snapshotRows: 0, changes: 3 },
+      'no second snapshot, only what changed while stopped',
+    );
     assert.match(lines.join('\n'), /slot mesh_slot: resuming at/);
   });
 
@@ -119,13 +171,19 @@ describe('Postgres change data capture into the local host', { skip: missing }, 
     assert.equal(await slotPosition(), before, 'the slot did not move');
     const cdc = start();
     t.after(() => cdc.stop.abort());
-    await eventually(() => nodeOf(suite.host, 'Account', 'A4'), (n) => n.fields.balance === 9.99, 'A4 updated after the failed run');
+    await eventually(
+      () => nodeOf(suite.host, 'Account', 'A4'),
+      (n) => n.fields.balance === 9.99,
+      'A4 updated after the failed run',
+    );
     cdc.stop.abort();
     await cdc.run;
   });
 
   it('publishes an outbox table in id order and marks each row, a rejected one with its reason', async () => {
-    await db.query(`CREATE TABLE outbox (id bigserial PRIMARY KEY, type text NOT NULL, subject text, data jsonb, source text, event_id text, published_at timestamptz)`);
+    await db.query(
+      `CREATE TABLE outbox (id bigserial PRIMARY KEY, type text NOT NULL, subject text, data jsonb, source text, event_id text, published_at timestamptz)`,
+    );
     await db.query(`INSERT INTO outbox (type, subject, data, source) VALUES
       ('meshgraph.node.upsert', 'Customer/O1', '{"name": "Outbox Customer", "segment": "vip"}', 'crm'),
       ('billing.account.row', NULL, '{"account_id": "A9", "status_code": "A", "op": "c", "lsn": "1"}', NULL),
@@ -133,7 +191,15 @@ describe('Postgres change data capture into the local host', { skip: missing }, 
     const stop = new AbortController();
     const logged: string[] = [];
     const sink = new HttpSink(suite.host.url);
-    const run = runOutbox({ url: pg.url, source: 'billing', sink, log: (l) => logged.push(l), signal: stop.signal, pollMs: 20, onPublished: (s) => s.published >= 3 && stop.abort() });
+    const run = runOutbox({
+      url: pg.url,
+      source: 'billing',
+      sink,
+      log: (l) => logged.push(l),
+      signal: stop.signal,
+      pollMs: 20,
+      onPublished: (s) => s.published >= 3 && stop.abort(),
+    });
     const stats = await run;
     await sink.close();
     assert.deepEqual(stats, { published: 3, accepted: 2, rejected: 1 });

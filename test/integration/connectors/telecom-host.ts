@@ -15,8 +15,21 @@ export function useTelecomHost(): { readonly host: RunningHost } {
   before(async () => {
     azurite = await startTestAzurite();
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-connectors-'));
-    Object.assign(process.env, { AzureWebJobsStorage: azurite.connectionString, MESH_CONTRACTS: 'contracts/telecom', MESH_DATA_DIR: dataDir, EventHubConnection: '' });
-    host = await startHost({ apps: [{ name: 'hot', entry: HOT_APP }, { name: 'cold', entry: COLD_APP }], port: 0, store: 'memory', log: () => {} });
+    Object.assign(process.env, {
+      AzureWebJobsStorage: azurite.connectionString,
+      MESH_CONTRACTS: 'contracts/telecom',
+      MESH_DATA_DIR: dataDir,
+      EventHubConnection: '',
+    });
+    host = await startHost({
+      apps: [
+        { name: 'hot', entry: HOT_APP },
+        { name: 'cold', entry: COLD_APP },
+      ],
+      port: 0,
+      store: 'memory',
+      log: () => {},
+    });
   });
   after(async () => {
     await host?.stop();

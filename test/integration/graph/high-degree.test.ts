@@ -23,7 +23,11 @@ async function seed(url: string): Promise<void> {
 describe('a relation past the spill threshold on every read path', () => {
   const suite = useMeshHost({ store: 'memory', withCold: true, seed: (mesh) => seed(mesh.host.url).then(() => mesh.host.runtime.idle()) });
   const gql = async (query: string, variables?: Record<string, unknown>) => {
-    const res = await fetch(`${suite.mesh.host.url}/api/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    const res = await fetch(`${suite.mesh.host.url}/api/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
     const out = (await res.json()) as { data: any; errors?: unknown };
     assert.equal(out.errors, undefined, JSON.stringify(out.errors));
     return out.data;
@@ -43,12 +47,20 @@ describe('a relation past the spill threshold on every read path', () => {
 
   it('GraphQL lists every neighbour, pages them with a total, and node(id) agrees', async () => {
     const data = await gql('{ team(id: "big") { projects { key } } node(id: "Team:big") { ... on Team { projectsConnection(first: 0) { totalCount } } } }');
-    assert.deepEqual(data.team.projects.map((p: { key: string }) => p.key), expected);
+    assert.deepEqual(
+      data.team.projects.map((p: { key: string }) => p.key),
+      expected,
+    );
     assert.equal(data.node.projectsConnection.totalCount, N - 2);
     const paged: string[] = [];
     let after: string | null = null;
     do {
-      const page: any = (await gql('query($a: String) { team(id: "big") { projectsConnection(first: 64, after: $a) { edges { node { key } } pageInfo { hasNextPage endCursor } } } }', { a: after })).team.projectsConnection;
+      const page: any = (
+        await gql(
+          'query($a: String) { team(id: "big") { projectsConnection(first: 64, after: $a) { edges { node { key } } pageInfo { hasNextPage endCursor } } } }',
+          { a: after },
+        )
+      ).team.projectsConnection;
       paged.push(...page.edges.map((e: any) => e.node.key));
       after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
     } while (after);
@@ -56,7 +68,8 @@ describe('a relation past the spill threshold on every read path', () => {
   });
 
   it('finds the team by a project id, whatever the degree', async () => {
-    const byProject = async (id: string) => (await gql(`{ searchTeams(filter: {projects: {eq: "${id}"}}) { edges { node { key } } } }`)).searchTeams.edges.map((e: any) => e.node.key).sort();
+    const byProject = async (id: string) =>
+      (await gql(`{ searchTeams(filter: {projects: {eq: "${id}"}}) { edges { node { key } } } }`)).searchTeams.edges.map((e: any) => e.node.key).sort();
     assert.deepEqual(await byProject(key(7)), ['big']);
     assert.deepEqual(await byProject(key(N - 1)), ['small']);
     assert.deepEqual(await byProject(key(5)), ['big', 'small']);
@@ -64,11 +77,20 @@ describe('a relation past the spill threshold on every read path', () => {
 
   it('the cold node, subgraph and export list the same neighbours', async () => {
     const node = (await (await cold('nodes/Team/big')).json()) as { edges: { projects: string[] } };
-    assert.deepEqual(node.edges.projects, expected.map((k) => `Project:${k}`));
+    assert.deepEqual(
+      node.edges.projects,
+      expected.map((k) => `Project:${k}`),
+    );
     const graph = (await (await cold('nodes/Team/big/subgraph?depth=1&rels=projects')).json()) as { nodes: unknown[]; edges: unknown[] };
     assert.equal(graph.nodes.length, N - 1);
     assert.equal(graph.edges.length, N - 2);
-    const lines = (await (await cold('export?type=Team')).text()).trim().split('\n').map((l) => JSON.parse(l));
-    assert.deepEqual(lines.find((l) => l.id === 'Team:big').edges.projects, expected.map((k) => `Project:${k}`));
+    const lines = (await (await cold('export?type=Team')).text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.deepEqual(
+      lines.find((l) => l.id === 'Team:big').edges.projects,
+      expected.map((k) => `Project:${k}`),
+    );
   });
 });

@@ -18,7 +18,11 @@ describe('graphql-http server audits on /api/graphql', () => {
   const audits = serverAudits({ url: () => `${suite.mesh.host.url}/api/graphql` });
 
   it('has audits of every level to run', () => {
-    for (const level of ['MUST', 'SHOULD', 'MAY']) assert.ok(audits.some((a) => a.name.startsWith(`${level} `)), level);
+    for (const level of ['MUST', 'SHOULD', 'MAY'])
+      assert.ok(
+        audits.some((a) => a.name.startsWith(`${level} `)),
+        level,
+      );
   });
 
   for (const audit of audits) {

@@ -15,7 +15,16 @@ import { startHost } from '../../../host/main';
 import { TELECOM_CONTRACTS, cloudEvent as ce, ingest, useMeshHost } from '../../helpers/mesh-host';
 
 const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 // Locally a missing browser skips the browser test; in CI (.ci/run installs it) it fails.
 const browserMissing = !fs.existsSync(CHROMIUM) && !process.env.CI ? `no ${CHROMIUM} (apt-get install -y chromium)` : false;
 
@@ -46,7 +55,7 @@ describe('GraphiQL on GET /api/graphql (from source)', () => {
     },
   });
 
-  it('serves browsers the page, which loads only the app\'s own assets, and a default query for the contracts', async () => {
+  it("serves browsers the page, which loads only the app's own assets, and a default query for the contracts", async () => {
     const res = await fetch(`${suite.mesh.host.url}/api/graphql`, { headers: HTML });
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('content-type'), 'text/html; charset=utf-8');
@@ -55,7 +64,12 @@ describe('GraphiQL on GET /api/graphql (from source)', () => {
     assert.match(policy, /script-src 'self' 'sha256-[A-Za-z0-9+/=]+'(;|$)/);
     const html = await res.text();
     const urls = assetUrls(suite.mesh.host.url, html);
-    assert.deepEqual(urls.map((u) => u.pathname).sort(), ['/api/graphql/assets/graphiql.min.css', '/api/graphql/assets/graphiql.min.js', '/api/graphql/assets/react-dom.production.min.js', '/api/graphql/assets/react.production.min.js']);
+    assert.deepEqual(urls.map((u) => u.pathname).sort(), [
+      '/api/graphql/assets/graphiql.min.css',
+      '/api/graphql/assets/graphiql.min.js',
+      '/api/graphql/assets/react-dom.production.min.js',
+      '/api/graphql/assets/react.production.min.js',
+    ]);
     assert.ok(urls.every((u) => u.origin === suite.mesh.host.url && u.searchParams.get('v')));
     assert.match(html, /searchCustomers\(first: 5\)/);
     assert.match(html, /facets \{ field buckets \{ value count \} \}/);
@@ -111,7 +125,12 @@ describe('GraphiQL on GET /api/graphql (from source)', () => {
     assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing: CI installs it with apt-get install -y chromium (.ci/run)`);
     const url = suite.mesh.host.url;
     const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-chromium-'));
-    const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1400, height: 900 } });
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1400, height: 900 },
+    });
     try {
       const page = context.pages()[0] ?? (await context.newPage());
       const elsewhere: string[] = [];
@@ -122,7 +141,10 @@ describe('GraphiQL on GET /api/graphql (from source)', () => {
         return route.abort();
       });
       page.on('response', async (res) => {
-        if (res.status() >= 400) problems.push(`${res.status()} ${res.request().method()} ${res.url()} ${res.request().postData()?.slice(0, 200)}: ${(await res.text().catch(() => '')).slice(0, 500)}`);
+        if (res.status() >= 400)
+          problems.push(
+            `${res.status()} ${res.request().method()} ${res.url()} ${res.request().postData()?.slice(0, 200)}: ${(await res.text().catch(() => '')).slice(0, 500)}`,
+          );
       });
       page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
       page.on('console', (msg) => {
@@ -165,7 +187,10 @@ describe('GraphiQL on GET /api/graphql (from source)', () => {
       const second = await nextResponse(JSON.stringify(first, null, 2));
       assert.equal(second.errors, undefined, JSON.stringify(second.errors));
       assert.equal(second.data.customer.name, 'Ada Lovelace');
-      assert.deepEqual(second.data.customer.accounts.map((a: any) => [a.id, a.status]).sort(), [['Account:a1', 'active'], ['Account:a2', 'suspended']]);
+      assert.deepEqual(second.data.customer.accounts.map((a: any) => [a.id, a.status]).sort(), [
+        ['Account:a1', 'active'],
+        ['Account:a2', 'suspended'],
+      ]);
 
       const shot = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-graphiql-')), 'graphiql.png');
       await page.screenshot({ path: shot });
@@ -189,7 +214,12 @@ describe('GraphiQL from the built bundle', () => {
     // Inside the project, as dist/ is: the bundle finds the native modules it keeps external.
     fs.mkdirSync(path.join(process.cwd(), '.data'), { recursive: true });
     out = fs.mkdtempSync(path.join(process.cwd(), '.data', 'dist-'));
-    Object.assign(process.env, { MESH_CONTRACTS: TELECOM_CONTRACTS, MESH_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-data-')), AzureWebJobsStorage: 'UseDevelopmentStorage=true', EventHubConnection: '' });
+    Object.assign(process.env, {
+      MESH_CONTRACTS: TELECOM_CONTRACTS,
+      MESH_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-data-')),
+      AzureWebJobsStorage: 'UseDevelopmentStorage=true',
+      EventHubConnection: '',
+    });
     main = (await buildApps(process.cwd(), out)).find((a) => a.name === 'hot')!.main;
   });
   after(() => {
@@ -198,7 +228,13 @@ describe('GraphiQL from the built bundle', () => {
   });
 
   it('serves the page and its assets from dist/hot/assets', async () => {
-    assert.deepEqual(fs.readdirSync(path.join(path.dirname(main), 'assets')).filter((f) => !f.endsWith('.txt')).sort(), ['graphiql.min.css', 'graphiql.min.js', 'react-dom.production.min.js', 'react.production.min.js']);
+    assert.deepEqual(
+      fs
+        .readdirSync(path.join(path.dirname(main), 'assets'))
+        .filter((f) => !f.endsWith('.txt'))
+        .sort(),
+      ['graphiql.min.css', 'graphiql.min.js', 'react-dom.production.min.js', 'react.production.min.js'],
+    );
     const host = await startHost({ apps: [{ name: 'hot', entry: main }], port: 0, store: 'memory', log: () => {} });
     try {
       const res = await fetch(`${host.url}/api/graphql`, { headers: HTML });
@@ -229,7 +265,10 @@ describe('GraphiQL from the built bundle', () => {
 });
 
 /** A GET that leaves the body as sent (fetch would decode gzip). */
-async function rawGet(url: string, headers: Record<string, string>): Promise<{ statusCode: number; headers: Record<string, string | string[] | undefined>; payload: Buffer }> {
+async function rawGet(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ statusCode: number; headers: Record<string, string | string[] | undefined>; payload: Buffer }> {
   const http = await import('node:http');
   return new Promise((resolve, reject) => {
     http

@@ -21,8 +21,17 @@ const EVENTS = [
 ];
 
 async function graphql(url: string, query: string, variables?: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${url}/api/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...headers }, body: JSON.stringify({ query, variables }) });
-  return { status: res.status, contentType: res.headers.get('content-type'), correlationId: res.headers.get('x-correlation-id'), body: (await res.json()) as any };
+  const res = await fetch(`${url}/api/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  return {
+    status: res.status,
+    contentType: res.headers.get('content-type'),
+    correlationId: res.headers.get('x-correlation-id'),
+    body: (await res.json()) as any,
+  };
 }
 
 describe('GraphQL through the local host', () => {
@@ -31,7 +40,13 @@ describe('GraphQL through the local host', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-gql-'));
   before(async () => {
     azurite = await startTestAzurite();
-    Object.assign(process.env, { AzureWebJobsStorage: azurite.connectionString, MESH_CONTRACTS: 'contracts/telecom', MESH_DATA_DIR: dataDir, EventHubConnection: '', MESH_GRAPHQL_PERSISTED_QUERIES: 'apq' });
+    Object.assign(process.env, {
+      AzureWebJobsStorage: azurite.connectionString,
+      MESH_CONTRACTS: 'contracts/telecom',
+      MESH_DATA_DIR: dataDir,
+      EventHubConnection: '',
+      MESH_GRAPHQL_PERSISTED_QUERIES: 'apq',
+    });
     host = await startHost({ apps: [{ name: 'hot', entry: HOT_APP }], port: 0, store: 'memory', log: () => {} });
     const { status, body } = await ingest(host.url, EVENTS);
     assert.equal(status, 202, JSON.stringify(body));
@@ -45,18 +60,31 @@ describe('GraphQL through the local host', () => {
   });
 
   it('answers a customer with accounts and the carried account summaries the actors built', async () => {
-    const { status, contentType, body } = await graphql(host.url, 'query($id: ID!) { customer(id: $id) { name segment accounts { key status } accountSummaries { id balance } } }', { id: 'c1' });
+    const { status, contentType, body } = await graphql(
+      host.url,
+      'query($id: ID!) { customer(id: $id) { name segment accounts { key status } accountSummaries { id balance } } }',
+      { id: 'c1' },
+    );
     assert.equal(status, 200);
     assert.equal(contentType, 'application/graphql-response+json; charset=utf-8');
     assert.equal(body.errors, undefined);
     const c = body.data.customer;
     assert.equal(c.name, 'Ada Lovelace');
-    assert.deepEqual(c.accounts.map((a: any) => [a.key, a.status]).sort(), [['a1', 'active'], ['a2', 'suspended']]);
-    assert.deepEqual(c.accountSummaries.map((a: any) => [a.id, a.balance]).sort(), [['Account:a1', 120.5], ['Account:a2', -3]]);
+    assert.deepEqual(c.accounts.map((a: any) => [a.key, a.status]).sort(), [
+      ['a1', 'active'],
+      ['a2', 'suspended'],
+    ]);
+    assert.deepEqual(c.accountSummaries.map((a: any) => [a.id, a.balance]).sort(), [
+      ['Account:a1', 120.5],
+      ['Account:a2', -3],
+    ]);
   });
 
   it('searches by text and by a carried neighbour field, with facets', async () => {
-    const { body } = await graphql(host.url, '{ searchCustomers(query: "lovelace") { totalCount edges { node { key } } } byBalance: searchCustomers(filter: {accountSummaries: {balance: {lt: 0}}}) { totalCount edges { node { key } } facets { field buckets { value count } } } }');
+    const { body } = await graphql(
+      host.url,
+      '{ searchCustomers(query: "lovelace") { totalCount edges { node { key } } } byBalance: searchCustomers(filter: {accountSummaries: {balance: {lt: 0}}}) { totalCount edges { node { key } } facets { field buckets { value count } } } }',
+    );
     assert.deepEqual(body.data.searchCustomers.edges, [{ node: { key: 'c1' } }]);
     assert.equal(body.data.byBalance.totalCount, 1);
     assert.deepEqual(body.data.byBalance.facets.find((f: any) => f.field === 'segment').buckets, [{ value: 'vip', count: 1 }]);
@@ -73,7 +101,11 @@ describe('GraphQL through the local host', () => {
   });
 
   it('answers a malformed principal header with 400 problem+json, not an anonymous answer', async () => {
-    const res = await fetch(`${host.url}/api/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-ms-client-principal': '%%%not base64 json' }, body: JSON.stringify({ query: '{ __typename }' }) });
+    const res = await fetch(`${host.url}/api/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-ms-client-principal': '%%%not base64 json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
     assert.equal(res.status, 400);
     assert.match(res.headers.get('content-type') ?? '', /problem\+json/);
   });

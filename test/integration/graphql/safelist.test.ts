@@ -24,7 +24,13 @@ describe('GraphQL safelist', () => {
   let manifest: { operations: Array<{ name: string; sha256Hash: string; query: string }> };
   before(async () => {
     azurite = await startTestAzurite();
-    Object.assign(process.env, { AzureWebJobsStorage: azurite.connectionString, MESH_CONTRACTS: 'contracts/telecom', MESH_DATA_DIR: dir, EventHubConnection: '', MESH_GRAPHQL_PERSISTED_QUERIES: 'safelist' });
+    Object.assign(process.env, {
+      AzureWebJobsStorage: azurite.connectionString,
+      MESH_CONTRACTS: 'contracts/telecom',
+      MESH_DATA_DIR: dir,
+      EventHubConnection: '',
+      MESH_GRAPHQL_PERSISTED_QUERIES: 'safelist',
+    });
     fs.writeFileSync(path.join(dir, 'ops.graphql'), OPS);
     assert.equal(await runCli(['queries', 'register', path.join(dir, 'ops.graphql'), '--out', path.join(dir, 'manifest.json')]), 0);
     manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
@@ -37,12 +43,19 @@ describe('GraphQL safelist', () => {
   });
 
   const post = async (body: unknown) => {
-    const res = await fetch(`${host.url}/api/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${host.url}/api/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+      body: JSON.stringify(body),
+    });
     return { status: res.status, body: (await res.json()) as any };
   };
 
   it('registers each named operation with the fragments it uses', () => {
-    assert.deepEqual(manifest.operations.map((o) => o.name), ['CustomerName', 'Count']);
+    assert.deepEqual(
+      manifest.operations.map((o) => o.name),
+      ['CustomerName', 'Count'],
+    );
     assert.match(manifest.operations[0]!.query, /fragment Names on Customer/);
     assert.doesNotMatch(manifest.operations[1]!.query, /fragment/);
   });

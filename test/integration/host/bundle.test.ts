@@ -30,7 +30,10 @@ describe('built bundles in the local host', () => {
     }
   });
 
-  for (const [name, route, expected] of [['hot', 'health', 'hot'], ['cold', 'cold/health', 'cold']] as const) {
+  for (const [name, route, expected] of [
+    ['hot', 'health', 'hot'],
+    ['cold', 'cold/health', 'cold'],
+  ] as const) {
     it(`serves dist/${name} on its own`, async () => {
       const app = built.find((a) => a.name === name)!;
       const host = await startHost({ apps: [{ name, entry: app.main }], port: 0, store: 'memory', log: () => {} });
@@ -49,7 +52,10 @@ describe('built bundles in the local host', () => {
     const { version } = compileDataProduct(telecom);
     for (const app of built) {
       const record = JSON.parse(fs.readFileSync(path.join(app.dir, 'contracts.json'), 'utf8'));
-      assert.deepEqual({ name: record.name, version: record.version, module: record.module, file: record.file }, { name: 'telecom', version, module: 'contracts/telecom', file: 'contracts/telecom/index.ts' });
+      assert.deepEqual(
+        { name: record.name, version: record.version, module: record.module, file: record.file },
+        { name: 'telecom', version, module: 'contracts/telecom', file: 'contracts/telecom/index.ts' },
+      );
       assert.ok(record.inputs.includes('contracts/telecom/sources/crm.ts'));
     }
     const saved = process.env.MESH_CONTRACTS;
@@ -61,7 +67,9 @@ describe('built bundles in the local host', () => {
           await host.stop();
           throw new Error('the host started with another data product than its bundle holds');
         }),
-        new RegExp(`setting MESH_CONTRACTS: .*hot \\(app hot\\) holds data product "telecom" \\(version ${version}, built from contracts/telecom\\), but MESH_CONTRACTS=test/fixtures/graph-product.ts is data product "graph-test" \\(version [0-9a-f]{12}\\): rebuild \\(npm run build, or npm start without --no-build\\)`),
+        new RegExp(
+          `setting MESH_CONTRACTS: .*hot \\(app hot\\) holds data product "telecom" \\(version ${version}, built from contracts/telecom\\), but MESH_CONTRACTS=test/fixtures/graph-product.ts is data product "graph-test" \\(version [0-9a-f]{12}\\): rebuild \\(npm run build, or npm start without --no-build\\)`,
+        ),
       );
     } finally {
       if (saved === undefined) delete process.env.MESH_CONTRACTS;
@@ -73,7 +81,10 @@ describe('built bundles in the local host', () => {
     const saved = process.env.ELASTICSEARCH_URL;
     process.env.ELASTICSEARCH_URL = 'ftp://nope';
     try {
-      await assert.rejects(startHost({ apps: [], port: 0, store: 'memory', log: () => {} }), /setting ELASTICSEARCH_URL: "ftp:\/\/nope" is not an http\(s\) URL/);
+      await assert.rejects(
+        startHost({ apps: [], port: 0, store: 'memory', log: () => {} }),
+        /setting ELASTICSEARCH_URL: "ftp:\/\/nope" is not an http\(s\) URL/,
+      );
     } finally {
       if (saved === undefined) delete process.env.ELASTICSEARCH_URL;
       else process.env.ELASTICSEARCH_URL = saved;

@@ -48,7 +48,9 @@ describe('one host per data directory', () => {
       const port = new URL(first.url).port;
       await assert.rejects(
         refused(host(azurite.connectionString, dataDir)),
-        new RegExp(`^ConfigError: setting MESH_DATA_DIR: ${dataDir} is in use by another meshgraph host \\(pid ${first.child.pid}, port ${port}, started [^)]+\\): stop it, or give this one another MESH_DATA_DIR`),
+        new RegExp(
+          `^ConfigError: setting MESH_DATA_DIR: ${dataDir} is in use by another meshgraph host \\(pid ${first.child.pid}, port ${port}, started [^)]+\\): stop it, or give this one another MESH_DATA_DIR`,
+        ),
       );
       assert.equal(fs.readFileSync(path.join(dataDir, 'host.lock'), 'utf8'), lockBefore);
       assert.equal((await post(`${first.url}/api/counter/still/add`, 1)).status, 202, 'the first host still serves');
@@ -104,7 +106,9 @@ describe('an Azurite belongs to one data directory', () => {
     await assert.rejects(
       refused(host(connection, dirB)),
       (e: Error) =>
-        e.message.startsWith(`the Azurite listening on 127.0.0.1:${ports.table} (pid ${azuritePid}) holds the data of ${dirA}, not of this host's data directory ${dirB} (MESH_DATA_DIR)`) &&
+        e.message.startsWith(
+          `the Azurite listening on 127.0.0.1:${ports.table} (pid ${azuritePid}) holds the data of ${dirA}, not of this host's data directory ${dirB} (MESH_DATA_DIR)`,
+        ) &&
         e.message.includes(`Use MESH_DATA_DIR=${dirA} to work on that data`) &&
         e.message.includes('MESH_AZURITE=external'),
     );
@@ -158,7 +162,10 @@ describe('a storage with meshgraph actors but no data directory', () => {
       const table = TableClient.fromConnectionString(other.connectionString, ENTITY_TABLE, { allowInsecureConnection: true });
       await table.createTable();
       await table.upsertEntity({ partitionKey: 's0', rowKey: 'e:counter@x', state: '{}' });
-      await assert.rejects(refused(host(other.connectionString, newDir('unknown'))), /holds meshgraph actors but no record of the data directory they belong to/);
+      await assert.rejects(
+        refused(host(other.connectionString, newDir('unknown'))),
+        /holds meshgraph actors but no record of the data directory they belong to/,
+      );
     } finally {
       await other.stop();
     }
@@ -175,7 +182,15 @@ describe('hosts one after another in one process, each on its own data directory
         Object.assign(process.env, { AzureWebJobsStorage: azurite.connectionString, MESH_DATA_DIR: dataDir, EventHubConnection: '', MESH_AZURITE: 'auto' });
         const running = await startHost({ apps: [{ name: 'hot', entry: HOT_APP }], port: 0, store: 'memory', log: () => {} });
         try {
-          const event = { specversion: '1.0', id: `e${n}`, source: 'crm', type: 'meshgraph.node.upsert', subject: `Customer/c${n}`, sequence: 1, data: { name: `Host ${n}` } };
+          const event = {
+            specversion: '1.0',
+            id: `e${n}`,
+            source: 'crm',
+            type: 'meshgraph.node.upsert',
+            subject: `Customer/c${n}`,
+            sequence: 1,
+            data: { name: `Host ${n}` },
+          };
           const res = await post(`${running.url}/api/events?wait=true`, [event], { 'content-type': 'application/cloudevents-batch+json' });
           const answer = await json(res);
           assert.equal(answer.applied, true, `host ${n}: applied and searchable: ${JSON.stringify(answer)}`);
@@ -192,7 +207,11 @@ describe('hosts one after another in one process, each on its own data directory
     for (const [n, dataDir] of dirs.entries()) {
       const index = openSqliteStore(dataDir);
       try {
-        assert.deepEqual((await index.search('Customer', { first: 5 })).hits.map((h) => h.doc.id), [`Customer:c${n}`], `${dataDir} holds its own host's node only`);
+        assert.deepEqual(
+          (await index.search('Customer', { first: 5 })).hits.map((h) => h.doc.id),
+          [`Customer:c${n}`],
+          `${dataDir} holds its own host's node only`,
+        );
       } finally {
         await index.close();
       }

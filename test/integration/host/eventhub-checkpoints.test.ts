@@ -31,10 +31,20 @@ describe('Event Hubs checkpoints in blob storage (Azurite)', () => {
   it('the store creates its container and keeps checkpoints a fresh store reads back', async () => {
     const store = await blobCheckpointStore({ connectionString: azurite.connectionString });
     assert.equal(await new ContainerClient(azurite.connectionString, CHECKPOINT_CONTAINER).exists(), true);
-    await store.updateCheckpoint({ fullyQualifiedNamespace: NAMESPACE, eventHubName: 'direct', consumerGroup: '$Default', partitionId: '3', sequenceNumber: 41, offset: '4100' });
+    await store.updateCheckpoint({
+      fullyQualifiedNamespace: NAMESPACE,
+      eventHubName: 'direct',
+      consumerGroup: '$Default',
+      partitionId: '3',
+      sequenceNumber: 41,
+      offset: '4100',
+    });
     const again = await blobCheckpointStore({ connectionString: azurite.connectionString });
     const listed = await again.listCheckpoints(NAMESPACE, 'direct', '$Default');
-    assert.deepEqual(listed.map((c) => [c.partitionId, c.sequenceNumber, c.offset]), [['3', 41, '4100']]);
+    assert.deepEqual(
+      listed.map((c) => [c.partitionId, c.sequenceNumber, c.offset]),
+      [['3', 41, '4100']],
+    );
   });
 
   it('the host checkpoints a delivered batch in blob storage, and not a batch it is still retrying when it stops', async () => {
@@ -69,7 +79,10 @@ describe('Event Hubs checkpoints in blob storage (Azurite)', () => {
     }
     const store = await blobCheckpointStore({ connectionString: azurite.connectionString });
     const listed = await store.listCheckpoints(NAMESPACE, 'orders', 'hot');
-    assert.deepEqual(listed.map((c) => [c.partitionId, c.sequenceNumber]), [['0', 2]]);
+    assert.deepEqual(
+      listed.map((c) => [c.partitionId, c.sequenceNumber]),
+      [['0', 2]],
+    );
     // Names only: a failure must not print the environment's values.
     const changed = [...new Set([...Object.keys(envBefore), ...Object.keys(process.env)])].filter((name) => process.env[name] !== envBefore[name]);
     assert.deepEqual(changed, [], 'process.env is as the test found it (local.settings.json values included)');

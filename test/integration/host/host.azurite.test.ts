@@ -110,7 +110,8 @@ describe('local host (Azurite store)', () => {
     const ids = ['Person:p1', 'Person:a/b?c#d%20e', 'Team:t 1'].map((key) => instanceId('node', key));
     const first = new TableEntityStore(azurite.connectionString, table);
     await first.open();
-    for (const [i, id] of ids.entries()) await first.commit({ entity: { id, exists: true, state: JSON.stringify({ n: i }), lastOperationTime: 1 }, consumed: [], emitted: [] });
+    for (const [i, id] of ids.entries())
+      await first.commit({ entity: { id, exists: true, state: JSON.stringify({ n: i }), lastOperationTime: 1 }, consumed: [], emitted: [] });
     await first.close();
 
     const second = new TableEntityStore(azurite.connectionString, table);
@@ -143,7 +144,14 @@ describe('local host (Azurite store)', () => {
       return out.sort();
     };
     const id = instanceId('counter', 'big');
-    const op = (seq: string, chars: number): QueuedOperation => ({ seq, target: id, op: 'append', input: JSON.stringify('x'.repeat(chars)), from: 'client', enqueuedAt: 1 });
+    const op = (seq: string, chars: number): QueuedOperation => ({
+      seq,
+      target: id,
+      op: 'append',
+      input: JSON.stringify('x'.repeat(chars)),
+      from: 'client',
+      enqueuedAt: 1,
+    });
     const first = new TableEntityStore(azurite.connectionString, table);
     await first.open();
     // Three 200,000-character signals in one log row (600,000): more than a row holds.
@@ -160,7 +168,10 @@ describe('local host (Azurite store)', () => {
 
     const second = new TableEntityStore(azurite.connectionString, table);
     const { pending } = await second.open();
-    assert.deepEqual(pending.map((p) => [p.seq, p.input.length]), [['00000000000000000004', 500_002]]);
+    assert.deepEqual(
+      pending.map((p) => [p.seq, p.input.length]),
+      [['00000000000000000004', 500_002]],
+    );
     assert.equal((await second.read(id))?.state, state);
     // A small state replaces the large one; consuming the pending signal deletes its log row.
     await second.commit({ entity: { id: emitted[0]!.target, exists: true, state: '{"n":1}', lastOperationTime: 6 }, consumed: pending, emitted: [] });
@@ -204,7 +215,12 @@ describe('local host (Azurite store)', () => {
     const second = await startFixtureHost('azurite', env);
     try {
       const state = await json(await fetch(`${second.url}/api/counter/grows`));
-      assert.deepEqual(state.log.map((l: string) => [l[0], l.length]).sort(), [['0', 150_000], ['1', 150_000], ['2', 150_000], ['3', 150_000]]);
+      assert.deepEqual(state.log.map((l: string) => [l[0], l.length]).sort(), [
+        ['0', 150_000],
+        ['1', 150_000],
+        ['2', 150_000],
+        ['3', 150_000],
+      ]);
     } finally {
       await second.stop();
     }

@@ -26,14 +26,20 @@ describe('local host (memory store)', () => {
     await host.runtime.idle();
     const state = await json(await fetch(`${host.url}/api/counter/serial`));
     assert.equal(state.log.length, 40);
-    assert.deepEqual([...state.log].map(Number).sort((a, b) => a - b), Array.from({ length: 40 }, (_, i) => i));
+    assert.deepEqual(
+      [...state.log].map(Number).sort((a, b) => a - b),
+      Array.from({ length: 40 }, (_, i) => i),
+    );
   });
 
   it('runs operations in arrival order', async () => {
     for (let i = 0; i < 15; i++) await post(`${host.url}/api/counter/ordered/append`, i);
     await host.runtime.idle();
     const state = await json(await fetch(`${host.url}/api/counter/ordered`));
-    assert.deepEqual(state.log, Array.from({ length: 15 }, (_, i) => String(i)));
+    assert.deepEqual(
+      state.log,
+      Array.from({ length: 15 }, (_, i) => String(i)),
+    );
   });
 
   it('delivers signals between entities', async () => {
@@ -66,7 +72,9 @@ describe('local host (memory store)', () => {
     const seen: string[] = [];
     let token: string | null = null;
     do {
-      const res: Response = await fetch(`${host.url}/runtime/webhooks/durabletask/entities/counter?top=2&fetchState=true`, { headers: token ? { 'x-ms-continuation-token': token } : {} });
+      const res: Response = await fetch(`${host.url}/runtime/webhooks/durabletask/entities/counter?top=2&fetchState=true`, {
+        headers: token ? { 'x-ms-continuation-token': token } : {},
+      });
       assert.equal(res.status, 200);
       const page = (await json(res)) as Array<{ entityId: { key: string }; state: { value: number } }>;
       assert.ok(page.length <= 2);
@@ -148,11 +156,15 @@ function rawGet(port: number, target: string, hostHeader: string): Promise<{ sta
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1', () => socket.end(`GET ${target} HTTP/1.1\r\nHost: ${hostHeader}\r\nConnection: close\r\n\r\n`));
     let text = '';
-    socket.setEncoding('latin1').on('data', (d: string) => (text += d)).once('error', reject).once('end', () => {
-      const [head = '', ...rest] = text.split('\r\n\r\n');
-      const [statusLine = '', ...lines] = head.split('\r\n');
-      const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
-      resolve({ status: Number(statusLine.split(' ')[1]), headers, body: rest.join('\r\n\r\n') });
-    });
+    socket
+      .setEncoding('latin1')
+      .on('data', (d: string) => (text += d))
+      .once('error', reject)
+      .once('end', () => {
+        const [head = '', ...rest] = text.split('\r\n\r\n');
+        const [statusLine = '', ...lines] = head.split('\r\n');
+        const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+        resolve({ status: Number(statusLine.split(' ')[1]), headers, body: rest.join('\r\n\r\n') });
+      });
   });
 }

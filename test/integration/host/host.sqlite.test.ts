@@ -86,7 +86,10 @@ describe('local host (SQLite store, the default)', () => {
       for (const key of keys) {
         const value = (await json(await fetch(`${restarted.url}/api/counter/${key}`)))?.value ?? 0;
         // Every acknowledged signal ran; a signal the kill cut off may have run or not.
-        assert.ok(value >= (acknowledged.get(key) ?? 0) && value <= (sent.get(key) ?? 0), `counter ${key}: ${value}, acknowledged ${acknowledged.get(key)}, sent ${sent.get(key)}`);
+        assert.ok(
+          value >= (acknowledged.get(key) ?? 0) && value <= (sent.get(key) ?? 0),
+          `counter ${key}: ${value}, acknowledged ${acknowledged.get(key)}, sent ${sent.get(key)}`,
+        );
       }
     } finally {
       await stopHost(restarted);

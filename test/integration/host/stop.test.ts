@@ -19,7 +19,12 @@ describe('stopping the local host with events in its stream', () => {
   before(async () => {
     azurite = await startTestAzurite();
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-stop-'));
-    Object.assign(process.env, { AzureWebJobsStorage: azurite.connectionString, MESH_CONTRACTS: GRAPH_CONTRACTS, MESH_DATA_DIR: dataDir, EventHubConnection: '' });
+    Object.assign(process.env, {
+      AzureWebJobsStorage: azurite.connectionString,
+      MESH_CONTRACTS: GRAPH_CONTRACTS,
+      MESH_DATA_DIR: dataDir,
+      EventHubConnection: '',
+    });
   });
   after(async () => {
     await azurite.stop();
@@ -34,7 +39,11 @@ describe('stopping the local host with events in its stream', () => {
     const first: RunningHost = await start();
     const people = 300;
     for (let round = 1; round <= 4; round++) {
-      const { status } = await ingest(first.url, Array.from({ length: people }, (_, p) => ce('hr', 'upsert', `Person/s${p}`, round, { name: `Person ${p}`, level: round })), false);
+      const { status } = await ingest(
+        first.url,
+        Array.from({ length: people }, (_, p) => ce('hr', 'upsert', `Person/s${p}`, round, { name: `Person ${p}`, level: round })),
+        false,
+      );
       assert.equal(status, 202);
     }
     assert.ok(first.runtime.depth().pendingOperations > 0, 'events still wait in the stream when the stop begins');

@@ -26,7 +26,10 @@ describe('meshgraph deadletters', () => {
     await ingest(suite.mesh.host.url, [ce('sales', 'upsert', 'Person/x', 1, { name: 'Nope' }, 'dl-owner')]);
     const { code, out } = await capture(() => runCli(['deadletters', 'list', '--json']));
     assert.equal(code, 0);
-    const letters = out.trim().split('\n').map((l) => JSON.parse(l));
+    const letters = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const letter = letters.find((l) => l.eventId === 'dl-owner');
     assert.equal(letter.stage, 'ingest');
     assert.equal(letter.source, 'sales');
@@ -35,7 +38,15 @@ describe('meshgraph deadletters', () => {
 
   it('replays: a fixed event is accepted and leaves the dead letters; a still-bad one is rejected again', async () => {
     const at = new Date().toISOString();
-    const fixed = { id: newDeadLetterId(at), at, stage: 'ingest' as const, reason: 'was wrong once', eventId: 'dl-fixed', source: 'hr', payload: ce('hr', 'upsert', 'Person/replayed', 1, { name: 'Back' }, 'dl-fixed') };
+    const fixed = {
+      id: newDeadLetterId(at),
+      at,
+      stage: 'ingest' as const,
+      reason: 'was wrong once',
+      eventId: 'dl-fixed',
+      source: 'hr',
+      payload: ce('hr', 'upsert', 'Person/replayed', 1, { name: 'Back' }, 'dl-fixed'),
+    };
     await suite.mesh.deadLetters.put([fixed]);
     const { code, out } = await capture(() => runCli(['deadletters', 'replay', '--id', fixed.id, '--url', suite.mesh.host.url]));
     assert.equal(code, 0, out);

@@ -10,7 +10,11 @@ describe('ingestion through the local host', () => {
   const suite = useMeshHost();
 
   it('applies and projects accepted events; ?wait=true answers once they are applied', async () => {
-    const { status, body } = await ingest(suite.mesh.host.url, [ce('hr', 'upsert', 'Person/p1', 1, { name: 'Ada Lovelace', level: 3 }), ce('org', 'upsert', 'Team/t1', 1, { name: 'Analytical' }), ce('org', 'link', 'Person/p1', 2, { rel: 'teams', to: 'Team/t1' })]);
+    const { status, body } = await ingest(suite.mesh.host.url, [
+      ce('hr', 'upsert', 'Person/p1', 1, { name: 'Ada Lovelace', level: 3 }),
+      ce('org', 'upsert', 'Team/t1', 1, { name: 'Analytical' }),
+      ce('org', 'link', 'Person/p1', 2, { rel: 'teams', to: 'Team/t1' }),
+    ]);
     assert.equal(status, 202);
     assert.deepEqual({ accepted: body.accepted, rejected: body.rejected, applied: body.applied }, { accepted: 3, rejected: [], applied: true });
     // The events themselves are applied and searchable now (the team's reaction may still travel).
@@ -41,7 +45,11 @@ describe('ingestion through the local host', () => {
     assert.match(reasons[5], /source/);
     assert.match(reasons[6], /JSON object/);
     const letters = await suite.mesh.deadLetters.list({ top: 1000 });
-    for (const id of ['not-owner', 'wrong-type', 'unknown-field', 'unknown-type', 'no-source']) assert.ok(letters.items.some((l) => l.eventId === id && l.stage === 'ingest' && l.reason.length > 0), `dead letter for ${id}`);
+    for (const id of ['not-owner', 'wrong-type', 'unknown-field', 'unknown-type', 'no-source'])
+      assert.ok(
+        letters.items.some((l) => l.eventId === id && l.stage === 'ingest' && l.reason.length > 0),
+        `dead letter for ${id}`,
+      );
     assert.equal((await suite.mesh.index.get('Person', 'Person:p2'))?.body.name, 'Grace');
   });
 
@@ -74,9 +82,16 @@ describe('ingestion through the local host', () => {
     ];
     // Reversed, each sent twice, in three requests of different sizes.
     const shuffled = [...events].reverse();
-    for (const part of [shuffled.slice(0, 2), [...shuffled.slice(2), ...shuffled.slice(0, 3)], shuffled.slice(3)]) assert.equal((await ingest(suite.mesh.host.url, part)).status, 202);
+    for (const part of [shuffled.slice(0, 2), [...shuffled.slice(2), ...shuffled.slice(0, 3)], shuffled.slice(3)])
+      assert.equal((await ingest(suite.mesh.host.url, part)).status, 202);
     await suite.mesh.host.runtime.idle();
-    assert.deepEqual((await suite.mesh.index.get('Person', 'Person:c1'))?.body, { id: 'c1', name: 'Final', level: 2, teams: ['ct'], teamInfo: [{ id: 'ct', name: 'Team Two' }] });
+    assert.deepEqual((await suite.mesh.index.get('Person', 'Person:c1'))?.body, {
+      id: 'c1',
+      name: 'Final',
+      level: 2,
+      teams: ['ct'],
+      teamInfo: [{ id: 'ct', name: 'Team Two' }],
+    });
     const c2 = await suite.mesh.index.get('Person', 'Person:c2');
     assert.ok(c2 === undefined || c2.deleted, 'an upsert older than the delete does not resurrect the node');
   });
@@ -85,14 +100,21 @@ describe('ingestion through the local host', () => {
     const url = suite.mesh.host.url;
     const big = (c: string) => c.repeat(200_000);
     // Twice a 200 KB name: kept in the state once (not in its history), so the node's row fits.
-    for (const [seq, c] of [[1, 'a'], [2, 'b']] as const) assert.equal((await ingest(url, [ce('hr', 'upsert', 'Person/big', seq, { name: big(c) }, `big-${seq}`)])).body.applied, true);
+    for (const [seq, c] of [
+      [1, 'a'],
+      [2, 'b'],
+    ] as const)
+      assert.equal((await ingest(url, [ce('hr', 'upsert', 'Person/big', seq, { name: big(c) }, `big-${seq}`)])).body.applied, true);
     const tooMuch = await ingest(url, [ce('hr', 'upsert', 'Person/big', 3, { email: big('x') }, 'big-too-much')], false);
     assert.equal(tooMuch.body.accepted, 1);
     // The node keeps going: a later small change is applied.
     assert.equal((await ingest(url, [ce('hr', 'upsert', 'Person/big', 4, { level: 7 }, 'big-small')])).body.applied, true);
     await suite.mesh.host.runtime.idle();
     const body = (await suite.mesh.index.get('Person', 'Person:big'))?.body as { name: string; level: number; email?: string };
-    assert.deepEqual({ first: body.name[0], length: body.name.length, level: body.level, email: body.email }, { first: 'b', length: 200_000, level: 7, email: undefined });
+    assert.deepEqual(
+      { first: body.name[0], length: body.name.length, level: body.level, email: body.email },
+      { first: 'b', length: 200_000, level: 7, email: undefined },
+    );
     const letters = await suite.mesh.deadLetters.list({ top: 1000 });
     const letter = letters.items.find((l) => l.eventId === 'big-too-much');
     assert.equal(letter?.stage, 'actor');
@@ -101,7 +123,10 @@ describe('ingestion through the local host', () => {
 
   it('waits for nodes whose ids hold URL syntax (?, #, %, /, space)', async () => {
     const ids = ['q?x=1', 'h#frag', 'pct%20not-space', 'a/b', 'sp ace'];
-    const { body } = await ingest(suite.mesh.host.url, ids.map((id, i) => ce('hr', 'upsert', `Person/${id}`, 1, { name: `N${i}` }, `url-${i}`)));
+    const { body } = await ingest(
+      suite.mesh.host.url,
+      ids.map((id, i) => ce('hr', 'upsert', `Person/${id}`, 1, { name: `N${i}` }, `url-${i}`)),
+    );
     assert.deepEqual({ accepted: body.accepted, applied: body.applied }, { accepted: ids.length, applied: true });
     for (const [i, id] of ids.entries()) assert.equal((await suite.mesh.index.get('Person', `Person:${id}`))?.body.name, `N${i}`, id);
   });
@@ -128,14 +153,18 @@ describe('ingestion through the local host', () => {
     // of buckets (bucket entities, keys with '|', signalled bucket to bucket through the host).
     const members = 200;
     const events: unknown[] = [ce('org', 'upsert', 'Team/wide', 1, { name: 'Everyone' })];
-    for (let i = 0; i < members; i++) events.push(ce('hr', 'upsert', `Person/w${i}`, 1, { name: `W${i}` }), ce('org', 'link', `Person/w${i}`, 2, { rel: 'teams', to: 'Team/wide' }));
+    for (let i = 0; i < members; i++)
+      events.push(ce('hr', 'upsert', `Person/w${i}`, 1, { name: `W${i}` }), ce('org', 'link', `Person/w${i}`, 2, { rel: 'teams', to: 'Team/wide' }));
     assert.equal((await ingest(suite.mesh.host.url, events, false)).body.accepted, events.length);
     await suite.mesh.host.runtime.idle();
     const fanouts = suite.mesh.host.runtime.operationsByName['bucket.fanout'] ?? 0;
     await ingest(suite.mesh.host.url, [ce('org', 'upsert', 'Team/wide', 3, { name: 'All hands' })], false);
     await suite.mesh.host.runtime.idle();
     const docs = await Promise.all(Array.from({ length: members }, (_, i) => suite.mesh.index.get('Person', `Person:w${i}`)));
-    assert.deepEqual(docs.filter((d) => JSON.stringify(d?.body.teamInfo) !== JSON.stringify([{ id: 'wide', name: 'All hands' }])).map((d) => d?.id), []);
+    assert.deepEqual(
+      docs.filter((d) => JSON.stringify(d?.body.teamInfo) !== JSON.stringify([{ id: 'wide', name: 'All hands' }])).map((d) => d?.id),
+      [],
+    );
     // Every bucket in use heard the rename once: the chains reached all of them, none twice.
     const team = JSON.parse((await suite.mesh.host.runtime.read('node', 'Team:wide'))?.state ?? '{}') as NodeState;
     const used = usedBuckets(team.spilled?.members).length;

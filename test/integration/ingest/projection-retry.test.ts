@@ -21,7 +21,11 @@ describe('documents a store refused are written once it is back, without a new e
       throw new Error('connect ECONNREFUSED (the search cluster is down, test)');
     };
     const ids = Array.from({ length: 20 }, (_, i) => `out${i}`);
-    const res = await ingest(url, ids.map((id) => ce('hr', 'upsert', `Person/${id}`, 1, { name: `Person ${id}` })), false);
+    const res = await ingest(
+      url,
+      ids.map((id) => ce('hr', 'upsert', `Person/${id}`, 1, { name: `Person ${id}` })),
+      false,
+    );
     assert.equal(res.status, 202);
     let health: any;
     for (let i = 0; i < 100; i++) {
@@ -41,7 +45,13 @@ describe('documents a store refused are written once it is back, without a new e
       await sleep(100);
     }
     assert.equal(health.projection.pending.documents, 0, JSON.stringify(health.projection));
-    const docs = await suite.mesh.index.mget('Person', ids.map((id) => `Person:${id}`));
-    assert.deepEqual(docs.map((d) => d?.body.name), ids.map((id) => `Person ${id}`));
+    const docs = await suite.mesh.index.mget(
+      'Person',
+      ids.map((id) => `Person:${id}`),
+    );
+    assert.deepEqual(
+      docs.map((d) => d?.body.name),
+      ids.map((id) => `Person ${id}`),
+    );
   });
 });

@@ -71,7 +71,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('the ingest trigger under its retry policy', () => {
   let bed: Bed;
   before(async () => {
-    bed = await openBed([{ name: 'hot', entry: HOT_APP }, { name: 'source', entry: HUB_SOURCE }]);
+    bed = await openBed([
+      { name: 'hot', entry: HOT_APP },
+      { name: 'source', entry: HUB_SOURCE },
+    ]);
   });
   after(() => bed.stop());
 
@@ -79,7 +82,10 @@ describe('the ingest trigger under its retry policy', () => {
     const restore = refuseSignals(bed.host);
     await bed.publish([ce('hr', 'upsert', 'Person/retry1', 1, { name: 'Retried' })]);
     await sleep(1500);
-    assert.ok(bed.logs.some((l) => /retrying under the function's exponentialBackoff policy/.test(l)), 'the failed batch is being retried');
+    assert.ok(
+      bed.logs.some((l) => /retrying under the function's exponentialBackoff policy/.test(l)),
+      'the failed batch is being retried',
+    );
     restore();
     await bed.host.runtime.idle();
     for (let i = 0; i < 100 && !(await nodeHolds(bed.host, 'Person:retry1', 'Retried')); i++) await sleep(100);
@@ -88,7 +94,10 @@ describe('the ingest trigger under its retry policy', () => {
 
   it('loses nothing while the dead-letter store is down for a while', async () => {
     await bed.azurite().stop();
-    await bed.publish([ce('hr', 'upsert', 'Person/retry2', 1, { name: 'Kept' }), ce('nobody', 'upsert', 'Person/retry2', 2, { name: 'Bad' }, 'bad-while-down')]);
+    await bed.publish([
+      ce('hr', 'upsert', 'Person/retry2', 1, { name: 'Kept' }),
+      ce('nobody', 'upsert', 'Person/retry2', 2, { name: 'Bad' }, 'bad-while-down'),
+    ]);
     await sleep(1500);
     await bed.restartAzurite();
     let letters: Array<{ eventId?: string }> = [];
@@ -96,7 +105,10 @@ describe('the ingest trigger under its retry policy', () => {
       await sleep(100);
       letters = (await new TableDeadLetterStore(bed.connection).list({ top: 100 }).catch(() => ({ items: [] }))).items;
     }
-    assert.ok(letters.some((l) => l.eventId === 'bad-while-down'), 'the invalid event is dead-lettered once the store is back');
+    assert.ok(
+      letters.some((l) => l.eventId === 'bad-while-down'),
+      'the invalid event is dead-lettered once the store is back',
+    );
     await bed.host.runtime.idle();
     assert.ok(await nodeHolds(bed.host, 'Person:retry2', 'Kept'), 'and the valid one of the same batch applied');
   });

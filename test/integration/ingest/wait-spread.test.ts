@@ -33,7 +33,11 @@ describe('?wait=true covers the spread', () => {
     assert.equal(res.body.applied, true, JSON.stringify(res.body));
     // Right after the answer, with nothing else waited for: every person shows the new name.
     const ids = Array.from({ length: N }, (_, i) => `h${k(i)}`);
-    const gql = await fetch(`${url}/api/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'query($ids: [ID!]!) { persons(ids: $ids) { key clients { name } } }', variables: { ids } }) });
+    const gql = await fetch(`${url}/api/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'query($ids: [ID!]!) { persons(ids: $ids) { key clients { name } } }', variables: { ids } }),
+    });
     const { data } = (await gql.json()) as { data: { persons: Array<{ key: string; clients: Array<{ name: string }> }> } };
     const stale = data.persons.filter((p) => p.clients[0]?.name !== 'Acme Renamed').map((p) => p.key);
     assert.deepEqual(stale, [], `${stale.length} of ${N} persons still show the old name`);
@@ -45,7 +49,10 @@ describe('?wait=true covers the spread', () => {
 
   it('a rejected event and a no-op repeat answer applied without waiting for anything else', async () => {
     const { url } = suite.mesh.host;
-    const res = await ingest(url, [ce('sales', 'upsert', 'Client/acme', 5, { name: 'Acme Renamed' }), { specversion: '1.0', id: 'bad', source: 'sales', type: 'nope' }]);
+    const res = await ingest(url, [
+      ce('sales', 'upsert', 'Client/acme', 5, { name: 'Acme Renamed' }),
+      { specversion: '1.0', id: 'bad', source: 'sales', type: 'nope' },
+    ]);
     assert.equal(res.body.accepted, 1);
     assert.equal(res.body.applied, true);
   });

@@ -15,7 +15,15 @@ import { CHECKOUT_BIN, runBin } from '../../helpers/cli';
 const ROOT = path.join(__dirname, '../../..');
 const OPS = principalHeader(['ops.pii']);
 /** The order a feed is loaded in: what others point at first. */
-const FILES: Array<[string, string]> = [['agency', 'gtfs'], ['stop', 'gtfs'], ['route', 'gtfs'], ['trip', 'gtfs'], ['stop_time', 'gtfs'], ['driver', 'roster'], ['duty', 'roster']];
+const FILES: Array<[string, string]> = [
+  ['agency', 'gtfs'],
+  ['stop', 'gtfs'],
+  ['route', 'gtfs'],
+  ['trip', 'gtfs'],
+  ['stop_time', 'gtfs'],
+  ['driver', 'roster'],
+  ['duty', 'roster'],
+];
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-transit-'));
 const env = () => ({ ...process.env, MESH_CONTRACTS: 'contracts/transit' });
 const meshgraph = async (...args: string[]) => {
@@ -37,7 +45,12 @@ async function loadFeed(url: string): Promise<void> {
 
 describe('the transit data product, end to end', () => {
   after(() => fs.rmSync(work, { recursive: true, force: true }));
-  const suite = useMeshHost({ contracts: 'contracts/transit', store: 'memory', withCold: true, seed: (mesh) => loadFeed(mesh.host.url).then(() => mesh.host.runtime.idle()) });
+  const suite = useMeshHost({
+    contracts: 'contracts/transit',
+    store: 'memory',
+    withCold: true,
+    seed: (mesh) => loadFeed(mesh.host.url).then(() => mesh.host.runtime.idle()),
+  });
 
   it('builds its contract, and the check names a breaking change of it', async () => {
     const base = path.join(work, 'base');
@@ -48,17 +61,24 @@ describe('the transit data product, end to end', () => {
     assert.equal(same.status, 0, same.stdout + same.stderr);
     // The same product without Stop.wheelchair: a field clients may query is gone.
     const changed = path.join(work, 'changed.ts');
-    fs.writeFileSync(changed, `import transit from ${JSON.stringify(path.join(ROOT, 'contracts/transit'))};
+    fs.writeFileSync(
+      changed,
+      `import transit from ${JSON.stringify(path.join(ROOT, 'contracts/transit'))};
 import { Stop } from ${JSON.stringify(path.join(ROOT, 'contracts/transit/types'))};
 const { wheelchair: _dropped, ...fields } = Stop.fields;
 export default { ...transit, types: transit.types.map((t) => (t === Stop ? { ...Stop, fields } : t)) };
-`);
+`,
+    );
     const check = await meshgraph('contracts', 'check', '--base', base, '--contracts', changed);
     assert.equal(check.status, 1, check.stdout + check.stderr);
     assert.match(check.stdout + check.stderr, /Stop\.wheelchair/);
   });
   const gql = async (query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${suite.mesh.host.url}/api/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+    const res = await fetch(`${suite.mesh.host.url}/api/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query, variables }),
+    });
     return (await res.json()) as { data: any; errors?: any[] };
   };
   const cold = async (p: string, headers: Record<string, string> = {}) => {
@@ -68,7 +88,9 @@ export default { ...transit, types: transit.types.map((t) => (t === Stop ? { ...
   };
 
   it('answers a busy route with every trip, paged, and each trip with its operator two hops away', async () => {
-    const { data, errors } = await gql('{ route(id: "A0000-R00") { id routeId operatorInfo { name } trips { tripId operator { id name } } tripsConnection(first: 5) { totalCount } } }');
+    const { data, errors } = await gql(
+      '{ route(id: "A0000-R00") { id routeId operatorInfo { name } trips { tripId operator { id name } } tripsConnection(first: 5) { totalCount } } }',
+    );
     assert.equal(errors, undefined, JSON.stringify(errors));
     assert.equal(data.route.id, 'Route:A0000-R00');
     assert.equal(data.route.routeId, 'A0000-R00');
@@ -77,14 +99,18 @@ export default { ...transit, types: transit.types.map((t) => (t === Stop ? { ...
     assert.ok(data.route.trips.every((t: any) => t.operator.name === data.route.operatorInfo.name && t.operator.id === 'Agency:A0000'));
   });
 
-  it('lists a busy stop\'s trips (many-to-many, past the threshold) and finds it by a trip', async () => {
-    const stops = (await gql('{ searchStops(first: 100) { edges { node { stopId tripsConnection(first: 0) { totalCount } } } } }')).data.searchStops.edges.map((e: any) => e.node);
+  it("lists a busy stop's trips (many-to-many, past the threshold) and finds it by a trip", async () => {
+    const stops = (await gql('{ searchStops(first: 100) { edges { node { stopId tripsConnection(first: 0) { totalCount } } } } }')).data.searchStops.edges.map(
+      (e: any) => e.node,
+    );
     const busy = stops.sort((a: any, b: any) => b.tripsConnection.totalCount - a.tripsConnection.totalCount)[0];
     assert.ok(busy.tripsConnection.totalCount > 128, `the busiest stop has ${busy.tripsConnection.totalCount} trips`);
     const { data } = await gql(`{ stop(id: "${busy.stopId}") { trips { tripId } } }`);
     assert.equal(data.stop.trips.length, busy.tripsConnection.totalCount);
     const trip = data.stop.trips[0].tripId;
-    const found = (await gql(`{ searchStops(filter: {trips: {eq: "${trip}"}}, first: 50) { edges { node { stopId } } } }`)).data.searchStops.edges.map((e: any) => e.node.stopId);
+    const found = (await gql(`{ searchStops(filter: {trips: {eq: "${trip}"}}, first: 50) { edges { node { stopId } } } }`)).data.searchStops.edges.map(
+      (e: any) => e.node.stopId,
+    );
     assert.ok(found.includes(busy.stopId));
   });
 
@@ -96,10 +122,13 @@ export default { ...transit, types: transit.types.map((t) => (t === Stop ? { ...
     assert.equal(route.buckets[0].value, 'A0000-R00');
     assert.ok(route.buckets[0].count > 128);
     assert.equal(operator.field, 'operator.name');
-    assert.equal(operator.buckets.reduce((n: number, b: any) => n + b.count, 0), data.searchTrips.totalCount);
+    assert.equal(
+      operator.buckets.reduce((n: number, b: any) => n + b.count, 0),
+      data.searchTrips.totalCount,
+    );
   });
 
-  it('masks drivers\' personal data for callers without ops.pii, in GraphQL and the cold app', async () => {
+  it("masks drivers' personal data for callers without ops.pii, in GraphQL and the cold app", async () => {
     const anonymous = await gql('{ searchDrivers(first: 1) { edges { node { badge name depot } } } }');
     assert.equal(anonymous.errors?.[0]?.extensions?.code, 'FORBIDDEN_FIELD');
     const badge = anonymous.data.searchDrivers.edges[0].node.badge;
@@ -109,19 +138,30 @@ export default { ...transit, types: transit.types.map((t) => (t === Stop ? { ...
     assert.deepEqual(node.masked, ['name', 'phone']);
   });
 
-  it('serves the busy route\'s neighbourhood from the cold app, complete and as GraphQL lists it', async () => {
+  it("serves the busy route's neighbourhood from the cold app, complete and as GraphQL lists it", async () => {
     const listed = (await gql('{ route(id: "A0000-R00") { trips { id } } }')).data.route.trips.map((t: any) => t.id);
     const node = (await (await cold('nodes/Route/A0000-R00')).json()) as any;
     assert.deepEqual(node.edges.trips, listed);
     assert.equal(node.edges.agency, 'Agency:A0000');
     const graph = (await (await cold('nodes/Route/A0000-R00/subgraph?depth=1&rels=trips')).json()) as any;
     assert.equal(graph.nodes.length, listed.length + 1);
-    const lines = (await (await cold('export?type=Route')).text()).trim().split('\n').map((l) => JSON.parse(l));
+    const lines = (await (await cold('export?type=Route')).text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.deepEqual(lines.find((l) => l.id === 'Route:A0000-R00').edges.trips, listed);
   });
 
   it('a rename with ?wait=true answers once every trip two hops away carries it', async () => {
-    const res = await ingest(suite.mesh.host.url, [{ specversion: '1.0', id: 'rename-1', source: 'gtfs', type: 'gtfs.agency.row', data: { agency_id: 'A0000', agency_name: 'Renamed Transit', feed_version: 1_000_000 } }]);
+    const res = await ingest(suite.mesh.host.url, [
+      {
+        specversion: '1.0',
+        id: 'rename-1',
+        source: 'gtfs',
+        type: 'gtfs.agency.row',
+        data: { agency_id: 'A0000', agency_name: 'Renamed Transit', feed_version: 1_000_000 },
+      },
+    ]);
     assert.equal(res.body.applied, true, JSON.stringify(res.body));
     const { data } = await gql('{ route(id: "A0000-R00") { trips { operator { name } } } }');
     const stale = data.route.trips.filter((t: any) => t.operator.name !== 'Renamed Transit').length;
@@ -131,7 +171,15 @@ export default { ...transit, types: transit.types.map((t) => (t === Stop ? { ...
   it('a deleted trip leaves the route and every read', async () => {
     const before = (await gql('{ route(id: "A0000-R00") { trips { tripId } } }')).data.route.trips.map((t: any) => t.tripId);
     const victim = before[7];
-    const res = await ingest(suite.mesh.host.url, [{ specversion: '1.0', id: 'drop-1', source: 'gtfs', type: 'gtfs.trip.row', data: { trip_id: victim, route_id: 'A0000-R00', deleted: 1, feed_version: 1_000_000 } }]);
+    const res = await ingest(suite.mesh.host.url, [
+      {
+        specversion: '1.0',
+        id: 'drop-1',
+        source: 'gtfs',
+        type: 'gtfs.trip.row',
+        data: { trip_id: victim, route_id: 'A0000-R00', deleted: 1, feed_version: 1_000_000 },
+      },
+    ]);
     assert.equal(res.body.applied, true);
     const { data } = await gql(`{ trip(id: "${victim}") { tripId } route(id: "A0000-R00") { trips { tripId } tripsConnection { totalCount } } }`);
     assert.equal(data.trip, null);

@@ -66,7 +66,10 @@ describe('batch entities', () => {
     const calls = { begin: 0, end: 0, getState: 0, setState: 0 };
     const handler = batchEntityHandler(counter(calls));
     const out = (await handler(trigger([5, -1, 7, -2]), new InvocationContext())) as Returned;
-    assert.deepEqual(out.results.map((r) => r.isError), [false, true, false, true]);
+    assert.deepEqual(
+      out.results.map((r) => r.isError),
+      [false, true, false, true],
+    );
     assert.equal(out.entityState, '12');
     assert.equal(calls.end, 1);
   });

@@ -36,7 +36,10 @@ describe('durable HTTP client on kept-alive connections', () => {
     const client = new DurableHttpClient({ rpcBaseUrl: base });
     await client.signal('node', 'Person:a', 'apply', { n: 1 });
     await client.signal('node', 'Person:b', 'apply', { n: 2 });
-    assert.deepEqual(served, ['POST /runtime/webhooks/durabletask/entities/node/Person%3Aa?op=apply', 'POST /runtime/webhooks/durabletask/entities/node/Person%3Ab?op=apply']);
+    assert.deepEqual(served, [
+      'POST /runtime/webhooks/durabletask/entities/node/Person%3Aa?op=apply',
+      'POST /runtime/webhooks/durabletask/entities/node/Person%3Ab?op=apply',
+    ]);
     assert.equal(requestsPerSocket.size, 2, 'the second signal went out on the kept-alive connection first, then on a new one');
   });
 });

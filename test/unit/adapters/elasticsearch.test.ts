@@ -34,7 +34,12 @@ function onBulk(answer: (action: Record<string, { _id: string }>, call: number) 
       const out = answer(action, bodies.length);
       if (out instanceof errors.ResponseError) return out;
       const status = typeof out === 'number' ? out : 400;
-      const error = typeof out === 'number' ? (status >= 300 ? { type: status === 409 ? 'version_conflict_engine_exception' : 'es_rejected_execution_exception', reason: `status ${status}` } : undefined) : out;
+      const error =
+        typeof out === 'number'
+          ? status >= 300
+            ? { type: status === 409 ? 'version_conflict_engine_exception' : 'es_rejected_execution_exception', reason: `status ${status}` }
+            : undefined
+          : out;
       items.push({ index: { _index: 'meshgraph-person_v1', _id: action['index']!._id, status, ...(error ? { error } : {}) } });
     }
     return { took: 1, errors: items.some((i) => i.index.status >= 300), items };
@@ -62,7 +67,10 @@ describe('elasticsearch store: indexes', () => {
     const props = sent?.mappings?.properties ?? {};
     assert.deepEqual(props['name'], { type: 'text', fields: { keyword: { type: 'keyword', ignore_above: 1024 } } });
     assert.deepEqual(props['joinedAt'], { type: 'date', format: 'strict_date_optional_time' });
-    assert.deepEqual(props['accounts'], { type: 'object', properties: { id: { type: 'keyword', ignore_above: 8191 }, status: { type: 'keyword', ignore_above: 8191 }, balance: { type: 'double' } } });
+    assert.deepEqual(props['accounts'], {
+      type: 'object',
+      properties: { id: { type: 'keyword', ignore_above: 8191 }, status: { type: 'keyword', ignore_above: 8191 }, balance: { type: 'double' } },
+    });
     assert.deepEqual((sent?.mappings?._meta as { spec: unknown }).spec, personSpec('Person', 2));
   });
 
@@ -145,19 +153,30 @@ describe('elasticsearch store: bulk', () => {
   });
 
   it('fails a 400 mapping error without retry, with the reason; the rest is written', async () => {
-    const bodies = onBulk((action) => (action['index']!._id === 'Person:bad' ? { type: 'mapper_parsing_exception', reason: "failed to parse field [age] of type [long] in document with id 'Person:bad'" } : 201));
+    const bodies = onBulk((action) =>
+      action['index']!._id === 'Person:bad'
+        ? { type: 'mapper_parsing_exception', reason: "failed to parse field [age] of type [long] in document with id 'Person:bad'" }
+        : 201,
+    );
     const result = await store.bulk([person('Person', 'ok', 1), { ...person('Person', 'bad', 1), body: { age: 'old' } }]);
     assert.equal(result.written, 1);
-    assert.deepEqual(result.failed, [{ id: 'Person:bad', retryable: false, reason: "mapper_parsing_exception: failed to parse field [age] of type [long] in document with id 'Person:bad'" }]);
+    assert.deepEqual(result.failed, [
+      { id: 'Person:bad', retryable: false, reason: "mapper_parsing_exception: failed to parse field [age] of type [long] in document with id 'Person:bad'" },
+    ]);
     assert.equal(bodies.length, 1);
   });
 
   it('retries only the 429 and 5xx items, after a jittered backoff', async () => {
-    const bodies = onBulk((action, call) => (call === 1 && action['index']!._id === 'Person:busy' ? 429 : call === 1 && action['index']!._id === 'Person:down' ? 503 : 201));
+    const bodies = onBulk((action, call) =>
+      call === 1 && action['index']!._id === 'Person:busy' ? 429 : call === 1 && action['index']!._id === 'Person:down' ? 503 : 201,
+    );
     const result = await store.bulk([person('Person', 'ok', 1), person('Person', 'busy', 1), person('Person', 'down', 1)]);
     assert.deepEqual(result, { written: 3, stale: 0, failed: [] });
     assert.equal(bodies.length, 2);
-    assert.deepEqual(bodies[1]!.filter((_, i) => i % 2 === 0).map((a) => (a['index'] as { _id: string })._id), ['Person:busy', 'Person:down']);
+    assert.deepEqual(
+      bodies[1]!.filter((_, i) => i % 2 === 0).map((a) => (a['index'] as { _id: string })._id),
+      ['Person:busy', 'Person:down'],
+    );
     assert.equal(sleeps.length, 1);
     assert.ok(sleeps[0]! >= 0 && sleeps[0]! < 100);
   });
@@ -199,9 +218,18 @@ describe('elasticsearch store: bulk', () => {
 
   it('bounds the backoff with full jitter', () => {
     const policy = { attempts: 5, baseDelayMs: 100, maxDelayMs: 1000 };
-    assert.equal(backoffDelay(policy, 3, () => 0.999), 799);
-    assert.equal(backoffDelay(policy, 10, () => 0.5), 500);
-    assert.equal(backoffDelay(policy, 0, () => 0), 0);
+    assert.equal(
+      backoffDelay(policy, 3, () => 0.999),
+      799,
+    );
+    assert.equal(
+      backoffDelay(policy, 10, () => 0.5),
+      500,
+    );
+    assert.equal(
+      backoffDelay(policy, 0, () => 0),
+      0,
+    );
   });
 });
 
@@ -211,11 +239,30 @@ describe('elasticsearch store: queries', () => {
     mock.add({ method: 'POST', path: `/${ALIAS}/_search` }, (params) => {
       sent = params.body as estypes.SearchRequest;
       return {
-        took: 1, timed_out: false, _shards: { total: 1, successful: 1, failed: 0 },
-        hits: { total: { value: 1000, relation: 'gte' }, hits: [
-          { _index: 'meshgraph-person_v1', _id: 'Person:a', _version: 4, _score: null, _source: { id: 'a', name: 'Ann', mesh_id: 'Person:a', mesh_deleted: false }, sort: [30, 'Person:a'] },
-          { _index: 'meshgraph-person_v1', _id: 'Person:b', _version: 1, _score: null, _source: { id: 'b', mesh_id: 'Person:b', mesh_deleted: false }, sort: [31, 'Person:b'] },
-        ] },
+        took: 1,
+        timed_out: false,
+        _shards: { total: 1, successful: 1, failed: 0 },
+        hits: {
+          total: { value: 1000, relation: 'gte' },
+          hits: [
+            {
+              _index: 'meshgraph-person_v1',
+              _id: 'Person:a',
+              _version: 4,
+              _score: null,
+              _source: { id: 'a', name: 'Ann', mesh_id: 'Person:a', mesh_deleted: false },
+              sort: [30, 'Person:a'],
+            },
+            {
+              _index: 'meshgraph-person_v1',
+              _id: 'Person:b',
+              _version: 1,
+              _score: null,
+              _source: { id: 'b', mesh_id: 'Person:b', mesh_deleted: false },
+              sort: [31, 'Person:b'],
+            },
+          ],
+        },
       };
     });
     const page = await store.search('Person', {
@@ -226,17 +273,25 @@ describe('elasticsearch store: queries', () => {
       totalUpTo: 1000,
     });
     const expected: estypes.SearchRequest = {
-      query: { bool: {
-        filter: [{ term: { mesh_deleted: false } }, { bool: { filter: [{ terms: { 'accounts.status': ['active'] } }, { bool: { must_not: [{ prefix: { 'name.keyword': 'X' } }] } }] } }],
-        must: [{ multi_match: { query: 'ann (smith', fields: ['name', 'bio', 'manager.name'], type: 'cross_fields', operator: 'and' } }],
-      } },
+      query: {
+        bool: {
+          filter: [
+            { term: { mesh_deleted: false } },
+            { bool: { filter: [{ terms: { 'accounts.status': ['active'] } }, { bool: { must_not: [{ prefix: { 'name.keyword': 'X' } }] } }] } },
+          ],
+          must: [{ multi_match: { query: 'ann (smith', fields: ['name', 'bio', 'manager.name'], type: 'cross_fields', operator: 'and' } }],
+        },
+      },
       sort: [{ age: { order: 'asc', missing: '_last' } }, { mesh_id: { order: 'asc' } }],
       size: 2,
       version: true,
       track_total_hits: 1000,
     };
     assert.deepEqual(sent, expected);
-    assert.deepEqual(page.hits.map((h) => h.doc), [{ id: 'Person:a', type: 'Person', version: 4, body: { id: 'a', name: 'Ann' } }]);
+    assert.deepEqual(
+      page.hits.map((h) => h.doc),
+      [{ id: 'Person:a', type: 'Person', version: 4, body: { id: 'a', name: 'Ann' } }],
+    );
     assert.deepEqual(page.total, { value: 1000, relation: 'gte' });
     assert.equal(page.hasNextPage, true);
 
@@ -250,10 +305,23 @@ describe('elasticsearch store: queries', () => {
     mock.add({ method: 'POST', path: `/${ALIAS}/_search` }, (params) => {
       sent = params.body as estypes.SearchRequest;
       return {
-        took: 1, timed_out: false, _shards: { total: 1, successful: 1, failed: 0 }, hits: { hits: [] },
+        took: 1,
+        timed_out: false,
+        _shards: { total: 1, successful: 1, failed: 0 },
+        hits: { hits: [] },
         aggregations: {
-          f0: { buckets: [{ key: 'b', doc_count: 2 }, { key: 'a', doc_count: 1 }] },
-          f1: { buckets: [{ key: 0, key_as_string: 'false', doc_count: 2 }, { key: 1, key_as_string: 'true', doc_count: 1 }] },
+          f0: {
+            buckets: [
+              { key: 'b', doc_count: 2 },
+              { key: 'a', doc_count: 1 },
+            ],
+          },
+          f1: {
+            buckets: [
+              { key: 0, key_as_string: 'false', doc_count: 2 },
+              { key: 1, key_as_string: 'true', doc_count: 1 },
+            ],
+          },
         },
       };
     });
@@ -263,7 +331,16 @@ describe('elasticsearch store: queries', () => {
       f1: { terms: { field: 'vip', size: 5, order: [{ _count: 'desc' }, { _key: 'asc' }] } },
     });
     assert.equal(sent?.size, 0);
-    assert.deepEqual(facets, { tags: [{ value: 'b', count: 2 }, { value: 'a', count: 1 }], vip: [{ value: false, count: 2 }, { value: true, count: 1 }] });
+    assert.deepEqual(facets, {
+      tags: [
+        { value: 'b', count: 2 },
+        { value: 'a', count: 1 },
+      ],
+      vip: [
+        { value: false, count: 2 },
+        { value: true, count: 1 },
+      ],
+    });
   });
 
   it('asks whether a text field exists on the text field, not its length-capped keyword', async () => {
@@ -277,15 +354,20 @@ describe('elasticsearch store: queries', () => {
   });
 
   it('refuses an unknown filter field before asking the cluster', async () => {
-    await assert.rejects(store.count('Person', { filter: { field: 'nickname', op: 'eq', value: 'x' } }), (e: unknown) => (e as { status?: number }).status === 400);
+    await assert.rejects(
+      store.count('Person', { filter: { field: 'nickname', op: 'eq', value: 'x' } }),
+      (e: unknown) => (e as { status?: number }).status === 400,
+    );
   });
 
   it('mget hides tombstones and keeps the order asked', async () => {
-    mock.add({ method: 'POST', path: `/${ALIAS}/_mget` }, () => ({ docs: [
-      { _index: 'meshgraph-person_v1', _id: 'Person:b', found: true, _version: 2, _source: { id: 'b', mesh_id: 'Person:b', mesh_deleted: false } },
-      { _index: 'meshgraph-person_v1', _id: 'Person:x', found: false },
-      { _index: 'meshgraph-person_v1', _id: 'Person:t', found: true, _version: 5, _source: { mesh_id: 'Person:t', mesh_deleted: true } },
-    ] }));
+    mock.add({ method: 'POST', path: `/${ALIAS}/_mget` }, () => ({
+      docs: [
+        { _index: 'meshgraph-person_v1', _id: 'Person:b', found: true, _version: 2, _source: { id: 'b', mesh_id: 'Person:b', mesh_deleted: false } },
+        { _index: 'meshgraph-person_v1', _id: 'Person:x', found: false },
+        { _index: 'meshgraph-person_v1', _id: 'Person:t', found: true, _version: 5, _source: { mesh_id: 'Person:t', mesh_deleted: true } },
+      ],
+    }));
     const docs = await store.mget('Person', ['Person:b', 'Person:x', 'Person:t']);
     assert.deepEqual(docs, [{ id: 'Person:b', type: 'Person', version: 2, body: { id: 'b' } }, undefined, undefined]);
   });

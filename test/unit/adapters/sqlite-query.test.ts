@@ -23,7 +23,13 @@ describe('readPlan', () => {
   it('hands words (searchable columns only) and top-level facet equalities to FTS5, the rest to SQL', () => {
     const plan = readPlan(layout, {
       text: 'ann',
-      filter: { and: [{ field: 'city', op: 'eq', value: 'Oslo' }, { field: 'vip', op: 'in', value: [true, false] }, { field: 'age', op: 'gt', value: 3 }] },
+      filter: {
+        and: [
+          { field: 'city', op: 'eq', value: 'Oslo' },
+          { field: 'vip', op: 'in', value: [true, false] },
+          { field: 'age', op: 'gt', value: 3 },
+        ],
+      },
     });
     const hex = (s: string) => Buffer.from(s).toString('hex');
     assert.equal(

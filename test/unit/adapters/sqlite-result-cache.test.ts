@@ -17,7 +17,12 @@ const SPEC: IndexSpec = {
     { path: 'city', kind: 'keyword', list: false, searchable: false, facet: true, sortable: false },
   ],
 };
-const person = (id: string, name: string, city: string, version = 1): ProjectionDoc => ({ id: `Person:${id}`, type: 'Person', version, body: { id, name, city } });
+const person = (id: string, name: string, city: string, version = 1): ProjectionDoc => ({
+  id: `Person:${id}`,
+  type: 'Person',
+  version,
+  body: { id, name, city },
+});
 
 describe('SQLite store result cache', () => {
   it('serves repeated facets and searches, and sees writes made here and by another process', async () => {
@@ -27,11 +32,25 @@ describe('SQLite store result cache', () => {
       await store.swapAlias('Person', (await store.createIndex(SPEC)).index);
       await store.bulk([person('p1', 'Ada Lovelace', 'London'), person('p2', 'Ada Byron', 'Paris')]);
       const facets = () => store.facets('Person', ['city'], { text: 'ada' });
-      assert.deepEqual(await facets(), { city: [{ value: 'London', count: 1 }, { value: 'Paris', count: 1 }] });
+      assert.deepEqual(await facets(), {
+        city: [
+          { value: 'London', count: 1 },
+          { value: 'Paris', count: 1 },
+        ],
+      });
       assert.equal(await facets(), await facets(), 'a repeated request is served from the cache');
 
       await store.bulk([person('p3', 'Ada King', 'London')]);
-      assert.deepEqual(await facets(), { city: [{ value: 'London', count: 2 }, { value: 'Paris', count: 1 }] }, 'a write here is seen');
+      assert.deepEqual(
+        await facets(),
+        {
+          city: [
+            { value: 'London', count: 2 },
+            { value: 'Paris', count: 1 },
+          ],
+        },
+        'a write here is seen',
+      );
       assert.equal((await store.search('Person', { text: 'ada', first: 10 })).total.value, 3);
 
       const other = openSqliteStore(dir);
@@ -41,7 +60,16 @@ describe('SQLite store result cache', () => {
       } finally {
         await other.close();
       }
-      assert.deepEqual(await facets(), { city: [{ value: 'London', count: 2 }, { value: 'Rome', count: 1 }] }, "another process's write is seen");
+      assert.deepEqual(
+        await facets(),
+        {
+          city: [
+            { value: 'London', count: 2 },
+            { value: 'Rome', count: 1 },
+          ],
+        },
+        "another process's write is seen",
+      );
       assert.equal(await store.count('Person', { text: 'ada' }), 3);
     } finally {
       await store.close();

@@ -30,7 +30,10 @@ describe('sqlite store on disk', () => {
     const again = openSqliteStore(dir);
     try {
       assert.equal((await again.get('Person', 'Person:a'))?.version, 3);
-      assert.deepEqual((await again.search('Person', { text: 'dora', filter: { field: 'city', op: 'eq', value: 'Oslo' }, first: 5 })).hits.map((h) => h.doc.id), ['Person:a']);
+      assert.deepEqual(
+        (await again.search('Person', { text: 'dora', filter: { field: 'city', op: 'eq', value: 'Oslo' }, first: 5 })).hits.map((h) => h.doc.id),
+        ['Person:a'],
+      );
       assert.deepEqual(await again.bulk([person('Person', 'a', 2, { name: 'older' })]), { written: 0, stale: 1, failed: [] });
     } finally {
       await again.close();
@@ -75,7 +78,9 @@ describe('sqlite store on disk', () => {
       await serving.swapAlias('Person', first.index);
       await serving.bulk([person('Person', 'a', 1, { name: 'Ada one', city: 'Oslo' })]);
       const second = await reindexer.createIndex(personSpec('Person', 2));
-      await reindexer.bulk([person('Person', 'a', 1, { name: 'Ada two', city: 'Rome' }), person('Person', 'b', 1, { name: 'Bea two', city: 'Rome' })], { index: second.index });
+      await reindexer.bulk([person('Person', 'a', 1, { name: 'Ada two', city: 'Rome' }), person('Person', 'b', 1, { name: 'Bea two', city: 'Rome' })], {
+        index: second.index,
+      });
       assert.deepEqual(await reads(), v1);
       assert.deepEqual(await reads(), v1, 'read again, from what it remembers');
 
@@ -115,7 +120,10 @@ describe('sqlite store on disk', () => {
       assert.equal((raw.prepare('SELECT count(*) AS n FROM "Person_v1_pending"').get() as { n: number }).n, 2, 'nothing refreshed yet');
       assert.equal((raw.prepare('SELECT count(*) AS n FROM "Person_v1"').get() as { n: number }).n, 0);
       assert.equal((await reader.get('Person', 'Person:a'))?.body['name'], 'Pending Pia');
-      assert.deepEqual((await reader.search('Person', { text: 'pia', filter: { field: 'city', op: 'eq', value: 'Oslo' }, first: 5 })).hits.map((h) => h.doc.id), ['Person:a']);
+      assert.deepEqual(
+        (await reader.search('Person', { text: 'pia', filter: { field: 'city', op: 'eq', value: 'Oslo' }, first: 5 })).hits.map((h) => h.doc.id),
+        ['Person:a'],
+      );
       assert.equal(await reader.count('Person'), 1);
       assert.equal((raw.prepare('SELECT count(*) AS n FROM "Person_v1_pending"').get() as { n: number }).n, 0);
       raw.close();
@@ -159,7 +167,10 @@ describe('sqlite store on disk', () => {
     old.prepare('INSERT INTO mesh_indexes VALUES (?, ?)').run('Person_v1', JSON.stringify(spec));
     old.exec(`INSERT INTO mesh_aliases VALUES ('Person', 'Person_v1')`);
     old.close();
-    assert.throws(() => openSqliteStore(dir), (err: Error) => err.name === 'ConfigError' && /Person_v1/.test(err.message) && err.message.includes(SQLITE_FILE_NAME) && /reindex/.test(err.message));
+    assert.throws(
+      () => openSqliteStore(dir),
+      (err: Error) => err.name === 'ConfigError' && /Person_v1/.test(err.message) && err.message.includes(SQLITE_FILE_NAME) && /reindex/.test(err.message),
+    );
   });
 
   it('filters a facet value too long to be an FTS5 token on the documents table instead', async () => {
@@ -169,8 +180,16 @@ describe('sqlite store on disk', () => {
       await store.swapAlias('Person', index);
       const long = 'Ville '.repeat(20);
       await store.bulk([person('Person', 'a', 1, { name: 'Ann', city: long }), person('Person', 'b', 1, { name: 'Ann', city: 'Oslo' })]);
-      const page = await store.search('Person', { text: 'ann', filter: { field: 'city', op: 'in', value: [long, 'Oslo'] }, first: 5, sort: [{ field: 'id', order: 'asc' }] });
-      assert.deepEqual(page.hits.map((h) => h.doc.id), ['Person:a', 'Person:b']);
+      const page = await store.search('Person', {
+        text: 'ann',
+        filter: { field: 'city', op: 'in', value: [long, 'Oslo'] },
+        first: 5,
+        sort: [{ field: 'id', order: 'asc' }],
+      });
+      assert.deepEqual(
+        page.hits.map((h) => h.doc.id),
+        ['Person:a', 'Person:b'],
+      );
       assert.equal(await store.count('Person', { filter: { field: 'city', op: 'eq', value: long } }), 1);
     } finally {
       await store.close();

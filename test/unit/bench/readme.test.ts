@@ -8,7 +8,17 @@ import { describe, it } from 'node:test';
 import { BEGIN, END, figuresTable, mergedTable, writeReadme } from '../../../bench/readme';
 
 const rows = [
-  { bench: 'ingest', figure: 'events/s | memory', value: 1225.4, unit: 'ev/s', baseline: 9739, baselineLabel: 'ev/s bare', ratio: 0.1258, goal: '>= 0.25', met: false },
+  {
+    bench: 'ingest',
+    figure: 'events/s | memory',
+    value: 1225.4,
+    unit: 'ev/s',
+    baseline: 9739,
+    baselineLabel: 'ev/s bare',
+    ratio: 0.1258,
+    goal: '>= 0.25',
+    met: false,
+  },
   { bench: 'es-bulk', figure: 'bulk requests per 1,000 docs', value: 1.5, unit: '', goal: '<= 2', met: true },
   { bench: 'ingest', figure: 'Azurite', value: Number.NaN, unit: 'ev/s' },
 ];
@@ -36,9 +46,16 @@ describe('bench README table', () => {
 
   it('a run of some benchmarks replaces their rows where they were and keeps every other row', () => {
     const current = `\n${figuresTable(rows, '2026-11-01')}\n`;
-    const fresh = [{ bench: 'ingest (10k nodes)', figure: 'events/s, new', value: 2000, unit: 'ev/s' }, { bench: 'wait-idle', figure: 'p50', value: 7, unit: 'ms' }];
+    const fresh = [
+      { bench: 'ingest (10k nodes)', figure: 'events/s, new', value: 2000, unit: 'ev/s' },
+      { bench: 'wait-idle', figure: 'p50', value: 7, unit: 'ms' },
+    ];
     const lines = mergedTable(current, fresh, '2026-12-05').split('\n');
     assert.match(lines[0]!, /on 2026-12-05\./);
-    assert.deepEqual(lines.slice(4), ['| events/s, new | 2,000 ev/s |  |  |  | ingest (10k nodes) |', '| bulk requests per 1,000 docs | 1.50 |  |  | <= 2 (met) | es-bulk |', '| p50 | 7.00 ms |  |  |  | wait-idle |']);
+    assert.deepEqual(lines.slice(4), [
+      '| events/s, new | 2,000 ev/s |  |  |  | ingest (10k nodes) |',
+      '| bulk requests per 1,000 docs | 1.50 |  |  | <= 2 (met) | es-bulk |',
+      '| p50 | 7.00 ms |  |  |  | wait-idle |',
+    ]);
   });
 });

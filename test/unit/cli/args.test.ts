@@ -19,7 +19,11 @@ const SPEC = command({
   },
 });
 
-const usageError = (args: string[], message: RegExp) => assert.throws(() => parse(SPEC, args), (err: unknown) => err instanceof UsageError && message.test(err.message) && err.command === 'meshgraph try');
+const usageError = (args: string[], message: RegExp) =>
+  assert.throws(
+    () => parse(SPEC, args),
+    (err: unknown) => err instanceof UsageError && message.test(err.message) && err.command === 'meshgraph try',
+  );
 
 describe('cli argument parser', () => {
   it('reads values, flags, repeated options and positionals', () => {
@@ -75,7 +79,10 @@ describe('cli argument parser', () => {
 
   it('whole numbers: a usage error naming the option', () => {
     assert.equal(wholeNumber('12', 'customers'), 12);
-    assert.throws(() => wholeNumber('many', 'customers', 0, 'meshgraph demo'), (err: unknown) => err instanceof UsageError && err.message === '--customers must be a whole number (got "many")' && err.command === 'meshgraph demo');
+    assert.throws(
+      () => wholeNumber('many', 'customers', 0, 'meshgraph demo'),
+      (err: unknown) => err instanceof UsageError && err.message === '--customers must be a whole number (got "many")' && err.command === 'meshgraph demo',
+    );
     assert.throws(() => wholeNumber('0', 'batch', 1), /--batch must be a whole number of at least 1/);
     assert.throws(() => wholeNumber('', 'top'), UsageError);
   });
@@ -83,7 +90,8 @@ describe('cli argument parser', () => {
   it('the usage lists every option with its value, and --help', () => {
     const text = usageOf(SPEC);
     assert.match(text, /^usage: meshgraph try FILE \[options\]\n/);
-    for (const line of ['--url URL', '--source S', '--id ID', '--outbox [TABLE]', '--store STORE', '--no-build', '-h, --help']) assert.ok(text.includes(`  ${line} `), line);
+    for (const line of ['--url URL', '--source S', '--id ID', '--outbox [TABLE]', '--store STORE', '--no-build', '-h, --help'])
+      assert.ok(text.includes(`  ${line} `), line);
   });
 
   it("a group's usage lists its commands", () => {

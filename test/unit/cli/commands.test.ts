@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { COMMANDS, isGroup } from '../../../cli/commands';
 import { implementationOf } from '../../../cli/cli';
 
-const specs = Object.values(COMMANDS).flatMap((c) => (isGroup(c) ? [...(c.fallback ? [c.fallback] : []), ...Object.values(c.subcommands), ...Object.values(c.aliases ?? {})] : [c]));
+const specs = Object.values(COMMANDS).flatMap((c) =>
+  isGroup(c) ? [...(c.fallback ? [c.fallback] : []), ...Object.values(c.subcommands), ...Object.values(c.aliases ?? {})] : [c],
+);
 
 describe('meshgraph commands', () => {
   it('each declared command has an implementation that loads', async () => {

@@ -24,7 +24,11 @@ describe('demo example queries', () => {
       const examples = exampleQueries(root, `${root.name}:k1`, 'word');
       const noWord = exampleQueries(root, `${root.name}:k1`, undefined);
       for (const query of [firstRootQuery(root).query, examples.node, examples.search, noWord.search]) {
-        assert.deepEqual(validate(schema, parse(query)).map((e) => e.message), [], query);
+        assert.deepEqual(
+          validate(schema, parse(query)).map((e) => e.message),
+          [],
+          query,
+        );
       }
       assert.equal(examples.subgraphPath, `/api/nodes/${root.name}/k1/subgraph?depth=2&format=svg`);
     });

@@ -18,8 +18,14 @@ describe('host URL of the commands', () => {
   });
 
   it('refuses a URL that is not http(s), naming where it came from', () => {
-    assert.throws(() => hostUrl(undefined, 'meshgraph demo', '--url', { MESH_URL: 'localhost:7071' }), (err: unknown) => err instanceof UsageError && /^MESH_URL must be an http\(s\) URL/.test(err.message));
-    assert.throws(() => hostUrl('not a url', 'meshgraph demo'), (err: unknown) => err instanceof UsageError && /^--url is not a URL/.test(err.message));
+    assert.throws(
+      () => hostUrl(undefined, 'meshgraph demo', '--url', { MESH_URL: 'localhost:7071' }),
+      (err: unknown) => err instanceof UsageError && /^MESH_URL must be an http\(s\) URL/.test(err.message),
+    );
+    assert.throws(
+      () => hostUrl('not a url', 'meshgraph demo'),
+      (err: unknown) => err instanceof UsageError && /^--url is not a URL/.test(err.message),
+    );
   });
 
   it('fails at once when nothing listens, naming the URL and the setting', async () => {
@@ -39,7 +45,10 @@ describe('host URL of the commands', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     try {
       const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
-      await assert.rejects(checkHost({ url, from: 'MESH_URL' }, 200), (err: unknown) => err instanceof HostUnreachable && err.message.includes(`at ${url} (from MESH_URL;`) && /no answer within 0.2 s/.test(err.message));
+      await assert.rejects(
+        checkHost({ url, from: 'MESH_URL' }, 200),
+        (err: unknown) => err instanceof HostUnreachable && err.message.includes(`at ${url} (from MESH_URL;`) && /no answer within 0.2 s/.test(err.message),
+      );
     } finally {
       for (const socket of held) socket.destroy();
       silent.close();

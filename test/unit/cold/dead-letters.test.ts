@@ -8,15 +8,33 @@ import type { DeadLetter } from '../../../core/ports/dead-letters';
 
 describe('dead-letter table endpoint', () => {
   it('reads Azurite, explicit endpoints and Azure connection strings', () => {
-    assert.deepEqual(tableAccountOf('UseDevelopmentStorage=true'), { url: 'http://127.0.0.1:10002/devstoreaccount1', account: 'devstoreaccount1', key: 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==' });
-    assert.deepEqual(tableAccountOf('DefaultEndpointsProtocol=http;AccountName=a1;AccountKey=a2V5;TableEndpoint=http://127.0.0.1:5/a1/;'), { url: 'http://127.0.0.1:5/a1', account: 'a1', key: 'a2V5' });
-    assert.equal(tableAccountOf('DefaultEndpointsProtocol=https;AccountName=prod;AccountKey=a2V5==;EndpointSuffix=core.windows.net').url, 'https://prod.table.core.windows.net');
+    assert.deepEqual(tableAccountOf('UseDevelopmentStorage=true'), {
+      url: 'http://127.0.0.1:10002/devstoreaccount1',
+      account: 'devstoreaccount1',
+      key: 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==',
+    });
+    assert.deepEqual(tableAccountOf('DefaultEndpointsProtocol=http;AccountName=a1;AccountKey=a2V5;TableEndpoint=http://127.0.0.1:5/a1/;'), {
+      url: 'http://127.0.0.1:5/a1',
+      account: 'a1',
+      key: 'a2V5',
+    });
+    assert.equal(
+      tableAccountOf('DefaultEndpointsProtocol=https;AccountName=prod;AccountKey=a2V5==;EndpointSuffix=core.windows.net').url,
+      'https://prod.table.core.windows.net',
+    );
     assert.throws(() => tableAccountOf('AccountName=x'), /AccountKey/);
   });
 });
 
 describe('dead-letter filters and replay choice', () => {
-  const l = (stage: DeadLetter['stage'], source: string | undefined, payload: unknown): DeadLetter => ({ id: 'd|t|u', at: 't', stage, reason: 'r', ...(source ? { source } : {}), payload });
+  const l = (stage: DeadLetter['stage'], source: string | undefined, payload: unknown): DeadLetter => ({
+    id: 'd|t|u',
+    at: 't',
+    stage,
+    reason: 'r',
+    ...(source ? { source } : {}),
+    payload,
+  });
 
   it('filters by stage and source, refusing an unknown stage', () => {
     const opts = (o: Record<string, string>) => (name: string) => o[name];

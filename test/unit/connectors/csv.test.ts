@@ -42,13 +42,26 @@ describe('CSV parser', () => {
       ['3', 'line one\r\nline two\nline three'],
       ['4', 'last'],
     ]);
-    assert.deepEqual(records.map((r) => r.line), [1, 2, 3, 4, 7]);
+    assert.deepEqual(
+      records.map((r) => r.line),
+      [1, 2, 3, 4, 7],
+    );
   });
 
   it('skips blank lines, keeps trailing empty fields, strips a byte-order mark, takes another delimiter', () => {
-    assert.deepEqual(fields(parseCsv('\ufeffa,b\n\n1,\n\r\n2,3\n')), [['a', 'b'], ['1', ''], ['2', '3']]);
-    assert.deepEqual(fields(parseCsv('a;b\n"x;y";2', ';')), [['a', 'b'], ['x;y', '2']]);
-    assert.deepEqual(fields(parseCsv('a\tb\n1\t2', '\t')), [['a', 'b'], ['1', '2']]);
+    assert.deepEqual(fields(parseCsv('\ufeffa,b\n\n1,\n\r\n2,3\n')), [
+      ['a', 'b'],
+      ['1', ''],
+      ['2', '3'],
+    ]);
+    assert.deepEqual(fields(parseCsv('a;b\n"x;y";2', ';')), [
+      ['a', 'b'],
+      ['x;y', '2'],
+    ]);
+    assert.deepEqual(fields(parseCsv('a\tb\n1\t2', '\t')), [
+      ['a', 'b'],
+      ['1', '2'],
+    ]);
   });
 
   it('gives the same records however the text is cut into chunks (quotes, CRLF and pairs split)', () => {
@@ -58,13 +71,23 @@ describe('CSV parser', () => {
   });
 
   it('round-trips any table written with RFC 4180 quoting, in any chunks', () => {
-    const cell = fc.string({ unit: fc.constantFrom('a', 'b', ' ', ',', '"', '\n', '\r', 'é', '🙂') , maxLength: 6 });
+    const cell = fc.string({ unit: fc.constantFrom('a', 'b', ' ', ',', '"', '\n', '\r', 'é', '🙂'), maxLength: 6 });
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 4 }).chain((width) => fc.tuple(fc.array(fc.array(cell, { minLength: width, maxLength: width }), { minLength: 1, maxLength: 6 }), fc.array(fc.nat(80), { maxLength: 5 }))), ([rows, cuts]) => {
-        const text = rows.map((r) => r.map(quote).join(',')).join('\r\n');
-        const parsed = inChunks(text, cuts.map((c) => Math.min(c, text.length)));
-        assert.deepEqual(fields(parsed), rows);
-      }),
+      fc.property(
+        fc
+          .integer({ min: 1, max: 4 })
+          .chain((width) =>
+            fc.tuple(fc.array(fc.array(cell, { minLength: width, maxLength: width }), { minLength: 1, maxLength: 6 }), fc.array(fc.nat(80), { maxLength: 5 })),
+          ),
+        ([rows, cuts]) => {
+          const text = rows.map((r) => r.map(quote).join(',')).join('\r\n');
+          const parsed = inChunks(
+            text,
+            cuts.map((c) => Math.min(c, text.length)),
+          );
+          assert.deepEqual(fields(parsed), rows);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -24,7 +24,11 @@ describe('record resolution', () => {
 
   it('says what exists when it cannot', () => {
     assert.throws(() => resolveRecord(model, 'erp'), /no source "erp"; sources: crm, billing/);
-    assert.throws(() => resolveRecord(model, 'billing'), (e: Error) => e instanceof ConnectorError && /declares 2 record types \(billing.account.row, billing.subscription.row\); name one with --type/.test(e.message));
+    assert.throws(
+      () => resolveRecord(model, 'billing'),
+      (e: Error) =>
+        e instanceof ConnectorError && /declares 2 record types \(billing.account.row, billing.subscription.row\); name one with --type/.test(e.message),
+    );
     assert.throws(() => resolveRecord(model, 'crm', 'contact'), /no record type crm.contact.row; it declares crm.customer.row/);
   });
 });
@@ -50,14 +54,23 @@ describe('values as field kinds', () => {
     assert.match((coerce(' ', f('keyword', { required: true })) as { reason: string }).reason, /empty, but the contract requires/);
   });
   it('passes undeclared columns through and leaves absent optional ones out', () => {
-    assert.deepEqual(rowData(customer, { 'Customer No': 'C1', 'Row Version': '3', Extra: new Date(Date.UTC(2020, 0, 1)) }), { ok: true, data: { Extra: '2020-01-01', 'Customer No': 'C1', 'Row Version': 3 } });
+    assert.deepEqual(rowData(customer, { 'Customer No': 'C1', 'Row Version': '3', Extra: new Date(Date.UTC(2020, 0, 1)) }), {
+      ok: true,
+      data: { Extra: '2020-01-01', 'Customer No': 'C1', 'Row Version': 3 },
+    });
   });
 });
 
 describe('file rows to events', () => {
   it('refuses a file without the key column or a required column, listing the columns it has', () => {
-    assert.throws(() => planFile({ source: 'crm', record: customer, file: '/x/customers.csv', mtimeMs: MTIME, columns: ['Name', 'Row Version'] }), /customers.csv has no column "Customer No" \(the row key of crm.customer.row; --key names another\); its columns are "Name", "Row Version"/);
-    assert.throws(() => planFile({ source: 'billing', record: subscription, file: 'subs.csv', mtimeMs: MTIME, key: 'msisdn', columns: ['msisdn', 'op'] }), /subs.csv has no column "subscription_id", "lsn", which billing.subscription.row requires/);
+    assert.throws(
+      () => planFile({ source: 'crm', record: customer, file: '/x/customers.csv', mtimeMs: MTIME, columns: ['Name', 'Row Version'] }),
+      /customers.csv has no column "Customer No" \(the row key of crm.customer.row; --key names another\); its columns are "Name", "Row Version"/,
+    );
+    assert.throws(
+      () => planFile({ source: 'billing', record: subscription, file: 'subs.csv', mtimeMs: MTIME, key: 'msisdn', columns: ['msisdn', 'op'] }),
+      /subs.csv has no column "subscription_id", "lsn", which billing.subscription.row requires/,
+    );
   });
 
   it('refuses a file without the sequence column the record requires, naming the columns it has and those the record reads', () => {
@@ -73,8 +86,14 @@ describe('file rows to events', () => {
 
   it('rejects a row without the required sequence instead of making one up (NDJSON rows name their own columns)', () => {
     const plan = planFile({ source: 'crm', record: customer, file: 'customers.ndjson', mtimeMs: MTIME, columns: ['Customer No', 'Row Version'] });
-    assert.deepEqual(rowToEvent(plan, row(2, { 'Customer No': 'C2' })), { ok: false, reason: 'customers.ndjson row 3, column "Row Version": is missing, but the contract requires it' });
-    assert.deepEqual(rowToEvent(plan, row(3, { 'Customer No': 'C3', 'Row Version': ' ' })), { ok: false, reason: 'customers.ndjson row 4, column "Row Version": is empty, but the contract requires a value' });
+    assert.deepEqual(rowToEvent(plan, row(2, { 'Customer No': 'C2' })), {
+      ok: false,
+      reason: 'customers.ndjson row 3, column "Row Version": is missing, but the contract requires it',
+    });
+    assert.deepEqual(rowToEvent(plan, row(3, { 'Customer No': 'C3', 'Row Version': ' ' })), {
+      ok: false,
+      reason: 'customers.ndjson row 4, column "Row Version": is empty, but the contract requires a value',
+    });
   });
 
   it('gives the same event for the same row, file and version, and another for a new version', () => {
@@ -85,7 +104,10 @@ describe('file rows to events', () => {
     assert.ok(a.ok && again.ok && newer.ok);
     assert.deepEqual(a.event, again.event);
     assert.notEqual(a.event.id, newer.event.id);
-    assert.deepEqual({ ...a.event, id: 'x' }, { specversion: '1.0', id: 'x', source: 'crm', type: 'crm.customer.row', data: { 'Customer No': 'C1', 'Full Name': 'Ada', 'Row Version': 1 } });
+    assert.deepEqual(
+      { ...a.event, id: 'x' },
+      { specversion: '1.0', id: 'x', source: 'crm', type: 'crm.customer.row', data: { 'Customer No': 'C1', 'Full Name': 'Ada', 'Row Version': 1 } },
+    );
   });
 
   it('takes the sequence from the file time and the row when an optional sequence column is absent', () => {
@@ -100,10 +122,29 @@ describe('file rows to events', () => {
   });
 
   it('rejects a bad row naming the file, the row and the column', () => {
-    const plan = planFile({ source: 'billing', record: subscription, file: 'subscriptions.csv', mtimeMs: MTIME, columns: ['subscription_id', 'activated_at', 'op', 'lsn'] });
-    assert.deepEqual(rowToEvent(plan, row(3, { subscription_id: 'S1', activated_at: '2024-13-01', op: 'c', lsn: '10' })), { ok: false, reason: 'subscriptions.csv row 4, column "activated_at": "2024-13-01" is not a date (ISO 8601 with a zone, e.g. 2024-05-01T09:30:00Z, or a date 2024-05-01)' });
-    assert.deepEqual(rowToEvent(plan, row(4, { subscription_id: '', op: 'c', lsn: '10' })), { ok: false, reason: 'subscriptions.csv row 5, column "subscription_id": the row key is empty' });
-    assert.deepEqual(rowToEvent(plan, row(5, { subscription_id: 'S2', op: 'x', lsn: '10' })), { ok: false, reason: 'subscriptions.csv row 6, column "op": "x" is not one of c, u, d' });
-    assert.deepEqual(rowToEvent(plan, { at: 'line 9', index: 9, values: {}, problem: 'has 3 fields; the header line has 4' }), { ok: false, reason: 'subscriptions.csv line 9 has 3 fields; the header line has 4' });
+    const plan = planFile({
+      source: 'billing',
+      record: subscription,
+      file: 'subscriptions.csv',
+      mtimeMs: MTIME,
+      columns: ['subscription_id', 'activated_at', 'op', 'lsn'],
+    });
+    assert.deepEqual(rowToEvent(plan, row(3, { subscription_id: 'S1', activated_at: '2024-13-01', op: 'c', lsn: '10' })), {
+      ok: false,
+      reason:
+        'subscriptions.csv row 4, column "activated_at": "2024-13-01" is not a date (ISO 8601 with a zone, e.g. 2024-05-01T09:30:00Z, or a date 2024-05-01)',
+    });
+    assert.deepEqual(rowToEvent(plan, row(4, { subscription_id: '', op: 'c', lsn: '10' })), {
+      ok: false,
+      reason: 'subscriptions.csv row 5, column "subscription_id": the row key is empty',
+    });
+    assert.deepEqual(rowToEvent(plan, row(5, { subscription_id: 'S2', op: 'x', lsn: '10' })), {
+      ok: false,
+      reason: 'subscriptions.csv row 6, column "op": "x" is not one of c, u, d',
+    });
+    assert.deepEqual(rowToEvent(plan, { at: 'line 9', index: 9, values: {}, problem: 'has 3 fields; the header line has 4' }), {
+      ok: false,
+      reason: 'subscriptions.csv line 9 has 3 fields; the header line has 4',
+    });
   });
 });

@@ -23,11 +23,20 @@ describe('record files', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-files-'));
     try {
       const events = [
-        { specversion: '1.0' as const, id: '1', source: 'gtfs', type: 'gtfs.stop.row', data: { stop_id: 'S1', stop_name: 'Main, "Old" Square', feed_version: 1, extra: 'x' } },
+        {
+          specversion: '1.0' as const,
+          id: '1',
+          source: 'gtfs',
+          type: 'gtfs.stop.row',
+          data: { stop_id: 'S1', stop_name: 'Main, "Old" Square', feed_version: 1, extra: 'x' },
+        },
         { specversion: '1.0' as const, id: '2', source: 'gtfs', type: 'gtfs.stop.row', data: { stop_id: 'S2', stop_name: 'Mill', feed_version: 2 } },
       ];
       const written = writeRecordFiles(events, model, dir);
-      assert.deepEqual(written.map((w) => [path.basename(w.file), w.rows]), [['stop.csv', 2]]);
+      assert.deepEqual(
+        written.map((w) => [path.basename(w.file), w.rows]),
+        [['stop.csv', 2]],
+      );
       const rows = parseCsv(fs.readFileSync(path.join(dir, 'stop.csv'), 'utf8')).map((r) => r.fields);
       assert.deepEqual(rows[0]!.slice(0, 3), ['stop_id', 'stop_name', 'stop_lat']);
       assert.equal(rows[0]!.at(-1), 'extra', 'undeclared columns after the declared ones');

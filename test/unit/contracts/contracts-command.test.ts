@@ -22,7 +22,15 @@ describe('meshgraph contracts', () => {
   it('build writes the SDL, one mapping per type, the schemas and the model', async () => {
     assert.equal((await run(['build', '--out', base])).code, 0);
     assert.match(readFileSync(path.join(base, 'schema.graphql'), 'utf8'), /type Customer implements Node @key/);
-    assert.deepEqual(readdirSync(path.join(base, 'elasticsearch')).sort(), ['account.json', 'customer.json', 'device.json', 'interaction.json', 'line.json', 'plan.json', 'store.json']);
+    assert.deepEqual(readdirSync(path.join(base, 'elasticsearch')).sort(), [
+      'account.json',
+      'customer.json',
+      'device.json',
+      'interaction.json',
+      'line.json',
+      'plan.json',
+      'store.json',
+    ]);
     assert.ok(existsSync(path.join(base, 'jsonschema', 'crm.customer.row.json')));
     assert.ok(existsSync(path.join(base, 'jsonschema', 'meshgraph.node.upsert.Customer.json')));
     assert.ok(JSON.parse(readFileSync(path.join(base, 'contract.json'), 'utf8')).model.types.Customer);

@@ -20,7 +20,12 @@ describe('source records as documentation', () => {
     assert.ok(start >= 0 && end > start, 'docs/connectors.md has the records markers');
     const expected = recordsMarkdown(compileDataProduct(telecom).model, 4);
     if (process.env.MESH_UPDATE_DOCS === '1') fs.writeFileSync(DOC, doc.slice(0, start + BEGIN.length) + expected + doc.slice(end));
-    else assert.equal(doc.slice(start + BEGIN.length, end), expected, 'regenerate with MESH_UPDATE_DOCS=1 node --import tsx --test test/unit/contracts/records-doc.test.ts');
+    else
+      assert.equal(
+        doc.slice(start + BEGIN.length, end),
+        expected,
+        'regenerate with MESH_UPDATE_DOCS=1 node --import tsx --test test/unit/contracts/records-doc.test.ts',
+      );
   });
 
   it('marks required columns, the row key and the sequence, for any product', () => {
@@ -34,7 +39,12 @@ describe('source records as documentation', () => {
             records: {
               'erp.item.line': record({
                 description: 'One item line.',
-                fields: { ItemNo: field.keyword().required(), Tags: field.keyword().list(), Weight: field.float().describe('kg | net'), Stamp: field.keyword() },
+                fields: {
+                  ItemNo: field.keyword().required(),
+                  Tags: field.keyword().list(),
+                  Weight: field.float().describe('kg | net'),
+                  Stamp: field.keyword(),
+                },
                 sequence: 'Stamp',
                 map: () => [],
               }),
@@ -45,7 +55,10 @@ describe('source records as documentation', () => {
     );
     const md = recordsMarkdown(product.model);
     assert.match(md, /^## `erp.item.line` \(source `erp`\)$/m);
-    assert.match(md, /One item line\. Row key \(default `--key`\): `ItemNo`\. Sequence: `Stamp` \(without the column, a file's rows get one from its modification time\)\./);
+    assert.match(
+      md,
+      /One item line\. Row key \(default `--key`\): `ItemNo`\. Sequence: `Stamp` \(without the column, a file's rows get one from its modification time\)\./,
+    );
     assert.match(md, /^\| `ItemNo` \| \*\*yes\*\* \| keyword \|  \|$/m);
     assert.match(md, /^\| `Tags` \|  \| list of keyword/m);
     assert.match(md, /^\| `Weight` \|  \| float \| kg \\\| net \|$/m, 'a pipe does not break the table');

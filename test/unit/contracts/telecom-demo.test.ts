@@ -55,7 +55,12 @@ describe('telecom demo data', () => {
     for (const file of files) assert.equal(await runCli(['demo', 'generate', '--customers', '50', '--seed', '9', '--canonical', '--out', file]), 0);
     const [a, b] = files.map((f) => readFileSync(f, 'utf8'));
     assert.equal(a, b);
-    assert.ok(a!.split('\n').filter(Boolean).every((line) => JSON.parse(line).specversion === '1.0'));
+    assert.ok(
+      a!
+        .split('\n')
+        .filter(Boolean)
+        .every((line) => JSON.parse(line).specversion === '1.0'),
+    );
     assert.equal(await runCli(['demo', 'generate', '--customers', 'many']), 2);
   });
 });

@@ -5,7 +5,9 @@ import type { Subgraph } from '../../../core/cold/subgraph';
 
 describe('subgraph SVG', () => {
   it('escapes labels, so hostile text cannot inject markup', () => {
-    const svg = renderSubgraphSvg({ root: 'A:1', nodes: [{ id: 'A:1', type: 'A', key: '1', fields: { name: '<script>alert("x")</script>&' } }], edges: [] }, ['A']);
+    const svg = renderSubgraphSvg({ root: 'A:1', nodes: [{ id: 'A:1', type: 'A', key: '1', fields: { name: '<script>alert("x")</script>&' } }], edges: [] }, [
+      'A',
+    ]);
     assert.ok(!svg.includes('<script>'));
     assert.ok(svg.includes('&lt;script&gt;'));
     assert.equal(escapeXml('a\u0001b"'), 'ab&quot;');

@@ -17,7 +17,10 @@ describe('loadConfig', () => {
   });
 
   it('names a missing storage setting', () => {
-    assert.throws(() => loadConfig({}), (err: unknown) => err instanceof ConfigError && err.setting === 'AzureWebJobsStorage' && /required/.test(err.message));
+    assert.throws(
+      () => loadConfig({}),
+      (err: unknown) => err instanceof ConfigError && err.setting === 'AzureWebJobsStorage' && /required/.test(err.message),
+    );
   });
 
   it('accepts an identity-based storage connection instead', () => {
@@ -44,7 +47,10 @@ describe('loadConfig', () => {
     const cfg = loadConfig({ ...base, ELASTICSEARCH_URL: 'https://es.example:9243/', COLD_API_BASE_URL: '  ' });
     assert.equal(cfg.elasticsearch.url, 'https://es.example:9243');
     assert.equal(cfg.coldApiBaseUrl, undefined);
-    assert.equal(loadConfig({ ...base, HOT_API_BASE_URL: 'https://func-hot-x.azurewebsites.net/api/' }).hotApiBaseUrl, 'https://func-hot-x.azurewebsites.net/api');
+    assert.equal(
+      loadConfig({ ...base, HOT_API_BASE_URL: 'https://func-hot-x.azurewebsites.net/api/' }).hotApiBaseUrl,
+      'https://func-hot-x.azurewebsites.net/api',
+    );
     assert.throws(() => loadConfig({ ...base, HOT_API_BASE_URL: 'func-hot' }), /setting HOT_API_BASE_URL/);
   });
 

@@ -21,7 +21,8 @@ function event(seq: number, day: number, fields: Record<string, unknown>): NodeE
 
 function person(events: NodeEvent[], historyLimit = 100): NodeState {
   let state: NodeState | undefined;
-  for (const e of events) state = apply(state, { op: 'apply', events: [e] }, { model, needs, key: 'Person:p1', now: at(28), historyLimit, historyMaxAgeMs: 365 * 86_400_000 }).state;
+  for (const e of events)
+    state = apply(state, { op: 'apply', events: [e] }, { model, needs, key: 'Person:p1', now: at(28), historyLimit, historyMaxAgeMs: 365 * 86_400_000 }).state;
   return state!;
 }
 
@@ -58,6 +59,9 @@ describe('time travel', () => {
 
   it('refuses a time before the horizon, saying how far back history goes', () => {
     const state = person(events, 2);
-    assert.throws(() => stateAsOf(state, Date.parse(at(3))), (e: unknown) => e instanceof BeforeHistory && e.horizon === at(5));
+    assert.throws(
+      () => stateAsOf(state, Date.parse(at(3))),
+      (e: unknown) => e instanceof BeforeHistory && e.horizon === at(5),
+    );
   });
 });

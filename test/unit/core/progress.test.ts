@@ -31,7 +31,10 @@ describe('progress: demo', () => {
     const progress = demoProgress(100, 'customers', stream, () => 0);
     for (let done = 1; done <= 100; done++) progress(done, { events: done, nodes: done });
     progress(100, { events: 100, nodes: 100 }, true);
-    assert.deepEqual(writes.map((w) => w.split(' ')[1]), ['1%', '10%', '20%', '30%', '40%', '50%', '60%', '70%', '80%', '90%', '100%', '100%']);
+    assert.deepEqual(
+      writes.map((w) => w.split(' ')[1]),
+      ['1%', '10%', '20%', '30%', '40%', '50%', '60%', '70%', '80%', '90%', '100%', '100%'],
+    );
     assert.ok(writes.every((w) => w.startsWith('demo: ') && w.endsWith('\n')));
     assert.match(writes[1] ?? '', /^demo: 10% 10\/100 customers, 10 events, 10 nodes/);
   });
@@ -45,7 +48,11 @@ describe('progress: file ingestion', () => {
     for (clock = 1000; clock <= 25_000; clock += 1000) progress(clock, { rows: clock, rejected: 1 });
     clock = 25_000;
     progress(25_000, { rows: 25_000, rejected: 2 }, true);
-    assert.deepEqual(writes, ['crm.csv: 10,000 rows, 1,000 rows/s, 1 rejected\n', 'crm.csv: 20,000 rows, 1,000 rows/s, 1 rejected\n', 'crm.csv: 25,000 rows, 1,000 rows/s, 2 rejected\n']);
+    assert.deepEqual(writes, [
+      'crm.csv: 10,000 rows, 1,000 rows/s, 1 rejected\n',
+      'crm.csv: 20,000 rows, 1,000 rows/s, 1 rejected\n',
+      'crm.csv: 25,000 rows, 1,000 rows/s, 2 rejected\n',
+    ]);
   });
 
   it('shows a bar with the share of the file read on a terminal, and none when the size is unknown', () => {

@@ -73,7 +73,9 @@ describe('the data product a built app holds', () => {
     assert.notEqual(version, built.version);
     await assert.rejects(
       checkBundleContracts('hot', entry, ROOT, current(rel(productFile))),
-      (e: Error) => e.message === `setting MESH_CONTRACTS: ${rel(app)} (app hot) holds data product "boxes" (version ${built.version}, built from ${rel(productFile)}), but MESH_CONTRACTS=${rel(productFile)} is version ${version} of "boxes": rebuild (npm run build, or npm start without --no-build)`,
+      (e: Error) =>
+        e.message ===
+        `setting MESH_CONTRACTS: ${rel(app)} (app hot) holds data product "boxes" (version ${built.version}, built from ${rel(productFile)}), but MESH_CONTRACTS=${rel(productFile)} is version ${version} of "boxes": rebuild (npm run build, or npm start without --no-build)`,
     );
   });
 
@@ -83,12 +85,18 @@ describe('the data product a built app holds', () => {
       file: path.join(ROOT, 'test/fixtures/graph-product.ts'),
       load: async () => loadDataProduct('test/fixtures/graph-product.ts', ROOT).then((p) => ({ name: p.model.name, version: p.version })),
     };
-    await assert.rejects(checkBundleContracts('hot', entry, ROOT, graph), /holds data product "boxes" \(version [0-9a-f]{12}, built from .*boxes\.ts\), but MESH_CONTRACTS=test\/fixtures\/graph-product\.ts is data product "graph-test" \(version [0-9a-f]{12}\): rebuild/);
+    await assert.rejects(
+      checkBundleContracts('hot', entry, ROOT, graph),
+      /holds data product "boxes" \(version [0-9a-f]{12}, built from .*boxes\.ts\), but MESH_CONTRACTS=test\/fixtures\/graph-product\.ts is data product "graph-test" \(version [0-9a-f]{12}\): rebuild/,
+    );
   });
 
   it('a build without the record is refused; an app run from source has nothing to compare', async () => {
     fs.rmSync(path.join(app, 'contracts.json'));
-    await assert.rejects(checkBundleContracts('hot', entry, ROOT, current(rel(productFile))), /has no contracts.json saying which data product it holds .*: rebuild/);
+    await assert.rejects(
+      checkBundleContracts('hot', entry, ROOT, current(rel(productFile))),
+      /has no contracts.json saying which data product it holds .*: rebuild/,
+    );
     assert.equal(await checkBundleContracts('hot', 'functions/index.ts', ROOT, current(rel(productFile))), 'source');
   });
 });

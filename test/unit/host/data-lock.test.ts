@@ -18,14 +18,16 @@ function deadPid(): number {
 }
 
 describe('the data directory lock', () => {
-  it('refuses a second holder, naming the directory, the holder\'s pid and port; free again once released', () => {
+  it("refuses a second holder, naming the directory, the holder's pid and port; free again once released", () => {
     const dir = path.join(root, 'a', 'data');
     const first = lockDataDir(dir);
     assert.equal(first.dir, fs.realpathSync(dir));
     first.setPort(17071);
     assert.throws(
       () => lockDataDir(dir),
-      (e: Error) => e.message.startsWith(`setting MESH_DATA_DIR: ${first.dir} is in use by another meshgraph host (pid ${process.pid}, port 17071, started `) && e.message.includes('give this one another MESH_DATA_DIR'),
+      (e: Error) =>
+        e.message.startsWith(`setting MESH_DATA_DIR: ${first.dir} is in use by another meshgraph host (pid ${process.pid}, port 17071, started `) &&
+        e.message.includes('give this one another MESH_DATA_DIR'),
     );
     first.release();
     assert.equal(fs.existsSync(path.join(dir, LOCK_FILE)), false);

@@ -50,14 +50,24 @@ describe('Event Hubs consumer (stand-in client)', () => {
       app = withPolicy(retry === 'none' ? undefined : retry);
     }
     const { factory, clients } = fakeClients();
-    const consumers = await startEventHubConsumers({ triggers: app.functions, maxEventBatchSize: 256, prefetchCount: 512, durableClient: () => ({}), log: noLog, clientFactory: factory });
+    const consumers = await startEventHubConsumers({
+      triggers: app.functions,
+      maxEventBatchSize: 256,
+      prefetchCount: 512,
+      durableClient: () => ({}),
+      log: noLog,
+      clientFactory: factory,
+    });
     assert.equal(clients.length, 1);
     return { consumers, client: clients[0]! };
   }
 
   it('subscribes to the hub and consumer group the binding names, batches of maxEventBatchSize from the earliest event', async () => {
     const { consumers, client } = await start();
-    assert.deepEqual({ hub: client.target.eventHubName, group: client.target.consumerGroup, connection: client.target.connection }, { hub: 'orders', group: 'hot', connection: { connectionString: CONNECTION } });
+    assert.deepEqual(
+      { hub: client.target.eventHubName, group: client.target.consumerGroup, connection: client.target.connection },
+      { hub: 'orders', group: 'hot', connection: { connectionString: CONNECTION } },
+    );
     assert.equal(client.options?.maxBatchSize, 256);
     assert.equal(client.options?.prefetchCount, 512);
     assert.deepEqual(client.options?.startPosition, earliestEventPosition);
@@ -88,7 +98,10 @@ describe('Event Hubs consumer (stand-in client)', () => {
     fixture().failNext = 2;
     const order: string[] = [];
     const original = client.context.bind(client);
-    client.context = (id) => ({ ...original(id), updateCheckpoint: async (e) => void order.push(`checkpoint after ${fixture().attempts} attempts, seq ${e.sequenceNumber}`) });
+    client.context = (id) => ({
+      ...original(id),
+      updateCheckpoint: async (e) => void order.push(`checkpoint after ${fixture().attempts} attempts, seq ${e.sequenceNumber}`),
+    });
     await client.deliver('0', [{ id: 'x' }, { id: 'y' }]);
     assert.equal(fixture().attempts, 3);
     assert.deepEqual(fixture().batches, [[{ id: 'x' }, { id: 'y' }]]);
@@ -108,7 +121,7 @@ describe('Event Hubs consumer (stand-in client)', () => {
     await consumers.close();
   });
 
-  it('once a policy\'s retries are spent, checkpoints the batch and moves on', async () => {
+  it("once a policy's retries are spent, checkpoints the batch and moves on", async () => {
     const { consumers, client } = await start({ strategy: 'exponentialBackoff', maxRetryCount: 2, minimumInterval: 0, maximumInterval: 0 });
     fixture().failNext = 5;
     await client.deliver('0', [{ id: 'poison' }]);
@@ -135,7 +148,13 @@ describe('Event Hubs consumer (stand-in client)', () => {
 describe('local host with EventHubConnection set (hot app, memory store, stand-in client)', () => {
   it('feeds the ingest trigger from the hub: events become node entities; stop closes the consumer', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-eh-'));
-    const restoreEnv = setEnvUntilRestored({ MESH_DATA_DIR: dataDir, AzureWebJobsStorage: 'UseDevelopmentStorage=true', EventHubConnection: CONNECTION, EVENT_HUB_NAME: 'meshgraph-events', EVENT_HUB_CONSUMER_GROUP: '$Default' });
+    const restoreEnv = setEnvUntilRestored({
+      MESH_DATA_DIR: dataDir,
+      AzureWebJobsStorage: 'UseDevelopmentStorage=true',
+      EventHubConnection: CONNECTION,
+      EVENT_HUB_NAME: 'meshgraph-events',
+      EVENT_HUB_CONSUMER_GROUP: '$Default',
+    });
     const { factory, clients } = fakeClients();
     const host = await startHost({ apps: [{ name: 'hot', entry: HOT_APP }], port: 0, store: 'memory', log: noLog, eventHubClients: factory });
     try {
@@ -143,7 +162,15 @@ describe('local host with EventHubConnection set (hot app, memory store, stand-i
       const client = clients[0]!;
       assert.equal(client.store, undefined, 'the memory store keeps checkpoints in memory');
       await client.deliver('0', [
-        { specversion: '1.0', id: 'e1', source: 'crm', type: 'meshgraph.node.upsert', subject: 'Customer/c1', sequence: 1, data: { name: 'Ada Lovelace', segment: 'vip' } },
+        {
+          specversion: '1.0',
+          id: 'e1',
+          source: 'crm',
+          type: 'meshgraph.node.upsert',
+          subject: 'Customer/c1',
+          sequence: 1,
+          data: { name: 'Ada Lovelace', segment: 'vip' },
+        },
         { specversion: '1.0', id: 'e2', source: 'crm', type: 'meshgraph.node.upsert', subject: 'Customer/c2', sequence: 1, data: { name: 'Alan Turing' } },
       ]);
       await host.runtime.idle();

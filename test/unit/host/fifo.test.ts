@@ -11,7 +11,10 @@ describe('Fifo', () => {
       if (i % 3 === 0) out.push(q.shift()!);
     }
     while (q.size > 0) out.push(q.shift()!);
-    assert.deepEqual(out, Array.from({ length: 5000 }, (_, i) => i));
+    assert.deepEqual(
+      out,
+      Array.from({ length: 5000 }, (_, i) => i),
+    );
     assert.equal(q.shift(), undefined);
   });
 });

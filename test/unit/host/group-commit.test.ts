@@ -35,7 +35,10 @@ describe('GroupCommitter', () => {
     const first = c.submit('p', [row('warmup')]);
     const results = await Promise.allSettled([c.submit('p', [row('good1')]), c.submit('p', [row('bad')]), c.submit('p', [row('good2')])]);
     await first;
-    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['fulfilled', 'rejected', 'fulfilled'],
+    );
   });
 
   it('drains: resolves once nothing is queued or in flight', async () => {

@@ -5,12 +5,19 @@ import assert from 'node:assert/strict';
 import { MemoryEntityStore } from '../../../host/entities/memory-store';
 import { instanceId, type StoredEntity } from '../../../host/entities/store';
 
-const entity = (key: string, state: string | undefined, exists = true, at = 1_700_000_000_000): StoredEntity => ({ id: instanceId('node', key), exists, state: exists ? state : undefined, lastOperationTime: at });
+const entity = (key: string, state: string | undefined, exists = true, at = 1_700_000_000_000): StoredEntity => ({
+  id: instanceId('node', key),
+  exists,
+  state: exists ? state : undefined,
+  lastOperationTime: at,
+});
 
 describe('memory entity store', () => {
   it('reads back every entity exactly, plain or packed', async () => {
     const store = new MemoryEntityStore(3); // generations of 3: most of these end up packed
-    const written = Array.from({ length: 20 }, (_, i) => entity(`T:${i}`, JSON.stringify({ i, name: `nœud ${i} ✓`, pad: 'x'.repeat(i * 50) }), i % 7 !== 3, 1_700_000_000_000 + i));
+    const written = Array.from({ length: 20 }, (_, i) =>
+      entity(`T:${i}`, JSON.stringify({ i, name: `nœud ${i} ✓`, pad: 'x'.repeat(i * 50) }), i % 7 !== 3, 1_700_000_000_000 + i),
+    );
     written.push(entity('T:nostate', undefined));
     for (const e of written) await store.commit({ entity: e, consumed: [], emitted: [] });
     for (const e of written) assert.deepEqual(await store.read(e.id), e);
@@ -37,6 +44,9 @@ describe('memory entity store', () => {
       seen.push(...page.entities.map((e) => `${e.id}=${e.state}`));
       continuation = page.continuation;
     } while (continuation);
-    assert.deepEqual(seen, [0, 1, 2, 3, 5, 6, 7, 8].map((i) => `@node@T:${i}={"i":${i}}`));
+    assert.deepEqual(
+      seen,
+      [0, 1, 2, 3, 5, 6, 7, 8].map((i) => `@node@T:${i}={"i":${i}}`),
+    );
   });
 });

@@ -4,7 +4,13 @@ import { checkCollisions, compileRoute, matchRoute } from '../../../host/routes'
 import type { HostedFunction } from '../../../host/worker/app';
 
 function fn(name: string, route?: string, methods?: string[], app = 'hot'): HostedFunction {
-  return { app, name, kind: 'http', trigger: { name: 'req', type: 'httpTrigger', direction: 'in', ...(route ? { route } : {}), ...(methods ? { methods } : {}) }, registration: undefined as never };
+  return {
+    app,
+    name,
+    kind: 'http',
+    trigger: { name: 'req', type: 'httpTrigger', direction: 'in', ...(route ? { route } : {}), ...(methods ? { methods } : {}) },
+    registration: undefined as never,
+  };
 }
 
 describe('routes', () => {
@@ -33,7 +39,10 @@ describe('routes', () => {
   });
 
   it('refuses two functions answering the same route and method', () => {
-    assert.throws(() => checkCollisions([compileRoute(fn('a', 'x/{id}', ['GET'])), compileRoute(fn('b', 'x/{key}', ['GET'], 'cold'))]), /route collision: GET \/api\/x\/\{key\} is served by both hot\/a and cold\/b/);
+    assert.throws(
+      () => checkCollisions([compileRoute(fn('a', 'x/{id}', ['GET'])), compileRoute(fn('b', 'x/{key}', ['GET'], 'cold'))]),
+      /route collision: GET \/api\/x\/\{key\} is served by both hot\/a and cold\/b/,
+    );
     assert.doesNotThrow(() => checkCollisions([compileRoute(fn('a', 'x/{id}', ['GET'])), compileRoute(fn('b', 'x/{id}', ['POST']))]));
   });
 });

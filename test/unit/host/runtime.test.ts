@@ -44,10 +44,20 @@ describe('entity runtime', () => {
     await runtime.idle();
     for (const key of keys) {
       const state = JSON.parse((await runtime.read('counter', key))!.state!) as string[];
-      assert.deepEqual(state, Array.from({ length: 40 }, (_, i) => String(i)), `${key} saw every operation once, in order`);
+      assert.deepEqual(
+        state,
+        Array.from({ length: 40 }, (_, i) => String(i)),
+        `${key} saw every operation once, in order`,
+      );
       const batches = seen.filter((s) => s.key === key);
-      assert.ok(batches.every((b) => b.batch.length <= 5), 'no batch over the limit');
-      assert.ok(batches.some((b) => b.batch.length > 1), 'operations queued while a batch ran share the next one');
+      assert.ok(
+        batches.every((b) => b.batch.length <= 5),
+        'no batch over the limit',
+      );
+      assert.ok(
+        batches.some((b) => b.batch.length > 1),
+        'operations queued while a batch ran share the next one',
+      );
     }
     assert.equal(runtime.counters.operations, 120);
     assert.equal(runtime.depth().pendingOperations, 0);
@@ -96,7 +106,10 @@ describe('entity runtime', () => {
     const runtime = new EntityRuntime({ store: new MemoryEntityStore(), log: quiet });
     runtime.registerQueue('counter', counter([]), 10);
     await runtime.start();
-    await assert.rejects(runtime.signal('ledger', 'k', 'add', '1'), (err: Error) => err instanceof UnknownEntityError && /ledger/.test(err.message) && /counter/.test(err.message));
+    await assert.rejects(
+      runtime.signal('ledger', 'k', 'add', '1'),
+      (err: Error) => err instanceof UnknownEntityError && /ledger/.test(err.message) && /counter/.test(err.message),
+    );
     await runtime.stop();
   });
 

@@ -39,7 +39,9 @@ describe('SQLite entity store', () => {
 
   it('writes concurrent commits and appends in shared transactions, at most 1,024 writes each', async () => {
     const writes = [
-      ...Array.from({ length: 1000 }, (_, i) => store.commit({ entity: entity(`k${i}`, `{"i":${i}}`), consumed: [], emitted: [op(instanceId('counter', `k${i + 1}`))] })),
+      ...Array.from({ length: 1000 }, (_, i) =>
+        store.commit({ entity: entity(`k${i}`, `{"i":${i}}`), consumed: [], emitted: [op(instanceId('counter', `k${i + 1}`))] }),
+      ),
       ...Array.from({ length: 300 }, (_, i) => store.enqueue([op(instanceId('counter', `q${i}`))])),
     ];
     await Promise.all(writes);
@@ -55,7 +57,10 @@ describe('SQLite entity store', () => {
     await store.commit({ entity: entity('atomic', '{"value":1}'), consumed: [], emitted: [] });
     // An emitted operation with the sequence of one still queued breaks the primary key, after
     // the state was written and the consumed operation deleted in the same transaction.
-    await assert.rejects(store.commit({ entity: entity('atomic', '{"value":2}'), consumed: [a], emitted: [{ ...b, from: id }] }), /UNIQUE constraint failed: operations.seq/);
+    await assert.rejects(
+      store.commit({ entity: entity('atomic', '{"value":2}'), consumed: [a], emitted: [{ ...b, from: id }] }),
+      /UNIQUE constraint failed: operations.seq/,
+    );
     assert.equal((await store.read(id))?.state, '{"value":1}');
     assert.deepEqual((await store.open()).pending, [a, b]);
   });

@@ -48,7 +48,8 @@ export async function readBicep(file: string): Promise<BicepFile> {
 export function parseErrors(root: Node): string[] {
   const found: string[] = [];
   const visit = (n: Node) => {
-    if (n.type === 'ERROR' || n.isMissing) found.push(`${n.startPosition.row + 1}:${n.startPosition.column + 1} ${n.isMissing ? `missing ${n.type}` : 'unexpected input'}`);
+    if (n.type === 'ERROR' || n.isMissing)
+      found.push(`${n.startPosition.row + 1}:${n.startPosition.column + 1} ${n.isMissing ? `missing ${n.type}` : 'unexpected input'}`);
     else if (n.hasError) for (const c of n.children) if (c) visit(c);
   };
   visit(root);
@@ -104,7 +105,12 @@ function isPropertyKey(n: Node): boolean {
 
 /** Identifiers that refer to `name` (not its declaration, not an object key of the same text). */
 export function references(f: BicepFile, name: string): Node[] {
-  return f.root.descendantsOfType('identifier').filter((n): n is Node => !!n && n.text === name && !isPropertyKey(n) && !(n.parent && n.parent.namedChildren[0]?.id === n.id && n.parent.type.endsWith('_declaration')));
+  return f.root
+    .descendantsOfType('identifier')
+    .filter(
+      (n): n is Node =>
+        !!n && n.text === name && !isPropertyKey(n) && !(n.parent && n.parent.namedChildren[0]?.id === n.id && n.parent.type.endsWith('_declaration')),
+    );
 }
 
 export interface ModuleRef {
@@ -125,7 +131,9 @@ function objectProperties(obj: Node): Map<string, Node> {
 
 /** The properties of a resource's or module's body, conditional or not. */
 export function bodyOf(decl: Node): Map<string, Node> {
-  const body = decl.namedChildren.find((c) => c?.type === 'object') ?? decl.namedChildren.find((c) => c?.type === 'if_statement')?.namedChildren.find((c) => c?.type === 'object');
+  const body =
+    decl.namedChildren.find((c) => c?.type === 'object') ??
+    decl.namedChildren.find((c) => c?.type === 'if_statement')?.namedChildren.find((c) => c?.type === 'object');
   return body ? objectProperties(body) : new Map();
 }
 

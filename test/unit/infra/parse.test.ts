@@ -19,6 +19,6 @@ describe('Bicep files parse (tree-sitter Bicep grammar)', () => {
     const errors = parseErrors(broken.root);
     assert.ok(errors.length > 0, 'a resource with a missing value and no closing brace must not pass');
     assert.match(errors[0] ?? '', /^\d+:\d+ /);
-    assert.deepEqual(parseErrors((await parseBicep("param name string\noutput NAME string = name\n")).root), []);
+    assert.deepEqual(parseErrors((await parseBicep('param name string\noutput NAME string = name\n')).root), []);
   });
 });

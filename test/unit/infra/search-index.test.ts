@@ -7,7 +7,22 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Node } from 'web-tree-sitter';
-import { ROOT, bodyOf, decoratorsOf, declaration, declarations, hasDefault, isConditional, isSecure, moduleParams, names, objectValue, parseBicep, readBicep, type BicepFile } from './bicep';
+import {
+  ROOT,
+  bodyOf,
+  decoratorsOf,
+  declaration,
+  declarations,
+  hasDefault,
+  isConditional,
+  isSecure,
+  moduleParams,
+  names,
+  objectValue,
+  parseBicep,
+  readBicep,
+  type BicepFile,
+} from './bicep';
 
 type App = 'hot' | 'cold';
 
@@ -32,7 +47,9 @@ function resolve(files: BicepFile[], modules: Array<string | undefined>, n: Node
     return resolve(files, modules, passed, level + 1);
   }
   if (n.type === 'string') {
-    return n.namedChildren.map((c) => (c?.type === 'interpolation' && c.namedChildren[0] ? `\${${resolve(files, modules, c.namedChildren[0], level)}}` : (c?.text ?? ''))).join('');
+    return n.namedChildren
+      .map((c) => (c?.type === 'interpolation' && c.namedChildren[0] ? `\${${resolve(files, modules, c.namedChildren[0], level)}}` : (c?.text ?? '')))
+      .join('');
   }
   return n.text;
 }
@@ -41,10 +58,18 @@ async function settingInMain(app: App, setting: string): Promise<{ value: Node; 
   const files = await Promise.all(CHAIN[app].map((c) => readBicep(c.file)));
   const value = objectValue(files[0]!, 'settings').get(setting);
   assert.ok(value, `${app}: shared-settings.bicep sets no ${setting}`);
-  return { value, resolved: resolve(files, CHAIN[app].map((c) => c.module), value) };
+  return {
+    value,
+    resolved: resolve(
+      files,
+      CHAIN[app].map((c) => c.module),
+      value,
+    ),
+  };
 }
 
-const parametersJson = () => (JSON.parse(fs.readFileSync(path.join(ROOT, 'infra/main.parameters.json'), 'utf8')) as { parameters: Record<string, { value: string }> }).parameters;
+const parametersJson = () =>
+  (JSON.parse(fs.readFileSync(path.join(ROOT, 'infra/main.parameters.json'), 'utf8')) as { parameters: Record<string, { value: string }> }).parameters;
 
 describe('one search index for every instance (Elasticsearch in Azure)', () => {
   it('main.bicep requires the cluster URL and API key: no default, never empty, the key @secure()', async () => {
@@ -96,7 +121,9 @@ describe('one search index for every instance (Elasticsearch in Azure)', () => {
   });
 
   it('the checks see an optional cluster and a conditional key', async () => {
-    const f = await parseBicep("@secure()\nparam key string = ''\nresource s 'X/y@1' = if (!empty(key)) {\n  name: 'n'\n}\nvar settings = {\n  K: empty(key) ? '' : '@Microsoft.KeyVault(SecretUri=x)'\n}\n");
+    const f = await parseBicep(
+      "@secure()\nparam key string = ''\nresource s 'X/y@1' = if (!empty(key)) {\n  name: 'n'\n}\nvar settings = {\n  K: empty(key) ? '' : '@Microsoft.KeyVault(SecretUri=x)'\n}\n",
+    );
     assert.ok(hasDefault(declaration(f, 'parameter_declaration', 'key')));
     assert.deepEqual(decoratorsOf(declaration(f, 'parameter_declaration', 'key')), ['@secure()']);
     assert.ok(isConditional(declaration(f, 'resource_declaration', 's')));

@@ -52,20 +52,34 @@ describe('no secrets in deployment files', () => {
     const value = objectValue(await readBicep('infra/app/shared-settings.bicep'), 'common').get('ELASTICSEARCH_API_KEY');
     assert.ok(value, 'the apps get ELASTICSEARCH_API_KEY');
     const strings = value.descendantsOfType('string').map((s) => s?.text ?? '');
-    assert.ok(strings.some((s) => s.startsWith("'@Microsoft.KeyVault(")), value.text);
+    assert.ok(
+      strings.some((s) => s.startsWith("'@Microsoft.KeyVault(")),
+      value.text,
+    );
     for (const s of strings) assert.ok(s.startsWith("'@Microsoft.KeyVault("), `not a Key Vault reference: ${s}`);
   });
 
   for (const file of bicepFiles()) {
     it(`${file}: secret-looking parameters are @secure() and reach no output`, async () => {
       const f = await readBicep(file);
-      const secrets = declarations(f, 'parameter_declaration').filter((p) => /key|secret|password|token/i.test(p.namedChildren[0]?.text ?? '') && !/name|^has/i.test(p.namedChildren[0]?.text ?? ''));
+      const secrets = declarations(f, 'parameter_declaration').filter(
+        (p) => /key|secret|password|token/i.test(p.namedChildren[0]?.text ?? '') && !/name|^has/i.test(p.namedChildren[0]?.text ?? ''),
+      );
       for (const p of secrets) assert.ok(isSecure(p), `${p.namedChildren[0]?.text} must be @secure()`);
       for (const p of secrets) {
-        const inOutputs = references(f, p.namedChildren[0]?.text ?? '').filter((r) => declarations(f, 'output_declaration').some((o) => o.startIndex <= r.startIndex && r.endIndex <= o.endIndex));
-        assert.deepEqual(inOutputs.map((r) => r.text), [], `${file}: a secret in an output`);
+        const inOutputs = references(f, p.namedChildren[0]?.text ?? '').filter((r) =>
+          declarations(f, 'output_declaration').some((o) => o.startIndex <= r.startIndex && r.endIndex <= o.endIndex),
+        );
+        assert.deepEqual(
+          inOutputs.map((r) => r.text),
+          [],
+          `${file}: a secret in an output`,
+        );
       }
-      assert.ok(names(f, 'output_declaration').every((o) => !/secret|password|api_?key|access_?key|connection_?string/i.test(o)), 'no output is named like a secret');
+      assert.ok(
+        names(f, 'output_declaration').every((o) => !/secret|password|api_?key|access_?key|connection_?string/i.test(o)),
+        'no output is named like a secret',
+      );
     });
   }
 });

@@ -11,8 +11,14 @@ type App = 'hot' | 'cold';
 
 /** Where each app's settings are written: [file, variable or output holding an object]. */
 const SOURCES: Record<App, Array<[string, string]>> = {
-  hot: [['infra/app/shared-settings.bicep', 'settings'], ['infra/app/hot.bicep', 'hotSettings']],
-  cold: [['infra/app/shared-settings.bicep', 'settings'], ['infra/app/cold.bicep', 'coldSettings']],
+  hot: [
+    ['infra/app/shared-settings.bicep', 'settings'],
+    ['infra/app/hot.bicep', 'hotSettings'],
+  ],
+  cold: [
+    ['infra/app/shared-settings.bicep', 'settings'],
+    ['infra/app/cold.bicep', 'coldSettings'],
+  ],
 };
 
 /** SETTINGS entries Azure does without: the identity-based alternative next to each is set instead. */
@@ -43,7 +49,15 @@ const AZURE_VALUES: Record<string, string> = {
 };
 
 /** Flex Consumption refuses these (the runtime and its version are in functionAppConfig). */
-const FLEX_REFUSES = ['FUNCTIONS_WORKER_RUNTIME', 'FUNCTIONS_EXTENSION_VERSION', 'WEBSITE_NODE_DEFAULT_VERSION', 'WEBSITE_RUN_FROM_PACKAGE', 'WEBSITE_CONTENTSHARE', 'WEBSITE_CONTENTAZUREFILECONNECTIONSTRING', 'SCM_DO_BUILD_DURING_DEPLOYMENT'];
+const FLEX_REFUSES = [
+  'FUNCTIONS_WORKER_RUNTIME',
+  'FUNCTIONS_EXTENSION_VERSION',
+  'WEBSITE_NODE_DEFAULT_VERSION',
+  'WEBSITE_RUN_FROM_PACKAGE',
+  'WEBSITE_CONTENTSHARE',
+  'WEBSITE_CONTENTAZUREFILECONNECTIONSTRING',
+  'SCM_DO_BUILD_DURING_DEPLOYMENT',
+];
 
 async function appSettings(app: App) {
   const all = new Map<string, import('web-tree-sitter').Node>();
@@ -58,7 +72,10 @@ describe('settings contract (core/config.ts SETTINGS)', () => {
     it(`${app}: every setting it reads is in its Bicep app settings`, async () => {
       const keys = await appSettings(app);
       const missing = readsIt(app).filter((s) => !keys.has(s.name) && !(s.name in REPLACED_BY_IDENTITY));
-      assert.deepEqual(missing.map((s) => s.name), []);
+      assert.deepEqual(
+        missing.map((s) => s.name),
+        [],
+      );
       for (const [name, alternative] of Object.entries(REPLACED_BY_IDENTITY)) {
         if (!readsIt(app).some((s) => s.name === name)) continue;
         assert.ok(!keys.has(name), `${app}: ${name} is not set in Azure (identities only)`);
@@ -82,7 +99,10 @@ describe('settings contract (core/config.ts SETTINGS)', () => {
 
     it(`${app}: no setting Flex Consumption refuses`, async () => {
       const keys = await appSettings(app);
-      assert.deepEqual(FLEX_REFUSES.filter((k) => keys.has(k)), []);
+      assert.deepEqual(
+        FLEX_REFUSES.filter((k) => keys.has(k)),
+        [],
+      );
     });
   }
 
@@ -104,12 +124,19 @@ describe('settings contract (core/config.ts SETTINGS)', () => {
   it('local.settings.json has every setting except the Azure-only ones', () => {
     const values = (JSON.parse(fs.readFileSync(path.join(ROOT, 'local.settings.json'), 'utf8')) as { Values: Record<string, string> }).Values;
     const missing = SETTINGS.filter((s) => !(s.name in values) && !AZURE_ONLY.includes(s.name));
-    assert.deepEqual(missing.map((s) => s.name), []);
+    assert.deepEqual(
+      missing.map((s) => s.name),
+      [],
+    );
   });
 
   it('every listed exception is still needed', async () => {
     const keys = new Set([...(await appSettings('hot')).keys(), ...(await appSettings('cold')).keys()]);
     for (const name of [...Object.keys(PLATFORM), ...Object.keys(AZURE_VALUES)]) assert.ok(keys.has(name), `${name} is listed but no app sets it`);
-    for (const name of [...Object.keys(REPLACED_BY_IDENTITY), ...AZURE_ONLY]) assert.ok(SETTINGS.some((s) => s.name === name), `${name} is no longer in SETTINGS`);
+    for (const name of [...Object.keys(REPLACED_BY_IDENTITY), ...AZURE_ONLY])
+      assert.ok(
+        SETTINGS.some((s) => s.name === name),
+        `${name} is no longer in SETTINGS`,
+      );
   });
 });

@@ -31,18 +31,38 @@ describe('Bicep structure', () => {
         assert.ok(fs.existsSync(path.join(ROOT, target)), `${ref.name}: ${target} does not exist`);
         const t = await readBicep(target);
         const declared = names(t, 'parameter_declaration');
-        assert.deepEqual(ref.params.filter((p) => !declared.includes(p)), [], `${ref.name}: parameters ${target} does not declare`);
-        const required = declarations(t, 'parameter_declaration').filter((p) => !hasDefault(p)).map((p) => p.namedChildren[0]?.text ?? '');
-        assert.deepEqual(required.filter((p) => !ref.params.includes(p)), [], `${ref.name}: required parameters of ${target} not given`);
+        assert.deepEqual(
+          ref.params.filter((p) => !declared.includes(p)),
+          [],
+          `${ref.name}: parameters ${target} does not declare`,
+        );
+        const required = declarations(t, 'parameter_declaration')
+          .filter((p) => !hasDefault(p))
+          .map((p) => p.namedChildren[0]?.text ?? '');
+        assert.deepEqual(
+          required.filter((p) => !ref.params.includes(p)),
+          [],
+          `${ref.name}: required parameters of ${target} not given`,
+        );
         const outputs = names(t, 'output_declaration');
-        assert.deepEqual(outputRefsOf(f, ref.name).filter((o) => !outputs.includes(o)), [], `${ref.name}: outputs ${target} does not declare`);
+        assert.deepEqual(
+          outputRefsOf(f, ref.name).filter((o) => !outputs.includes(o)),
+          [],
+          `${ref.name}: outputs ${target} does not declare`,
+        );
       }
     });
   }
 
   it('the checks see an unused parameter, module parameters and output references', async () => {
-    const f = await parseBicep("param used string\nparam unused string\nmodule m './x.bicep' = {\n  name: 'm'\n  params: { unused: used }\n}\noutput X string = m.outputs.y\n");
-    assert.deepEqual(names(f, 'parameter_declaration').filter((p) => references(f, p).length === 0), ['unused'], 'an object key of the same name is no use');
+    const f = await parseBicep(
+      "param used string\nparam unused string\nmodule m './x.bicep' = {\n  name: 'm'\n  params: { unused: used }\n}\noutput X string = m.outputs.y\n",
+    );
+    assert.deepEqual(
+      names(f, 'parameter_declaration').filter((p) => references(f, p).length === 0),
+      ['unused'],
+      'an object key of the same name is no use',
+    );
     assert.deepEqual(moduleRefs(f), [{ name: 'm', path: './x.bicep', params: ['unused'] }]);
     assert.deepEqual(outputRefsOf(f, 'm'), ['y']);
   });
@@ -71,7 +91,10 @@ describe('Bicep structure', () => {
       ...[...read('azure.yaml').matchAll(/\(([A-Z][A-Z0-9_]+(?:, [A-Z][A-Z0-9_]+)*)/g)].flatMap((m) => (m[1] ?? '').split(', ')),
     ];
     assert.ok(named.length > 0, 'the deploy docs name at least one output');
-    assert.deepEqual(named.filter((n) => n !== undefined && !outputs.has(n)), []);
+    assert.deepEqual(
+      named.filter((n) => n !== undefined && !outputs.has(n)),
+      [],
+    );
   });
 
   it('every variable docs/deploy.md or README.md tells you to `azd env set` is one main.parameters.json reads', () => {
@@ -79,7 +102,10 @@ describe('Bicep structure', () => {
     const variables = Object.values(parameters).flatMap(({ value }) => [...String(value).matchAll(/\$\{([A-Z][A-Z0-9_]*)/g)].map((m) => m[1]));
     const told = ['docs/deploy.md', 'README.md'].flatMap((f) => [...read(f).matchAll(/azd env set(?:-secret)? ([A-Z][A-Z0-9_]+)/g)].map((m) => m[1]));
     assert.ok(told.length > 0, 'the deploy docs set at least one variable');
-    assert.deepEqual(told.filter((n) => !variables.includes(n)), []);
+    assert.deepEqual(
+      told.filter((n) => !variables.includes(n)),
+      [],
+    );
   });
 
   it('azure.yaml: services hot and cold deploy the built apps as functions', () => {

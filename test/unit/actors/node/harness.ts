@@ -25,7 +25,10 @@ export class Mesh {
   reactions = 0;
   private readonly needs;
 
-  constructor(private readonly model: ContractModel, private readonly random: () => number = () => 0) {
+  constructor(
+    private readonly model: ContractModel,
+    private readonly random: () => number = () => 0,
+  ) {
     this.needs = computeNeeds(model);
   }
 
@@ -41,7 +44,15 @@ export class Mesh {
   trace?: string[];
 
   ctx(key: string): NodeContext {
-    return { model: this.model, needs: this.needs, key, now: '2026-11-23T00:00:00.000Z', historyLimit: 100, historyMaxAgeMs: 365 * 86_400_000, ...this.options };
+    return {
+      model: this.model,
+      needs: this.needs,
+      key,
+      now: '2026-11-23T00:00:00.000Z',
+      historyLimit: 100,
+      historyMaxAgeMs: 365 * 86_400_000,
+      ...this.options,
+    };
   }
 
   send(to: string, message: NodeMessage): void {
@@ -55,7 +66,8 @@ export class Mesh {
       // A random pick, then the oldest signal of the same sender to the same receiver.
       const picked = this.queue[Math.floor(this.random() * this.queue.length)]!;
       const receiver = (x: (typeof this.queue)[number]) => ('bucket' in x ? `b ${x.bucket}` : `n ${x.to}`);
-      const i = picked.from === undefined ? this.queue.indexOf(picked) : this.queue.findIndex((x) => x.from === picked.from && receiver(x) === receiver(picked));
+      const i =
+        picked.from === undefined ? this.queue.indexOf(picked) : this.queue.findIndex((x) => x.from === picked.from && receiver(x) === receiver(picked));
       const [item] = this.queue.splice(i, 1);
       this.operations++;
       if ('bucket' in item!) {
@@ -69,7 +81,7 @@ export class Mesh {
       const { to, message } = item!;
       // Like the host: the operations queued for this node meanwhile run in the same batch, in order.
       const messages = [message];
-      for (let j = i; j < this.queue.length && messages.length < this.maxBatch; ) {
+      for (let j = i; j < this.queue.length && messages.length < this.maxBatch;) {
         const next = this.queue[j]!;
         if ('to' in next && next.to === to) {
           messages.push(next.message);

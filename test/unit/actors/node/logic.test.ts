@@ -12,7 +12,14 @@ import { FANOUT_LANES, fanoutLanes, siblingBucket } from '../../../../actors/mes
 
 const model = graphProduct.model;
 const up = (type: string, id: string, fields: Record<string, unknown>): CanonicalChange => ({ op: 'upsert', type, id, fields: fields as never });
-const link = (type: string, id: string, rel: string, toType: string, toId: string, op: 'link' | 'unlink' = 'link'): CanonicalChange => ({ op, type, id, rel, toType, toId });
+const link = (type: string, id: string, rel: string, toType: string, toId: string, op: 'link' | 'unlink' = 'link'): CanonicalChange => ({
+  op,
+  type,
+  id,
+  rel,
+  toType,
+  toId,
+});
 
 function single(events: ReturnType<typeof ev>[]) {
   const mesh = new Mesh(model);
@@ -50,7 +57,11 @@ describe('node actor: fields', () => {
   });
 
   it('null clears a field but keeps its version, so an older value cannot come back', () => {
-    const mesh = single([ev('hr', 1, up('Person', 'p1', { name: 'Ada', level: 2 })), ev('hr', 3, up('Person', 'p1', { level: null })), ev('hr', 2, up('Person', 'p1', { level: 9 }))]);
+    const mesh = single([
+      ev('hr', 1, up('Person', 'p1', { name: 'Ada', level: 2 })),
+      ev('hr', 3, up('Person', 'p1', { level: null })),
+      ev('hr', 2, up('Person', 'p1', { level: 9 })),
+    ]);
     assert.deepEqual(mesh.docs.get('Person:p1')!.body, { id: 'p1', name: 'Ada' });
   });
 
@@ -76,12 +87,20 @@ describe('node actor: ownership of the state', () => {
 
 describe('node actor: delete', () => {
   it('a delete leaves a tombstone: the node is retracted and an older upsert does not resurrect it', () => {
-    const mesh = single([ev('hr', 1, up('Person', 'p1', { name: 'Ada', level: 1 })), ev('hr', 5, { op: 'delete', type: 'Person', id: 'p1' }), ev('hr', 3, up('Person', 'p1', { name: 'Zombie' }))]);
+    const mesh = single([
+      ev('hr', 1, up('Person', 'p1', { name: 'Ada', level: 1 })),
+      ev('hr', 5, { op: 'delete', type: 'Person', id: 'p1' }),
+      ev('hr', 3, up('Person', 'p1', { name: 'Zombie' })),
+    ]);
     assert.equal(mesh.docs.get('Person:p1')!.deleted, true);
   });
 
   it('a newer upsert re-creates the node with only the fields set after the delete', () => {
-    const mesh = single([ev('hr', 1, up('Person', 'p1', { name: 'Ada', level: 1 })), ev('hr', 5, { op: 'delete', type: 'Person', id: 'p1' }), ev('hr', 7, up('Person', 'p1', { name: 'Back' }))]);
+    const mesh = single([
+      ev('hr', 1, up('Person', 'p1', { name: 'Ada', level: 1 })),
+      ev('hr', 5, { op: 'delete', type: 'Person', id: 'p1' }),
+      ev('hr', 7, up('Person', 'p1', { name: 'Back' })),
+    ]);
     const doc = mesh.docs.get('Person:p1')!;
     assert.equal(doc.deleted, undefined);
     assert.deepEqual(doc.body, { id: 'p1', name: 'Back' });
@@ -96,7 +115,11 @@ describe('node actor: delete', () => {
 
 describe('node actor: edges and reactions', () => {
   it('keeps an edge on both ends and carries the neighbour summary', () => {
-    const mesh = single([ev('hr', 1, up('Person', 'p1', { name: 'Ada' })), ev('org', 1, up('Team', 't1', { name: 'Core' })), ev('org', 2, link('Person', 'p1', 'teams', 'Team', 't1'))]);
+    const mesh = single([
+      ev('hr', 1, up('Person', 'p1', { name: 'Ada' })),
+      ev('org', 1, up('Team', 't1', { name: 'Core' })),
+      ev('org', 2, link('Person', 'p1', 'teams', 'Team', 't1')),
+    ]);
     assert.deepEqual(mesh.docs.get('Person:p1')!.body, { id: 'p1', name: 'Ada', teams: ['t1'], teamInfo: [{ id: 't1', name: 'Core' }] });
     assert.deepEqual((mesh.docs.get('Team:t1')!.body as { members: string[] }).members, ['p1']);
   });
@@ -179,7 +202,11 @@ describe('node actor: edges and reactions', () => {
   });
 
   it('reacts only where a carried field really changed', () => {
-    const mesh = single([ev('hr', 1, up('Person', 'p1', { name: 'Ada' })), ev('org', 1, up('Team', 't1', { name: 'Core', size: 1 })), ev('org', 2, link('Person', 'p1', 'teams', 'Team', 't1'))]);
+    const mesh = single([
+      ev('hr', 1, up('Person', 'p1', { name: 'Ada' })),
+      ev('org', 1, up('Team', 't1', { name: 'Core', size: 1 })),
+      ev('org', 2, link('Person', 'p1', 'teams', 'Team', 't1')),
+    ]);
     const before = mesh.reactions;
     mesh.send('Team:t1', { op: 'apply', events: [ev('org', 5, up('Team', 't1', { size: 2 }))] });
     mesh.run();
@@ -189,8 +216,12 @@ describe('node actor: edges and reactions', () => {
     assert.equal(mesh.reactions, before + 1, 'name is carried by the member: one reaction');
   });
 
-  it("a source re-sending a link the edge already has costs no reaction, and its newer key still wins", () => {
-    const mesh = single([ev('hr', 1, up('Person', 'p1', { name: 'Ada' })), ev('org', 1, up('Team', 't1', { name: 'Core' })), ev('org', 2, link('Person', 'p1', 'teams', 'Team', 't1'))]);
+  it('a source re-sending a link the edge already has costs no reaction, and its newer key still wins', () => {
+    const mesh = single([
+      ev('hr', 1, up('Person', 'p1', { name: 'Ada' })),
+      ev('org', 1, up('Team', 't1', { name: 'Core' })),
+      ev('org', 2, link('Person', 'p1', 'teams', 'Team', 't1')),
+    ]);
     const before = mesh.reactions;
     const docs = JSON.stringify([...mesh.docs]);
     // A row re-sent with the same foreign key: both ends already hold the edge and each other's news.
@@ -241,12 +272,23 @@ describe('node actor: edges and reactions', () => {
   });
 
   it('a deleted neighbour drops out of the carried fields', () => {
-    const mesh = single([ev('hr', 1, up('Person', 'p1', { name: 'Ada' })), ev('org', 1, up('Team', 't1', { name: 'Core' })), ev('org', 2, link('Person', 'p1', 'teams', 'Team', 't1')), ev('org', 3, { op: 'delete', type: 'Team', id: 't1' })]);
+    const mesh = single([
+      ev('hr', 1, up('Person', 'p1', { name: 'Ada' })),
+      ev('org', 1, up('Team', 't1', { name: 'Core' })),
+      ev('org', 2, link('Person', 'p1', 'teams', 'Team', 't1')),
+      ev('org', 3, { op: 'delete', type: 'Team', id: 't1' }),
+    ]);
     assert.equal((mesh.docs.get('Person:p1')!.body as { teamInfo?: unknown[] }).teamInfo, undefined);
   });
 
   it('a one-relation shows its newest link', () => {
-    const mesh = single([ev('pm', 1, up('Project', 'x1', { name: 'Apollo' })), ev('sales', 1, up('Client', 'c1', { name: 'A' })), ev('sales', 1, up('Client', 'c2', { name: 'B' })), ev('pm', 5, link('Project', 'x1', 'client', 'Client', 'c2')), ev('pm', 3, link('Project', 'x1', 'client', 'Client', 'c1'))]);
+    const mesh = single([
+      ev('pm', 1, up('Project', 'x1', { name: 'Apollo' })),
+      ev('sales', 1, up('Client', 'c1', { name: 'A' })),
+      ev('sales', 1, up('Client', 'c2', { name: 'B' })),
+      ev('pm', 5, link('Project', 'x1', 'client', 'Client', 'c2')),
+      ev('pm', 3, link('Project', 'x1', 'client', 'Client', 'c1')),
+    ]);
     assert.equal((mesh.docs.get('Project:x1')!.body as { client: string }).client, 'c2');
   });
 });
@@ -256,7 +298,8 @@ describe('node actor: high-degree relations', () => {
     const mesh = new Mesh(model);
     mesh.options = { maxInlineEdges: 3, buckets: 4 };
     const events = [ev('org', 1, up('Team', 'big', { name: 'Everyone' }))];
-    for (let i = 0; i < members; i++) events.push(ev('hr', 1, up('Person', `m${i}`, { name: `M${i}` })), ev('org', 2, link('Person', `m${i}`, 'teams', 'Team', 'big')));
+    for (let i = 0; i < members; i++)
+      events.push(ev('hr', 1, up('Person', `m${i}`, { name: `M${i}` })), ev('org', 2, link('Person', `m${i}`, 'teams', 'Team', 'big')));
     for (const e of events) mesh.send(keyOf(e.change), { op: 'apply', events: [e] });
     mesh.run();
     return mesh;
@@ -265,9 +308,15 @@ describe('node actor: high-degree relations', () => {
   it("keeps the spilled relation's links out of its history, so they never push out its own changes", () => {
     const mesh = team(12);
     const state = mesh.states.get('Team:big')!;
-    assert.deepEqual(state.history.filter((h) => h.field === 'members'), []);
+    assert.deepEqual(
+      state.history.filter((h) => h.field === 'members'),
+      [],
+    );
     assert.deepEqual(state.horizon?.edges.members, undefined);
-    assert.deepEqual(state.history.map((h) => [h.op, h.field]), [['set', 'name']]);
+    assert.deepEqual(
+      state.history.map((h) => [h.op, h.field]),
+      [['set', 'name']],
+    );
   });
 
   it('keeps the buckets in use as a bitmap', () => {
@@ -294,21 +343,32 @@ describe('node actor: high-degree relations', () => {
     // to the bucket and passes it on to t3, whose older key lets it through.
     const mesh = new Mesh(model);
     mesh.options = { maxInlineEdges: 1, buckets: 2 };
-    mesh.send('Person:p1', { op: 'apply', events: [ev('org', 1, link('Person', 'p1', 'teams', 'Team', 't3')), ev('org', 4, link('Person', 'p1', 'teams', 'Team', 't3')), ev('org', 2, link('Person', 'p1', 'teams', 'Team', 't1'))] });
+    mesh.send('Person:p1', {
+      op: 'apply',
+      events: [
+        ev('org', 1, link('Person', 'p1', 'teams', 'Team', 't3')),
+        ev('org', 4, link('Person', 'p1', 'teams', 'Team', 't3')),
+        ev('org', 2, link('Person', 'p1', 'teams', 'Team', 't1')),
+      ],
+    });
     mesh.run();
     assert.ok(mesh.states.get('Person:p1')!.spilled?.teams, 'the teams relation spilled');
     mesh.send('Person:p1', { op: 'apply', events: [ev('org', 3, link('Person', 'p1', 'teams', 'Team', 't3', 'unlink'))] });
     mesh.send('Team:t3', { op: 'apply', events: [ev('org', 5, up('Team', 't3', { name: 'Core' }))] });
     mesh.run();
     assert.deepEqual(mesh.docs.get('Team:t3')!.body, { id: 't3', name: 'Core', members: ['p1'] });
-    assert.equal(mesh.states.get('Team:t3')!.edges.members?.['Person:p1']?.k, orderKey(4, undefined, mesh.states.get('Team:t3')!.edges.members!['Person:p1']!.ev));
+    assert.equal(
+      mesh.states.get('Team:t3')!.edges.members?.['Person:p1']?.k,
+      orderKey(4, undefined, mesh.states.get('Team:t3')!.edges.members!['Person:p1']!.ev),
+    );
   });
 
   it('fans a change out through the buckets to every linked neighbour', () => {
     const mesh = team(6);
     mesh.send('Team:big', { op: 'apply', events: [ev('org', 9, up('Team', 'big', { name: 'All hands' }))] });
     mesh.run();
-    for (let i = 0; i < 6; i++) assert.deepEqual((mesh.docs.get(`Person:m${i}`)!.body as { teamInfo: unknown }).teamInfo, [{ id: 'big', name: 'All hands' }], `member m${i}`);
+    for (let i = 0; i < 6; i++)
+      assert.deepEqual((mesh.docs.get(`Person:m${i}`)!.body as { teamInfo: unknown }).teamInfo, [{ id: 'big', name: 'All hands' }], `member m${i}`);
   });
 
   it('fans out in a few chains of buckets, so the queue holds a few shares, not the whole degree', () => {
@@ -316,12 +376,17 @@ describe('node actor: high-degree relations', () => {
     mesh.options = { maxInlineEdges: 3, buckets: 64 };
     const members = 640;
     mesh.send('Team:big', { op: 'apply', events: [ev('org', 1, up('Team', 'big', { name: 'Everyone' }))] });
-    for (let i = 0; i < members; i++) mesh.send(`Person:m${i}`, { op: 'apply', events: [ev('hr', 1, up('Person', `m${i}`, { name: `M${i}` })), ev('org', 2, link('Person', `m${i}`, 'teams', 'Team', 'big'))] });
+    for (let i = 0; i < members; i++)
+      mesh.send(`Person:m${i}`, {
+        op: 'apply',
+        events: [ev('hr', 1, up('Person', `m${i}`, { name: `M${i}` })), ev('org', 2, link('Person', `m${i}`, 'teams', 'Team', 'big'))],
+      });
     mesh.run();
     mesh.peakQueued = 0;
     mesh.send('Team:big', { op: 'apply', events: [ev('org', 9, up('Team', 'big', { name: 'All hands' }))] });
     mesh.run();
-    for (let i = 0; i < members; i++) assert.deepEqual((mesh.docs.get(`Person:m${i}`)!.body as { teamInfo: unknown }).teamInfo, [{ id: 'big', name: 'All hands' }], `member m${i}`);
+    for (let i = 0; i < members; i++)
+      assert.deepEqual((mesh.docs.get(`Person:m${i}`)!.body as { teamInfo: unknown }).teamInfo, [{ id: 'big', name: 'All hands' }], `member m${i}`);
     // 64 buckets of ~10 members, told in FANOUT_LANES (8) chains: ~8 shares queued at a time.
     const largestShare = Math.max(...[...mesh.buckets.values()].map((b) => Object.keys(b.c).length));
     assert.ok(mesh.peakQueued <= FANOUT_LANES * (largestShare + 1), `peak ${mesh.peakQueued} operations queued (a share is at most ${largestShare})`);
@@ -330,11 +395,23 @@ describe('node actor: high-degree relations', () => {
   it('chains a fan-out bucket to bucket: the next one is a sibling, the last hands on nothing', () => {
     assert.equal(siblingBucket('Team:a|b|c|members|7', 12), 'Team:a|b|c|members|12');
     const lanes = fanoutLanes([0, 3, 5, 9, 10, 11, 20, 30, 31, 40], 4);
-    assert.deepEqual(lanes, [[0, 10, 31], [3, 11, 40], [5, 20], [9, 30]]);
+    assert.deepEqual(lanes, [
+      [0, 10, 31],
+      [3, 11, 40],
+      [5, 20],
+      [9, 30],
+    ]);
     assert.deepEqual(fanoutLanes([2, 7], 8), [[2], [7]]);
     const summary = { id: 'Team:big', f: { name: 'X' } };
-    const first = applyBucket({ c: { 'Person:p': { on: true, k: 'a', src: 'org', ev: 'e' } } }, { op: 'fanout', rel: 'teams', from: 'Team:big', ver: 2, summary, next: [10, 31] }, 'Team:big|members|0');
-    assert.deepEqual(first.effects.map((e) => e.to), ['Person:p']);
+    const first = applyBucket(
+      { c: { 'Person:p': { on: true, k: 'a', src: 'org', ev: 'e' } } },
+      { op: 'fanout', rel: 'teams', from: 'Team:big', ver: 2, summary, next: [10, 31] },
+      'Team:big|members|0',
+    );
+    assert.deepEqual(
+      first.effects.map((e) => e.to),
+      ['Person:p'],
+    );
     assert.deepEqual(first.forward, { to: 'Team:big|members|10', message: { op: 'fanout', rel: 'teams', from: 'Team:big', ver: 2, summary, next: [31] } });
     const last = applyBucket(undefined, { op: 'fanout', rel: 'teams', from: 'Team:big', ver: 2, summary, next: [] }, 'Team:big|members|31');
     assert.equal(last.forward, undefined);
@@ -378,7 +455,14 @@ describe('node actor: high-degree relations', () => {
 
 describe('order keys', () => {
   it('order numerically across lengths, sequences below times, ties broken by event id', () => {
-    const keys = [orderKey(10, undefined, 'a'), orderKey(9, undefined, 'z'), orderKey('123456789012345678901234567890', undefined, 'a'), orderKey(10, undefined, 'b'), orderKey(undefined, '2026-01-01T00:00:00Z', 'a'), orderKey('0009', undefined, 'y')];
+    const keys = [
+      orderKey(10, undefined, 'a'),
+      orderKey(9, undefined, 'z'),
+      orderKey('123456789012345678901234567890', undefined, 'a'),
+      orderKey(10, undefined, 'b'),
+      orderKey(undefined, '2026-01-01T00:00:00Z', 'a'),
+      orderKey('0009', undefined, 'y'),
+    ];
     assert.deepEqual([...keys].sort(), [keys[5], keys[1], keys[0], keys[3], keys[2], keys[4]]);
     assert.deepEqual(describeKey(keys[2]!), { sequence: '123456789012345678901234567890' });
     assert.deepEqual(describeKey(keys[4]!), { time: '2026-01-01T00:00:00.000Z' });
@@ -397,13 +481,27 @@ describe('node actor: history', () => {
     const ctx = { ...mesh.ctx('Person:p1'), historyLimit: 3 };
     let state;
     for (let i = 1; i <= 5; i++) state = apply(state, { op: 'apply', events: [ev('hr', i, up('Person', 'p1', { level: i }), `h${i}`)] }, ctx).state;
-    assert.deepEqual(state!.history.map((h) => [h.ev, h.src, h.v]), [['h3', 'hr', 3], ['h4', 'hr', 4], ['h5', 'hr', 5]]);
+    assert.deepEqual(
+      state!.history.map((h) => [h.ev, h.src, h.v]),
+      [
+        ['h3', 'hr', 3],
+        ['h4', 'hr', 4],
+        ['h5', 'hr', 5],
+      ],
+    );
   });
 
   it('dead-letters an upsert that would take the node past its field size bound, and keeps the rest', () => {
     const big = (c: string) => c.repeat(200_000);
-    const mesh = single([ev('hr', 1, up('Person', 'p1', { name: big('a') }), 'first'), ev('hr', 2, up('Person', 'p1', { email: big('b'), level: 2 }), 'second'), ev('hr', 3, up('Person', 'p1', { name: big('c') }), 'third')]);
-    assert.deepEqual(mesh.deadLetters.map((d) => d.event.id), ['second']);
+    const mesh = single([
+      ev('hr', 1, up('Person', 'p1', { name: big('a') }), 'first'),
+      ev('hr', 2, up('Person', 'p1', { email: big('b'), level: 2 }), 'second'),
+      ev('hr', 3, up('Person', 'p1', { name: big('c') }), 'third'),
+    ]);
+    assert.deepEqual(
+      mesh.deadLetters.map((d) => d.event.id),
+      ['second'],
+    );
     assert.match(mesh.deadLetters[0]!.reason, /would hold 400\d{3} characters of values; a node keeps at most 300000/);
     const f = mesh.states.get('Person:p1')!.fields;
     assert.equal((f.name!.v as string)[0], 'c', 'replacing a large value with another fits');
@@ -416,14 +514,19 @@ describe('node actor: history', () => {
     const ctx = { ...mesh.ctx('Person:p1'), historyMaxChars: 10_000 };
     let state;
     // A 200 KB text changed 30 times: kept in the node, never in its history.
-    for (let i = 1; i <= 30; i++) state = apply(state, { op: 'apply', events: [ev('hr', i, up('Person', 'p1', { name: String(i % 10).repeat(200_000) }), `big${i}`)] }, ctx).state;
+    for (let i = 1; i <= 30; i++)
+      state = apply(state, { op: 'apply', events: [ev('hr', i, up('Person', 'p1', { name: String(i % 10).repeat(200_000) }), `big${i}`)] }, ctx).state;
     assert.equal((state!.fields.name!.v as string).length, 200_000);
     assert.equal(state!.history.length, 30);
     assert.ok(state!.history.every((h) => h.v === undefined && h.omitted === 200_002));
     assert.ok(JSON.stringify(state).length < 250_000, `state is ${JSON.stringify(state).length} characters`);
     // 3 KB values: 30 changes would be 90 KB of history; the newest 3 fit in 10 KB.
-    for (let i = 31; i <= 60; i++) state = apply(state, { op: 'apply', events: [ev('hr', i, up('Person', 'p1', { name: String(i % 10).repeat(3000) }), `mid${i}`)] }, ctx).state;
-    assert.deepEqual(state!.history.map((h) => h.ev), ['mid58', 'mid59', 'mid60']);
+    for (let i = 31; i <= 60; i++)
+      state = apply(state, { op: 'apply', events: [ev('hr', i, up('Person', 'p1', { name: String(i % 10).repeat(3000) }), `mid${i}`)] }, ctx).state;
+    assert.deepEqual(
+      state!.history.map((h) => h.ev),
+      ['mid58', 'mid59', 'mid60'],
+    );
     // What was dropped is folded into the baseline: the name as of the newest dropped change.
     assert.equal(state!.horizon?.fields.name?.v, '7'.repeat(3000));
   });

@@ -23,7 +23,10 @@ describe('loadDataProduct', () => {
   });
 
   it('loads a default export relative to the given directory, without extension', async () => {
-    writeModule('good', `export default dataProduct({ name: 'tiny', types: [node({ name: 'Thing', owner: 'src', fields: { n: field.int() } })], sources: { src: { records: {} } } });`);
+    writeModule(
+      'good',
+      `export default dataProduct({ name: 'tiny', types: [node({ name: 'Thing', owner: 'src', fields: { n: field.int() } })], sources: { src: { records: {} } } });`,
+    );
     const compiled = await loadDataProduct('./good', dir);
     assert.equal(compiled.model.name, 'tiny');
     assert.match(compiled.sdl, /type Thing implements Node/);
@@ -35,10 +38,20 @@ describe('loadDataProduct', () => {
   });
 
   it('lists every validation problem of the loaded module', async () => {
-    writeModule('broken', `export default dataProduct({ name: 'b', types: [node({ name: 'Subscription', owner: 'ghost', fields: { x: field.text().pii('r').facet(), y: field.keyword().pii(' ') } })], sources: {} });`);
+    writeModule(
+      'broken',
+      `export default dataProduct({ name: 'b', types: [node({ name: 'Subscription', owner: 'ghost', fields: { x: field.text().pii('r').facet(), y: field.keyword().pii(' ') } })], sources: {} });`,
+    );
     await assert.rejects(loadDataProduct('./broken', dir), (err: unknown) => {
       assert.ok(err instanceof ContractValidationError);
-      assert.deepEqual(err.problems.map((p) => p.code).sort(), ['invalid-flag', 'pii-facet', 'reserved-name', 'unknown-source', 'unknown-source', 'unknown-source']);
+      assert.deepEqual(err.problems.map((p) => p.code).sort(), [
+        'invalid-flag',
+        'pii-facet',
+        'reserved-name',
+        'unknown-source',
+        'unknown-source',
+        'unknown-source',
+      ]);
       assert.match(err.message, /^setting MESH_CONTRACTS: \.\/broken has 6 contract problem/);
       return true;
     });

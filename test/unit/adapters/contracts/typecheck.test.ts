@@ -58,7 +58,10 @@ describe('type-checking the data product', () => {
     assert.equal(loaded.model.name, 'boxes');
     // At run time the mapped change is validated: the event is refused (a dead letter), naming the field.
     const mapped = loaded.mapEvent({ specversion: '1.0', id: 'e1', source: 'stock', type: 'stock.box.row', data: { id: 'b1', size: 'large', rev: 1 } });
-    assert.deepEqual(mapped, { ok: false, reasons: ['mapping of stock.box.row produced an invalid meshgraph.node.upsert for Box/b1: data.size: must be integer or null'] });
+    assert.deepEqual(mapped, {
+      ok: false,
+      reasons: ['mapping of stock.box.row produced an invalid meshgraph.node.upsert for Box/b1: data.size: must be integer or null'],
+    });
     const checked = typecheckDataProduct(bad, ROOT);
     assert.equal(checked.tsconfig, path.join(ROOT, 'tsconfig.json'));
     assert.equal(checked.errors.length, 1, checked.errors.join('\n'));

@@ -26,7 +26,10 @@ describe('ProjectionWriter', () => {
     const store = fakeStore(ok);
     const writer = new ProjectionWriter(store, { maxDelayMs: 5 });
     await Promise.all([writer.write([doc('a')]), writer.write([doc('b')]), writer.write([doc('c', 1, 'U')])]);
-    assert.deepEqual(store.calls.map((c) => c.map((d) => d.id)), [['a', 'b', 'c']]);
+    assert.deepEqual(
+      store.calls.map((c) => c.map((d) => d.id)),
+      [['a', 'b', 'c']],
+    );
   });
 
   it('keeps one bulk in flight: documents handed over meanwhile go together in the next one, at most maxDocs each', async () => {
@@ -68,10 +71,15 @@ describe('ProjectionWriter', () => {
   });
 
   it('retries retryable failures and resolves once durable', async () => {
-    const store = fakeStore((docs, call) => (call === 1 ? new Error('503') : call === 2 ? { written: 1, stale: 0, failed: [{ id: 'b', reason: '429', retryable: true }] } : ok(docs)));
+    const store = fakeStore((docs, call) =>
+      call === 1 ? new Error('503') : call === 2 ? { written: 1, stale: 0, failed: [{ id: 'b', reason: '429', retryable: true }] } : ok(docs),
+    );
     const writer = new ProjectionWriter(store, { maxDelayMs: 1, retryBaseMs: 1 });
     assert.deepEqual(await writer.write([doc('a'), doc('b')]), []);
-    assert.deepEqual(store.calls.map((c) => c.map((d) => d.id)), [['a', 'b'], ['a', 'b'], ['b']]);
+    assert.deepEqual(
+      store.calls.map((c) => c.map((d) => d.id)),
+      [['a', 'b'], ['a', 'b'], ['b']],
+    );
     assert.equal(writer.counters.retries, 2);
   });
 
@@ -79,7 +87,10 @@ describe('ProjectionWriter', () => {
     const store = fakeStore(() => ({ written: 1, stale: 0, failed: [{ id: 'bad', reason: 'mapper_parsing_exception', retryable: false }] }));
     const writer = new ProjectionWriter(store, { maxDelayMs: 1 });
     const failed = await writer.write([doc('good'), doc('bad')]);
-    assert.deepEqual(failed.map((f) => f.id), ['bad']);
+    assert.deepEqual(
+      failed.map((f) => f.id),
+      ['bad'],
+    );
   });
 
   it('rejects after the last attempt, so the actor keeps the document dirty', async () => {

@@ -8,12 +8,52 @@ import { library } from './fixtures';
 
 // Field data types from the Elasticsearch 8/9 reference ("Field data types").
 const ELASTICSEARCH_FIELD_TYPES = new Set([
-  'aggregate_metric_double', 'alias', 'binary', 'boolean', 'byte', 'completion', 'constant_keyword', 'date', 'date_nanos',
-  'date_range', 'dense_vector', 'double', 'double_range', 'flattened', 'float', 'float_range', 'geo_point', 'geo_shape',
-  'half_float', 'histogram', 'integer', 'integer_range', 'ip', 'ip_range', 'join', 'keyword', 'long', 'long_range',
-  'match_only_text', 'nested', 'object', 'percolator', 'point', 'rank_feature', 'rank_features', 'scaled_float',
-  'search_as_you_type', 'semantic_text', 'shape', 'short', 'sparse_vector', 'text', 'token_count', 'unsigned_long',
-  'version', 'wildcard',
+  'aggregate_metric_double',
+  'alias',
+  'binary',
+  'boolean',
+  'byte',
+  'completion',
+  'constant_keyword',
+  'date',
+  'date_nanos',
+  'date_range',
+  'dense_vector',
+  'double',
+  'double_range',
+  'flattened',
+  'float',
+  'float_range',
+  'geo_point',
+  'geo_shape',
+  'half_float',
+  'histogram',
+  'integer',
+  'integer_range',
+  'ip',
+  'ip_range',
+  'join',
+  'keyword',
+  'long',
+  'long_range',
+  'match_only_text',
+  'nested',
+  'object',
+  'percolator',
+  'point',
+  'rank_feature',
+  'rank_features',
+  'scaled_float',
+  'search_as_you_type',
+  'semantic_text',
+  'shape',
+  'short',
+  'sparse_vector',
+  'text',
+  'token_count',
+  'unsigned_long',
+  'version',
+  'wildcard',
 ]);
 const PROPERTY_KEYS = new Set(['type', 'fields', 'properties', 'ignore_above', 'format']);
 
@@ -21,7 +61,9 @@ const PROPERTY_KEYS = new Set(['type', 'fields', 'properties', 'ignore_above', '
 function mappingProblems(properties: Record<string, EsProperty>, at = ''): string[] {
   return Object.entries(properties).flatMap(([name, prop]) => {
     const path = at + name;
-    const problems = Object.keys(prop).filter((k) => !PROPERTY_KEYS.has(k)).map((k) => `${path}: unknown parameter ${k}`);
+    const problems = Object.keys(prop)
+      .filter((k) => !PROPERTY_KEYS.has(k))
+      .map((k) => `${path}: unknown parameter ${k}`);
     if (!ELASTICSEARCH_FIELD_TYPES.has(String(prop['type']))) problems.push(`${path}: unknown field type ${String(prop['type'])}`);
     const nested = prop as { properties?: Record<string, EsProperty>; fields?: Record<string, EsProperty> };
     const children = [nested.properties, nested.fields].filter((c) => c !== undefined);
@@ -65,7 +107,9 @@ describe('Elasticsearch compiler', () => {
       type: 'object',
       properties: { id: { type: 'keyword', ignore_above: 8191 }, title: { type: 'text', fields: { keyword: { type: 'keyword', ignore_above: 1024 } } } },
     });
-    const oneHop = compileDataProduct(library({ types: [library().types[0]!, { ...library().types[1]!, denormalized: { writer: { via: ['author'], fields: ['country'] } } }] }));
+    const oneHop = compileDataProduct(
+      library({ types: [library().types[0]!, { ...library().types[1]!, denormalized: { writer: { via: ['author'], fields: ['country'] } } }] }),
+    );
     assert.equal(oneHop.esMappings['Book']?.template.mappings.properties['writer']?.['type'], 'object');
   });
 

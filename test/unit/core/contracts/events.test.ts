@@ -12,8 +12,14 @@ const reasonsOf = (verdict: EventVerdict) => (verdict.ok ? [] : verdict.reasons)
 describe('JSON Schemas', () => {
   it('has a schema per canonical upsert, edge owner, delete and source record, each compiling alone under strict ajv', () => {
     assert.deepEqual(Object.keys(compiled.jsonSchemas).sort(), [
-      'cloudevent', 'cms.author.row', 'meshgraph.edge.Author', 'meshgraph.edge.Book', 'meshgraph.node.delete',
-      'meshgraph.node.upsert.Author', 'meshgraph.node.upsert.Book', 'shop.book.row',
+      'cloudevent',
+      'cms.author.row',
+      'meshgraph.edge.Author',
+      'meshgraph.edge.Book',
+      'meshgraph.node.delete',
+      'meshgraph.node.upsert.Author',
+      'meshgraph.node.upsert.Book',
+      'shop.book.row',
     ]);
     for (const [name, schema] of Object.entries(compiled.jsonSchemas)) {
       const ajv = new Ajv2020({ strict: true, allowUnionTypes: true });
@@ -37,17 +43,30 @@ describe('JSON Schemas', () => {
   it('accepts a partial upsert with typed values and nulls', () => {
     const verdict = upsert({ title: 'Dune', price: 9.5, pages: 412, inPrint: true, published: '1965-08-01T00:00:00Z', tags: ['sf'], genre: null });
     assert.ok(verdict.ok && verdict.kind === 'canonical', JSON.stringify(verdict));
-    assert.deepEqual(verdict.change, { op: 'upsert', type: 'Book', id: 'b1', fields: { title: 'Dune', price: 9.5, pages: 412, inPrint: true, published: '1965-08-01T00:00:00Z', tags: ['sf'], genre: null } });
+    assert.deepEqual(verdict.change, {
+      op: 'upsert',
+      type: 'Book',
+      id: 'b1',
+      fields: { title: 'Dune', price: 9.5, pages: 412, inPrint: true, published: '1965-08-01T00:00:00Z', tags: ['sf'], genre: null },
+    });
   });
 
   it('rejects unknown fields and wrong types, naming the field', () => {
     assert.deepEqual(reasonsOf(upsert({ isbn: 'x' })), ['data: unknown field "isbn"']);
-    assert.deepEqual(reasonsOf(upsert({ pages: 1.5, genre: 'poem' })), ['data.genre: must be one of "novel", "essay", null', 'data.pages: must be integer or null']);
-    assert.deepEqual(reasonsOf(upsert({ published: 'yesterday' })), ['data.published: must match pattern "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$"']);
+    assert.deepEqual(reasonsOf(upsert({ pages: 1.5, genre: 'poem' })), [
+      'data.genre: must be one of "novel", "essay", null',
+      'data.pages: must be integer or null',
+    ]);
+    assert.deepEqual(reasonsOf(upsert({ published: 'yesterday' })), [
+      'data.published: must match pattern "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$"',
+    ]);
   });
 
   it('checks the envelope: specversion, id, sequence, subject', () => {
-    assert.match(reasonsOf(validate({ specversion: '0.3', id: '', source: 'shop', type: 't' })).join('; '), /specversion.*; id: must NOT have fewer than 1 characters/);
+    assert.match(
+      reasonsOf(validate({ specversion: '0.3', id: '', source: 'shop', type: 't' })).join('; '),
+      /specversion.*; id: must NOT have fewer than 1 characters/,
+    );
     assert.deepEqual(reasonsOf(upsert({}, { sequence: '12.5' })), ['sequence: must match pattern "^(0|[1-9][0-9]*)$"']);
     assert.deepEqual(reasonsOf(upsert({}, { sequence: -1 })), ['sequence: must be >= 0']);
     assert.ok(upsert({}, { sequence: '18446744073709551615' }).ok, 'a decimal string sequence beyond 2^53 is fine');
@@ -86,11 +105,31 @@ describe('JSON Schemas', () => {
 
 describe('source mapping', () => {
   it('turns a record into canonical events carrying the record sequence', () => {
-    const result = compiled.mapEvent(event({ id: 'r9', type: 'shop.book.row', time: '2024-01-01T00:00:00Z', data: { isbn: 'b1', title: 'Dune', author: 'a1', lsn: '900' } }));
+    const result = compiled.mapEvent(
+      event({ id: 'r9', type: 'shop.book.row', time: '2024-01-01T00:00:00Z', data: { isbn: 'b1', title: 'Dune', author: 'a1', lsn: '900' } }),
+    );
     assert.ok(result.ok, JSON.stringify(result));
     assert.deepEqual(result.events, [
-      { specversion: '1.0', id: 'r9:0', source: 'shop', type: 'meshgraph.node.upsert', subject: 'Book/b1', time: '2024-01-01T00:00:00Z', sequence: '900', data: { title: 'Dune' } },
-      { specversion: '1.0', id: 'r9:1', source: 'shop', type: 'meshgraph.edge.link', subject: 'Book/b1', time: '2024-01-01T00:00:00Z', sequence: '900', data: { rel: 'author', to: 'Author/a1' } },
+      {
+        specversion: '1.0',
+        id: 'r9:0',
+        source: 'shop',
+        type: 'meshgraph.node.upsert',
+        subject: 'Book/b1',
+        time: '2024-01-01T00:00:00Z',
+        sequence: '900',
+        data: { title: 'Dune' },
+      },
+      {
+        specversion: '1.0',
+        id: 'r9:1',
+        source: 'shop',
+        type: 'meshgraph.edge.link',
+        subject: 'Book/b1',
+        time: '2024-01-01T00:00:00Z',
+        sequence: '900',
+        data: { rel: 'author', to: 'Author/a1' },
+      },
     ]);
   });
 
@@ -98,10 +137,17 @@ describe('source mapping', () => {
     const product = library();
     const shop = product.sources['shop']!;
     const rogue = { ...shop.records['shop.book.row']!, map: () => [{ op: 'upsert' as const, type: 'Author', id: 'a1', fields: { name: 'x' } }] };
-    const thrower = { ...rogue, map: () => { throw new Error('no title column'); } };
+    const thrower = {
+      ...rogue,
+      map: () => {
+        throw new Error('no title column');
+      },
+    };
     const mapped = compileDataProduct({ ...product, sources: { ...product.sources, shop: { records: { 'shop.book.row': rogue, 'shop.book.bad': thrower } } } });
     const result = mapped.mapEvent(event({ type: 'shop.book.row', data: { isbn: 'b1', lsn: '1' } }));
-    assert.deepEqual(reasonsOf(result as EventVerdict), ['mapping of shop.book.row produced an invalid meshgraph.node.upsert for Author/a1: Author.name is owned by cms; shop may not write it']);
+    assert.deepEqual(reasonsOf(result as EventVerdict), [
+      'mapping of shop.book.row produced an invalid meshgraph.node.upsert for Author/a1: Author.name is owned by cms; shop may not write it',
+    ]);
     const failed = mapped.mapEvent(event({ type: 'shop.book.bad', data: { isbn: 'b1', lsn: '1' } }));
     assert.deepEqual(reasonsOf(failed as EventVerdict), ['mapping of shop.book.bad failed: no title column']);
   });

@@ -45,10 +45,7 @@ export const shop = source({
     'shop.book.row': record({
       fields: { isbn: field.keyword().required(), title: field.text(), author: field.keyword(), lsn: field.keyword().required() },
       sequence: 'lsn',
-      map: (r) => [
-        change.upsert(Book, r.isbn, { title: r.title }),
-        ...(r.author ? [change.link(Book, r.isbn, 'author', Author, r.author)] : []),
-      ],
+      map: (r) => [change.upsert(Book, r.isbn, { title: r.title }), ...(r.author ? [change.link(Book, r.isbn, 'author', Author, r.author)] : [])],
     }),
   },
 });

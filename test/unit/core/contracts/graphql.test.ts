@@ -40,9 +40,10 @@ describe('GraphQL compiler', () => {
     assert.equal(String(query['authors']?.args[0]?.type), '[ID!]!');
     const search = query['searchBooks'];
     assert.equal(String(search?.type), 'BookConnection!');
-    assert.deepEqual(search?.args.map((a) => `${a.name}: ${String(a.type)}`), [
-      'query: String', 'filter: BookFilter', 'sort: [BookSort!]', 'first: Int', 'after: String',
-    ]);
+    assert.deepEqual(
+      search?.args.map((a) => `${a.name}: ${String(a.type)}`),
+      ['query: String', 'filter: BookFilter', 'sort: [BookSort!]', 'first: Int', 'after: String'],
+    );
     assert.equal(search?.args.find((a) => a.name === 'first')?.defaultValue, 20);
     assert.equal(String(query['node']?.type), 'Node');
   });
@@ -61,14 +62,20 @@ describe('GraphQL compiler', () => {
     assert.deepEqual(Object.keys(objectType(schema, 'BookEdge').getFields()), ['cursor', 'node']);
     const sortField = schema.getType('BookSortField');
     assert.ok(sortField instanceof GraphQLEnumType);
-    assert.deepEqual(sortField.getValues().map((v) => v.name), ['id', 'price', 'published']);
+    assert.deepEqual(
+      sortField.getValues().map((v) => v.name),
+      ['id', 'price', 'published'],
+    );
     const filter = schema.getType('BookFilter');
     assert.ok(filter instanceof GraphQLInputObjectType);
     const fields = filter.getFields();
     assert.equal(String(fields['genre']?.type), 'BookGenreFilter');
     assert.equal(String(fields['price']?.type), 'FloatFilter');
     assert.equal(String(fields['author']?.type), 'IDFilter');
-    assert.deepEqual(['and', 'or', 'not'].map((n) => String(fields[n]?.type)), ['[BookFilter!]', '[BookFilter!]', 'BookFilter']);
+    assert.deepEqual(
+      ['and', 'or', 'not'].map((n) => String(fields[n]?.type)),
+      ['[BookFilter!]', '[BookFilter!]', 'BookFilter'],
+    );
     const floatFilter = schema.getType('FloatFilter');
     assert.ok(floatFilter instanceof GraphQLInputObjectType);
     assert.deepEqual(Object.keys(floatFilter.getFields()), ['eq', 'in', 'gt', 'gte', 'lt', 'lte', 'exists']);

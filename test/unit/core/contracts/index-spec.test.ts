@@ -59,7 +59,13 @@ describe('cursor codec', () => {
   });
 
   it('refuses a cursor of another length or a made-up one with a 400', () => {
-    assert.throws(() => decodeCursor(encodeCursor([1, 'a']), 3), (e: unknown) => e instanceof UserError && e.status === 400);
-    assert.throws(() => decodeCursor('not a cursor', 1), (e: unknown) => e instanceof UserError && e.code === 'invalid-cursor');
+    assert.throws(
+      () => decodeCursor(encodeCursor([1, 'a']), 3),
+      (e: unknown) => e instanceof UserError && e.status === 400,
+    );
+    assert.throws(
+      () => decodeCursor('not a cursor', 1),
+      (e: unknown) => e instanceof UserError && e.code === 'invalid-cursor',
+    );
   });
 });

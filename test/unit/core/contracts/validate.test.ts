@@ -23,12 +23,22 @@ describe('contract validation', () => {
     const outcome = validateDataProduct(library());
     assert.ok(outcome.ok, JSON.stringify(outcome));
     assert.deepEqual(outcome.model.types['Book']?.edges['author'], {
-      name: 'author', from: 'Book', to: 'Author', cardinality: 'one', inverseCardinality: 'many', inverse: 'books', owner: 'shop', declaredOn: 'Author',
+      name: 'author',
+      from: 'Book',
+      to: 'Author',
+      cardinality: 'one',
+      inverseCardinality: 'many',
+      inverse: 'books',
+      owner: 'shop',
+      declaredOn: 'Author',
     });
   });
 
   it('rejects an unknown edge target, naming the known types', () => {
-    const broken = variant(Author, { edges: { books: edge({ to: 'Bok', cardinality: 'many', inverse: 'author', inverseCardinality: 'one', owner: 'shop' }) }, denormalized: {} });
+    const broken = variant(Author, {
+      edges: { books: edge({ to: 'Bok', cardinality: 'many', inverse: 'author', inverseCardinality: 'one', owner: 'shop' }) },
+      denormalized: {},
+    });
     expectProblem(library({ types: [broken, Book] }), 'unknown-edge-target', 'Author.books', /Bok, which is not a node type \(known: Author, Book\)/);
   });
 
@@ -104,9 +114,13 @@ describe('contract validation', () => {
   });
 
   it('refuses a facet on a many end and a facet of carried pii', () => {
-    const manyFacet = variant(Author, { edges: { books: edge({ to: 'Book', cardinality: 'many', inverse: 'author', inverseCardinality: 'one', owner: 'shop', facet: true }) } });
+    const manyFacet = variant(Author, {
+      edges: { books: edge({ to: 'Book', cardinality: 'many', inverse: 'author', inverseCardinality: 'one', owner: 'shop', facet: true }) },
+    });
     expectProblem(library({ types: [manyFacet, Book] }), 'invalid-flag', 'Author.books', /'many' end and cannot be a facet/);
-    const oneFacet = variant(Author, { edges: { books: edge({ to: 'Book', cardinality: 'many', inverse: 'author', inverseCardinality: 'one', owner: 'shop', inverseFacet: true }) } });
+    const oneFacet = variant(Author, {
+      edges: { books: edge({ to: 'Book', cardinality: 'many', inverse: 'author', inverseCardinality: 'one', owner: 'shop', inverseFacet: true }) },
+    });
     const outcome = validateDataProduct(library({ types: [oneFacet, Book] }));
     assert.ok(outcome.ok, JSON.stringify(outcome));
     assert.equal(outcome.model.types['Book']?.edges['author']?.facet, true);
@@ -139,13 +153,16 @@ describe('contract validation', () => {
 
   it('throws one error listing every problem when compiling', () => {
     const product = withType(node({ name: 'Subscription', owner: 'nowhere', fields: {} }));
-    assert.throws(() => compileDataProduct(product, 'contracts/broken'), (err: unknown) => {
-      assert.ok(err instanceof ContractValidationError);
-      assert.equal(err.setting, 'MESH_CONTRACTS');
-      assert.equal(err.problems.length, 2);
-      assert.match(err.message, /contracts\/broken has 2 contract problem\(s\)/);
-      assert.match(err.message, /\[reserved-name\].*\n.*\[unknown-source\]/);
-      return true;
-    });
+    assert.throws(
+      () => compileDataProduct(product, 'contracts/broken'),
+      (err: unknown) => {
+        assert.ok(err instanceof ContractValidationError);
+        assert.equal(err.setting, 'MESH_CONTRACTS');
+        assert.equal(err.problems.length, 2);
+        assert.match(err.message, /contracts\/broken has 2 contract problem\(s\)/);
+        assert.match(err.message, /\[reserved-name\].*\n.*\[unknown-source\]/);
+        return true;
+      },
+    );
   });
 });

@@ -46,7 +46,10 @@ describe('demo generator', () => {
     assert.equal(new Set(events.map((e) => e.id)).size, events.length);
     const shop = events.filter((e) => e.source === 'shop');
     assert.equal(typeof (shop[0]?.data as Record<string, unknown>)['lsn'], 'string');
-    assert.deepEqual(shop.map(sequenceOf), shop.map((_, i) => i + 1));
+    assert.deepEqual(
+      shop.map(sequenceOf),
+      shop.map((_, i) => i + 1),
+    );
     for (const e of events) assert.ok(compiled.validators.validateEvent(e).ok, JSON.stringify(e));
   });
 
@@ -64,7 +67,11 @@ describe('demo generator', () => {
       assert.ok(compiled.validators.validateEvent(e).ok, JSON.stringify(e));
     }
     // The same records as the load (same keys), changed.
-    const isbns = (events: CloudEvent[]) => events.filter((e) => e.type === 'shop.book.row').map((e) => (e.data as Record<string, unknown>)['isbn']).sort();
+    const isbns = (events: CloudEvent[]) =>
+      events
+        .filter((e) => e.type === 'shop.book.row')
+        .map((e) => (e.data as Record<string, unknown>)['isbn'])
+        .sort();
     assert.deepEqual(isbns(round), isbns(load));
     assert.ok(round.every((e) => String((e.data as Record<string, unknown>)['title']).endsWith('(2nd ed.)')));
     // A second round continues the sequences.
@@ -77,7 +84,10 @@ describe('demo generator', () => {
     assert.equal(stats.updates, 100);
     assert.equal(stats.outOfOrder, 100);
     const books = events.filter((e) => e.type === 'shop.book.row' && (e.data as Record<string, unknown>)['isbn'] === 'b0-1');
-    assert.deepEqual(books.map((e) => (e.data as Record<string, unknown>)['title']), ['One (2nd ed.)', 'One']);
+    assert.deepEqual(
+      books.map((e) => (e.data as Record<string, unknown>)['title']),
+      ['One (2nd ed.)', 'One'],
+    );
     assert.ok(sequenceOf(books[0]!) > sequenceOf(books[1]!));
   });
 
@@ -85,7 +95,10 @@ describe('demo generator', () => {
     const { events, stats } = generate({ roots: 1, mix: { ...NO_MESS, duplicates: 1, deletes: 1 } });
     assert.equal(stats.deletes, 1);
     assert.equal(stats.duplicates, 4);
-    assert.deepEqual(events.slice(4).map((e) => e.id), events.slice(0, 4).map((e) => e.id));
+    assert.deepEqual(
+      events.slice(4).map((e) => e.id),
+      events.slice(0, 4).map((e) => e.id),
+    );
     assert.equal((events[3]?.data as Record<string, unknown>)['Name'], null);
   });
 

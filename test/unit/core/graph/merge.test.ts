@@ -4,7 +4,17 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { deleteNode, forwardEdge, HISTORY_VALUE_MAX_CHARS, holders, setEdge, setNeighbour, spillEdges, upsertFields, type Origin } from '../../../../core/graph/merge';
+import {
+  deleteNode,
+  forwardEdge,
+  HISTORY_VALUE_MAX_CHARS,
+  holders,
+  setEdge,
+  setNeighbour,
+  spillEdges,
+  upsertFields,
+  type Origin,
+} from '../../../../core/graph/merge';
 import { emptyNodeState, usedBuckets, type NodeState } from '../../../../core/graph/node-state';
 import { orderKey } from '../../../../core/graph/order';
 
@@ -119,7 +129,7 @@ describe('deleteNode', () => {
     assert.deepEqual(state.history.at(-1), { at: '2026-02-01T00:00:00.000Z', ev: 'del', src: 'hr', k: at(5, 'hr', 'del').k, op: 'delete' });
   });
 
-  it('drops a field set with the delete\'s own key too: up to and including it', () => {
+  it("drops a field set with the delete's own key too: up to and including it", () => {
     const state = person();
     upsertFields(state, { name: 'Ada' }, at(5, 'hr', 'same'), NOW);
     deleteNode(state, at(5, 'hr', 'same'), NOW);
@@ -136,7 +146,13 @@ describe('deleteNode', () => {
     assert.equal(deleteNode(state, at(9), NOW), true);
     assert.equal(state.tomb!.k, at(9).k);
     assert.equal('at' in state.tomb!, false, 'no event time, none kept');
-    assert.deepEqual(state.history.map((h) => [h.op, h.at]), [['delete', NOW], ['delete', NOW]]);
+    assert.deepEqual(
+      state.history.map((h) => [h.op, h.at]),
+      [
+        ['delete', NOW],
+        ['delete', NOW],
+      ],
+    );
   });
 });
 
@@ -154,7 +170,13 @@ describe('setEdge', () => {
     assert.equal(setEdge(state, 'teams', 'Team:t1', true, at(7, 'org', 'resent'), NOW), 'reasserted');
     assert.deepEqual(state.edges.teams!['Team:t1'], { on: true, k: at(7, 'org', 'resent').k, src: 'org', ev: 'resent' });
     // Kept in the history all the same: time travel compares keys across a 'one' relation's cells.
-    assert.deepEqual(state.history.map((h) => [h.op, h.ev]), [['link', 'org-2'], ['link', 'resent']]);
+    assert.deepEqual(
+      state.history.map((h) => [h.op, h.ev]),
+      [
+        ['link', 'org-2'],
+        ['link', 'resent'],
+      ],
+    );
   });
 
   it('an unlink of a linked edge flips it off; a newer unlink of an edge already off is a re-assertion', () => {
@@ -164,10 +186,13 @@ describe('setEdge', () => {
     assert.equal(state.edges.teams!['Team:t1']!.on, false);
     assert.equal(setEdge(state, 'teams', 'Team:t1', false, at(4, 'org'), NOW), 'reasserted');
     assert.equal(setEdge(state, 'teams', 'Team:t1', true, at(5, 'org'), NOW), 'flipped', 'a relink after an unlink is news again');
-    assert.deepEqual(state.history.map((h) => h.op), ['link', 'unlink', 'unlink', 'link']);
+    assert.deepEqual(
+      state.history.map((h) => h.op),
+      ['link', 'unlink', 'unlink', 'link'],
+    );
   });
 
-  it("an unlink of a neighbour never linked is a flip: the cell is new and remembers it is off", () => {
+  it('an unlink of a neighbour never linked is a flip: the cell is new and remembers it is off', () => {
     const state = person();
     assert.equal(setEdge(state, 'teams', 'Team:t1', false, at(3, 'org'), NOW), 'flipped');
     assert.deepEqual(state.edges.teams!['Team:t1'], { on: false, k: at(3, 'org').k, src: 'org', ev: 'org-3' });
@@ -256,7 +281,10 @@ describe('forwardEdge', () => {
     assert.equal(forwardEdge(state, 'members', a, true, at(2, 'org'), 8, NOW, true), na);
     assert.equal(forwardEdge(state, 'members', a, false, at(3, 'org'), 8, NOW, true), na, 'the same neighbour, the same bucket');
     assert.equal(forwardEdge(state, 'members', b, true, at(4, 'org'), 8, NOW, true), nb);
-    assert.deepEqual(usedBuckets(state.spilled!.members), [na, nb].sort((x, y) => x - y));
+    assert.deepEqual(
+      usedBuckets(state.spilled!.members),
+      [na, nb].sort((x, y) => x - y),
+    );
     assert.ok(na >= 0 && na < 8 && nb >= 0 && nb < 8);
     assert.equal(state.edges.members, undefined);
   });
@@ -266,7 +294,13 @@ describe('forwardEdge', () => {
     forwardEdge(state, 'members', 'Person:m1', true, at(2, 'org'), 4, NOW, true);
     forwardEdge(state, 'members', 'Person:m1', false, at(3, 'org'), 4, NOW, true);
     forwardEdge(state, 'members', 'Person:m2', true, at(4, 'org'), 4, NOW, false);
-    assert.deepEqual(state.history.map((h) => [h.op, h.field, h.to, h.ev]), [['link', 'members', 'Person:m1', 'org-2'], ['unlink', 'members', 'Person:m1', 'org-3']]);
+    assert.deepEqual(
+      state.history.map((h) => [h.op, h.field, h.to, h.ev]),
+      [
+        ['link', 'members', 'Person:m1', 'org-2'],
+        ['unlink', 'members', 'Person:m1', 'org-3'],
+      ],
+    );
   });
 });
 
@@ -291,16 +325,25 @@ describe('spillEdges', () => {
     for (const [n, list] of byBucket) {
       for (const { to } of list) assert.equal(forwardEdge(person(), 'members', to, true, at(99), 4, NOW, false), n, `${to} in bucket ${n}`);
     }
-    assert.deepEqual(usedBuckets(state.spilled!.members), [...byBucket.keys()].sort((a, b) => a - b));
+    assert.deepEqual(
+      usedBuckets(state.spilled!.members),
+      [...byBucket.keys()].sort((a, b) => a - b),
+    );
   });
 
-  it("leaves the node nothing of the relation: no cells, no neighbour news, no link history, no horizon edges; the rest stays", () => {
+  it('leaves the node nothing of the relation: no cells, no neighbour news, no link history, no horizon edges; the rest stays', () => {
     const state = team();
     spillEdges(state, 'members', 4);
     assert.equal(state.edges.members, undefined);
     assert.equal(state.neighbours.members, undefined);
     assert.equal(state.horizon!.edges.members, undefined);
-    assert.deepEqual(state.history.map((h) => [h.op, h.field]), [['set', 'name'], ['link', 'projects']]);
+    assert.deepEqual(
+      state.history.map((h) => [h.op, h.field]),
+      [
+        ['set', 'name'],
+        ['link', 'projects'],
+      ],
+    );
     assert.deepEqual(Object.keys(state.edges.projects!), ['Project:x1']);
     assert.deepEqual(Object.keys(state.neighbours.projects!), ['Project:x1']);
     assert.deepEqual(state.horizon!.edges.projects, {});
@@ -311,14 +354,21 @@ describe('spillEdges', () => {
 describe('merge: order independence', () => {
   // One owner ('hr') writes name and level and deletes; 'org' writes team and links (the actor
   // refuses a field or delete from a source that does not own it, so these are the cases it merges).
-  type Op = { kind: 'upsert'; src: 'hr' | 'org'; fields: Record<string, string | number | null> } | { kind: 'delete' } | { kind: 'edge'; to: string; on: boolean };
+  type Op =
+    { kind: 'upsert'; src: 'hr' | 'org'; fields: Record<string, string | number | null> } | { kind: 'delete' } | { kind: 'edge'; to: string; on: boolean };
   const op: fc.Arbitrary<Op> = fc.oneof(
-    fc.record({ kind: fc.constant('upsert' as const), src: fc.constant('hr' as const), fields: fc.record({ name: fc.constantFrom('Ada', 'Bob', null), level: fc.integer({ min: 1, max: 3 }) }, { requiredKeys: [] }) }),
+    fc.record({
+      kind: fc.constant('upsert' as const),
+      src: fc.constant('hr' as const),
+      fields: fc.record({ name: fc.constantFrom('Ada', 'Bob', null), level: fc.integer({ min: 1, max: 3 }) }, { requiredKeys: [] }),
+    }),
     fc.record({ kind: fc.constant('upsert' as const), src: fc.constant('org' as const), fields: fc.record({ team: fc.constantFrom('Core', 'Edge') }) }),
     fc.constant({ kind: 'delete' as const }),
     fc.record({ kind: fc.constant('edge' as const), to: fc.constantFrom('Team:t1', 'Team:t2'), on: fc.boolean() }),
   );
-  const events = fc.array(fc.tuple(op, fc.integer({ min: 1, max: 6 })), { minLength: 1, maxLength: 25 }).map((ops) => ops.map(([o, seq], i) => ({ o, origin: at(seq, o.kind === 'upsert' ? o.src : o.kind === 'delete' ? 'hr' : 'org', `e${i}`) })));
+  const events = fc
+    .array(fc.tuple(op, fc.integer({ min: 1, max: 6 })), { minLength: 1, maxLength: 25 })
+    .map((ops) => ops.map(([o, seq], i) => ({ o, origin: at(seq, o.kind === 'upsert' ? o.src : o.kind === 'delete' ? 'hr' : 'org', `e${i}`) })));
 
   function merged(list: Array<{ o: Op; origin: Origin }>) {
     const state = person();

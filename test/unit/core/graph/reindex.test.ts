@@ -49,7 +49,10 @@ describe('reindex', () => {
       const [result] = await reindex(store, [author], source([authorState('a1', 'Ada Lovelace')]), { version: 3 });
       assert.deepEqual(result?.deleted, ['Author_v1', 'Author_v2']);
       assert.deepEqual(await store.indexes('Author'), [{ index: 'Author_v3', version: 3, aliased: true }]);
-      assert.deepEqual((await store.search('Author', { text: 'lovelace', first: 5 })).hits.map((h) => h.doc.id), ['Author:a1']);
+      assert.deepEqual(
+        (await store.search('Author', { text: 'lovelace', first: 5 })).hits.map((h) => h.doc.id),
+        ['Author:a1'],
+      );
     } finally {
       await store.close();
     }
@@ -60,7 +63,13 @@ describe('reindex', () => {
     try {
       const [result] = await reindex(store, [author], source([authorState('a1', 'Ada')]), { version: 3, keepPrevious: true });
       assert.deepEqual(result?.deleted, ['Author_v1']);
-      assert.deepEqual((await store.indexes('Author')).map((i) => [i.index, i.aliased]), [['Author_v2', false], ['Author_v3', true]]);
+      assert.deepEqual(
+        (await store.indexes('Author')).map((i) => [i.index, i.aliased]),
+        [
+          ['Author_v2', false],
+          ['Author_v3', true],
+        ],
+      );
     } finally {
       await store.close();
     }
@@ -70,7 +79,10 @@ describe('reindex', () => {
     const store = await storeWithVersions(1, 9);
     try {
       await reindex(store, [author], source([]), { version: 5 });
-      assert.deepEqual((await store.indexes('Author')).map((i) => i.index), ['Author_v5', 'Author_v9']);
+      assert.deepEqual(
+        (await store.indexes('Author')).map((i) => i.index),
+        ['Author_v5', 'Author_v9'],
+      );
     } finally {
       await store.close();
     }

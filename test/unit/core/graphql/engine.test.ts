@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { openBed, type Bed } from './fixture';
 
-const CUSTOMER_WITH_ACCOUNTS = 'query($id: ID!) { customer(id: $id) { id key name segment city accounts { key status balance } accountSummaries { id status balance } } }';
+const CUSTOMER_WITH_ACCOUNTS =
+  'query($id: ID!) { customer(id: $id) { id key name segment city accounts { key status balance } accountSummaries { id status balance } } }';
 
 for (const executor of ['jit', 'standard'] as const) {
   describe(`GraphQL engine (${executor})`, () => {
@@ -35,7 +36,9 @@ for (const executor of ['jit', 'standard'] as const) {
     });
 
     it('finds a node by key or by global id; null for an unknown key', async () => {
-      const { data } = await bed.run('{ a: customer(id: "nope") { id } b: customer(id: "Customer:c2") { key } c: customers(ids: ["c3", "Customer:c4"]) { id } }');
+      const { data } = await bed.run(
+        '{ a: customer(id: "nope") { id } b: customer(id: "Customer:c2") { key } c: customers(ids: ["c3", "Customer:c4"]) { id } }',
+      );
       assert.deepEqual(data, { a: null, b: { key: 'c2' }, c: [{ id: 'Customer:c3' }, { id: 'Customer:c4' }] });
     });
 
@@ -47,7 +50,9 @@ for (const executor of ['jit', 'standard'] as const) {
     });
 
     it('resolves node(id) and nodes(ids) by global id through the Node interface', async () => {
-      const { data, errors } = await bed.run('{ node(id: "Account:a2") { __typename id ... on Account { status owner { id } } } nodes(ids: ["Customer:c1", "Account:zz", "Account:a1"]) { id } }');
+      const { data, errors } = await bed.run(
+        '{ node(id: "Account:a2") { __typename id ... on Account { status owner { id } } } nodes(ids: ["Customer:c1", "Account:zz", "Account:a1"]) { id } }',
+      );
       assert.equal(errors, undefined);
       assert.deepEqual(data.node, { __typename: 'Account', id: 'Account:a2', status: 'active', owner: { id: 'Customer:c2' } });
       assert.deepEqual(data.nodes, [{ id: 'Customer:c1' }, null, { id: 'Account:a1' }]);
@@ -94,16 +99,28 @@ for (const executor of ['jit', 'standard'] as const) {
     });
 
     it('sorts by a carried neighbour field (a path that reaches one node)', async () => {
-      await bed.store.bulk(['Gold', 'Basic', 'Max'].map((plan, i) => ({ id: `Line:l${i}`, type: 'Line', version: 1, body: { id: `l${i}`, status: 'active', plan: `p${i}`, planInfo: { id: `p${i}`, name: plan } } })));
+      await bed.store.bulk(
+        ['Gold', 'Basic', 'Max'].map((plan, i) => ({
+          id: `Line:l${i}`,
+          type: 'Line',
+          version: 1,
+          body: { id: `l${i}`, status: 'active', plan: `p${i}`, planInfo: { id: `p${i}`, name: plan } },
+        })),
+      );
       const { data, errors } = await bed.run('{ searchLines(sort: [{field: planInfo_name, direction: DESC}]) { edges { node { id planInfo { name } } } } }');
       assert.equal(errors, undefined);
-      assert.deepEqual(data.searchLines.edges.map((e: any) => e.node.planInfo.name), ['Max', 'Gold', 'Basic']);
+      assert.deepEqual(
+        data.searchLines.edges.map((e: any) => e.node.planInfo.name),
+        ['Max', 'Gold', 'Basic'],
+      );
     });
 
     it('takes a recursive filter input (and/or/not) as a variable', { timeout: 20_000 }, async () => {
       // graphql-jit 0.8 recursed forever compiling the coercion of such a variable (its issue #81).
       const query = 'query($f: CustomerFilter) { searchCustomers(filter: $f, first: 100) { totalCount } }';
-      const { data, errors } = await bed.run(query, { f: { or: [{ city: { eq: 'Oslo' } }, { and: [{ city: { eq: 'Lima' } }, { not: { segment: { eq: 'vip' } } }] }] } });
+      const { data, errors } = await bed.run(query, {
+        f: { or: [{ city: { eq: 'Oslo' } }, { and: [{ city: { eq: 'Lima' } }, { not: { segment: { eq: 'vip' } } }] }] },
+      });
       assert.equal(errors, undefined);
       // Oslo: i % 4 == 0 (15 of 60); Lima and not vip: i % 4 == 1 and i % 3 != 2 (10 of 15).
       assert.equal(data.searchCustomers.totalCount, 15 + 10);
@@ -158,7 +175,9 @@ describe('GraphQL engine: both executors give the same answers', () => {
   const queries: Array<[string, Record<string, unknown>?]> = [
     [CUSTOMER_WITH_ACCOUNTS, { id: 'c7' }],
     ['{ customer(id: "c1") { name email phone } }'],
-    ['{ searchCustomers(query: "customer", first: 5, sort: [{field: name}]) { totalCount edges { cursor node { id name accounts { id } } } facets { field buckets { value count } } } }'],
+    [
+      '{ searchCustomers(query: "customer", first: 5, sort: [{field: name}]) { totalCount edges { cursor node { id name accounts { id } } } facets { field buckets { value count } } } }',
+    ],
     ['{ searchAccounts(filter: {status: {eq: active}, balance: {lt: 5}}) { totalCount edges { node { id owner { id segment } } } } }'],
     ['{ customers(ids: ["c1", "zz"]) { id } searchLines { totalCount } }'],
     ['{ node(id: "Customer:c2") { id ... on Customer { accountSummaries { status } } } }'],

@@ -34,8 +34,14 @@ describe('Federation v2 subgraph', () => {
   });
 
   it('resolves _entities representations of every kind (by key or global id), null for a missing node, in order', async () => {
-    const query = 'query($r: [_Any!]!) { _entities(representations: $r) { __typename ... on Customer { id name accounts { key } } ... on Account { key status } } }';
-    const reps = [{ __typename: 'Customer', key: 'c2' }, { __typename: 'Account', key: 'a1' }, { __typename: 'Customer', key: 'missing' }, { __typename: 'Account', id: 'Account:a1' }];
+    const query =
+      'query($r: [_Any!]!) { _entities(representations: $r) { __typename ... on Customer { id name accounts { key } } ... on Account { key status } } }';
+    const reps = [
+      { __typename: 'Customer', key: 'c2' },
+      { __typename: 'Account', key: 'a1' },
+      { __typename: 'Customer', key: 'missing' },
+      { __typename: 'Account', id: 'Account:a1' },
+    ];
     const { data, errors } = await bed.run(query, { r: reps });
     assert.equal(errors, undefined);
     assert.deepEqual(data._entities, [

@@ -38,7 +38,14 @@ export function telecomDocs(customers: number): ProjectionDoc[] {
         accountSummaries: accounts.map((a, k) => ({ id: a, status: k === 0 ? 'active' : 'suspended', balance: i + k })),
       },
     });
-    accounts.forEach((a, k) => docs.push({ id: `Account:${a}`, type: 'Account', version: 1, body: { id: a, status: k === 0 ? 'active' : 'suspended', balance: i + k, currency: 'EUR', owner: `c${i}` } }));
+    accounts.forEach((a, k) =>
+      docs.push({
+        id: `Account:${a}`,
+        type: 'Account',
+        version: 1,
+        body: { id: a, status: k === 0 ? 'active' : 'suspended', balance: i + k, currency: 'EUR', owner: `c${i}` },
+      }),
+    );
   }
   return docs;
 }

@@ -12,7 +12,12 @@ import { openBed, type Bed } from './fixture';
 
 function post(body: unknown, headers: Record<string, string> = {}): HttpInput {
   const h: Record<string, string> = { 'content-type': 'application/json', ...headers };
-  return { method: 'POST', searchParams: new URLSearchParams(), header: (n) => h[n.toLowerCase()] ?? null, text: async () => (typeof body === 'string' ? body : JSON.stringify(body)) };
+  return {
+    method: 'POST',
+    searchParams: new URLSearchParams(),
+    header: (n) => h[n.toLowerCase()] ?? null,
+    text: async () => (typeof body === 'string' ? body : JSON.stringify(body)),
+  };
 }
 function get(params: Record<string, string>, headers: Record<string, string> = {}): HttpInput {
   return { method: 'GET', searchParams: new URLSearchParams(params), header: (n) => headers[n.toLowerCase()] ?? null, text: async () => '' };
@@ -109,7 +114,14 @@ describe('GraphQL over HTTP', () => {
     const registry = new MemoryRegistry();
     const query = '{ customer(id: "c3") { key } }';
     const persisted = new PersistedQueries('apq', registry);
-    const deps = { engine: bed.engine, persisted, maxBodyBytes: 2000, context: () => createContext(bed.store, ANONYMOUS, { maxFirst: 100, totalUpTo: 1000 }), correlationId: 'c', logInternal: () => {} };
+    const deps = {
+      engine: bed.engine,
+      persisted,
+      maxBodyBytes: 2000,
+      context: () => createContext(bed.store, ANONYMOUS, { maxFirst: 100, totalUpTo: 1000 }),
+      correlationId: 'c',
+      logInternal: () => {},
+    };
     const ext = { persistedQuery: { version: 1, sha256Hash: sha256(query) } };
     const first = JSON.parse((await handleGraphQLHttp(post({ extensions: ext }), deps)).body);
     assert.equal(first.errors[0].extensions.code, 'PERSISTED_QUERY_NOT_FOUND');
@@ -133,7 +145,12 @@ describe('GraphQL over HTTP', () => {
   });
 
   it('masks unexpected errors with the correlation id and logs them in full', async () => {
-    const failing = { ...bed.store, mget: async () => { throw new Error('disk on fire at /secret/path'); } } as unknown as ProjectionStore;
+    const failing = {
+      ...bed.store,
+      mget: async () => {
+        throw new Error('disk on fire at /secret/path');
+      },
+    } as unknown as ProjectionStore;
     logged.length = 0;
     const out = await call(post({ query: '{ customer(id: "c1") { key } }' }, GQL), 'apq', new MemoryRegistry(), failing);
     assert.equal(out.status, 200);
@@ -152,14 +169,16 @@ describe('GraphQL limit defaults', () => {
 });
 
 describe('GraphQL limits and introspection', () => {
-  it("lets the standard introspection query through the depth limit (ofType does not count), but not deep user nesting", async () => {
+  it('lets the standard introspection query through the depth limit (ofType does not count), but not deep user nesting', async () => {
     const { getIntrospectionQuery } = await import('graphql');
     const bed = await openBed('jit', 1, { maxDepth: 12 });
     try {
       const schema = await bed.run(getIntrospectionQuery({ inputValueDeprecation: true }));
       assert.equal(schema.errors, undefined);
       assert.ok(schema.data.__schema.types.some((t: any) => t.name === 'Customer'));
-      const deep = await bed.run('{ customer(id: "c1") { accounts { owner { accounts { owner { accounts { owner { accounts { owner { accounts { owner { accounts { id } } } } } } } } } } } } }');
+      const deep = await bed.run(
+        '{ customer(id: "c1") { accounts { owner { accounts { owner { accounts { owner { accounts { owner { accounts { owner { accounts { id } } } } } } } } } } } } }',
+      );
       assert.equal(deep.errors[0].extensions.limit, 'depth');
     } finally {
       await bed.close();

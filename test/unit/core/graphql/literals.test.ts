@@ -15,7 +15,10 @@ describe('literal shapes', () => {
     const a = literalShape('{ customer(id: "c1") { name } searchAccounts(first: 5, filter: {status: {eq: active}}) { totalCount } }')!;
     const b = literalShape('{customer(id:"c999"){name} searchAccounts(first: 7 filter: {status: {eq: active}}) {totalCount}}')!;
     assert.equal(a.key, b.key);
-    assert.deepEqual(b.literals.map((l) => l.value), ['c999', '7']);
+    assert.deepEqual(
+      b.literals.map((l) => l.value),
+      ['c999', '7'],
+    );
     assert.notEqual(a.key, literalShape('{ customer(id: "c1") { name } searchAccounts(first: 5, filter: {status: {eq: closed}}) { totalCount } }')!.key);
   });
 
@@ -29,7 +32,10 @@ describe('hoisting literals', () => {
     const query = '{ customer(id: "c1") { name } searchCustomers(first: 5, filter: {city: {in: ["Oslo", "Lima"]}}) { totalCount } }';
     const shape = literalShape(query)!;
     const hoisted = hoistLiterals(schema, parse(query), shape);
-    assert.equal(print(hoisted.document).replace(/\s+/g, ' '), 'query ($_l0: ID!, $_l1: Int, $_l2: String!, $_l3: String!) { customer(id: $_l0) { name } searchCustomers(first: $_l1, filter: {city: {in: [$_l2, $_l3]}}) { totalCount } }');
+    assert.equal(
+      print(hoisted.document).replace(/\s+/g, ' '),
+      'query ($_l0: ID!, $_l1: Int, $_l2: String!, $_l3: String!) { customer(id: $_l0) { name } searchCustomers(first: $_l1, filter: {city: {in: [$_l2, $_l3]}}) { totalCount } }',
+    );
     assert.deepEqual(literalVariables(hoisted, shape), { _l0: 'c1', _l1: 5, _l2: 'Oslo', _l3: 'Lima' });
   });
 
@@ -37,7 +43,10 @@ describe('hoisting literals', () => {
     const query = 'query($n: Int = 3) { searchCustomers(first: $n) @include(if: true) { totalCount } customer(id: "c1") { id } }';
     const shape = literalShape(query)!;
     const hoisted = hoistLiterals(schema, parse(query), shape);
-    assert.deepEqual(hoisted.variables.map((v) => v.name), ['_l0']);
+    assert.deepEqual(
+      hoisted.variables.map((v) => v.name),
+      ['_l0'],
+    );
     assert.deepEqual([...hoisted.fixed.values()], ['3']);
     const otherDefault = literalShape(query.replace('= 3', '= 4'))!;
     assert.equal(literalVariables(hoisted, otherDefault), undefined, 'a different default is a different document');

@@ -32,7 +32,7 @@ describe('GraphQL relations past the spill threshold', () => {
   });
   after(() => bed.close());
 
-  it('lists every line of a spilled plan, ordered by key, from the lines\' documents', async () => {
+  it("lists every line of a spilled plan, ordered by key, from the lines' documents", async () => {
     const { data, errors } = await bed.run('{ plan(id: "big") { lines { key } } }');
     assert.equal(errors, undefined);
     const keys = data.plan.lines.map((l: any) => l.key);
@@ -52,7 +52,10 @@ describe('GraphQL relations past the spill threshold', () => {
     const all: string[] = [];
     let after: string | null = null;
     for (;;) {
-      const { data, errors }: any = await bed.run('query($a: String) { plan(id: "huge") { linesConnection(first: 100, after: $a) { totalCount edges { node { key } } pageInfo { hasNextPage endCursor } } } }', { a: after });
+      const { data, errors }: any = await bed.run(
+        'query($a: String) { plan(id: "huge") { linesConnection(first: 100, after: $a) { totalCount edges { node { key } } pageInfo { hasNextPage endCursor } } } }',
+        { a: after },
+      );
       assert.equal(errors, undefined);
       const c = data.plan.linesConnection;
       assert.equal(c.totalCount, 1001);
@@ -63,36 +66,72 @@ describe('GraphQL relations past the spill threshold', () => {
     assert.equal(all.length, 1001);
     assert.equal(new Set(all).size, 1001);
     const small = await bed.run('{ plan(id: "small") { lines { key } linesConnection { totalCount edges { node { key } } } } }');
-    assert.deepEqual(small.data.plan.lines.map((l: any) => l.key), ['l9000', 'l9001']);
+    assert.deepEqual(
+      small.data.plan.lines.map((l: any) => l.key),
+      ['l9000', 'l9001'],
+    );
     assert.equal(small.data.plan.linesConnection.totalCount, 2);
   });
 
   it('filters and counts facets inside a relation', async () => {
-    const { data, errors } = await bed.run('{ plan(id: "big") { linesConnection(filter: {key: {in: ["l0001", "l0002", "l9000"]}}) { totalCount facets(fields: [plan]) { field buckets { value count } } } } }'.replace('key: {in', 'id: {in'));
+    const { data, errors } = await bed.run(
+      '{ plan(id: "big") { linesConnection(filter: {key: {in: ["l0001", "l0002", "l9000"]}}) { totalCount facets(fields: [plan]) { field buckets { value count } } } } }'.replace(
+        'key: {in',
+        'id: {in',
+      ),
+    );
     assert.equal(errors, undefined);
     assert.equal(data.plan.linesConnection.totalCount, 3);
-    assert.deepEqual(data.plan.linesConnection.facets, [{ field: 'plan', buckets: [{ value: 'big', count: 2 }, { value: 'small', count: 1 }] }]);
+    assert.deepEqual(data.plan.linesConnection.facets, [
+      {
+        field: 'plan',
+        buckets: [
+          { value: 'big', count: 2 },
+          { value: 'small', count: 1 },
+        ],
+      },
+    ]);
   });
 
   it('finds a spilled plan by the id of one of its lines, as an inline plan', async () => {
-    const byLine = async (id: string) => (await bed.run(`{ searchPlans(filter: {lines: {eq: "${id}"}}) { edges { node { key } } } }`)).data.searchPlans.edges.map((e: any) => e.node.key).sort();
+    const byLine = async (id: string) =>
+      (await bed.run(`{ searchPlans(filter: {lines: {eq: "${id}"}}) { edges { node { key } } } }`)).data.searchPlans.edges.map((e: any) => e.node.key).sort();
     assert.deepEqual(await byLine('l0005'), ['big']);
     assert.deepEqual(await byLine('Line:l5000'), ['huge']);
     assert.deepEqual(await byLine('l9000'), ['big', 'small']);
-    const exists = await bed.run('{ searchPlans(filter: {lines: {exists: true}}) { totalCount } none: searchPlans(filter: {lines: {exists: false}}) { totalCount } }');
+    const exists = await bed.run(
+      '{ searchPlans(filter: {lines: {exists: true}}) { totalCount } none: searchPlans(filter: {lines: {exists: false}}) { totalCount } }',
+    );
     assert.equal(exists.data.searchPlans.totalCount, 3);
     assert.equal(exists.data.none.totalCount, 0);
   });
 
   it('counts lines per plan by its id and by its carried name', async () => {
-    const { data, errors } = await bed.run('{ searchLines(filter: {plan: {in: ["big", "small"]}}) { facets(fields: [plan, planInfo_name]) { field buckets { value count } } } }');
+    const { data, errors } = await bed.run(
+      '{ searchLines(filter: {plan: {in: ["big", "small"]}}) { facets(fields: [plan, planInfo_name]) { field buckets { value count } } } }',
+    );
     assert.equal(errors, undefined);
     assert.deepEqual(data.searchLines.facets, [
-      { field: 'plan', buckets: [{ value: 'big', count: 872 }, { value: 'small', count: 2 }] },
-      { field: 'planInfo.name', buckets: [{ value: 'Big Plan', count: 872 }, { value: 'Small Plan', count: 2 }] },
+      {
+        field: 'plan',
+        buckets: [
+          { value: 'big', count: 872 },
+          { value: 'small', count: 2 },
+        ],
+      },
+      {
+        field: 'planInfo.name',
+        buckets: [
+          { value: 'Big Plan', count: 872 },
+          { value: 'Small Plan', count: 2 },
+        ],
+      },
     ]);
     const every = await bed.run('{ searchLines(first: 0) { facets { field } } }');
-    assert.deepEqual(every.data.searchLines.facets.map((f: any) => f.field), ['status', 'plan', 'planInfo.name']);
+    assert.deepEqual(
+      every.data.searchLines.facets.map((f: any) => f.field),
+      ['status', 'plan', 'planInfo.name'],
+    );
   });
 });
 

@@ -16,8 +16,15 @@ describe('ingest body depth', () => {
 
   it('refuses a body or an NDJSON line nested deeper than the limit, with a 400 naming it', () => {
     assert.equal(parseEventsBody('application/json', `[{"data":${nested(MAX_JSON_DEPTH - 2)}}]`, 10).length, 1);
-    for (const [type, body] of [['application/json', nested(100_000)], ['application/cloudevents+json', `{"data":${nested(MAX_JSON_DEPTH)}}`], ['application/x-ndjson', `{}\n{"data":${nested(500)}}`]] as const) {
-      assert.throws(() => parseEventsBody(type, body, 10), (e: unknown) => e instanceof UserError && e.status === 400 && e.code === 'too-deep' && /limit is 64/.test(e.message));
+    for (const [type, body] of [
+      ['application/json', nested(100_000)],
+      ['application/cloudevents+json', `{"data":${nested(MAX_JSON_DEPTH)}}`],
+      ['application/x-ndjson', `{}\n{"data":${nested(500)}}`],
+    ] as const) {
+      assert.throws(
+        () => parseEventsBody(type, body, 10),
+        (e: unknown) => e instanceof UserError && e.status === 400 && e.code === 'too-deep' && /limit is 64/.test(e.message),
+      );
     }
   });
 });
@@ -28,6 +35,9 @@ describe('ingest event size', () => {
     const small = { id: 'a', data: { name: 'x'.repeat(1000) } };
     assert.equal(parseEventsBody('application/json', JSON.stringify([small, small]), 10).length, 2);
     const big = { id: 'b', data: { name: 'x'.repeat(MAX_EVENT_BYTES) } };
-    assert.throws(() => parseEventsBody('application/json', JSON.stringify([small, big]), 10), (e: unknown) => e instanceof UserError && e.status === 413 && e.code === 'event-too-large' && e.extra['index'] === 1);
+    assert.throws(
+      () => parseEventsBody('application/json', JSON.stringify([small, big]), 10),
+      (e: unknown) => e instanceof UserError && e.status === 413 && e.code === 'event-too-large' && e.extra['index'] === 1,
+    );
   });
 });

@@ -1,7 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { WAIT_TOTAL, cut, decodeShare, encodeShare, eventShares, isComplete, outstanding, splitShares, union, type Interval } from '../../../../core/ingest/wait-shares';
+import {
+  WAIT_TOTAL,
+  cut,
+  decodeShare,
+  encodeShare,
+  eventShares,
+  isComplete,
+  outstanding,
+  splitShares,
+  union,
+  type Interval,
+} from '../../../../core/ingest/wait-shares';
 
 describe('wait shares (weight throwing over intervals)', () => {
   it('cuts a request into one part per event, covering it exactly', () => {
@@ -38,6 +49,16 @@ describe('wait shares (weight throwing over intervals)', () => {
   });
 
   it('merges returned parts into few intervals', () => {
-    assert.deepEqual(union([['10', '20'], ['0', '10'], ['30', '40']], [['15', '35']]), [['0', '40']]);
+    assert.deepEqual(
+      union(
+        [
+          ['10', '20'],
+          ['0', '10'],
+          ['30', '40'],
+        ],
+        [['15', '35']],
+      ),
+      [['0', '40']],
+    );
   });
 });
