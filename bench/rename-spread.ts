@@ -8,11 +8,8 @@
 // against the time the same rename takes to reach every dependent without ?wait (posted, then
 // read every POLL_MS until all show it), the two alternating for BENCH_SPREAD_ROUNDS rounds (5),
 // medians reported. The host runs as `npm start` runs it, in its own process, memory store.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { median, report } from './lib';
-import { buildHost, spawnHost, type HostBuild, type ServedHost } from './served-host';
+import { postEvents, withServedHost } from './served-host';
 
 const ROUTES = Number(process.env.BENCH_SPREAD_ROUTES ?? 200);
 const TRIPS = Number(process.env.BENCH_SPREAD_TRIPS ?? 3);
@@ -31,17 +28,6 @@ const row = (type: string, data: Record<string, unknown>) => ({
   data: { feed_version: 1, ...data },
 });
 const routeId = (r: number) => `R${String(r).padStart(4, '0')}`;
-
-async function post(url: string, events: unknown[], wait: boolean): Promise<void> {
-  const res = await fetch(`${url}/api/events${wait ? '?wait=true' : ''}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/cloudevents-batch+json' },
-    body: JSON.stringify(events),
-  });
-  const body = (await res.json()) as { accepted: number; applied?: boolean };
-  if (res.status !== 202 || body.accepted !== events.length || (wait && body.applied !== true))
-    throw new Error(`POST /api/events answered ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
-}
 
 const COUNT =
   'query($name: String) { routes: searchRoutes(first: 0, filter: {operatorInfo: {name: {eq: $name}}}) { totalCount } trips: searchTrips(first: 0, filter: {operator: {name: {eq: $name}}}) { totalCount } }';
@@ -71,30 +57,19 @@ async function untilAllShow(url: string, name: string): Promise<{ at: number; st
 }
 
 async function seed(url: string): Promise<void> {
-  await post(url, [row('agency', { agency_id: AGENCY, agency_name: 'Name 0' })], true);
+  await postEvents(url, [row('agency', { agency_id: AGENCY, agency_name: 'Name 0' })], true);
   const routes = Array.from({ length: ROUTES }, (_, r) =>
     row('route', { route_id: routeId(r), agency_id: AGENCY, route_short_name: String(r), route_type: 3 }),
   );
-  await post(url, routes, true);
+  await postEvents(url, routes, true);
   const trips = Array.from({ length: ROUTES * TRIPS }, (_, t) => row('trip', { trip_id: `T${t}`, route_id: routeId(t % ROUTES), trip_headsign: `Trip ${t}` }));
-  for (let i = 0; i < trips.length; i += 500) await post(url, trips.slice(i, i + 500), true);
+  for (let i = 0; i < trips.length; i += 500) await postEvents(url, trips.slice(i, i + 500), true);
   if ((await showing(url, 'Name 0')) !== DEPENDENTS)
     throw new Error(`after seeding, ${await showing(url, 'Name 0')} of ${DEPENDENTS} dependents show the agency's name`);
 }
 
 async function main(): Promise<void> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-bench-spread-'));
-  let build: HostBuild | undefined;
-  let host: ServedHost | undefined;
-  try {
-    build = await buildHost(CONTRACTS);
-    host = await spawnHost(build, {
-      MESH_DATA_DIR: dataDir,
-      MESH_CONTRACTS: CONTRACTS,
-      EventHubConnection: '',
-      AzureWebJobsStorage: 'UseDevelopmentStorage=true',
-    });
-    const { url } = host;
+  await withServedHost('spread', CONTRACTS, async ({ url }) => {
     const t0 = performance.now();
     await seed(url);
     process.stderr.write(
@@ -109,7 +84,7 @@ async function main(): Promise<void> {
     for (let round = 0; round < ROUNDS; round++) {
       const withWait = `Waited ${round}`;
       const sent = performance.now();
-      await post(url, rename(withWait), true);
+      await postEvents(url, rename(withWait), true);
       const answered = performance.now();
       const seen = await untilAllShow(url, withWait);
       waited.push(answered - sent);
@@ -118,7 +93,7 @@ async function main(): Promise<void> {
 
       const withoutWait = `Posted ${round}`;
       const posted = performance.now();
-      await post(url, rename(withoutWait), false);
+      await postEvents(url, rename(withoutWait), false);
       spread.push((await untilAllShow(url, withoutWait)).at - posted);
       process.stderr.write(
         `round ${round + 1}: 202 after ${waited.at(-1)!.toFixed(0)} ms, all ${DEPENDENTS} searchable ${after202.at(-1)!.toFixed(1)} ms after it (${staleAfter202.at(-1)} stale at the first read); without ?wait all searchable after ${spread.at(-1)!.toFixed(0)} ms\n`,
@@ -148,11 +123,7 @@ async function main(): Promise<void> {
         ratio: median(waited) / median(spread),
       },
     ]);
-  } finally {
-    await host?.stop();
-    build?.remove();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 }
 
 main().catch((err) => {

@@ -116,6 +116,44 @@ export function spawnHost(build: HostBuild, env: Record<string, string>): Promis
   });
 }
 
+/**
+ * Runs `body` against the hot app (built with `contracts`) served in a child process on a fresh
+ * data directory of its own; stops the host and removes the build and the directory afterwards.
+ */
+export async function withServedHost<T>(name: string, contracts: string, body: (host: ServedHost) => Promise<T>): Promise<T> {
+  const os = await import('node:os');
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `meshgraph-bench-${name}-`));
+  let build: HostBuild | undefined;
+  let host: ServedHost | undefined;
+  try {
+    build = await buildHost(contracts);
+    host = await spawnHost(build, {
+      MESH_DATA_DIR: dataDir,
+      MESH_CONTRACTS: contracts,
+      EventHubConnection: '',
+      AzureWebJobsStorage: 'UseDevelopmentStorage=true',
+    });
+    return await body(host);
+  } finally {
+    await host?.stop();
+    build?.remove();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** POST /api/events (`?wait=true` when `wait`); throws unless every event is accepted (and, waiting, applied). */
+export async function postEvents(url: string, events: unknown[], wait: boolean): Promise<{ accepted: number; applied?: boolean }> {
+  const res = await fetch(`${url}/api/events${wait ? '?wait=true' : ''}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/cloudevents-batch+json' },
+    body: JSON.stringify(events),
+  });
+  const body = (await res.json()) as { accepted: number; applied?: boolean };
+  if (res.status !== 202 || body.accepted !== events.length || (wait && body.applied !== true))
+    throw new Error(`POST /api/events answered ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
+  return body;
+}
+
 async function serveHost(): Promise<void> {
   const { startHost } = await import('../host/main');
   const apps = JSON.parse(process.env.BENCH_HOST_APPS ?? '[]') as AppEntry[];

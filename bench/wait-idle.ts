@@ -5,11 +5,8 @@
 // ?wait (answered once the event is handed to the event hub binding) and GET /api/health. The host
 // runs as `npm start` runs it, in its own process (bench/served-host.ts), sample contracts,
 // memory store; BENCH_WAIT_N requests of each kind (200).
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { report } from './lib';
-import { buildHost, spawnHost, type HostBuild, type ServedHost } from './served-host';
+import { postEvents, withServedHost } from './served-host';
 
 const N = Number(process.env.BENCH_WAIT_N ?? 200);
 const WARMUP = 20;
@@ -29,18 +26,6 @@ const upsert = (i: number) => ({
   data: { name: `Ada ${sequence}`, segment: sequence % 2 ? 'vip' : 'consumer' },
 });
 
-async function post(url: string, events: unknown[], wait: boolean): Promise<{ applied?: boolean }> {
-  const res = await fetch(`${url}/api/events${wait ? '?wait=true' : ''}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/cloudevents-batch+json' },
-    body: JSON.stringify(events),
-  });
-  const body = (await res.json()) as { accepted: number; applied?: boolean };
-  if (res.status !== 202 || body.accepted !== events.length || (wait && body.applied !== true))
-    throw new Error(`POST /api/events answered ${res.status} ${JSON.stringify(body)}`);
-  return body;
-}
-
 /** Until no operation is queued or running and the trigger has had every event posted without ?wait. */
 async function untilIdle(url: string, streamed: number): Promise<void> {
   for (;;) {
@@ -56,28 +41,17 @@ async function untilIdle(url: string, streamed: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-bench-wait-'));
-  let build: HostBuild | undefined;
-  let host: ServedHost | undefined;
-  try {
-    build = await buildHost(CONTRACTS);
-    host = await spawnHost(build, {
-      MESH_DATA_DIR: dataDir,
-      MESH_CONTRACTS: CONTRACTS,
-      EventHubConnection: '',
-      AzureWebJobsStorage: 'UseDevelopmentStorage=true',
-    });
-    const { url } = host;
-    await post(
+  await withServedHost('wait', CONTRACTS, async ({ url }) => {
+    await postEvents(
       url,
       Array.from({ length: CUSTOMERS }, (_, i) => upsert(i)),
       true,
     );
     let streamed = 0;
     const kinds = {
-      wait: () => post(url, [upsert(sequence)], true),
+      wait: () => postEvents(url, [upsert(sequence)], true),
       noWait: async () => {
-        await post(url, [upsert(sequence)], false);
+        await postEvents(url, [upsert(sequence)], false);
         streamed++;
       },
       health: async () => {
@@ -133,11 +107,7 @@ async function main(): Promise<void> {
         ratio: wait!.p99 / health!.p99,
       },
     ]);
-  } finally {
-    await host?.stop();
-    build?.remove();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 }
 
 main().catch((err) => {
