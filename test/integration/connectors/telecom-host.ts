@@ -1,44 +1,14 @@
 // The hot and cold apps in the local host with the telecom contracts (whose sources the connectors
 // feed): entities in memory, dead letters in a private Azurite. For the connectors' tests.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHost, type RunningHost } from '../../../host/main';
-import { startTestAzurite, type TestAzurite } from '../../../host/harness/azurite';
-import { COLD_APP, HOT_APP } from '../../helpers/mesh-host';
+import type { RunningHost } from '../../../host/main';
+import { TELECOM_CONTRACTS, useMeshHost } from '../../helpers/mesh-host';
 
 export function useTelecomHost(): { readonly host: RunningHost } {
-  let azurite: TestAzurite | undefined;
-  let host: RunningHost | undefined;
-  before(async () => {
-    azurite = await startTestAzurite();
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgraph-connectors-'));
-    Object.assign(process.env, {
-      AzureWebJobsStorage: azurite.connectionString,
-      MESH_CONTRACTS: 'contracts/telecom',
-      MESH_DATA_DIR: dataDir,
-      EventHubConnection: '',
-    });
-    host = await startHost({
-      apps: [
-        { name: 'hot', entry: HOT_APP },
-        { name: 'cold', entry: COLD_APP },
-      ],
-      port: 0,
-      store: 'memory',
-      log: () => {},
-    });
-  });
-  after(async () => {
-    await host?.stop();
-    await azurite?.stop();
-  });
+  const suite = useMeshHost({ contracts: TELECOM_CONTRACTS, store: 'memory', withCold: true });
   return {
     get host(): RunningHost {
-      if (!host) throw new Error('the host is not started (use it inside tests of the suite)');
-      return host;
+      return suite.mesh.host;
     },
   };
 }
