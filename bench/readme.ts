@@ -28,7 +28,8 @@ export function figuresTable(rows: Array<Figure & { bench: string }>, when: stri
   return lines.join('\n');
 }
 
-const benchName = (label: string) => label.split(' (')[0]!.trim();
+/** A benchmark's name: its label without the conditions in brackets (`ingest (12645 demo events, ...)`). */
+export const benchName = (label: string) => label.split(' (')[0]!.trim();
 
 /**
  * The table with the rows of the benchmarks in `rows` replaced by them (in the place of each

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fmt, pad, type Figure } from './lib';
-import { currentTable, figuresTable, mergedTable, writeReadme } from './readme';
+import { benchName, currentTable, figuresTable, mergedTable, writeReadme } from './readme';
 
 const BENCHES = [
   'cli-help.ts',
@@ -66,7 +66,6 @@ fs.mkdirSync(path.dirname(saved), { recursive: true });
 const previous = only.length > 0 && fs.existsSync(saved) ? (JSON.parse(fs.readFileSync(saved, 'utf8')) as { figures: typeof rows }).figures : [];
 // New rows take the place of the old rows of their benchmark, whatever the conditions in its
 // label (`ingest (12645 demo events, ...)`: sizes and such); a benchmark not seen before goes last.
-const benchName = (label: string) => label.split(' (')[0];
 const merged: typeof rows = [];
 for (const r of previous) {
   const fresh = rows.filter((n) => benchName(n.bench) === benchName(r.bench));
