@@ -10,7 +10,7 @@ import { SETTINGS } from '../../core/config';
 const DOC = path.join(__dirname, '..', '..', 'docs', 'settings.md');
 
 /** The rows of the first table whose header is `| setting | default | meaning |`. */
-export function settingsRows(markdown: string): Array<{ name: string; default: string }> {
+function settingsRows(markdown: string): Array<{ name: string; default: string }> {
   const lines = markdown.split('\n');
   const start = lines.findIndex((l) => /^\|\s*setting\s*\|\s*default\s*\|\s*meaning\s*\|/.test(l));
   if (start < 0) return [];
