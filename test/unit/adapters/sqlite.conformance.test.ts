@@ -152,6 +152,29 @@ describe('sqlite store on disk', () => {
     }
   });
 
+  it('by default refreshes in the background after the interval Elasticsearch uses (1 s), rewrites within it pending once; a search refreshes first', async () => {
+    const dir = freshDir();
+    const store = openSqliteStore(dir);
+    try {
+      const { index } = await store.createIndex(personSpec('Person'));
+      await store.swapAlias('Person', index);
+      for (let v = 1; v <= 3; v++) {
+        await store.bulk([person('Person', 'a', v, { name: `Rewritten ${v}` })]);
+        await new Promise((resolve) => setTimeout(resolve, 150));
+      }
+      // 300 ms after the first write, no background refresh has run (Elasticsearch's default interval is 1 s).
+      assert.equal(store.unrefreshed(), 1, 'three writes, one document pending');
+      assert.deepEqual(
+        (await store.search('Person', { text: 'rewritten', first: 5 })).hits.map((h) => h.doc.body['name']),
+        ['Rewritten 3'],
+        'a search refreshes first',
+      );
+      assert.equal(store.unrefreshed(), 0);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('refuses an index written in an earlier layout, naming the file and the remedy', async () => {
     const dir = freshDir();
     fs.mkdirSync(dir, { recursive: true });
