@@ -48,6 +48,8 @@ export class EntityRuntime {
   readonly counters = { operations: 0, batches: 0, signalsEmitted: 0, failedOperations: 0, failedBatches: 0, clientSignals: 0 };
   /** Operations run, by `entity.operation` (e.g. node.apply, node.neighbour). */
   readonly operationsByName: Record<string, number> = {};
+  /** Batches run, by entity name (e.g. node, bucket, router). */
+  readonly batchesByEntity: Record<string, number> = {};
 
   constructor(private readonly options: EntityRuntimeOptions) {
     this.store = options.store;
@@ -237,6 +239,7 @@ export class EntityRuntime {
     this.counters.batches++;
     this.counters.operations += batch.length;
     const entity = parseInstanceId(id).name;
+    this.batchesByEntity[entity] = (this.batchesByEntity[entity] ?? 0) + 1;
     for (const op of batch) this.operationsByName[`${entity}.${op.op}`] = (this.operationsByName[`${entity}.${op.op}`] ?? 0) + 1;
     this.counters.signalsEmitted += output.signals.length;
     output.results.forEach((r, i) => {

@@ -60,6 +60,7 @@ describe('entity runtime', () => {
       );
     }
     assert.equal(runtime.counters.operations, 120);
+    assert.deepEqual(runtime.batchesByEntity, { counter: seen.length }, 'batches counted by entity');
     assert.equal(runtime.depth().pendingOperations, 0);
     await runtime.stop();
   });
