@@ -90,12 +90,13 @@ function bareLoop(
 }
 
 /**
- * The fewest entity batches the design allows: every event given at once, then run hop by hop,
- * each node (and bucket) folding all its operations of a hop into one batch, as the entity
- * adapters fold a batch. No scheduler can do better: an operation caused by a hop exists only
- * once that hop has run. Not timed; a baseline for the host's batches per event.
+ * Entity batches when the whole load is given at once and run hop by hop, each node (and bucket)
+ * folding all its operations of a hop into one batch, as the entity adapters fold a batch: what
+ * the design costs when every entity runs as soon as its hop is complete. A scheduler can do
+ * better only by holding an entity back until operations of later hops join its batch (the host
+ * did so at 8 batches at once, 1.75 batches per event, at a lower rate). Not timed.
  */
-function fewestBatches(compiled: CompiledDataProduct, lines: string[]): { batches: number; ops: number; hops: number } {
+function hopByHop(compiled: CompiledDataProduct, lines: string[]): { batches: number; ops: number; hops: number } {
   const needs = computeNeeds(compiled.model);
   const states = new Map<string, NodeState>();
   const buckets = new Map<string, BucketState>();
@@ -212,7 +213,7 @@ async function main(): Promise<void> {
   const graph: Graph = { states: new Map(), buckets: new Map() };
   const bare = bareLoop(compiled, lines, graph);
   const bareUpdates = bareLoop(compiled, phases.updates, graph);
-  const fewest = fewestBatches(compiled, lines);
+  const hops = hopByHop(compiled, lines);
   const stores = process.env.BENCH_MEMORY_ONLY ? ['memory'] : (process.env.BENCH_STORES ?? 'memory,sqlite,azurite').split(',');
   const notRun = { seconds: NaN, updates: { seconds: NaN, ops: NaN } };
   const memory = await throughHost('memory', phases, {});
@@ -336,22 +337,22 @@ async function main(): Promise<void> {
       met: memory.counters.batches / lines.length <= 1,
     },
     // The graph's own batches (node and bucket entities, not the event stream's or the routers')
-    // against the fewest the design allows (fewestBatches: every hop of every node in one batch).
+    // against the load run hop by hop (hopByHop: every node's operations of a hop in one batch).
     {
       figure: 'node and bucket batches per event, memory store (load)',
       value: graphBatches / lines.length,
       unit: '',
-      baseline: fewest.batches / lines.length,
-      baselineLabel: `fewest the design allows (${fewest.hops} hops)`,
-      ratio: graphBatches / fewest.batches,
+      baseline: hops.batches / lines.length,
+      baselineLabel: `hop by hop (${hops.hops} hops)`,
+      ratio: graphBatches / hops.batches,
     },
     {
       figure: 'node and bucket operations per batch, memory store (load)',
       value: graphOps / graphBatches,
       unit: '',
-      baseline: fewest.ops / fewest.batches,
-      baselineLabel: 'at the fewest batches',
-      ratio: graphOps / graphBatches / (fewest.ops / fewest.batches),
+      baseline: hops.ops / hops.batches,
+      baselineLabel: 'hop by hop',
+      ratio: graphOps / graphBatches / (hops.ops / hops.batches),
     },
     // All threads of the process: the host, its SQLite search writer, and the bench's own HTTP client.
     {
