@@ -24,6 +24,7 @@ import type { BucketMessage, BucketState } from '../actors/messages/bucket';
 import type { RunningHost } from '../host/main';
 import type { HostStoreKind } from '../core/config';
 import { withBenchHost } from './host';
+import { STREAM_QUEUE } from '../host/event-stream';
 import { startTestAzurite } from '../host/harness/azurite';
 import { report, type Figure } from './lib';
 
@@ -180,6 +181,13 @@ async function ingest(host: RunningHost, label: string, lines: string[]): Promis
   }
 }
 
+/** Operations of the graph's entities (node and bucket), as the bare loop counts them. */
+function graphOps(byName: Record<string, number>): number {
+  return Object.entries(byName)
+    .filter(([name]) => name.startsWith('node.') || name.startsWith('bucket.'))
+    .reduce((sum, [, n]) => sum + n, 0);
+}
+
 function throughHost(store: HostStoreKind, phases: { load: string[]; updates: string[] }, env: Record<string, string>) {
   return withBenchHost('ingest', { store, env }, async (host) => {
     global.gc?.();
@@ -197,7 +205,7 @@ function throughHost(store: HostStoreKind, phases: { load: string[]; updates: st
       `load (${store}): ${counters.operations} operations in ${counters.batches} batches, ${counters.failedBatches} failed batches; by name ${JSON.stringify(byName)}; batches by entity ${JSON.stringify(batchesByEntity)}\n`,
     );
     const updateSeconds = await ingest(host, `updates (${store})`, phases.updates);
-    const updateOps = host.runtime.counters.operations - counters.operations;
+    const updateOps = graphOps(host.runtime.operationsByName) - graphOps(byName);
     return { seconds, cpuMicros, rssGrowth, counters, byName, batchesByEntity, updates: { seconds: updateSeconds, ops: updateOps } };
   });
 }
@@ -239,9 +247,11 @@ async function main(): Promise<void> {
   // CPU per event: the host process's (memory store, load) and the bare loop's (its wall time: one thread, no waits).
   const cpuPerEvent = memory.cpuMicros / lines.length;
   const graphBatches = (memory.batchesByEntity['node'] ?? 0) + (memory.batchesByEntity['bucket'] ?? 0);
-  const graphOps = Object.entries(memory.byName)
-    .filter(([name]) => name.startsWith('node.') || name.startsWith('bucket.'))
-    .reduce((sum, [, n]) => sum + n, 0);
+  const loadGraphOps = graphOps(memory.byName);
+  // Entities: everything the runtime runs but the local Event Hubs stand-in's queue (not an entity).
+  const entityBatches = memory.counters.batches - (memory.batchesByEntity[STREAM_QUEUE] ?? 0);
+  const entityOps =
+    memory.counters.operations - Object.entries(memory.byName).reduce((sum, [name, n]) => sum + (name.startsWith(`${STREAM_QUEUE}.`) ? n : 0), 0);
   const bareCpuPerEvent = (bare.seconds * 1e6) / lines.length;
   const figures: Figure[] = [
     {
@@ -304,7 +314,7 @@ async function main(): Promise<void> {
       met: updatesPerSec(onAzurite.updates) >= 2000,
     },
     {
-      figure: 'entity ops per live update event, memory',
+      figure: 'node and bucket ops per live update event, memory',
       value: memory.updates.ops / phases.updates.length,
       unit: '',
       baseline: bareUpdates.ops / phases.updates.length,
@@ -322,19 +332,20 @@ async function main(): Promise<void> {
     { figure: 'entity ops per event, direct (node apply)', value: applies / lines.length, unit: '', goal: '<= 1', met: applies / lines.length <= 1 },
     { figure: 'entity ops per event, router fan-out', value: routes / lines.length, unit: '' },
     { figure: 'entity ops per event, reactions (edge+neighbour)', value: reactions / lines.length, unit: '' },
+    // Entities (node, bucket, router, ...): not the event stream's queue, whose batches are trigger invocations.
     {
-      figure: 'entity operations per batch, memory store (all entities)',
-      value: memory.counters.operations / memory.counters.batches,
+      figure: 'entity operations per batch, memory store (load)',
+      value: entityOps / entityBatches,
       unit: '',
       goal: '>= 3',
-      met: memory.counters.operations / memory.counters.batches >= 3,
+      met: entityOps / entityBatches >= 3,
     },
     {
       figure: 'entity batches per event, memory store (load)',
-      value: memory.counters.batches / lines.length,
+      value: entityBatches / lines.length,
       unit: '',
       goal: '<= 1.0',
-      met: memory.counters.batches / lines.length <= 1,
+      met: entityBatches / lines.length <= 1,
     },
     // The graph's own batches (node and bucket entities, not the event stream's or the routers')
     // against the load run hop by hop (hopByHop: every node's operations of a hop in one batch).
@@ -348,11 +359,11 @@ async function main(): Promise<void> {
     },
     {
       figure: 'node and bucket operations per batch, memory store (load)',
-      value: graphOps / graphBatches,
+      value: loadGraphOps / graphBatches,
       unit: '',
       baseline: hops.ops / hops.batches,
       baselineLabel: 'hop by hop',
-      ratio: graphOps / graphBatches / (hops.ops / hops.batches),
+      ratio: loadGraphOps / graphBatches / (hops.ops / hops.batches),
     },
     // All threads of the process: the host, its SQLite search writer, and the bench's own HTTP client.
     {
