@@ -4,7 +4,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { loadApp, type FunctionApp, type LogSink } from './worker/app';
+import { loadApp, runHooks, type FunctionApp, type LogSink } from './worker/app';
 import { ensureAzurite, localPorts, type RunningAzurite } from './azurite';
 import { EntityRuntime } from './entities/runtime';
 import { MemoryEntityStore } from './entities/memory-store';
@@ -110,8 +110,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     const outputs = hostOutputs(stream, cfg.eventHub);
     stream.outputs = outputs.sink;
     for (const a of apps)
-      for (const h of a.hooks.filter((h) => h.name === 'appStart'))
-        await h.callback({ hookData: {}, appHookData: {}, functionAppDirectory: path.dirname(a.entry) });
+      await runHooks(a.hooks, 'appStart', { hookData: a.appLevelHookData, appHookData: a.appHookData, functionAppDirectory: path.dirname(a.entry) });
 
     let ready = false;
     let closing = false;
@@ -195,6 +194,11 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
           server.closeAllConnections();
         });
         await outputs.close();
+        // As the worker does when it is told to terminate: after the last invocation.
+        for (const a of apps)
+          await runHooks(a.hooks, 'appTerminate', { hookData: a.appLevelHookData, appHookData: a.appHookData }).catch((err) =>
+            say(`appTerminate hook of ${a.name} failed: ${String(err)}`),
+          );
         await azurite?.stop();
         apps.forEach((a) => a.unload());
         lock.release();

@@ -12,13 +12,19 @@ export interface HostedFunction {
   kind: TriggerKind;
   trigger: RpcBinding & { name: string };
   registration: Registration;
+  /** The hooks its app registered (run around each invocation) and the app's hook data. */
+  appHooks: AppHooks;
 }
+
+export type AppHooks = Pick<RegistrationSink, 'hooks' | 'appHookData'>;
 
 export interface FunctionApp {
   name: string;
   entry: string;
   functions: HostedFunction[];
   hooks: RegistrationSink['hooks'];
+  appHookData: Record<string, unknown>;
+  appLevelHookData: Record<string, unknown>;
   /** Forgets the modules this load brought in, so a later load in this process runs them again. */
   unload(): void;
 }
@@ -70,9 +76,18 @@ export function loadApp(name: string, entry: string): FunctionApp {
       kind: kindOf(triggerEntry[1].type),
       trigger: { ...triggerEntry[1], name: triggerEntry[0] },
       registration,
+      appHooks: sink,
     };
   });
-  return { name, entry: resolved, functions, hooks: sink.hooks, unload: () => added.forEach((k) => delete require.cache[k]) };
+  return {
+    name,
+    entry: resolved,
+    functions,
+    hooks: sink.hooks,
+    appHookData: sink.appHookData,
+    appLevelHookData: sink.appLevelHookData,
+    unload: () => added.forEach((k) => delete require.cache[k]),
+  };
 }
 
 export interface InvokeInput {
@@ -150,8 +165,35 @@ export async function invoke(fn: HostedFunction, input: InvokeInput, log: LogSin
     state: 'invocation',
     log: (level, category, message) => log({ level, category, fn: fn.name, invocationId, message }),
   });
-  const { context, inputs } = await model.getArguments();
-  const result = await model.invokeFunction(context, inputs, handler);
+  const args = await model.getArguments();
+  const { context } = args;
+  let { inputs } = args;
+  let callback = handler;
+  // Invocation hooks, as the Node.js worker runs them: preInvocation may replace the inputs and
+  // the handler; postInvocation sees the result or the error and may replace either.
+  const { hooks, appHookData } = fn.appHooks;
+  const hookData: Record<string, unknown> = {};
+  if (hooks.some((h) => h.name === 'preInvocation')) {
+    const pre = hookContext(hookData, appHookData, context, { functionCallback: callback, inputs });
+    await runHooks(hooks, 'preInvocation', pre);
+    inputs = pre.inputs;
+    callback = pre.functionCallback;
+  }
+  let result: unknown = null;
+  let error: unknown = null;
+  try {
+    result = await model.invokeFunction(context, inputs, callback);
+  } catch (err) {
+    error = err;
+  }
+  if (hooks.some((h) => h.name === 'postInvocation')) {
+    const post = hookContext(hookData, appHookData, context, { inputs, result, error });
+    await runHooks(hooks, 'postInvocation', post);
+    result = post.result;
+    error = post.error;
+  }
+  if (error instanceof Error) throw error;
+  if (error !== null && error !== undefined) throw new Error(`function ${fn.name} failed: ${String(error)}`);
   const response = await model.getResponse(context, result);
   for (const out of (response.outputData ?? []) as Array<{ name: string; data: RpcTypedData }>) {
     const binding = metadata.bindings[out.name];
@@ -160,6 +202,27 @@ export async function invoke(fn: HostedFunction, input: InvokeInput, log: LogSin
     await outputs(binding, fromTypedData(out.data));
   }
   return { returnValue: response.returnValue, invocationId };
+}
+
+/** A hook's context: hookData, appHookData and invocationContext read-only, the rest as given. */
+function hookContext<T extends object>(hookData: object, appHookData: object, invocationContext: unknown, fields: T): T {
+  const readOnly = (name: string, value: unknown): PropertyDescriptor => ({
+    get: () => value,
+    set: () => {
+      throw new Error(`${name} is read-only`);
+    },
+    enumerable: true,
+  });
+  return Object.defineProperties(fields, {
+    hookData: readOnly('hookData', hookData),
+    appHookData: readOnly('appHookData', appHookData),
+    invocationContext: readOnly('invocationContext', invocationContext),
+  });
+}
+
+/** Runs the app's hooks of one kind in the order registered; a hook that throws fails the invocation. */
+export async function runHooks(hooks: AppHooks['hooks'], name: string, context: object): Promise<void> {
+  for (const hook of hooks.filter((h) => h.name === name)) await hook.callback(context);
 }
 
 /** Decodes an RPC typed value the way the worker's converters encode it. */

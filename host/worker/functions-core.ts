@@ -59,12 +59,16 @@ export interface Registration {
   programmingModel: ProgrammingModel;
 }
 
-type HookCallback = (context: unknown) => unknown;
+export type HookCallback = (context: unknown) => unknown;
 
 /** Collects what one app registers while it is being loaded. */
 export class RegistrationSink {
   readonly registrations: Registration[] = [];
   readonly hooks: Array<{ name: string; callback: HookCallback }> = [];
+  /** The app's `appHookData`: one object every hook of the app sees (the core API's). */
+  readonly appHookData: Record<string, unknown> = {};
+  /** The `hookData` of its app-level hooks, shared by appStart and appTerminate (as the worker's appLevelOnlyHookData). */
+  readonly appLevelHookData: Record<string, unknown> = {};
   programmingModel: ProgrammingModel | undefined;
 }
 

@@ -10,6 +10,7 @@ function fn(name: string, route?: string, methods?: string[], app = 'hot'): Host
     kind: 'http',
     trigger: { name: 'req', type: 'httpTrigger', direction: 'in', ...(route ? { route } : {}), ...(methods ? { methods } : {}) },
     registration: undefined as never,
+    appHooks: { hooks: [], appHookData: {} },
   };
 }
 
