@@ -153,6 +153,12 @@ export async function invoke(fn: HostedFunction, input: InvokeInput, log: LogSin
     const value = input.extraByType?.[type];
     if (value !== undefined) inputData.push({ name: bindingName, data: { string: bindingJson(value) } });
   }
+  // Invocation hooks, as the Node.js worker runs them: preInvocation may replace the inputs and
+  // the handler; postInvocation sees the result or the error and may replace either; log hooks
+  // see every log line, with the invocation's hookData once its arguments are ready.
+  const { hooks, appHookData } = fn.appHooks;
+  const hookData: Record<string, unknown> = {};
+  let logContext: LogContext | undefined;
   const model = programmingModel.getInvocationModel({
     invocationId,
     request: {
@@ -163,16 +169,16 @@ export async function invoke(fn: HostedFunction, input: InvokeInput, log: LogSin
     },
     metadata,
     state: 'invocation',
-    log: (level, category, message) => log({ level, category, fn: fn.name, invocationId, message }),
+    log: (level, category, message) => {
+      const line = logHooked(fn.appHooks, { level, category, message }, logContext);
+      log({ level: line.level, category, fn: fn.name, invocationId, message: line.message });
+    },
   });
   const args = await model.getArguments();
   const { context } = args;
+  logContext = { hookData, invocationContext: context };
   let { inputs } = args;
   let callback = handler;
-  // Invocation hooks, as the Node.js worker runs them: preInvocation may replace the inputs and
-  // the handler; postInvocation sees the result or the error and may replace either.
-  const { hooks, appHookData } = fn.appHooks;
-  const hookData: Record<string, unknown> = {};
   if (hooks.some((h) => h.name === 'preInvocation')) {
     const pre = hookContext(hookData, appHookData, context, { functionCallback: callback, inputs });
     await runHooks(hooks, 'preInvocation', pre);
@@ -206,19 +212,51 @@ export async function invoke(fn: HostedFunction, input: InvokeInput, log: LogSin
 
 /** A hook's context: hookData, appHookData and invocationContext read-only, the rest as given. */
 function hookContext<T extends object>(hookData: object, appHookData: object, invocationContext: unknown, fields: T): T {
-  const readOnly = (name: string, value: unknown): PropertyDescriptor => ({
-    get: () => value,
-    set: () => {
-      throw new Error(`${name} is read-only`);
-    },
-    enumerable: true,
-  });
+  const readOnly = (name: string, value: unknown): PropertyDescriptor => ({ get: () => value, set: readOnlySetter(name), enumerable: true });
   return Object.defineProperties(fields, {
     hookData: readOnly('hookData', hookData),
     appHookData: readOnly('appHookData', appHookData),
     invocationContext: readOnly('invocationContext', invocationContext),
   });
 }
+
+interface LogContext {
+  hookData: object;
+  invocationContext: unknown;
+}
+
+/**
+ * A log line through the app's log hooks, as the worker runs them: each is called in turn and may
+ * change the level and the message of a user log (a system log goes out as it was); a hook that
+ * throws is ignored, so that no hook can stop a log.
+ */
+function logHooked(
+  appHooks: AppHooks,
+  line: { level: string; category: string; message: string },
+  invocation: LogContext | undefined,
+): { level: string; message: string } {
+  const logHooks = appHooks.hooks.filter((h) => h.name === 'log');
+  if (logHooks.length === 0) return line;
+  const context = Object.defineProperties(
+    { level: line.level, message: line.message },
+    {
+      category: { get: () => line.category, set: readOnlySetter('category'), enumerable: true },
+      hookData: { get: () => invocation?.hookData ?? {}, set: readOnlySetter('hookData'), enumerable: true },
+      appHookData: { get: () => appHooks.appHookData, set: readOnlySetter('appHookData'), enumerable: true },
+      invocationContext: { get: () => invocation?.invocationContext, set: readOnlySetter('invocationContext'), enumerable: true },
+    },
+  );
+  try {
+    for (const hook of logHooks) void hook.callback(context);
+  } catch {
+    return line;
+  }
+  return line.category === 'user' ? { level: context.level, message: context.message } : line;
+}
+
+const readOnlySetter = (name: string) => () => {
+  throw new Error(`${name} is read-only`);
+};
 
 /** Runs the app's hooks of one kind in the order registered; a hook that throws fails the invocation. */
 export async function runHooks(hooks: AppHooks['hooks'], name: string, context: object): Promise<void> {
