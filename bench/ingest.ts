@@ -15,8 +15,8 @@ import { createDemoGenerator } from '../core/demo/generate';
 import { isDemoScenario } from '../core/demo/scenario';
 import type { CloudEvent } from '../core/contracts/changes';
 import { checkEvents, groupByNode } from '../core/ingest/check';
-import { computeNeeds } from '../core/graph/needs';
-import { apply, begin, end, step } from '../actors/node/logic';
+import { computeNeeds, type Needs } from '../core/graph/needs';
+import { begin, end, step } from '../actors/node/logic';
 import type { NodeMessage } from '../actors/messages/node';
 import type { NodeState } from '../core/graph/node-state';
 import { applyBucket } from '../actors/bucket/logic';
@@ -44,6 +44,40 @@ interface Graph {
   buckets: Map<string, BucketState>;
 }
 
+type Send = (to: string, message: NodeMessage | BucketMessage, bucket: boolean) => void;
+
+/**
+ * Runs one entity's operations as one batch, with the actors' pure logic: a node folds them into
+ * one transition (as its entity adapter does), a bucket applies each; what they send goes to `send`.
+ */
+function runBatch(
+  compiled: CompiledDataProduct,
+  needs: Needs,
+  graph: Graph,
+  key: string,
+  bucket: boolean,
+  messages: Array<NodeMessage | BucketMessage>,
+  send: Send,
+): void {
+  if (bucket) {
+    let state = graph.buckets.get(key);
+    for (const message of messages) {
+      const out = applyBucket(state, message as BucketMessage, key);
+      state = out.state;
+      for (const e of out.effects) send(e.to, e.message, false);
+      if (out.forward) send(out.forward.to, out.forward.message, true);
+    }
+    graph.buckets.set(key, state!);
+    return;
+  }
+  const now = new Date().toISOString();
+  const batch = begin(graph.states.get(key), { model: compiled.model, needs, key, now, historyLimit: 100, historyMaxAgeMs: 90 * 86_400_000 });
+  for (const message of messages) step(batch, message as NodeMessage);
+  const { state, effects } = end(batch);
+  graph.states.set(key, state);
+  for (const e of effects) if (e.kind === 'signal' || e.kind === 'bucket') send(e.to, e.message, e.kind === 'bucket');
+}
+
 /** Parse, validate, map, merge (with reactions) in one process: what the host adds nothing to. */
 function bareLoop(
   compiled: CompiledDataProduct,
@@ -51,7 +85,6 @@ function bareLoop(
   graph: Graph = { states: new Map(), buckets: new Map() },
 ): { seconds: number; nodes: number; ops: number } {
   const needs = computeNeeds(compiled.model);
-  const { states, buckets } = graph;
   const t0 = performance.now();
   let ops = 0;
   for (let i = 0; i < lines.length; i += CHUNK) {
@@ -64,30 +97,14 @@ function bareLoop(
       { op: 'apply', events },
       false,
     ]);
+    const send: Send = (to, message, bucket) => queue.push([to, message, bucket]);
     while (queue.length > 0) {
       const [key, message, isBucket] = queue.pop()!;
       ops++;
-      if (isBucket) {
-        const out = applyBucket(buckets.get(key), message as BucketMessage, key);
-        buckets.set(key, out.state);
-        for (const e of out.effects) queue.push([e.to, e.message, false]);
-        if (out.forward) queue.push([out.forward.to, out.forward.message, true]);
-        continue;
-      }
-      const now = new Date().toISOString();
-      const { state, effects } = apply(states.get(key), message as NodeMessage, {
-        model: compiled.model,
-        needs,
-        key,
-        now,
-        historyLimit: 100,
-        historyMaxAgeMs: 90 * 86_400_000,
-      });
-      states.set(key, state);
-      for (const e of effects) if (e.kind === 'signal' || e.kind === 'bucket') queue.push([e.to, e.message, e.kind === 'bucket']);
+      runBatch(compiled, needs, graph, key, isBucket, [message], send);
     }
   }
-  return { seconds: (performance.now() - t0) / 1000, nodes: states.size, ops };
+  return { seconds: (performance.now() - t0) / 1000, nodes: graph.states.size, ops };
 }
 
 /**
@@ -99,47 +116,35 @@ function bareLoop(
  */
 function hopByHop(compiled: CompiledDataProduct, lines: string[]): { batches: number; ops: number; hops: number } {
   const needs = computeNeeds(compiled.model);
-  const states = new Map<string, NodeState>();
-  const buckets = new Map<string, BucketState>();
-  // Per entity: bucket or node, and its operations of the hop.
-  let hop = new Map<string, { bucket: boolean; messages: Array<NodeMessage | BucketMessage> }>();
-  const send = (next: typeof hop, to: string, message: NodeMessage | BucketMessage, bucket = false) => {
-    const entry = next.get(bucket ? `b ${to}` : to);
-    if (entry) entry.messages.push(message);
-    else next.set(bucket ? `b ${to}` : to, { bucket, messages: [message] });
-  };
+  const graph: Graph = { states: new Map(), buckets: new Map() };
+  // Per entity ('b ' before a bucket's key): bucket or node, and its operations of the hop.
+  type Hop = Map<string, { key: string; bucket: boolean; messages: Array<NodeMessage | BucketMessage> }>;
+  const sender =
+    (next: Hop): Send =>
+    (to, message, bucket) => {
+      const id = bucket ? `b ${to}` : to;
+      const entry = next.get(id);
+      if (entry) entry.messages.push(message);
+      else next.set(id, { key: to, bucket, messages: [message] });
+    };
   const { accepted } = checkEvents(
     compiled,
     lines.map((l) => JSON.parse(l)),
   );
-  for (const [key, events] of groupByNode(accepted.flatMap((a) => a.nodeEvents))) send(hop, key, { op: 'apply', events });
+  let hop: Hop = new Map();
+  const first = sender(hop);
+  for (const [key, events] of groupByNode(accepted.flatMap((a) => a.nodeEvents))) first(key, { op: 'apply', events }, false);
   let batches = 0;
   let ops = 0;
   let hops = 0;
-  const now = new Date().toISOString();
   while (hop.size > 0) {
     hops++;
-    const next: typeof hop = new Map();
-    for (const [id, { bucket, messages }] of hop) {
+    const next: Hop = new Map();
+    const send = sender(next);
+    for (const { key, bucket, messages } of hop.values()) {
       batches++;
       ops += messages.length;
-      const key = bucket ? id.slice(2) : id;
-      if (bucket) {
-        let state = buckets.get(key);
-        for (const message of messages) {
-          const out = applyBucket(state, message as BucketMessage, key);
-          state = out.state;
-          for (const e of out.effects) send(next, e.to, e.message);
-          if (out.forward) send(next, out.forward.to, out.forward.message, true);
-        }
-        buckets.set(key, state!);
-        continue;
-      }
-      const batch = begin(states.get(key), { model: compiled.model, needs, key, now, historyLimit: 100, historyMaxAgeMs: 90 * 86_400_000 });
-      for (const message of messages) step(batch, message as NodeMessage);
-      const { state, effects } = end(batch);
-      states.set(key, state);
-      for (const e of effects) if (e.kind === 'signal' || e.kind === 'bucket') send(next, e.to, e.message, e.kind === 'bucket');
+      runBatch(compiled, needs, graph, key, bucket, messages, send);
     }
     hop = next;
   }

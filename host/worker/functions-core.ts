@@ -59,7 +59,7 @@ export interface Registration {
   programmingModel: ProgrammingModel;
 }
 
-export type HookCallback = (context: unknown) => unknown;
+type HookCallback = (context: unknown) => unknown;
 
 /** Collects what one app registers while it is being loaded. */
 export class RegistrationSink {
