@@ -237,14 +237,15 @@ function logHooked(
 ): { level: string; message: string } {
   const logHooks = appHooks.hooks.filter((h) => h.name === 'log');
   if (logHooks.length === 0) return line;
-  const context = Object.defineProperties(
-    { level: line.level, message: line.message },
-    {
-      category: { get: () => line.category, set: readOnlySetter('category'), enumerable: true },
-      hookData: { get: () => invocation?.hookData ?? {}, set: readOnlySetter('hookData'), enumerable: true },
-      appHookData: { get: () => appHooks.appHookData, set: readOnlySetter('appHookData'), enumerable: true },
-      invocationContext: { get: () => invocation?.invocationContext, set: readOnlySetter('invocationContext'), enumerable: true },
-    },
+  const context = hookContext(
+    invocation?.hookData ?? {},
+    appHooks.appHookData,
+    invocation?.invocationContext,
+    Object.defineProperty({ level: line.level, message: line.message }, 'category', {
+      get: () => line.category,
+      set: readOnlySetter('category'),
+      enumerable: true,
+    }),
   );
   try {
     for (const hook of logHooks) void hook.callback(context);
